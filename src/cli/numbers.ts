@@ -1,0 +1,21 @@
+import { RunError } from '../errors.js';
+
+/** Option values checked with messages that name the option (as p-retry does). */
+export function intOption(name: string, raw: string | undefined, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new RunError('USAGE', `--${name} ${raw}: expected a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}.`);
+  }
+  return n;
+}
+
+export function numberOption(name: string, raw: string | undefined, { min = 0, max = Infinity, minExclusive = false } = {}): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || (minExclusive && n === min) || n > max) {
+    const range = `${minExclusive ? 'above' : 'at least'} ${min}${Number.isFinite(max) ? ` and at most ${max}` : ''}`;
+    throw new RunError('USAGE', `--${name} ${raw}: expected a number ${range}.`);
+  }
+  return n;
+}

@@ -1,0 +1,179 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { basename, extname } from 'node:path';
+import { RunError } from '../errors.js';
+import type { Io } from '../commands/io.js';
+import type { RunSummary } from '../commands/summary.js';
+import { validateFile } from '../commands/validate.js';
+import { writeTemplate, type TemplateFormat } from '../commands/template.js';
+import { VERSION } from '../version.js';
+import { SIM_HELP, TEMPLATE_HELP, TOOL_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
+
+/** What the CLI needs from the outside world; main.ts passes the process's. */
+export interface CliContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly io: Io;
+  /** Aborted on the first Ctrl-C / SIGTERM. */
+  readonly signal?: AbortSignal;
+  /** Aborted on the second: abandon requests in flight. */
+  readonly hardSignal?: AbortSignal;
+  /** Called with a running simulator's stop function, so main can close it on Ctrl-C. */
+  readonly onSimStarted?: (stop: () => Promise<void>) => void;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const SHEET_OPTIONS: Options = {
+  sheet: { type: 'string' },
+  report: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  'advertiser-id': { type: 'string' },
+  'ad-name': { type: 'string' },
+  'allow-duplicates': { type: 'boolean' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const UPLOAD_OPTIONS: Options = {
+  ...SHEET_OPTIONS,
+  endpoint: { type: 'string' },
+  'api-key-file': { type: 'string' },
+  concurrency: { type: 'string' },
+  rate: { type: 'string' },
+  retries: { type: 'string' },
+  timeout: { type: 'string' },
+  limit: { type: 'string' },
+  'retry-rejected': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+};
+
+const SIM_OPTIONS: Options = {
+  port: { type: 'string' },
+  'api-key': { type: 'string' },
+  quota: { type: 'string' },
+  used: { type: 'string' },
+  tier: { type: 'string' },
+  advertisers: { type: 'string' },
+  latency: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'fail-rate': { type: 'string' },
+  faults: { type: 'string' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const TEMPLATE_OPTIONS: Options = {
+  format: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function parse(command: string, args: string[], options: Options): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Values, positionals };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    throw new RunError('USAGE', `${command}: ${msg.replace(/^Unknown option '(.*)'.*$/, 'unknown option $1')}. See \`tiktok-ads-bulk ${command} --help\`.`);
+  }
+}
+
+const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function sheetOptions(command: string, values: Values, positionals: string[]) {
+  if (positionals.length === 0) throw new RunError('USAGE', `${command}: which file? e.g. tiktok-ads-bulk ${command} campaign.xlsx`);
+  if (positionals.length > 1) throw new RunError('USAGE', `${command}: one file at a time; got ${positionals.length} (${positionals.join(', ')}).`);
+  const set = values.set as string[] | undefined;
+  return {
+    file: positionals[0]!,
+    ...(str(values.sheet) !== undefined ? { sheet: str(values.sheet)! } : {}),
+    ...(str(values.report) !== undefined ? { report: str(values.report)! } : {}),
+    ...(set ? { set } : {}),
+    ...(str(values['advertiser-id']) !== undefined ? { advertiserId: str(values['advertiser-id'])! } : {}),
+    ...(str(values['ad-name']) !== undefined ? { adName: str(values['ad-name'])! } : {}),
+    allowDuplicates: values['allow-duplicates'] === true,
+    json: values.json === true,
+  };
+}
+
+/** Runs the CLI with argv (without node and script) and returns the exit code. Never exits itself. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    return await dispatch([...argv], ctx);
+  } catch (err) {
+    if (err instanceof RunError) {
+      ctx.io.err(`Error: ${err.message}\n`);
+      if (debug && err.cause instanceof Error) ctx.io.err(`${err.cause.stack ?? err.cause.message}\n`);
+      return err.exitCode;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    ctx.io.err(`Unexpected error: ${e.message}. ${debug ? '' : 'Run again with --debug for details, and report it if it persists.'}\n`);
+    if (debug) ctx.io.err(`${e.stack ?? ''}\n`);
+    return 2;
+  }
+}
+
+async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    ctx.io.out(TOOL_HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    ctx.io.out(`${VERSION}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'validate': {
+      const { values, positionals } = parse(command, rest, SHEET_OPTIONS);
+      if (values.help) return help(ctx, VALIDATE_HELP);
+      const summary = await validateFile(sheetOptions(command, values, positionals), ctx.io);
+      return finish(ctx, summary, values.json === true);
+    }
+    case 'upload': {
+      const { values, positionals } = parse(command, rest, UPLOAD_OPTIONS);
+      if (values.help) return help(ctx, UPLOAD_HELP);
+      const { uploadFromCli } = await import('./upload-args.js');
+      const summary = await uploadFromCli({ ...sheetOptions(command, values, positionals) }, values, ctx);
+      return finish(ctx, summary, values.json === true);
+    }
+    case 'template': {
+      const { values, positionals } = parse(command, rest, TEMPLATE_OPTIONS);
+      if (values.help) return help(ctx, TEMPLATE_HELP);
+      if (positionals.length) throw new RunError('USAGE', `template takes no file; use --out ${positionals[0]}.`);
+      const out = str(values.out);
+      const format = (str(values.format) ?? (out && extname(out).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv')) as TemplateFormat;
+      if (out && extname(out).toLowerCase() !== `.${format}`) {
+        throw new RunError('USAGE', `template: --out ${basename(out)} does not end in .${format}; the file would not open as ${format}.`);
+      }
+      const written = await writeTemplate(format, out ?? `tiktok-ads-template.${format}`);
+      ctx.io.err(`Template written: ${written}\n`);
+      return 0;
+    }
+    case 'sim': {
+      const { values, positionals } = parse(command, rest, SIM_OPTIONS);
+      if (values.help) return help(ctx, SIM_HELP);
+      if (positionals.length) throw new RunError('USAGE', `sim takes no file; got ${positionals.join(' ')}.`);
+      const { simFromCli } = await import('./sim-args.js');
+      return simFromCli(values, ctx);
+    }
+    default:
+      throw new RunError('USAGE', `unknown command "${command}"; use validate, upload, template or sim (see --help).`);
+  }
+}
+
+function help(ctx: CliContext, text: string): number {
+  ctx.io.out(text);
+  return 0;
+}
+
+function finish(ctx: CliContext, summary: RunSummary, json: boolean): number {
+  if (json) ctx.io.out(`${JSON.stringify(summary)}\n`);
+  return summary.exit_code;
+}
+
+export type { Values };

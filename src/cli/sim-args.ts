@@ -1,0 +1,44 @@
+import { RunError } from '../errors.js';
+import { FAULT_KINDS, type FaultKind } from '../sim/options.js';
+import { createSimulator } from '../sim/server.js';
+import { intOption, numberOption } from './numbers.js';
+import type { CliContext, Values } from './run.js';
+
+const s = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** `sim`: starts the simulator and keeps it running until Ctrl-C. */
+export async function simFromCli(values: Values, ctx: CliContext): Promise<number> {
+  const faults = s(values.faults)?.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  for (const f of faults ?? []) {
+    if (!(FAULT_KINDS as readonly string[]).includes(f)) throw new RunError('USAGE', `--faults: unknown fault "${f}"; use ${FAULT_KINDS.join(', ')}.`);
+  }
+  const advertisers = s(values.advertisers)?.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const a of advertisers ?? []) if (!/^\d+$/.test(a)) throw new RunError('USAGE', `--advertisers: "${a}" is not a TikTok advertiser ID (digits only).`);
+  const apiKey = s(values['api-key']);
+  if (apiKey === '') throw new RunError('USAGE', '--api-key is empty; give the key the simulator should accept, or leave the option out.');
+  const sim = await createSimulator({
+    port: intOption('port', s(values.port), { max: 65535 }) ?? 8787,
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    ...optional('quota', intOption('quota', s(values.quota))),
+    ...optional('used', intOption('used', s(values.used))),
+    ...(s(values.tier) !== undefined ? { tier: s(values.tier)! } : {}),
+    ...(advertisers?.length ? { advertisers } : {}),
+    ...optional('latencyMs', numberOption('latency', s(values.latency))),
+    ...optional('rateLimit', numberOption('rate-limit', s(values['rate-limit']), { min: 0, minExclusive: true })),
+    ...optional('failRate', numberOption('fail-rate', s(values['fail-rate']), { max: 1 })),
+    ...(faults ? { faults: faults as FaultKind[] } : {}),
+    ...optional('seed', intOption('seed', s(values.seed))),
+    ...(values.quiet ? {} : { log: (line: string) => ctx.io.err(`${new Date().toISOString()} ${line}\n`) }),
+  }).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RunError('SETUP', code === 'EADDRINUSE' ? `Port ${s(values.port) ?? 8787} is in use; choose another with --port (0 picks a free one).` : `The simulator could not start: ${String(err)}.`, { cause: err });
+  });
+  ctx.io.out(`listening on ${sim.url}\n`);
+  ctx.io.err(`Point an upload at it: ADSPIRER_API_KEY=${apiKey === undefined ? 'any-key' : '<the --api-key above>'} tiktok-ads-bulk upload FILE --endpoint ${sim.url}\n`);
+  ctx.onSimStarted?.(() => sim.close());
+  return 0;
+}
+
+function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
+}

@@ -1,0 +1,41 @@
+import { RunError } from '../errors.js';
+import { parseAdNameTemplate, type AdNameTemplate } from '../validate/ad-name.js';
+import { FIELD_BY_NAME, FIELDS } from '../validate/fields.js';
+import { nearest } from '../validate/nearest.js';
+
+/** Options shared by validate and upload (CONTRACT.md). */
+export interface SheetOptions {
+  readonly file: string;
+  readonly sheet?: string;
+  readonly report?: string;
+  /** `--set FIELD=VALUE` and `--advertiser-id`, as given. */
+  readonly set?: readonly string[];
+  readonly advertiserId?: string;
+  readonly json?: boolean;
+  readonly allowDuplicates?: boolean;
+  readonly adName?: string;
+}
+
+/** `--set FIELD=VALUE` pairs to a field → value map; a bad pair is a usage error naming it. */
+export function parseDefaults(set: readonly string[] = [], advertiserId?: string): Map<string, string> {
+  const defaults = new Map<string, string>();
+  for (const pair of set) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new RunError('USAGE', `--set "${pair}": write it as FIELD=VALUE, e.g. --set call_to_action=SHOP_NOW.`);
+    const field = pair.slice(0, eq).trim().toLowerCase().replace(/[\s\-]+/g, '_');
+    if (!FIELD_BY_NAME.has(field)) {
+      const guess = nearest(field, FIELDS.map((f) => f.name));
+      throw new RunError('USAGE', `--set ${pair}: "${field}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '.'}`);
+    }
+    defaults.set(field, pair.slice(eq + 1).trim());
+  }
+  if (advertiserId !== undefined) {
+    if (!/^\d+$/.test(advertiserId.trim())) throw new RunError('USAGE', `--advertiser-id "${advertiserId}": a TikTok advertiser ID is digits only.`);
+    defaults.set('advertiser_id', advertiserId.trim());
+  }
+  return defaults;
+}
+
+export function parseAdName(template: string | undefined): AdNameTemplate | undefined {
+  return template === undefined ? undefined : parseAdNameTemplate(template);
+}

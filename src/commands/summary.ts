@@ -1,0 +1,27 @@
+import type { UploadStatus } from '../report/status.js';
+
+export interface QuotaInfo {
+  readonly used: number;
+  readonly limit: number;
+  readonly tier: string;
+  readonly period_end: string;
+  readonly upgrade_url?: string;
+}
+
+export type StopReason = 'quota' | 'auth' | 'account' | 'interrupted' | 'limit';
+
+/** The `--json` summary object of CONTRACT.md. `valid` is added for validate, which has no uploads. */
+export interface RunSummary {
+  readonly command: 'validate' | 'upload';
+  readonly file: string;
+  readonly report: string | null;
+  readonly rows: number;
+  readonly counts: Record<UploadStatus, number> & { valid?: number };
+  readonly quota: QuotaInfo | null;
+  readonly stopped: StopReason | null;
+  readonly exit_code: number;
+}
+
+export function emptyCounts(): Record<UploadStatus, number> {
+  return { created: 0, invalid: 0, rejected: 0, failed: 0, not_sent: 0 };
+}

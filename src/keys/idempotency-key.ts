@@ -1,0 +1,22 @@
+import { v5 as uuidv5 } from 'uuid';
+import type { AdArgs } from '../validate/args.js';
+import { canonicalJson } from './canonical-json.js';
+
+/**
+ * The namespace of every Idempotency-Key this tool derives. Changing it, or the name format below,
+ * would give every row a new key and duplicate ads on re-runs: test/keys.test.ts pins both.
+ */
+export const KEY_NAMESPACE = 'f9dbc566-79c4-49a3-a6d2-93de62cf34fe';
+
+/**
+ * UUID v5 of the tool name, the canonical (sorted-key) JSON of the validated arguments and the
+ * row's occurrence among identical rows (1 for the first). Same row, same key: on every run,
+ * machine and version. Any edit: a new key.
+ */
+export function idempotencyKey(args: AdArgs, occurrence: number): string {
+  return keyOfCanonical(canonicalJson(args), occurrence);
+}
+
+export function keyOfCanonical(canonical: string, occurrence: number): string {
+  return uuidv5(`add_tiktok_ad\n${canonical}\n${occurrence}`, KEY_NAMESPACE);
+}

@@ -1,0 +1,29 @@
+/** One spreadsheet cell, after the reader: what a user typed, in the type the file stored it. */
+export type Cell = string | number | boolean | Date | null;
+
+/** One data row as read: its number as a spreadsheet shows it, and cells aligned to the header. */
+export interface RawRecord {
+  readonly row: number;
+  readonly cells: readonly Cell[];
+}
+
+export function isEmptyCell(cell: Cell): boolean {
+  return cell === null || (typeof cell === 'string' && cell.trim() === '');
+}
+
+/** Text as a user would read it in the cell, for reports and messages. */
+export function cellText(cell: Cell): string {
+  if (cell === null) return '';
+  if (cell instanceof Date) return isoDate(cell);
+  if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
+  if (typeof cell === 'number' && Math.abs(cell) >= 1e15 && !Number.isSafeInteger(cell)) {
+    // As a spreadsheet shows it: writing every digit of 1.78E+18 would pass off a corrupted ID as a real one.
+    return cell.toExponential().toUpperCase().replace(/E(\d)/, 'E+$1');
+  }
+  return String(cell);
+}
+
+export function isoDate(d: Date): string {
+  const iso = d.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+}

@@ -1,0 +1,134 @@
+import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import { RunError } from '../errors.js';
+import { type Cell, type RawRecord } from './cell.js';
+import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import type { Sheet } from './sheet.js';
+import { detectDelimiter, sniffBytes, type Delimiter, type TextEncodingName } from './sniff.js';
+import { describeSniffed } from './unreadable.js';
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Reads .csv/.tsv/.txt: UTF-8 (BOM or not) or UTF-16 with BOM, delimiter detected. */
+export async function readDelimited(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<Sheet> {
+  const head = await readHead(file);
+  const sniffed = sniffBytes(head);
+  if (sniffed.kind !== 'text') throw new RunError('FILE', describeSniffed(file, sniffed));
+  const fallback: Delimiter = /\.(tsv|txt)$/i.test(file) ? '\t' : ',';
+  const headText = new TextDecoder(sniffed.encoding).decode(head);
+  const delimiter = detectDelimiter(headText, fallback);
+  const iterator = recordsOf(file, sniffed.encoding, delimiter, limits)[Symbol.asyncIterator]();
+
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) throw new RunError('FILE', `${file} has no header row: it holds no text. Put the column names in the first row.`);
+    const { row, cells } = next.value;
+    if (cells.every((c) => c === null)) continue;
+    if (cells.length > limits.maxColumns) {
+      throw new RunError('FILE', `${file} has ${cells.length} columns in its header row (row ${row}); at most ${limits.maxColumns} are read. Is this the right file?`);
+    }
+    const header = cells.map((c) => (c === null ? '' : String(c).trim()));
+    return { file, format: 'csv', header, headerRow: row, records: dataRows(iterator) };
+  }
+}
+
+async function* dataRows(iterator: AsyncIterator<RawRecord>): AsyncGenerator<RawRecord> {
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    if (next.value.cells.every((c) => c === null)) continue;
+    yield next.value;
+  }
+}
+
+async function readHead(file: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw openError(file, err);
+  }
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } catch (err) {
+    throw openError(file, err);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function openError(file: string, err: unknown): RunError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new RunError('FILE', `${file} does not exist. Check the path and the file name.`, { cause: err });
+  if (code === 'EISDIR') return new RunError('FILE', `${file} is a folder, not a spreadsheet. Name the .csv or .xlsx file inside it.`, { cause: err });
+  if (code === 'EACCES' || code === 'EPERM') return new RunError('FILE', `${file} cannot be read: permission denied. Check the file's permissions.`, { cause: err });
+  return new RunError('FILE', `${file} cannot be read (${code ?? String(err)}).`, { cause: err });
+}
+
+/** Decodes bytes to text in the sniffed encoding; TextDecoder drops the BOM. Invalid UTF-8 becomes U+FFFD, which the validator flags per row. */
+function decoder(encoding: TextEncodingName): Transform {
+  const td = new TextDecoder(encoding);
+  return new Transform({
+    readableObjectMode: false,
+    decodeStrings: true,
+    transform(chunk: Buffer, _enc, done) {
+      done(null, td.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, td.decode());
+    },
+  });
+}
+
+/** Our CSV reports prefix a formula-like cell with `'` (see report/safe-cell.ts); undo it on read so a retry file reads back as written. */
+const ESCAPED_FORMULA = /^'[=+\-@\t\r]/;
+
+async function* recordsOf(file: string, encoding: TextEncodingName, delimiter: Delimiter, limits: ReadLimits): AsyncGenerator<RawRecord> {
+  const parser = parse({
+    delimiter,
+    relax_quotes: true,
+    relax_column_count: true,
+    max_record_size: limits.maxRecordChars,
+  });
+  const source = createReadStream(file);
+  const text = source.pipe(decoder(encoding));
+  text.pipe(parser);
+  source.on('error', (err) => parser.destroy(err));
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      row++;
+      if (row > limits.maxRows + 1) {
+        throw new RunError('FILE', `${file} has more than ${limits.maxRows.toLocaleString('en-US')} rows; split it into smaller files.`);
+      }
+      yield { row, cells: record.map(toCell) };
+    }
+  } catch (err) {
+    if (err instanceof RunError) throw err;
+    throw parseError(file, row + 1, err);
+  } finally {
+    source.destroy();
+  }
+}
+
+function toCell(value: string): Cell {
+  if (value.trim() === '') return null;
+  return ESCAPED_FORMULA.test(value) ? value.slice(1) : value;
+}
+
+function parseError(file: string, row: number, err: unknown): RunError {
+  if (err instanceof CsvError) {
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      return new RunError('FILE', `${file}: a quoted cell that starts at row ${row} is never closed, so the rest of the file cannot be read. Add the missing closing quote (") and try again.`, { cause: err });
+    }
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      return new RunError('FILE', `${file}: row ${row} is larger than the reader accepts; it is probably not a campaign row (an unclosed quote?). Fix or remove it and try again.`, { cause: err });
+    }
+    return new RunError('FILE', `${file}: row ${row} cannot be parsed (${err.message}).`, { cause: err });
+  }
+  return openError(file, err);
+}

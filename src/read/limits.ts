@@ -1,0 +1,22 @@
+/**
+ * Hard limits on what a reader accepts, so a hostile or broken file ends in a clear message with
+ * bounded memory. Real campaign sheets are far inside all of them (TikTok caps an ad group at 50
+ * ads and Ads Manager exports at 999 rows; the longest field, ad_name, is 512 characters).
+ */
+export interface ReadLimits {
+  /** Characters in one cell; a longer cell makes its row invalid and is not kept. */
+  readonly maxCellChars: number;
+  /** Columns in the header. */
+  readonly maxColumns: number;
+  /** Characters in one delimited record; beyond it the file cannot be parsed safely. */
+  readonly maxRecordChars: number;
+  /** Data rows in one file. */
+  readonly maxRows: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxCellChars: 32_768,
+  maxColumns: 1_000,
+  maxRecordChars: 16 * 1024 * 1024,
+  maxRows: 2_000_000,
+};

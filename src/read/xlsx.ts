@@ -1,0 +1,131 @@
+import ExcelJS from 'exceljs';
+import { RunError } from '../errors.js';
+import type { Cell, RawRecord } from './cell.js';
+import { openError } from './delimited.js';
+import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import type { Sheet } from './sheet.js';
+import { sniffBytes } from './sniff.js';
+import { describeSniffed } from './unreadable.js';
+import { fromExcelValue } from './xlsx-cell.js';
+import { open } from 'node:fs/promises';
+
+interface ExcelRow {
+  readonly number: number;
+  readonly values: unknown;
+}
+
+/**
+ * Reads an .xlsx with exceljs's streaming reader, so rows are never all in memory. The sheet is
+ * --sheet NAME, else the first one that holds a non-empty row (the header).
+ */
+export async function readXlsx(file: string, sheetName?: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<Sheet> {
+  await checkIsZip(file);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache', // needed to tell dates from numbers
+    entries: 'ignore',
+  });
+  const sheets = reader[Symbol.asyncIterator]();
+  const seen: string[] = [];
+  try {
+    for (;;) {
+      const next = await sheets.next();
+      if (next.done) break;
+      const ws = next.value as unknown as { name: string } & AsyncIterable<ExcelRow>;
+      seen.push(ws.name);
+      if (sheetName !== undefined && ws.name !== sheetName) continue;
+      const rows = ws[Symbol.asyncIterator]();
+      for (;;) {
+        const r = await rows.next();
+        if (r.done) break;
+        const cells = rowCells(r.value);
+        if (cells.every((c) => c === null)) continue;
+        if (cells.length > limits.maxColumns) {
+          throw new RunError('FILE', `${file}: sheet "${ws.name}" has ${cells.length} columns in its header row; at most ${limits.maxColumns} are read.`);
+        }
+        const header = cells.map((c) => (c === null ? '' : String(c).trim()));
+        return {
+          file,
+          format: 'xlsx',
+          sheetName: ws.name,
+          header,
+          headerRow: r.value.number,
+          records: dataRows(file, rows, sheets, limits),
+        };
+      }
+      if (sheetName !== undefined) {
+        throw new RunError('FILE', `${file}: sheet "${sheetName}" is empty. Put the column names in its first row.`);
+      }
+    }
+  } catch (err) {
+    throw xlsxError(file, err);
+  }
+  if (sheetName !== undefined) {
+    throw new RunError('USAGE', `${file} has no sheet named "${sheetName}"; its sheets are ${seen.map((s) => `"${s}"`).join(', ') || 'none'}.`);
+  }
+  throw new RunError('FILE', `${file} has no header row: every sheet is empty. Put the column names in the first row.`);
+}
+
+function rowCells(row: ExcelRow): Cell[] {
+  const values = row.values as unknown[]; // exceljs: sparse, 1-based
+  const cells: Cell[] = [];
+  for (let i = 1; i < values.length; i++) cells.push(fromExcelValue(values[i]));
+  while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
+  return cells;
+}
+
+async function* dataRows(
+  file: string,
+  rows: AsyncIterator<ExcelRow>,
+  sheets: AsyncIterator<unknown>,
+  limits: ReadLimits,
+): AsyncGenerator<RawRecord> {
+  let count = 0;
+  try {
+    for (;;) {
+      const r = await rows.next();
+      if (r.done) break;
+      const cells = rowCells(r.value);
+      if (cells.length === 0) continue;
+      if (++count > limits.maxRows) {
+        throw new RunError('FILE', `${file} has more than ${limits.maxRows.toLocaleString('en-US')} rows; split it into smaller files.`);
+      }
+      yield { row: r.value.number, cells };
+    }
+    // Let the zip reader finish the remaining entries so its streams close.
+    while (!(await sheets.next()).done) {
+      /* later sheets are not read */
+    }
+  } catch (err) {
+    throw xlsxError(file, err);
+  }
+}
+
+async function checkIsZip(file: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    throw openError(file, err);
+  }
+  try {
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const sniffed = sniffBytes(head.subarray(0, bytesRead));
+    if (sniffed.kind === 'zip') return;
+    if (sniffed.kind === 'text') {
+      throw new RunError('FILE', `${file} is a text file with an .xlsx name. Rename it to .csv, or open it in Excel and save it as .xlsx.`);
+    }
+    throw new RunError('FILE', describeSniffed(file, sniffed));
+  } finally {
+    await handle.close();
+  }
+}
+
+function xlsxError(file: string, err: unknown): RunError {
+  if (err instanceof RunError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  return new RunError('FILE', `${file} is a damaged or unsupported .xlsx workbook (${msg.split('\n')[0]}). Open it in Excel or LibreOffice and save it again.`, { cause: err });
+}

@@ -1,0 +1,115 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { RunError } from '../errors.js';
+
+/**
+ * The resume journal: one JSON object per line, appended and fsynced before a row's first request
+ * and after its final answer, so `kill -9` at any instant loses nothing a re-run needs. The first
+ * line names the input file and the batch's first date ({date} of --ad-name).
+ */
+export interface JournalHeader {
+  readonly journal: 'tiktok-ads-bulk';
+  readonly v: 1;
+  readonly file: string;
+  readonly date: string;
+}
+
+export type JournalEvent =
+  | { readonly key: string; readonly row: number; readonly event: 'sending' }
+  | {
+      readonly key: string;
+      readonly row: number;
+      readonly event: 'result';
+      readonly status: 'created' | 'rejected' | 'failed' | 'not_sent';
+      readonly ad_id?: string;
+      readonly error?: string;
+      readonly attempts: number;
+    };
+
+/** What earlier runs left for one key. */
+export interface PriorState {
+  readonly status: 'created' | 'rejected' | 'failed' | 'not_sent' | 'in_flight';
+  readonly adId?: string;
+  readonly error?: string;
+  readonly row: number;
+}
+
+export interface JournalContents {
+  readonly header: JournalHeader;
+  readonly states: ReadonlyMap<string, PriorState>;
+  /** A last line cut off by a crash was ignored. */
+  readonly truncatedTail: boolean;
+}
+
+/** Parses a journal's text. Pure. A cut-off last line is tolerated; any other damage is refused. */
+export function parseJournal(path: string, text: string): JournalContents {
+  const lines = text.split('\n');
+  const endsClean = text.endsWith('\n');
+  let truncatedTail = false;
+  const states = new Map<string, PriorState>();
+  let header: JournalHeader | undefined;
+  lines.forEach((line, i) => {
+    if (line === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      if (i === lines.length - 1 && !endsClean) {
+        truncatedTail = true;
+        return;
+      }
+      throw new RunError('REPORT', `${path} is damaged at line ${i + 1} and cannot be read back. Move it away (and the report beside it) to start the batch afresh.`);
+    }
+    if (!header) {
+      const h = value as Partial<JournalHeader>;
+      if (h.journal !== 'tiktok-ads-bulk' || h.v !== 1 || typeof h.file !== 'string') {
+        throw new RunError('REPORT', `${path} is not a tiktok-ads-bulk journal. Move it away or choose another --report.`);
+      }
+      header = h as JournalHeader;
+      return;
+    }
+    const e = value as JournalEvent;
+    if (typeof e.key !== 'string') return;
+    if (e.event === 'sending') {
+      const prior = states.get(e.key);
+      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row });
+    } else if (e.event === 'result') {
+      const prior = states.get(e.key);
+      // A created ad stays created: a later not_sent for the same key cannot undo it.
+      if (prior?.status === 'created' && e.status !== 'created') return;
+      states.set(e.key, { status: e.status, row: e.row, ...(e.ad_id ? { adId: e.ad_id } : {}), ...(e.error ? { error: e.error } : {}) });
+    }
+  });
+  if (!header) {
+    if (truncatedTail || text.trim() === '') return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true };
+    throw new RunError('REPORT', `${path} is not a tiktok-ads-bulk journal. Move it away or choose another --report.`);
+  }
+  return { header, states, truncatedTail };
+}
+
+/** Appends events durably. Writes are serialised; each is fsynced before its promise resolves. */
+export class JournalWriter {
+  private chain: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  static async open(path: string, header: JournalHeader | undefined): Promise<JournalWriter> {
+    const handle = await open(path, 'a', 0o600);
+    const writer = new JournalWriter(handle);
+    if (header) await writer.append(header);
+    return writer;
+  }
+
+  append(entry: JournalHeader | JournalEvent): Promise<void> {
+    const line = `${JSON.stringify(entry)}\n`;
+    this.chain = this.chain.then(async () => {
+      await this.handle.appendFile(line);
+      await this.handle.datasync();
+    });
+    return this.chain;
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    await this.handle.close();
+  }
+}

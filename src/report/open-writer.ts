@@ -1,0 +1,27 @@
+import { extname } from 'node:path';
+import { RunError } from '../errors.js';
+import { openCsvWriter } from './csv-writer.js';
+import type { TableWriter } from './table-writer.js';
+import { openXlsxWriter, type XlsxWriterOptions } from './xlsx-writer.js';
+
+/** Opens a CSV or XLSX writer by the path's extension. */
+export async function openTableWriter(path: string, header: readonly string[], xlsx: XlsxWriterOptions): Promise<TableWriter> {
+  const ext = extname(path).toLowerCase();
+  try {
+    if (ext === '.xlsx') return await openXlsxWriter(path, header, xlsx);
+    if (ext === '.csv') return await openCsvWriter(path, header);
+  } catch (err) {
+    throw writeError(path, err);
+  }
+  throw new RunError('USAGE', `--report ${path}: a report is .csv or .xlsx.`);
+}
+
+export function writeError(path: string, err: unknown, what = 'the report', flag = '--report'): RunError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' ? 'its folder does not exist'
+    : code === 'EISDIR' ? 'it is a folder'
+    : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
+    : (code ?? String(err));
+  return new RunError('SETUP', `Cannot write ${what} ${path}: ${why}. Choose another path with ${flag}.`, { cause: err });
+}

@@ -1,0 +1,48 @@
+import { cellText, type Cell } from '../read/cell.js';
+import type { Status } from './status.js';
+
+/** One line of the results report: one ad, with its input row's cells. */
+export interface ReportLine {
+  readonly row: number;
+  readonly status: Status;
+  readonly adId?: string;
+  readonly key?: string;
+  readonly error?: string;
+  readonly attempts?: number;
+  readonly input: readonly Cell[];
+}
+
+export const RESULT_COLUMNS = ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts'] as const;
+
+/** The report's header: the result columns, then every input column as it came. */
+export function reportHeader(inputHeader: readonly string[]): string[] {
+  return [...RESULT_COLUMNS, ...inputHeader];
+}
+
+/** A line as the report's text cells, padded to the input header's width. Pure. */
+export function reportCells(line: ReportLine, inputWidth: number): string[] {
+  return [
+    String(line.row),
+    line.status,
+    line.adId ?? '',
+    line.key ?? '',
+    line.error ?? '',
+    line.attempts === undefined ? '' : String(line.attempts),
+    ...inputCells(line.input, inputWidth),
+  ];
+}
+
+/** The retry file holds the input's own columns plus `error`, which the reader ignores. */
+export function retryHeader(inputHeader: readonly string[]): string[] {
+  return [...inputHeader, 'error'];
+}
+
+export function retryCells(line: ReportLine, inputWidth: number): string[] {
+  return [...inputCells(line.input, inputWidth), line.error ?? ''];
+}
+
+function inputCells(input: readonly Cell[], width: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < width; i++) out.push(cellText(input[i] ?? null));
+  return out;
+}

@@ -1,0 +1,75 @@
+import { readFile, stat, truncate } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { RunError } from '../errors.js';
+import { openSheet } from '../read/open-sheet.js';
+import { parseJournal, type JournalHeader, type PriorState } from './journal.js';
+import { RESULT_COLUMNS } from './report-line.js';
+
+export interface ResumeState {
+  readonly states: ReadonlyMap<string, PriorState>;
+  /** The header to write when the journal is new; undefined when resuming one. */
+  readonly newHeader?: JournalHeader;
+  /** The batch's first date, so {date} in --ad-name renders the same on every re-run. */
+  readonly date: string;
+  readonly source: 'none' | 'journal' | 'report';
+  readonly notes: readonly string[];
+}
+
+/**
+ * What earlier runs of this batch left: the journal beside the report, else the report itself.
+ * A journal or report that belongs to another file, or cannot be read back, is refused (exit 2)
+ * and never overwritten.
+ */
+export async function loadResumeState(file: string, report: string, journal: string, inputHeader: readonly string[], today: string): Promise<ResumeState> {
+  const name = basename(file);
+  const text = await readFile(journal, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw new RunError('REPORT', `${journal} cannot be read (${err.code ?? err.message}).`);
+  });
+  if (text !== undefined) {
+    const contents = parseJournal(journal, text);
+    const notes: string[] = [];
+    if (contents.truncatedTail) {
+      // Drop the half-written line so new lines do not land after it.
+      await truncate(journal, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+      notes.push('The last line of the journal was cut off by a crash; the row it described will be re-sent with its same key.');
+    }
+    if (contents.header.file === '') {
+      return { states: contents.states, newHeader: { journal: 'tiktok-ads-bulk', v: 1, file: name, date: today }, date: today, source: 'none', notes };
+    }
+    if (contents.header.file !== name) {
+      throw new RunError('REPORT', `${report} belongs to ${contents.header.file}, not ${name}. Choose another --report, or move the old report and ${basename(journal)} away.`);
+    }
+    return { states: contents.states, date: contents.header.date || today, source: 'journal', notes };
+  }
+  const fresh = { journal: 'tiktok-ads-bulk', v: 1, file: name, date: today } as const;
+  const exists = await stat(report).then(() => true, () => false);
+  if (!exists) return { states: new Map(), newHeader: fresh, date: today, source: 'none', notes: [] };
+  return { states: await statesFromReport(report, inputHeader), newHeader: fresh, date: today, source: 'report', notes: [`No journal beside ${report}; its created and rejected rows are taken from the report itself.`] };
+}
+
+async function statesFromReport(report: string, inputHeader: readonly string[]): Promise<Map<string, PriorState>> {
+  const refuse = (why: string): RunError =>
+    new RunError('REPORT', `${report} already exists and ${why}; it is not overwritten. Choose another --report, or move it away.`);
+  let sheet;
+  try {
+    sheet = await openSheet(report);
+  } catch {
+    throw refuse('cannot be read back as a report');
+  }
+  const header = sheet.header;
+  if (RESULT_COLUMNS.some((c, i) => header[i] !== c)) throw refuse('is not a tiktok-ads-bulk report');
+  const input = header.slice(RESULT_COLUMNS.length);
+  const trimmed = [...inputHeader];
+  while (trimmed.length && trimmed[trimmed.length - 1] === '') trimmed.pop();
+  const theirs = [...input];
+  while (theirs.length && theirs[theirs.length - 1] === '') theirs.pop();
+  if (theirs.join('\u0000') !== trimmed.join('\u0000')) throw refuse('was written for a file with other columns');
+  const states = new Map<string, PriorState>();
+  for await (const rec of sheet.records) {
+    const [row, status, adId, key, error] = rec.cells.map((c) => (c === null ? '' : String(c)));
+    if (!key || (status !== 'created' && status !== 'rejected')) continue;
+    states.set(key, { status, row: Number(row) || rec.row, ...(adId ? { adId } : {}), ...(error ? { error } : {}) });
+  }
+  return states;
+}

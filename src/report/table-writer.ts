@@ -1,0 +1,15 @@
+/** A sink for rows of text cells: the report and the retry file, as CSV or XLSX. */
+export interface TableWriter {
+  readonly path: string;
+  /** Writes one row; resolves when the writer can take more (back-pressure). */
+  write(cells: readonly string[], style?: RowStyle): Promise<void>;
+  /** Flushes and closes; the file is complete after this. */
+  close(): Promise<void>;
+}
+
+/** How an XLSX report shows a row; CSV ignores it. */
+export interface RowStyle {
+  readonly status?: string;
+  /** Index of a cell that deserves a note (a long error message). */
+  readonly noteAt?: number;
+}

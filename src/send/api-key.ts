@@ -1,0 +1,40 @@
+import { readFile, stat } from 'node:fs/promises';
+import { platform } from 'node:os';
+import { RunError } from '../errors.js';
+
+export interface ApiKey {
+  readonly value: string;
+  /** A warning to show (never containing the key). */
+  readonly warning?: string;
+}
+
+/**
+ * The API key: ADSPIRER_API_KEY, or --api-key-file (never a plain --api-key, which would land in
+ * shell history). A file others can read earns a warning.
+ */
+export async function loadApiKey(file: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<ApiKey | undefined> {
+  if (file !== undefined) {
+    let text: string;
+    let mode: number;
+    try {
+      text = await readFile(file, 'utf8');
+      mode = (await stat(file)).mode;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new RunError('SETUP', `--api-key-file ${file} cannot be read (${code ?? 'error'}).`);
+    }
+    const value = text.trim();
+    if (value === '' || /\s/.test(value)) throw new RunError('SETUP', `--api-key-file ${file} must hold just the key on one line.`);
+    const warning = (mode & 0o044) !== 0 && platform() !== 'win32' ? `${file} can be read by other users; restrict it with: chmod 600 ${file}` : undefined;
+    return { value, ...(warning ? { warning } : {}) };
+  }
+  const value = env.ADSPIRER_API_KEY?.trim();
+  if (value === undefined || value === '') return undefined;
+  return { value };
+}
+
+/** Removes the key from any text before it is shown or written anywhere. */
+export function redact(text: string, key: string | undefined): string {
+  if (!key || key.length < 4) return text;
+  return text.split(key).join('sk_…redacted');
+}

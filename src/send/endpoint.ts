@@ -1,0 +1,33 @@
+import { RunError } from '../errors.js';
+
+export const DEFAULT_BASE_URL = 'https://api.adspirer.ai';
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The base URL: --endpoint, else ADSPIRER_BASE_URL, else the public API. Plain http is allowed only
+ * to this machine, where the key cannot be read off the network (CONTRACT.md).
+ */
+export function resolveEndpoint(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): URL {
+  const raw = flag ?? env.ADSPIRER_BASE_URL ?? DEFAULT_BASE_URL;
+  const source = flag !== undefined ? '--endpoint' : env.ADSPIRER_BASE_URL !== undefined ? 'ADSPIRER_BASE_URL' : 'the default endpoint';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RunError('USAGE', `${source} "${raw}" is not a URL; write it as https://api.adspirer.ai.`);
+  }
+  if (url.username || url.password) throw new RunError('USAGE', `${source} must not carry a user name or password; the API key goes in ADSPIRER_API_KEY.`);
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    throw new RunError('USAGE', `${source} ${url.origin} uses plain http to another machine, which would send the API key unencrypted; use https://.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RunError('USAGE', `${source} "${raw}" must be an https:// URL.`);
+  url.pathname = url.pathname.replace(/\/+$/, '');
+  url.search = '';
+  url.hash = '';
+  return url;
+}
+
+export function toolPath(base: URL, tool: string): string {
+  return `${base.pathname.replace(/\/+$/, "")}/api/v1/tools/${tool}/execute`;
+}

@@ -1,0 +1,128 @@
+import type { QuotaInfo } from '../commands/summary.js';
+import { adIdOf, errorTextOf, envelope, isAccountPrompt, oneLine, promptedAccounts, quotaOf } from './answer.js';
+import type { Outcome } from './outcome.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** What an attempt's outcome means for the row and the batch. */
+export type Verdict =
+  | { readonly kind: 'created'; readonly adId?: string; readonly quota?: QuotaInfo }
+  | { readonly kind: 'rejected'; readonly message: string }
+  | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs?: number }
+  | { readonly kind: 'stop'; readonly reason: 'auth' | 'quota' | 'account' | 'setup'; readonly message: string; readonly quota?: QuotaInfo; readonly accounts?: readonly string[] };
+
+interface Rule {
+  readonly name: string;
+  readonly when: (o: Outcome) => boolean;
+  readonly then: (o: Outcome, now: number) => Verdict;
+}
+
+type Http = Extract<Outcome, { kind: 'http' }>;
+const http = (o: Outcome): o is Http => o.kind === 'http';
+const status = (...codes: number[]) => (o: Outcome): boolean => http(o) && codes.includes(o.status);
+const message = (o: Http, fallback: string): string => oneLine(errorTextOf(o.json) ?? fallback);
+const describeBody = (o: Http): string =>
+  o.json === undefined ? `HTTP ${o.status} with a non-JSON answer${/<title>([^<]*)<\/title>/i.exec(o.text) ? ` ("${/<title>([^<]*)<\/title>/i.exec(o.text)![1]!.trim()}")` : ''}` : `HTTP ${o.status}`;
+
+/**
+ * The ordered rules, first match wins (status meanings from adspirer-api-notes.md). An unknown
+ * outcome is retried with the same Idempotency-Key, which is safe: the service replays.
+ */
+export const RULES: readonly Rule[] = [
+  {
+    name: 'network error or timeout: the ad may exist; retry with the same key',
+    when: (o) => o.kind === 'network',
+    then: (o) => ({ kind: 'retry', message: o.kind === 'network' ? o.message : '' }),
+  },
+  {
+    name: '200 success: created',
+    when: (o) => http(o) && o.status >= 200 && o.status < 300 && envelope(o.json)?.success === true,
+    then: (o) => {
+      const adId = adIdOf((o as Http).json);
+      const quota = quotaOf((o as Http).json);
+      return { kind: 'created', ...(adId ? { adId } : {}), ...(quota ? { quota } : {}) };
+    },
+  },
+  {
+    name: '2xx that is not JSON (a proxy page): outcome unknown, retry',
+    when: (o) => http(o) && o.status >= 200 && o.status < 300 && envelope(o.json) === undefined,
+    then: (o) => ({ kind: 'retry', message: `${describeBody(o as Http)}: the answer could not be read` }),
+  },
+  {
+    name: '2xx with success false: the tool refused',
+    when: (o) => http(o) && o.status >= 200 && o.status < 300,
+    then: (o) => ({ kind: 'rejected', message: message(o as Http, 'the API answered success: false without a reason') }),
+  },
+  {
+    name: '401: the key is refused; stop the batch',
+    when: status(401, 403),
+    then: (o) => ({ kind: 'stop', reason: 'auth', message: `the API refused the key (HTTP ${(o as Http).status}): ${message(o as Http, 'invalid or missing API key')}` }),
+  },
+  {
+    name: '402: quota exhausted; stop the batch',
+    when: status(402),
+    then: (o) => {
+      const quota = quotaOf((o as Http).json);
+      return { kind: 'stop', reason: 'quota', message: message(o as Http, 'the monthly quota is spent'), ...(quota ? { quota } : {}) };
+    },
+  },
+  {
+    name: '400 multi-account prompt: every row would fail alike; stop',
+    when: (o) => http(o) && o.status === 400 && isAccountPrompt(errorTextOf(o.json) ?? ''),
+    then: (o) => {
+      const text = errorTextOf((o as Http).json) ?? '';
+      return { kind: 'stop', reason: 'account', message: oneLine(text), accounts: promptedAccounts(text) };
+    },
+  },
+  {
+    name: '404: this endpoint has no add_tiktok_ad; setup error',
+    when: status(404),
+    then: (o) => ({ kind: 'stop', reason: 'setup', message: `the endpoint does not serve this tool (HTTP 404: ${message(o as Http, 'not found')}); check --endpoint` }),
+  },
+  {
+    name: '400 and 409 (and other 4xx but 408/429): final, rejected',
+    when: (o) => http(o) && o.status >= 400 && o.status < 500 && o.status !== 408 && o.status !== 429,
+    then: (o) => {
+      const h = o as Http;
+      if (h.status === 409) return { kind: 'rejected', message: `conflict (HTTP 409): ${message(h, 'the Idempotency-Key was used with other arguments')}` };
+      return { kind: 'rejected', message: h.json === undefined ? describeBody(h) : message(h, `HTTP ${h.status}`) };
+    },
+  },
+  {
+    name: '408, 429, 5xx: transient; retry after Retry-After or backoff',
+    when: (o) => http(o) && (o.status === 408 || o.status === 429 || o.status >= 500),
+    then: (o, now) => {
+      const h = o as Http;
+      const retryAfterMs = parseRetryAfter(h.retryAfter, now);
+      const text = h.status === 429 ? `rate limited (HTTP 429)` : h.json === undefined ? describeBody(h) : `HTTP ${h.status}: ${message(h, 'server error')}`;
+      return { kind: 'retry', message: text, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    },
+  },
+  {
+    name: '3xx: a redirect is never followed with the key attached; setup error',
+    when: (o) => http(o) && o.status >= 300 && o.status < 400,
+    then: (o) => ({
+      kind: 'stop',
+      reason: 'setup',
+      message: `the endpoint answered with a redirect (HTTP ${(o as Http).status}${(o as Http).location ? ` to ${redirectTarget((o as Http).location!)}` : ''}), which is not followed so the API key stays with the host you named; check --endpoint`,
+    }),
+  },
+  {
+    name: 'anything else (1xx): not an answer we can trust; retry',
+    when: () => true,
+    then: (o) => ({ kind: 'retry', message: http(o) ? `unexpected HTTP ${o.status}` : 'unexpected outcome' }),
+  },
+];
+
+function redirectTarget(location: string): string {
+  try {
+    return new URL(location).origin;
+  } catch {
+    return location.slice(0, 80);
+  }
+}
+
+export function judge(outcome: Outcome, now: number): Verdict {
+  for (const rule of RULES) if (rule.when(outcome)) return rule.then(outcome, now);
+  /* c8 ignore next */
+  throw new Error('unreachable: the last rule matches everything');
+}

@@ -1,0 +1,31 @@
+/** Faults the simulator can inject into add_tiktok_ad calls. */
+export const FAULT_KINDS = ['500', '502', '503', 'drop-before', 'drop-after', 'hang'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface SimOptions {
+  /** 0 = any free port. */
+  readonly port?: number;
+  /** The one bearer key accepted; undefined = any non-empty key. */
+  readonly apiKey?: string;
+  /** Monthly call limit (Plus: 150). */
+  readonly quota?: number;
+  readonly used?: number;
+  readonly tier?: string;
+  /** Connected TikTok advertisers. */
+  readonly advertisers?: readonly string[];
+  /** Added latency per request, with ±50% jitter. */
+  readonly latencyMs?: number;
+  /** Requests per second before 429. */
+  readonly rateLimit?: number;
+  /** Retry-After seconds on 429; default: until the window frees, rounded up. */
+  readonly retryAfterSeconds?: number;
+  /** Share of add_tiktok_ad requests that meet an injected fault. */
+  readonly failRate?: number;
+  readonly faults?: readonly FaultKind[];
+  /** Fault sequence seed. */
+  readonly seed?: number;
+  /** One line per request. */
+  readonly log?: (line: string) => void;
+  /** Clock, for the quota period and rate window. */
+  readonly now?: () => number;
+}

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { Clickable } from './args.js';
+import { CALLS_TO_ACTION, FIELDS, type FieldSpec } from './fields.js';
+import { nearest } from './nearest.js';
+import { findEmoji, tiktokLength } from './text-length.js';
+
+/**
+ * The one schema of add_tiktok_ad's arguments, derived from the field catalogue. Messages say what
+ * was found and how to fix it; the field is named by the issue's path.
+ */
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+function fail(ctx: Ctx, message: string, path: (string | number)[] = []): void {
+  ctx.addIssue({ code: 'custom', message, path });
+}
+
+/** TikTok's text limits (adspirer-api-notes.md, from the v1.3 ad/create models). */
+const TEXT_RULES: Readonly<Record<string, { min?: number; max: number; noEmoji?: boolean }>> = {
+  ad_text: { min: 1, max: 100, noEmoji: true },
+  ad_name: { max: 512, noEmoji: true },
+  display_name: { max: 40 },
+  disclaimer_text: { max: 90 },
+};
+
+function checkText(field: string, value: string, ctx: Ctx): void {
+  const rule = TEXT_RULES[field];
+  if (!rule) return;
+  const len = tiktokLength(value);
+  if (len > rule.max) {
+    const cjk = len !== Array.from(value).length ? ' (Chinese, Japanese and Korean characters count two)' : '';
+    fail(ctx, `is ${len} characters long${cjk}; TikTok allows at most ${rule.max}. Shorten it by ${len - rule.max}`);
+  }
+  if (rule.noEmoji) {
+    const emoji = findEmoji(value);
+    if (emoji !== undefined) fail(ctx, `contains the emoji "${emoji}"; TikTok does not accept emoji here. Remove it`);
+  }
+}
+
+export function checkHttpsUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${clip(value)}" is not a full URL; write it as https://example.com/…`;
+  }
+  if (url.protocol !== 'https:') return `"${clip(value)}" uses ${url.protocol.replace(':', '')}; TikTok needs an https:// URL`;
+  if (!url.hostname || !url.hostname.includes('.')) return `"${clip(value)}" has no real host name; write it as https://example.com/…`;
+  return undefined;
+}
+
+function checkDeeplink(value: string): string | undefined {
+  const m = /^([a-z][a-z0-9+.\-]*):\/\/\S+$/i.exec(value);
+  if (!m) return `"${clip(value)}" is not an app link; write it as myapp://path (or an https:// universal link)`;
+  if (/^(javascript|data|file|vbscript)$/i.test(m[1]!)) return `"${clip(value)}" uses the ${m[1]} scheme, which is not an app link`;
+  return undefined;
+}
+
+function clip(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+}
+
+function checkEnum(field: FieldSpec, value: string, ctx: Ctx): void {
+  const values = field.values ?? [];
+  if (values.includes(value)) return;
+  if (field.name === 'identity_type' && value === 'CUSTOMIZED_USER') {
+    fail(ctx, 'is CUSTOMIZED_USER, which TikTok stopped accepting for new ads in 2026-04; use BC_AUTH_TT, or TT_USER for Spark ads, or leave it empty');
+    return;
+  }
+  const guess = nearest(value, values);
+  const hint = guess !== undefined ? `; did you mean ${guess}?` : '';
+  const list = values.length <= 6 ? ` Allowed: ${values.join(', ')}.` : '';
+  fail(ctx, `"${value}" is not a value TikTok accepts${hint}${list}`);
+}
+
+const digitsString = z.string().superRefine((v, ctx) => {
+  if (!/^\d+$/.test(v)) fail(ctx, `is "${clip(v)}"; it must be a numeric ID (digits only)`);
+});
+
+function fieldSchema(field: FieldSpec): z.ZodType {
+  switch (field.kind) {
+    case 'digits':
+      return digitsString;
+    case 'ref':
+      return z.string().superRefine((v, ctx) => {
+        if (/\s/.test(v)) fail(ctx, `is "${clip(v)}", which contains spaces; an ID has none`);
+        if (v.length > 256) fail(ctx, `is ${v.length} characters long; an ID is much shorter. Is this the right column?`);
+      });
+    case 'text':
+      return z.string().superRefine((v, ctx) => checkText(field.name, v, ctx));
+    case 'url':
+      return z.string().superRefine((v, ctx) => {
+        const m = checkHttpsUrl(v);
+        if (m) fail(ctx, m);
+      });
+    case 'uri':
+      return z.string().superRefine((v, ctx) => {
+        const m = checkDeeplink(v);
+        if (m) fail(ctx, m);
+      });
+    case 'enum':
+      return z.string().superRefine((v, ctx) => checkEnum(field, v, ctx));
+    case 'bool':
+      return z.boolean();
+    case 'refList':
+      return z.array(z.string()).superRefine((list, ctx) => {
+        list.forEach((v) => {
+          if (/\s/.test(v)) fail(ctx, `holds "${clip(v)}", which contains spaces; separate IDs with |`);
+        });
+      });
+    case 'urlList':
+      return z.array(z.string()).superRefine((list, ctx) => {
+        list.forEach((v) => {
+          const m = checkHttpsUrl(v);
+          if (m) fail(ctx, m);
+        });
+      });
+    case 'clickables':
+      return z.array(z.object({ text: z.string(), url: z.string() })).superRefine((list, ctx) => checkClickables(list, ctx));
+  }
+}
+
+/** At most 3 segments, texts 40 characters together, each link https (adspirer-api-notes.md). */
+function checkClickables(list: readonly Clickable[], ctx: Ctx): void {
+  if (list.length > 3) fail(ctx, `has ${list.length} links; TikTok allows at most 3`);
+  const total = list.reduce((n, c) => n + tiktokLength(c.text), 0);
+  if (total > 40) fail(ctx, `link texts are ${total} characters together; TikTok allows at most 40`);
+  for (const c of list) {
+    if (c.text === '') fail(ctx, `a link to ${clip(c.url)} has no text`);
+    const m = checkHttpsUrl(c.url);
+    if (m) fail(ctx, `link "${clip(c.text)}": ${m}`);
+  }
+}
+
+const SOURCES = ['video_url', 'video_id', 'image_urls', 'tiktok_item_id'] as const;
+
+type Args = Record<string, unknown>;
+
+/** Rules across fields (add_tiktok_ad.txt and adspirer-api-notes.md). */
+function crossFieldRules(a: Args, ctx: Ctx): void {
+  const given = SOURCES.filter((s) => a[s] !== undefined);
+  if (given.length === 0 && a.image_ids === undefined) {
+    fail(ctx, 'no creative: give one of video_url, video_id, image_urls or tiktok_item_id', ['video_url']);
+  }
+  if (given.length > 1) {
+    fail(ctx, `${given.join(' and ')} are both given; an ad takes exactly one creative source. Keep one`, [given[1]!]);
+  }
+  const imageIds = a.image_ids as string[] | undefined;
+  if ((a.video_url !== undefined || a.video_id !== undefined) && imageIds && imageIds.length > 1) {
+    fail(ctx, `holds ${imageIds.length} images, but a video ad takes at most one (its cover)`, ['image_ids']);
+  }
+  if (typeof a.video_id === 'string' && a.video_id.toLowerCase() === 'none') {
+    fail(ctx, 'is "None", which means the video upload failed; upload the video again and use its real ID', ['video_id']);
+  }
+  if (a.tiktok_item_id !== undefined && a.identity_type !== undefined && a.identity_type !== 'TT_USER') {
+    fail(ctx, `is ${String(a.identity_type)}, but a Spark ad (tiktok_item_id) needs TT_USER; change it or leave it empty`, ['identity_type']);
+  }
+  for (const f of ['deeplink_type', 'fallback_type'] as const) {
+    if (a[f] !== undefined && a.deeplink === undefined) fail(ctx, `is set but there is no deeplink; add the deeplink or clear ${f}`, [f]);
+  }
+  const clickables = a.disclaimer_clickable_texts as Clickable[] | undefined;
+  if (clickables && clickables.length > 0 && a.disclaimer_type === 'TEXT_ONLY') {
+    fail(ctx, 'is TEXT_ONLY, which cannot carry the clickable texts; use TEXT_LINK or clear disclaimer_clickable_texts', ['disclaimer_type']);
+  }
+  if (a.disclaimer_type === 'TEXT_LINK' && (!clickables || clickables.length === 0)) {
+    fail(ctx, 'is TEXT_LINK, which needs disclaimer_clickable_texts; add them or use TEXT_ONLY', ['disclaimer_type']);
+  }
+  if (a.disclaimer_type === 'TEXT_ONLY' && a.disclaimer_text === undefined) {
+    fail(ctx, 'is TEXT_ONLY but there is no disclaimer_text; add the text or clear disclaimer_type', ['disclaimer_type']);
+  }
+  if (a.brand_safety_postbid_partner === 'IAS' && a.brand_safety_vast_url === undefined) {
+    fail(ctx, 'is IAS, which needs brand_safety_vast_url (the IAS VAST tag); add it', ['brand_safety_postbid_partner']);
+  }
+  if (a.viewability_postbid_partner === 'IAS' && a.viewability_vast_url === undefined) {
+    fail(ctx, 'is IAS, which needs viewability_vast_url; add it', ['viewability_postbid_partner']);
+  }
+}
+
+function requiredMessage(field: FieldSpec): string {
+  return `is missing; it is required (${field.description.toLowerCase()})`;
+}
+
+const shape: Record<string, z.ZodType> = {};
+for (const f of FIELDS) {
+  const s = fieldSchema(f);
+  shape[f.name] = f.required
+    ? s.optional().superRefine((v, ctx) => {
+        if (v === undefined) fail(ctx, requiredMessage(f));
+      })
+    : s.optional();
+}
+
+export const addTiktokAdSchema = z.object(shape).strict().superRefine(crossFieldRules);
+
+/** CALLS_TO_ACTION re-exported for messages elsewhere. */
+export { CALLS_TO_ACTION };

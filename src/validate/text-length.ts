@@ -1,0 +1,23 @@
+/**
+ * Lengths as TikTok counts them (adspirer-api-notes.md, from TikTok's ad/create models): each
+ * Chinese, Japanese or Korean character counts as two; everything else as one per code point.
+ */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/u;
+
+export function tiktokLength(text: string): number {
+  let n = 0;
+  for (const ch of text) n += CJK.test(ch) ? 2 : 1;
+  return n;
+}
+
+// ©, ® and ™ are "pictographic" in Unicode but are ordinary typography in ad copy.
+const EMOJI = /(?![\u00a9\u00ae\u2122])\p{Extended_Pictographic}|\u200d|\ufe0f|[\u{1f1e6}-\u{1f1ff}]/u;
+
+/** The first emoji in text, or undefined. TikTok refuses emoji in ad_text and ad_name. */
+export function findEmoji(text: string): string | undefined {
+  const m = EMOJI.exec(text);
+  if (!m) return undefined;
+  // Show the whole character the user typed, not a lone joiner or variation selector.
+  const at = m.index;
+  return Array.from(text.slice(Math.max(0, at - 2), at + 4)).find((c) => EMOJI.test(c)) ?? m[0];
+}

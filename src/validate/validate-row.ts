@@ -1,0 +1,108 @@
+import { isEmptyCell, type RawRecord } from '../read/cell.js';
+import type { AdArgs, ArgValue, Problem } from './args.js';
+import { renderAdName, type AdNameTemplate } from './ad-name.js';
+import { coerceCell } from './coerce.js';
+import { columnLetter, type ColumnMap } from './columns.js';
+import { FIELDS, FIELD_BY_NAME } from './fields.js';
+import { addTiktokAdSchema } from './schema.js';
+
+export interface RowRules {
+  readonly columns: ColumnMap;
+  /** `--set FIELD=VALUE`: text that fills an empty cell of every row. */
+  readonly defaults: ReadonlyMap<string, string>;
+  readonly adName?: AdNameTemplate;
+  /** The date {date} renders as: the batch's first run date, so re-runs derive the same keys. */
+  readonly runDate: string;
+  readonly maxCellChars: number;
+}
+
+/** A row after validation: one ad per ad group when valid, else its problems. */
+export interface RowVerdict {
+  readonly row: number;
+  readonly ads: readonly AdArgs[];
+  readonly problems: readonly Problem[];
+  readonly warnings: readonly Problem[];
+}
+
+/** Turns one raw record into checked add_tiktok_ad arguments, or every problem found. Pure. */
+export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const { roles, header } = rules.columns;
+
+  record.cells.forEach((cell, i) => {
+    if (isEmptyCell(cell)) return;
+    const role = roles[i];
+    if (role === undefined) {
+      problems.push({ field: `column ${columnLetter(i)}`, message: `has a value but the header has only ${header.length} columns; move it into a named column or delete it` });
+    } else if (role.kind === 'blank') {
+      problems.push({ field: `column ${columnLetter(i)}`, message: 'has a value but no column name in the header row; name the column or clear it' });
+    }
+    if (typeof cell === 'string' && cell.length > rules.maxCellChars) {
+      const name = role?.kind === 'field' ? role.field.name : `column ${columnLetter(i)}`;
+      problems.push({ field: name, message: `is ${cell.length.toLocaleString('en-US')} characters long; no field takes more than ${rules.maxCellChars.toLocaleString('en-US')}` });
+    }
+  });
+
+  const values: Record<string, ArgValue | undefined> = {};
+  for (const field of FIELDS) {
+    const index = rules.columns.indexOf.get(field.name);
+    let cell = index === undefined ? null : (record.cells[index] ?? null);
+    if (isEmptyCell(cell)) cell = rules.defaults.get(field.name) ?? null;
+    if (typeof cell === 'string' && cell.length > rules.maxCellChars) continue;
+    const c = coerceCell(field, cell);
+    if (!c.ok) problems.push({ field: field.name, message: c.message });
+    else {
+      if (c.value !== undefined) values[field.name] = c.value;
+      if (c.warning) warnings.push({ field: field.name, message: c.warning });
+    }
+  }
+
+  const adgroups = splitAdgroups(values.adgroup_id, problems);
+  const ads: AdArgs[] = [];
+  for (const adgroup of adgroups.length ? adgroups : [undefined]) {
+    const candidate: Record<string, ArgValue | undefined> = { ...values, adgroup_id: adgroup };
+    if (candidate.ad_name === undefined && rules.adName) {
+      const name = renderAdName(rules.adName, candidate, record.row, rules.runDate);
+      if (name !== '') candidate.ad_name = name;
+    }
+    const parsed = addTiktokAdSchema.safeParse(dropUndefined(candidate));
+    if (parsed.success) {
+      ads.push(parsed.data as AdArgs);
+    } else {
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? 'row');
+        const p = { field, message: issue.message };
+        if (!problems.some((q) => q.field === p.field && q.message === p.message)) problems.push(p);
+      }
+    }
+  }
+  return problems.length ? { row: record.row, ads: [], problems, warnings } : { row: record.row, ads, problems, warnings };
+}
+
+function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string[] {
+  if (typeof value !== 'string') return [];
+  const ids = value.split('|');
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const id of ids) {
+    if (seen.has(id)) {
+      problems.push({ field: 'adgroup_id', message: `lists ad group ${id} twice; each ad group once is enough` });
+      continue;
+    }
+    seen.add(id);
+    out.push(id);
+  }
+  return out;
+}
+
+function dropUndefined(o: Record<string, ArgValue | undefined>): Record<string, ArgValue> {
+  const out: Record<string, ArgValue> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** Checks `--set FIELD=VALUE` names a known field; returns the problem sentence, if any. */
+export function checkDefaultField(name: string): string | undefined {
+  return FIELD_BY_NAME.has(name) ? undefined : `--set ${name}=…: "${name}" is not a field of add_tiktok_ad`;
+}

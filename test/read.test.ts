@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { openSheet } from '../src/read/open-sheet.js';
+import { detectDelimiter, sniffBytes } from '../src/read/sniff.js';
+import { fromExcelValue } from '../src/read/xlsx-cell.js';
+import { RunError } from '../src/errors.js';
+import { tempFile } from './helpers/tmp.js';
+import type { RawRecord } from '../src/read/cell.js';
+
+async function readAll(path: string, sheet?: string): Promise<{ header: readonly string[]; rows: RawRecord[]; sheetName?: string }> {
+  const s = await openSheet(path, sheet !== undefined ? { sheet } : {});
+  const rows: RawRecord[] = [];
+  for await (const r of s.records) rows.push(r);
+  return { header: s.header, rows, ...(s.sheetName ? { sheetName: s.sheetName } : {}) };
+}
+
+async function fileError(path: string): Promise<RunError> {
+  try {
+    await readAll(path);
+  } catch (err) {
+    expect(err).toBeInstanceOf(RunError);
+    return err as RunError;
+  }
+  throw new Error('expected a RunError');
+}
+
+describe('sniffBytes', () => {
+  it('tells encodings by BOM', () => {
+    expect(sniffBytes(Buffer.from([0xff, 0xfe, 0x61, 0]))).toEqual({ kind: 'text', encoding: 'utf-16le' });
+    expect(sniffBytes(Buffer.from([0xfe, 0xff, 0, 0x61]))).toEqual({ kind: 'text', encoding: 'utf-16be' });
+    expect(sniffBytes(Buffer.from('\ufeffa,b'))).toEqual({ kind: 'text', encoding: 'utf-8' });
+  });
+  it('recognises what is not text', () => {
+    expect(sniffBytes(Buffer.from('PK\x03\x04rest'))).toEqual({ kind: 'zip' });
+    expect(sniffBytes(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1]))).toEqual({ kind: 'ole' });
+    expect(sniffBytes(Buffer.from('%PDF-1.7'))).toMatchObject({ kind: 'other', what: 'a PDF document' });
+    expect(sniffBytes(Buffer.from('<!DOCTYPE html><html>'))).toMatchObject({ kind: 'other', what: 'an HTML page' });
+    expect(sniffBytes(Buffer.from([0x61, 0, 0x62]))).toMatchObject({ kind: 'other' });
+    expect(sniffBytes(Buffer.alloc(0))).toEqual({ kind: 'empty' });
+    expect(sniffBytes(Buffer.from([0xef, 0xbb, 0xbf]))).toEqual({ kind: 'empty' });
+  });
+});
+
+describe('detectDelimiter', () => {
+  it('picks the most frequent candidate outside quotes on the header line', () => {
+    expect(detectDelimiter('a;b;c\n1;2;3', ',')).toBe(';');
+    expect(detectDelimiter('a\tb\tc', ',')).toBe('\t');
+    expect(detectDelimiter('"a;b",c,d', ',')).toBe(',');
+    expect(detectDelimiter('single', '\t')).toBe('\t');
+  });
+});
+
+describe('delimited files', () => {
+  it('reads UTF-8 with BOM, CRLF, quoted delimiters, quotes and new lines', async () => {
+    const path = await tempFile('a.csv', '\ufeffad_text,adgroup_id\r\n"Hello, ""world""\r\nline two",123\r\n');
+    const { header, rows } = await readAll(path);
+    expect(header).toEqual(['ad_text', 'adgroup_id']);
+    expect(rows).toEqual([{ row: 2, cells: ['Hello, "world"\r\nline two', '123'] }]);
+  });
+
+  it('numbers rows by record, counting empty lines as a spreadsheet does, and skips empty rows', async () => {
+    const path = await tempFile('a.csv', 'a,b\n"x\ny",1\n\n,\nz,2\n');
+    const { rows } = await readAll(path);
+    expect(rows.map((r) => r.row)).toEqual([2, 5]);
+  });
+
+  it('detects semicolons (European Excel) and tabs', async () => {
+    const semi = await readAll(await tempFile('a.csv', 'a;b\n1,5;2\n'));
+    expect(semi.rows[0]!.cells).toEqual(['1,5', '2']);
+    const tab = await readAll(await tempFile('a.tsv', 'a\tb\n1\t2\n'));
+    expect(tab.rows[0]!.cells).toEqual(['1', '2']);
+  });
+
+  it('reads UTF-16LE and UTF-16BE with BOM (Excel "Unicode Text")', async () => {
+    const text = 'ad_text\tadgroup_id\r\nCafé 咖啡\t42\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const bytes of [le, be]) {
+      const { header, rows } = await readAll(await tempFile('u.txt', bytes));
+      expect(header).toEqual(['ad_text', 'adgroup_id']);
+      expect(rows[0]!.cells).toEqual(['Café 咖啡', '42']);
+    }
+  });
+
+  it('keeps extra cells beyond the header for the validator to flag', async () => {
+    const { rows } = await readAll(await tempFile('a.csv', 'a,b\n1,2,3\n'));
+    expect(rows[0]!.cells).toEqual(['1', '2', '3']);
+  });
+
+  it('undoes the formula escape of its own reports', async () => {
+    const { rows } = await readAll(await tempFile('a.csv', "a,b\n'=SUM(1),'-5% off\n"));
+    expect(rows[0]!.cells).toEqual(['=SUM(1)', '-5% off']);
+  });
+
+  it('marks invalid UTF-8 with U+FFFD so the row is flagged, keeping other rows', async () => {
+    const bytes = Buffer.concat([Buffer.from('a,b\nok,1\n'), Buffer.from([0x62, 0xff, 0x2c, 0x32, 0x0a]), Buffer.from('fine,3\n')]);
+    const { rows } = await readAll(await tempFile('a.csv', bytes));
+    expect(rows).toHaveLength(3);
+    expect(String(rows[1]!.cells[0])).toContain('\ufffd');
+  });
+
+  it('ends with one clear sentence for files it cannot read', async () => {
+    expect((await fileError('/nonexistent/x.csv')).message).toMatch(/does not exist/);
+    expect((await fileError(await tempFile('e.csv', ''))).message).toMatch(/is empty/);
+    expect((await fileError(await tempFile('b.csv', '\ufeff'))).message).toMatch(/is empty/);
+    expect((await fileError(await tempFile('h.csv', '\n\n,,\n'))).message).toMatch(/no header row/);
+    expect((await fileError(await tempFile('z.csv', 'PK\x03\x04aaaa'))).message).toMatch(/Rename it to \.xlsx/);
+    expect((await fileError(await tempFile('p.csv', '%PDF-1.4 ...'))).message).toMatch(/PDF/);
+    expect((await fileError(await tempFile('n.csv', Buffer.from([1, 0, 2, 0, 3])))).message).toMatch(/binary/);
+    expect((await fileError(await tempFile('q.csv', 'a,b\n"open,1\n'))).message).toMatch(/never closed/);
+    const ext = await fileError(await tempFile('x.json', '{}'));
+    expect(ext.message).toMatch(/unknown extension/);
+    expect(ext.exitCode).toBe(2);
+  });
+});
+
+describe('fromExcelValue', () => {
+  it('turns every exceljs cell kind into a plain value', () => {
+    expect(fromExcelValue('text')).toBe('text');
+    expect(fromExcelValue('  ')).toBeNull();
+    expect(fromExcelValue(12)).toBe(12);
+    expect(fromExcelValue(true)).toBe(true);
+    expect(fromExcelValue({ richText: [{ text: 'Bold' }, { text: ' plain' }] })).toBe('Bold plain');
+    expect(fromExcelValue({ text: 'site', hyperlink: 'https://x.com' })).toBe('site');
+    expect(fromExcelValue({ formula: 'A1&B1', result: 'joined' })).toBe('joined');
+    expect(fromExcelValue({ sharedFormula: 'A1', result: 7 })).toBe(7);
+    expect(fromExcelValue({ formula: 'X()', result: { error: '#NAME?' } })).toBe('#NAME?');
+    expect(fromExcelValue({ error: '#N/A' })).toBe('#N/A');
+    const d = new Date(Date.UTC(2026, 0, 2));
+    expect(fromExcelValue(d)).toEqual(d);
+    expect(fromExcelValue(undefined)).toBeNull();
+  });
+});
+
+describe('xlsx files', () => {
+  it('refuses a text file or a damaged workbook named .xlsx', async () => {
+    expect((await fileError(await tempFile('t.xlsx', 'a,b\n1,2\n'))).message).toMatch(/text file with an \.xlsx name/);
+    expect((await fileError(await tempFile('d.xlsx', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 7)])))).message).toMatch(/damaged/);
+    expect((await fileError(await tempFile('o.xlsx', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1])))).message).toMatch(/password-protected/);
+  });
+});
+
+export { readAll };
