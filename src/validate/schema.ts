@@ -137,6 +137,7 @@ type Args = Record<string, unknown>;
 
 /** Rules across fields (add_tiktok_ad.txt and adspirer-api-notes.md). */
 function crossFieldRules(a: Args, ctx: Ctx): void {
+  for (const f of REQUIRED) if (a[f.name] === undefined) fail(ctx, requiredMessage(f), [f.name]);
   const given = SOURCES.filter((s) => a[s] !== undefined);
   if (given.length === 0 && a.image_ids === undefined) {
     fail(ctx, 'no creative: give one of video_url, video_id, image_urls or tiktok_item_id', ['video_url']);
@@ -179,15 +180,11 @@ function requiredMessage(field: FieldSpec): string {
   return `is missing; it is required (${field.description.toLowerCase()})`;
 }
 
+// Every field is optional at the field level; required ones are checked with the other rules
+// across fields, because zod skips refinements of an absent optional value.
 const shape: Record<string, z.ZodType> = {};
-for (const f of FIELDS) {
-  const s = fieldSchema(f);
-  shape[f.name] = f.required
-    ? s.optional().superRefine((v, ctx) => {
-        if (v === undefined) fail(ctx, requiredMessage(f));
-      })
-    : s.optional();
-}
+for (const f of FIELDS) shape[f.name] = fieldSchema(f).optional();
+const REQUIRED = FIELDS.filter((f) => f.required);
 
 export const addTiktokAdSchema = z.object(shape).strict().superRefine(crossFieldRules);
 

@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { cli, spawnCli } from './helpers/cli.js';
+import { tempDir, tempFile } from './helpers/tmp.js';
+import { join } from 'node:path';
+import { openSheet } from '../src/read/open-sheet.js';
+
+describe('the CLI', () => {
+  it('prints help for the tool and each command, with examples', async () => {
+    const top = await cli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/validate FILE/);
+    for (const c of ['validate', 'upload', 'template', 'sim']) {
+      const r = await cli([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Examples:/);
+    }
+  });
+
+  it('prints the version from package.json', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    expect((await cli(['--version'])).stdout.trim()).toBe(pkg.version);
+  });
+
+  it('exits 2 with one sentence for usage errors', async () => {
+    for (const argv of [['frobnicate'], ['validate'], ['validate', 'a.csv', 'b.csv'], ['validate', 'x.csv', '--bogus'], ['upload', 'x.csv', '--rate', 'fast'], ['validate', 'x.csv', '--set', 'nofield=1'], ['validate', 'x.csv', '--set', 'novalue']]) {
+      const r = await cli(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^Error: .+\n$/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('validate: exit 0 for the fixture, 1 for the broken one, problems grouped by row on stderr', async () => {
+    const ok = await cli(['validate', 'fixtures/campaign.csv']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('');
+    const bad = await cli(['validate', 'fixtures/campaign-broken.csv']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Row 3:\n  ✗ ad_text: is 112 characters long/);
+    expect(bad.stderr).toMatch(/Row 8:\n  ! call_to_action: "download" was corrected to DOWNLOAD_NOW/);
+    expect(bad.stderr).toMatch(/19 ads checked, 2 valid, 17 invalid, 1 value corrected/);
+  });
+
+  it('validate --json prints only the summary object on stdout', async () => {
+    const r = await cli(['validate', 'fixtures/campaign-broken.csv', '--json']);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ command: 'validate', file: 'fixtures/campaign-broken.csv', report: null, rows: 19, quota: null, stopped: null, exit_code: 1 });
+    expect(summary.counts).toMatchObject({ valid: 2, invalid: 17, created: 0, rejected: 0, failed: 0, not_sent: 0 });
+  });
+
+  it('validate exits 2 naming an unknown column and the closest field', async () => {
+    const path = await tempFile('u.csv', 'adgroup_id,Ad Txt,landing_page_url\n1,x,https://e.com\n');
+    const r = await cli(['validate', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/column B "Ad Txt" is not a field of add_tiktok_ad; did you mean "ad_text"\?/);
+  });
+
+  it('validate --report writes the contract report (CSV and XLSX), valid/invalid with the input columns after', async () => {
+    const dir = await tempDir();
+    for (const ext of ['csv', 'xlsx']) {
+      const report = join(dir, `r.${ext}`);
+      const r = await cli(['validate', 'fixtures/campaign-broken.csv', '--report', report]);
+      expect(r.code).toBe(1);
+      const sheet = await openSheet(report);
+      expect(sheet.header.slice(0, 7)).toEqual(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'adgroup_id']);
+      const rows = [];
+      for await (const rec of sheet.records) rows.push(rec.cells.map((c) => (c === null ? '' : String(c))));
+      expect(rows).toHaveLength(19);
+      expect(rows[0]!.slice(0, 2)).toEqual(['2', 'valid']);
+      expect(rows[0]![3]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(rows[1]!.slice(0, 2)).toEqual(['3', 'invalid']);
+      expect(rows[1]![4]).toMatch(/^ad_text: is 112 characters long.*; ad_text: contains the emoji/);
+      expect(rows[1]![6]).toBe('1780000000000000101');
+    }
+  });
+
+  it('validate --set and --advertiser-id fill empty cells', async () => {
+    const path = await tempFile('s.csv', 'ad_text,landing_page_url,video_url\nT,https://e.com/a,https://e.com/v.mp4\n');
+    expect((await cli(['validate', path])).code).toBe(1);
+    const r = await cli(['validate', path, '--set', 'adgroup_id=123', '--advertiser-id', '700', '--json']);
+    expect(r.code).toBe(0);
+  });
+
+  it('template writes csv and xlsx', async () => {
+    const dir = await tempDir();
+    expect((await cli(['template', '--out', join(dir, 't.xlsx')])).code).toBe(0);
+    expect((await cli(['template', '--format', 'csv', '--out', join(dir, 't.csv')])).code).toBe(0);
+    expect((await cli(['template', '--format', 'pdf'])).code).toBe(2);
+  });
+
+  it('the built binary runs, with exit codes from the process', async () => {
+    const v = await spawnCli(['--version']);
+    expect(v.code).toBe(0);
+    const bad = await spawnCli(['validate', 'fixtures/campaign-broken.csv']);
+    expect(bad.code).toBe(1);
+    const missing = await spawnCli(['validate', 'fixtures/nope.csv']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/does not exist/);
+  });
+});

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { bufferIo } from '../../src/commands/io.js';
+import { runCli } from '../../src/cli/run.js';
+
+/** Runs the CLI in-process with captured output. */
+export async function cli(argv: string[], env: Record<string, string | undefined> = {}, signals: { signal?: AbortSignal; hardSignal?: AbortSignal } = {}) {
+  const io = bufferIo();
+  const code = await runCli(argv, { env, io, ...signals });
+  return { code, stdout: io.stdout.join(''), stderr: io.stderr.join('') };
+}
+
+export interface Spawned {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (dist/) as a real process. */
+export function spawnCli(argv: string[], env: Record<string, string> = {}, options: { killAfterMs?: number; signal?: NodeJS.Signals; onStdout?: (s: string) => void } = {}): Promise<Spawned> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...argv], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      options.onStdout?.(d.toString());
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let timer: NodeJS.Timeout | undefined;
+    if (options.killAfterMs !== undefined) timer = setTimeout(() => child.kill(options.signal ?? 'SIGKILL'), options.killAfterMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { mapColumns } from '../src/validate/columns.js';
+import { validateRow, type RowRules } from '../src/validate/validate-row.js';
+import { parseAdNameTemplate } from '../src/validate/ad-name.js';
+import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
+import { nearest } from '../src/validate/nearest.js';
+import { validateSheet } from '../src/validate/validate-sheet.js';
+import { openSheet } from '../src/read/open-sheet.js';
+import { RunError } from '../src/errors.js';
+import type { Cell } from '../src/read/cell.js';
+import { tempFile } from './helpers/tmp.js';
+
+const BASE: Record<string, Cell> = {
+  adgroup_id: '1780000000000000101',
+  ad_text: 'Fresh coffee',
+  landing_page_url: 'https://example.com/a',
+  video_url: 'https://cdn.example.com/v.mp4',
+};
+
+function check(fields: Record<string, Cell>, extra: Partial<RowRules> = {}) {
+  const values = { ...BASE, ...fields };
+  const header = Object.keys(values);
+  const rules: RowRules = { columns: mapColumns('t.csv', header), defaults: new Map(), runDate: '2026-11-29', maxCellChars: 32768, ...extra };
+  return validateRow({ row: 5, cells: header.map((h) => values[h] ?? null) }, rules);
+}
+
+function problems(fields: Record<string, Cell>, extra: Partial<RowRules> = {}): string[] {
+  return check(fields, extra).problems.map((p) => `${p.field}: ${p.message}`);
+}
+
+describe('header matching', () => {
+  it('ignores case, spaces, - and _, and knows aliases', () => {
+    const map = mapColumns('f.csv', ['Ad Text', 'AD-GROUP-ID', 'landing page url', 'CTA', 'Video URL', 'error']);
+    expect(map.indexOf.get('ad_text')).toBe(0);
+    expect(map.indexOf.get('adgroup_id')).toBe(1);
+    expect(map.indexOf.get('landing_page_url')).toBe(2);
+    expect(map.indexOf.get('call_to_action')).toBe(3);
+    expect(map.roles[5]).toEqual({ kind: 'ignored' });
+  });
+  it('refuses an unknown column naming it and the closest field', () => {
+    expect(() => mapColumns('f.csv', ['ad_txt', 'adgroup_id'])).toThrow(/column A "ad_txt" is not a field of add_tiktok_ad; did you mean "ad_text"\?/);
+    try {
+      mapColumns('f.csv', ['ad_txt']);
+    } catch (err) {
+      expect((err as RunError).exitCode).toBe(2);
+    }
+  });
+  it('refuses two columns that mean the same field', () => {
+    expect(() => mapColumns('f.csv', ['cta', 'call_to_action'])).toThrow(/both mean call_to_action/);
+  });
+});
+
+describe('a valid row', () => {
+  it('becomes typed arguments', () => {
+    const v = check({ image_ids: null, creative_authorized: 'yes', call_to_action: 'shop now' });
+    expect(v.problems).toEqual([]);
+    expect(v.ads).toEqual([{ ...BASE, creative_authorized: true, call_to_action: 'SHOP_NOW' }]);
+  });
+  it('splits arrays on | and new lines and trims', () => {
+    const v = check({ video_url: null, image_urls: ' https://c.com/1.jpg | https://c.com/2.jpg\nhttps://c.com/3.jpg ' });
+    expect(v.ads[0]!.image_urls).toEqual(['https://c.com/1.jpg', 'https://c.com/2.jpg', 'https://c.com/3.jpg']);
+  });
+  it('reads booleans as TRUE/FALSE, yes/no, 1/0 and real booleans', () => {
+    for (const [cell, value] of [['TRUE', true], ['no', false], ['1', true], [0, false], [true, true], ['False', false]] as const) {
+      expect(check({ vast_moat_enabled: cell }).ads[0]!.vast_moat_enabled).toBe(value);
+    }
+  });
+  it('reads clickable disclaimer texts as JSON or text|url lines', () => {
+    const json = check({ disclaimer_clickable_texts: '[{"text":"Terms","url":"https://x.com/t"}]', disclaimer_type: 'text_link' });
+    expect(json.ads[0]!.disclaimer_clickable_texts).toEqual([{ text: 'Terms', url: 'https://x.com/t' }]);
+    const lines = check({ disclaimer_clickable_texts: 'Terms|https://x.com/t\nRisks|https://x.com/r' });
+    expect(lines.ads[0]!.disclaimer_clickable_texts).toEqual([
+      { text: 'Terms', url: 'https://x.com/t' },
+      { text: 'Risks', url: 'https://x.com/r' },
+    ]);
+  });
+  it('keeps safe-integer numeric IDs as text', () => {
+    expect(check({ adgroup_id: 1234567890 }).ads[0]!.adgroup_id).toBe('1234567890');
+  });
+  it('makes one ad per ad group from a |-separated adgroup_id', () => {
+    const v = check({ adgroup_id: '111|222\n333' });
+    expect(v.ads.map((a) => a.adgroup_id)).toEqual(['111', '222', '333']);
+  });
+  it('fills empty cells from --set defaults, never over a value', () => {
+    const defaults = new Map([['call_to_action', 'SHOP_NOW'], ['advertiser_id', '700']]);
+    expect(check({ call_to_action: null }, { defaults }).ads[0]).toMatchObject({ call_to_action: 'SHOP_NOW', advertiser_id: '700' });
+    expect(check({ call_to_action: 'SIGN_UP' }, { defaults }).ads[0]!.call_to_action).toBe('SIGN_UP');
+  });
+  it('names rows with --ad-name, any column, {row} and {date}', () => {
+    const adName = parseAdNameTemplate('{display_name} | {CTA} | {row} | {date}');
+    const v = check({ display_name: 'Bean', call_to_action: 'shop_now' }, { adName });
+    expect(v.ads[0]!.ad_name).toBe('Bean | SHOP_NOW | 5 | 2026-11-29');
+    expect(check({ ad_name: 'Mine' }, { adName }).ads[0]!.ad_name).toBe('Mine');
+    expect(() => parseAdNameTemplate('{nope}')).toThrow(/unknown token \{nope\}/);
+  });
+});
+
+describe('each rule names its field and says how to fix it', () => {
+  const cases: [string, Record<string, Cell>, RegExp][] = [
+    ['ad_text too long', { ad_text: 'x'.repeat(101) }, /^ad_text: is 101 characters long; TikTok allows at most 100/],
+    ['ad_text CJK counts two', { ad_text: '咖'.repeat(51) }, /^ad_text: is 102 characters long \(Chinese, Japanese and Korean/],
+    ['ad_text emoji', { ad_text: 'Hot ☕ coffee' }, /^ad_text: contains the emoji "☕"/],
+    ['ad_name too long', { ad_name: 'n'.repeat(513) }, /^ad_name: is 513 characters long; TikTok allows at most 512/],
+    ['ad_name emoji', { ad_name: 'Launch 🚀' }, /^ad_name: contains the emoji/],
+    ['display_name too long', { display_name: 'd'.repeat(41) }, /^display_name: is 41 characters/],
+    ['display_name CJK', { display_name: '咖'.repeat(21) }, /^display_name: is 42 characters/],
+    ['disclaimer too long', { disclaimer_text: 'd'.repeat(91), disclaimer_type: 'TEXT_ONLY' }, /^disclaimer_text: is 91 characters/],
+    ['missing required', { ad_text: null }, /^ad_text: is missing; it is required/],
+    ['http URL', { landing_page_url: 'http://example.com' }, /^landing_page_url: "http:\/\/example.com" uses http; TikTok needs an https/],
+    ['no scheme', { landing_page_url: 'example.com/x' }, /^landing_page_url: "example.com\/x" is not a full URL/],
+    ['no real host', { click_tracking_url: 'https://localhost/x' }, /^click_tracking_url: .* has no real host name/],
+    ['image url', { video_url: null, image_urls: 'https://c.com/1.jpg|ftp://c.com/2.jpg' }, /^image_urls: "ftp:\/\/c.com\/2.jpg" uses ftp/],
+    ['deeplink', { deeplink: 'not a link' }, /^deeplink: "not a link" is not an app link/],
+    ['deeplink javascript', { deeplink: 'javascript://alert(1)' }, /^deeplink: .* uses the javascript scheme/],
+    ['CTA LEARN', { call_to_action: 'LEARN' }, /^call_to_action: "LEARN" is not a value TikTok accepts; did you mean LEARN_MORE\?/],
+    ['CTA VISIT', { call_to_action: 'visit' }, /did you mean VISIT_STORE\?/],
+    ['CTA GO', { call_to_action: 'GO' }, /^call_to_action: "GO" is not a value TikTok accepts/],
+    ['identity CUSTOMIZED_USER', { identity_type: 'customized_user' }, /^identity_type: is CUSTOMIZED_USER, which TikTok stopped accepting/],
+    ['enum list shown', { card_type: 'video' }, /^card_type: "VIDEO" is not a value TikTok accepts.*Allowed: IMAGE, PRODUCT/],
+    ['no creative', { video_url: null }, /^video_url: no creative/],
+    ['two creatives', { video_id: 'v123' }, /video_url and video_id are both given/],
+    ['cover images', { image_ids: 'a|b' }, /^image_ids: holds 2 images, but a video ad takes at most one/],
+    ['video_id None', { video_url: null, video_id: 'None' }, /^video_id: is "None", which means the video upload failed/],
+    ['spark identity', { video_url: null, tiktok_item_id: '7301234567890123456', identity_type: 'BC_AUTH_TT' }, /^identity_type: is BC_AUTH_TT, but a Spark ad/],
+    ['deeplink_type alone', { deeplink_type: 'NORMAL' }, /^deeplink_type: is set but there is no deeplink/],
+    ['fallback_type alone', { fallback_type: 'WEB_LANDING' }, /^fallback_type: is set but there is no deeplink/],
+    ['TEXT_ONLY with links', { disclaimer_text: 'T', disclaimer_clickable_texts: 'Terms|https://x.com/t', disclaimer_type: 'TEXT_ONLY' }, /^disclaimer_type: is TEXT_ONLY, which cannot carry/],
+    ['TEXT_LINK without links', { disclaimer_type: 'TEXT_LINK' }, /^disclaimer_type: is TEXT_LINK, which needs disclaimer_clickable_texts/],
+    ['too many links', { disclaimer_clickable_texts: 'a|https://x.com/1\nb|https://x.com/2\nc|https://x.com/3\nd|https://x.com/4' }, /^disclaimer_clickable_texts: has 4 links; TikTok allows at most 3/],
+    ['link texts too long', { disclaimer_clickable_texts: `${'a'.repeat(25)}|https://x.com/1\n${'b'.repeat(16)}|https://x.com/2` }, /link texts are 41 characters together/],
+    ['bad link url', { disclaimer_clickable_texts: 'Terms|http://x.com/t' }, /^disclaimer_clickable_texts: link "Terms": "http:\/\/x.com\/t" uses http/],
+    ['bad JSON', { disclaimer_clickable_texts: '[{"text": "a"' }, /starts like JSON but is not valid JSON/],
+    ['IAS brand safety', { brand_safety_postbid_partner: 'IAS' }, /^brand_safety_postbid_partner: is IAS, which needs brand_safety_vast_url/],
+    ['IAS viewability', { viewability_postbid_partner: 'ias' }, /^viewability_postbid_partner: is IAS, which needs viewability_vast_url/],
+    ['pixel digits', { tracking_pixel_id: '12a' }, /^tracking_pixel_id: is "12a"; it must be a numeric ID/],
+    ['boolean', { creative_authorized: 'maybe' }, /^creative_authorized: is "maybe"; use TRUE or FALSE/],
+    ['big numeric ID', { adgroup_id: 1.78e18 }, /^adgroup_id: was stored as the number 1.78E\+18.*format the column as Text and re-enter the IDs/],
+    ['scientific text ID', { advertiser_id: '7.00E+18' }, /^advertiser_id: is "7.00E\+18", an ID shown in scientific notation.*format the column as Text/],
+    ['adgroup listed twice', { adgroup_id: '111|111' }, /^adgroup_id: lists ad group 111 twice/],
+    ['invalid UTF-8', { ad_text: 'caf\ufffd' }, /^ad_text: holds bytes that are not valid UTF-8/],
+    ['oversized cell', { ad_name: 'x'.repeat(40000) }, /^ad_name: is 40,000 characters long; no field takes more than 32,768/],
+  ];
+  for (const [name, fields, expected] of cases) {
+    it(name, () => {
+      const found = problems(fields);
+      expect(found.some((p) => expected.test(p)), `${name}: ${JSON.stringify(found)}`).toBe(true);
+    });
+  }
+
+  it('reports every problem of a row, not the first only', () => {
+    const found = problems({ ad_text: 'x'.repeat(120) + '🔥', landing_page_url: 'http://e.com', call_to_action: 'GO', video_url: null });
+    expect(found.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['ad_text', 'landing_page_url', 'call_to_action', 'video_url']));
+    expect(found.filter((p) => p.startsWith('ad_text')).length).toBe(2);
+  });
+
+  it('warns, without invalidating, for corrected calls-to-action', () => {
+    for (const [given, fixed] of [['DOWNLOAD', 'DOWNLOAD_NOW'], ['install', 'INSTALL_NOW'], ['Buy Now', 'SHOP_NOW']]) {
+      const v = check({ call_to_action: given });
+      expect(v.problems).toEqual([]);
+      expect(v.ads[0]!.call_to_action).toBe(fixed);
+      expect(v.warnings[0]!.message).toMatch(new RegExp(`corrected to ${fixed}`));
+    }
+  });
+
+  it('flags a value in a column with no header or beyond the header', () => {
+    const rules: RowRules = { columns: mapColumns('t.csv', ['adgroup_id', '', 'ad_text', 'landing_page_url', 'video_url']), defaults: new Map(), runDate: 'd', maxCellChars: 100 };
+    const v = validateRow({ row: 3, cells: ['1', 'stray', 'T', 'https://e.com/x', 'https://e.com/v.mp4', 'extra'] }, rules);
+    expect(v.problems.map((p) => p.field)).toEqual(['column B', 'column F']);
+  });
+});
+
+describe('text length as TikTok counts', () => {
+  it('counts CJK twice, code points once', () => {
+    expect(tiktokLength('abc')).toBe(3);
+    expect(tiktokLength('咖啡')).toBe(4);
+    expect(tiktokLength('カタカナ한글')).toBe(12);
+    expect(tiktokLength('é')).toBe(1);
+  });
+  it('finds emoji but not ordinary typography', () => {
+    expect(findEmoji('Coffee ☕')).toBe('☕');
+    expect(findEmoji('Brand™ ® ©')).toBeUndefined();
+    expect(findEmoji('👍🏽 ok')).toBeDefined();
+  });
+  it('suggests the nearest value, preferring prefixes', () => {
+    expect(nearest('LEARN', ['LEARN_MORE', 'READ_MORE'])).toBe('LEARN_MORE');
+  });
+});
+
+describe('validateSheet', () => {
+  it('marks a row identical to an earlier one as a duplicate unless allowed, with distinct keys when allowed', async () => {
+    const csv = 'adgroup_id,ad_text,landing_page_url,video_url\n1,T,https://e.com/a,https://e.com/v.mp4\n1,T,https://e.com/a,https://e.com/v.mp4\n';
+    const path = await tempFile('d.csv', csv);
+    const strict = [];
+    for await (const ad of validateSheet(await openSheet(path))) strict.push(ad);
+    expect(strict[1]!.problems[0]!.message).toMatch(/^duplicate of row 2/);
+    const loose = [];
+    for await (const ad of validateSheet(await openSheet(path), { allowDuplicates: true })) loose.push(ad);
+    expect(loose[1]!.problems).toEqual([]);
+    expect(loose[0]!.key).not.toBe(loose[1]!.key);
+  });
+
+  it('validates the fixture campaigns in every encoding and format alike', async () => {
+    const results: string[][] = [];
+    for (const f of ['campaign.csv', 'campaign.xlsx', 'campaign-semicolon.csv', 'campaign-utf16.txt']) {
+      const keys: string[] = [];
+      for await (const ad of validateSheet(await openSheet(`fixtures/${f}`))) {
+        expect(ad.problems, `${f} row ${ad.row}`).toEqual([]);
+        keys.push(ad.key!);
+      }
+      expect(keys).toHaveLength(20);
+      results.push(keys);
+    }
+    // Same content, same keys, whatever the file format.
+    for (const r of results) expect(r).toEqual(results[0]);
+  });
+
+  it('flags every ID of an xlsx whose ID columns are numbers', async () => {
+    for await (const ad of validateSheet(await openSheet('fixtures/campaign-numeric-ids.xlsx'))) {
+      expect(ad.problems.map((p) => p.field)).toEqual(expect.arrayContaining(['adgroup_id', 'advertiser_id']));
+      expect(ad.problems[0]!.message).toMatch(/format the column as Text/);
+    }
+  });
+
+  it('finds the mistakes of the broken fixture, the same in CSV and XLSX', async () => {
+    const byFormat: string[][] = [];
+    for (const f of ['campaign-broken.csv', 'campaign-broken.xlsx']) {
+      const lines: string[] = [];
+      for await (const ad of validateSheet(await openSheet(`fixtures/${f}`))) {
+        lines.push(`${ad.row} ${ad.args ? 'valid' : 'invalid'} ${ad.problems.map((p) => p.field).join(',')}`);
+      }
+      byFormat.push(lines);
+    }
+    expect(byFormat[0]).toEqual(byFormat[1]);
+    expect(byFormat[0]!.filter((l) => l.includes(' valid'))).toEqual(['2 valid ', '8 valid ']);
+  });
+});
+
+describe('property: the validator returns exactly one verdict per row and never throws', () => {
+  it('holds for arbitrary cells', () => {
+    const header = ['adgroup_id', 'ad_text', 'landing_page_url', 'video_url', 'image_urls', 'call_to_action', 'creative_authorized', 'disclaimer_clickable_texts', 'tracking_pixel_id'];
+    const columns = mapColumns('p.csv', header);
+    const cell = fc.oneof(fc.constant(null), fc.string(), fc.double(), fc.boolean(), fc.integer(), fc.date({ noInvalidDate: true }));
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 0, maxLength: header.length + 2 }), (cells) => {
+        const v = validateRow({ row: 2, cells }, { columns, defaults: new Map(), runDate: 'd', maxCellChars: 1000 });
+        expect(v.row).toBe(2);
+        expect(v.ads.length > 0 !== v.problems.length > 0).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
