@@ -57,6 +57,7 @@ export function parseJournal(path: string, text: string): JournalContents {
         truncatedTail = true;
         return;
       }
+      if (!header) throw new RunError('REPORT', `${path} is not a tiktok-ads-bulk journal. Move it away or choose another --report.`);
       throw new RunError('REPORT', `${path} is damaged at line ${i + 1} and cannot be read back. Move it away (and the report beside it) to start the batch afresh.`);
     }
     if (!header) {

@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { openCsvWriter } from '../src/report/csv-writer.js';
+import { openXlsxWriter } from '../src/report/xlsx-writer.js';
+import { openTableWriter } from '../src/report/open-writer.js';
+import { safeCsvCell } from '../src/report/safe-cell.js';
+import { reportCells, reportHeader, retryCells, retryHeader } from '../src/report/report-line.js';
+import { retryLines } from '../src/report/retry-lines.js';
+import { OrderedReport } from '../src/report/ordered-report.js';
+import { parseJournal } from '../src/report/journal.js';
+import { openSheet } from '../src/read/open-sheet.js';
+import { RunError } from '../src/errors.js';
+import { tempDir } from './helpers/tmp.js';
+
+const HOSTILE = ['=HYPERLINK("http://evil","x")', '+1+2', '-3+4', '@SUM(A1)', '\tTAB', '\rCR', 'plain, "quoted"\nnew line', '1780000000000000101', '咖啡 ☕'];
+
+async function readBack(path: string): Promise<string[][]> {
+  const sheet = await openSheet(path);
+  const rows = [[...sheet.header]];
+  for await (const r of sheet.records) rows.push(r.cells.map((c) => (c === null ? '' : String(c))));
+  return rows;
+}
+
+describe('formula safety', () => {
+  it('prefixes cells a spreadsheet would run', () => {
+    expect(safeCsvCell('=1+1')).toBe("'=1+1");
+    expect(safeCsvCell('-5% off')).toBe("'-5% off");
+    expect(safeCsvCell('Coffee')).toBe('Coffee');
+  });
+
+  it('CSV: no cell starts with a formula character, and our reader reads the same values back', async () => {
+    const path = join(await tempDir(), 'r.csv');
+    const w = await openCsvWriter(path, ['a', 'b']);
+    for (const v of HOSTILE) await w.write([v, 'x']);
+    await w.close();
+    const text = await readFile(path, 'utf8');
+    expect(text.startsWith('\ufeff')).toBe(true);
+    const back = await readBack(path);
+    expect(back.slice(1).map((r) => r[0])).toEqual(HOSTILE.map((v) => (v.trim() === '' ? '' : v)));
+    const raw = text.split('\r\n').slice(1).map((l) => l.replace(/^"/, ''));
+    for (const line of raw.filter(Boolean)) expect(line).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
+  it('XLSX: every cell is a string (never a formula), IDs keep every digit, values read back', async () => {
+    const path = join(await tempDir(), 'r.xlsx');
+    const w = await openXlsxWriter(path, ['status', 'v'], { sheetName: 'Results', summary: () => [['created', '3']] });
+    for (const v of HOSTILE) await w.write(['created', v], { status: 'created' });
+    await w.close();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const ws = wb.getWorksheet('Results')!;
+    for (let r = 2; r <= ws.rowCount; r++) {
+      expect(ws.getRow(r).getCell(2).type).toBe(ExcelJS.ValueType.String);
+    }
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.getRow(2).getCell(1).fill).toMatchObject({ type: 'pattern' });
+    expect(wb.getWorksheet('Summary')!.getRow(2).values).toEqual([undefined, 'created', '3']);
+    const back = await readBack(path);
+    // XML stores a lone carriage return as a line feed; everything else comes back as written.
+    expect(back.slice(1).map((r) => r[1])).toEqual(HOSTILE.map((v) => v.replace(/\r/g, '\n')));
+  });
+});
+
+describe('report lines', () => {
+  it('put the result columns first, then the input columns as they came', () => {
+    expect(reportHeader(['Ad Text', 'adgroup'])).toEqual(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'Ad Text', 'adgroup']);
+    expect(reportCells({ row: 2, status: 'created', adId: '18', key: 'k', attempts: 1, input: ['T', 1.78e18] }, 3)).toEqual(['2', 'created', '18', 'k', '', '1', 'T', '1.78E+18', '']);
+    expect(retryHeader(['a'])).toEqual(['a', 'error']);
+    expect(retryCells({ row: 2, status: 'failed', error: 'boom', input: ['x'] }, 1)).toEqual(['x', 'boom']);
+  });
+
+  it('retry lines keep only the ad groups still to do', () => {
+    const lines = [
+      { row: 2, status: 'created' as const, input: ['1|2|3', 'T'] },
+      { row: 2, status: 'failed' as const, error: 'HTTP 503', input: ['1|2|3', 'T'] },
+      { row: 2, status: 'not_sent' as const, error: 'quota', input: ['1|2|3', 'T'] },
+      { row: 3, status: 'created' as const, input: ['4', 'U'] },
+      { row: 4, status: 'invalid' as const, error: 'ad_text: missing', input: ['5', ''] },
+    ];
+    const groups = ['1', '2', '3', '4', undefined];
+    const out = retryLines(lines, 0, (l) => groups[lines.indexOf(l as (typeof lines)[number])]);
+    expect(out.map((l) => [l.row, l.input[0], l.error])).toEqual([
+      [2, '2|3', 'HTTP 503 / quota'],
+      [4, '5', 'ad_text: missing'],
+    ]);
+  });
+
+  it('the ordered report writes lines in input order as they finish', async () => {
+    const written: string[] = [];
+    const writer = { path: 'mem', write: async (c: readonly string[]) => void written.push(c[0]!), close: async () => {} };
+    const report = new OrderedReport(writer, 0);
+    await report.add(1, { row: 3, status: 'created', input: [] });
+    expect(written).toEqual([]);
+    await report.add(0, { row: 2, status: 'created', input: [] });
+    expect(written).toEqual(['2', '3']);
+    await report.close();
+  });
+
+  it('a report path that cannot be written is a setup error', async () => {
+    const dir = await tempDir();
+    for (const path of [join(dir, 'missing', 'r.csv'), dir + '/', join(dir, 'r.pdf')]) {
+      await expect(openTableWriter(path, ['a'], { sheetName: 'R' })).rejects.toBeInstanceOf(RunError);
+    }
+  });
+});
+
+describe('journal', () => {
+  const header = '{"journal":"tiktok-ads-bulk","v":1,"file":"c.csv","date":"2026-11-29"}\n';
+  it('replays the last state of each key; a created ad stays created', () => {
+    const j = parseJournal('j', `${header}{"key":"a","row":2,"event":"sending"}\n{"key":"a","row":2,"event":"result","status":"created","ad_id":"18","attempts":1}\n{"key":"a","row":2,"event":"result","status":"not_sent","attempts":0}\n{"key":"b","row":3,"event":"sending"}\n`);
+    expect(j.states.get('a')).toMatchObject({ status: 'created', adId: '18' });
+    expect(j.states.get('b')).toMatchObject({ status: 'in_flight' });
+    expect(j.truncatedTail).toBe(false);
+  });
+  it('tolerates a last line cut off by a crash', () => {
+    const j = parseJournal('j', `${header}{"key":"a","row":2,"event":"sending"}\n{"key":"a","row":2,"ev`);
+    expect(j.truncatedTail).toBe(true);
+    expect(j.states.get('a')).toMatchObject({ status: 'in_flight' });
+  });
+  it('refuses damage elsewhere and files that are not journals', () => {
+    expect(() => parseJournal('j', `${header}garbage\n{"key":"a"}\n`)).toThrow(/damaged at line 2/);
+    expect(() => parseJournal('j', 'row,status\n')).toThrow(/not a tiktok-ads-bulk journal/);
+  });
+});
