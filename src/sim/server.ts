@@ -51,12 +51,12 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
   let inFlight = 0;
 
   const server = createServer((req, res) => {
-    inFlight++;
-    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
-    res.on('close', () => {
-      inFlight--;
-      hanging.delete(res);
-    });
+    if (req.url?.startsWith('/api/')) {
+      inFlight++;
+      stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+      res.on('close', () => inFlight--);
+    }
+    res.on('close', () => hanging.delete(res));
     const started = now();
     handle(req, res).catch((err: unknown) => {
       send(res, { status: 500, body: { success: false, is_error: true, error: `simulator error: ${String(err)}` } });

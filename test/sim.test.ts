@@ -1,0 +1,212 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../src/sim/server.js';
+import { drawFault } from '../src/sim/faults.js';
+import { seededRandom } from '../src/sim/random.js';
+import type { SimOptions } from '../src/sim/options.js';
+import { cli } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+
+const AD = {
+  adgroup_id: '1780000000000000101',
+  ad_text: 'Fresh coffee',
+  landing_page_url: 'https://example.com/a',
+  video_url: 'https://cdn.example.com/v.mp4',
+};
+
+const sims: Simulator[] = [];
+async function sim(options: SimOptions = {}): Promise<Simulator> {
+  const s = await createSimulator({ port: 0, ...options });
+  sims.push(s);
+  return s;
+}
+afterEach(async () => {
+  while (sims.length) await sims.pop()!.close();
+});
+
+async function call(s: Simulator, tool: string, args: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${s.url}/api/v1/tools/${tool}/execute`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk_test_1', 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ arguments: args }),
+  });
+  const text = await res.text();
+  let json: any; // eslint-style escape hatch: tests read arbitrary JSON bodies
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+describe('the simulator', () => {
+  it('creates an ad, names it with a 19-digit id, and counts quota', async () => {
+    const s = await sim({ quota: 150, used: 41 });
+    const r = await call(s, 'add_tiktok_ad', { ...AD, ad_name: 'Spring V1' });
+    expect(r.status).toBe(200);
+    expect(r.json.success).toBe(true);
+    expect(r.json.data.text).toMatch(/^Created TikTok ad "Spring V1" \(ad_id: (\d{19})\) in ad group 1780000000000000101/);
+    expect(r.json.data.quota).toMatchObject({ used: 42, limit: 150, tier: 'plus' });
+    expect(r.json.data.quota.period_end).toMatch(/^\d{4}-\d{2}-01$/);
+    expect(s.ads()).toHaveLength(1);
+    expect(s.ads()[0]!.ad_id).toBe(/ad_id: (\d+)/.exec(r.json.data.text)![1]);
+  });
+
+  it('serves the free tools without using quota, and 404 for others', async () => {
+    const s = await sim({ quota: 10, used: 3, advertisers: ['111', '222'] });
+    const usage = await call(s, 'get_usage_status', {});
+    expect(usage.json.data.quota).toMatchObject({ used: 3, limit: 10 });
+    const accounts = await call(s, 'list_connected_accounts', {});
+    expect(accounts.json.data.accounts.map((a: { advertiser_id: string }) => a.advertiser_id)).toEqual(['111', '222']);
+    expect((await call(s, 'get_usage_status', {})).json.data.quota.used).toBe(3);
+    expect((await call(s, 'delete_everything', {})).status).toBe(404);
+  });
+
+  it('answers 401 without the right bearer key', async () => {
+    const open = await sim();
+    const res = await fetch(`${open.url}/api/v1/tools/add_tiktok_ad/execute`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+    const strict = await sim({ apiKey: 'sk_live_right' });
+    expect((await call(strict, 'add_tiktok_ad', AD)).status).toBe(401);
+    expect((await call(strict, 'add_tiktok_ad', AD, { authorization: 'Bearer sk_live_right' })).status).toBe(200);
+  });
+
+  it('validates like the real service: 400 naming the field', async () => {
+    const s = await sim();
+    const r = await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'x'.repeat(120) });
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ success: false, is_error: true });
+    expect(r.json.error).toMatch(/Invalid parameter ad_text/);
+    expect((await call(s, 'add_tiktok_ad', { ...AD, landing_page_url: 'http://x.com' })).json.error).toMatch(/landing_page_url/);
+    expect(s.ads()).toHaveLength(0);
+  });
+
+  it('replays an answer for the same key and arguments, without creating anything', async () => {
+    const s = await sim();
+    const a = await call(s, 'add_tiktok_ad', AD, { 'idempotency-key': 'k1' });
+    const b = await call(s, 'add_tiktok_ad', AD, { 'idempotency-key': 'k1' });
+    expect(b.json).toEqual(a.json);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+    expect(s.ads()).toHaveLength(1);
+    expect(s.stats().replays).toBe(1);
+  });
+
+  it('answers 409 for a key reused with other arguments', async () => {
+    const s = await sim();
+    await call(s, 'add_tiktok_ad', AD, { 'idempotency-key': 'k1' });
+    const r = await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'Other' }, { 'idempotency-key': 'k1' });
+    expect(r.status).toBe(409);
+    expect(r.json.error).toMatch(/different arguments/);
+  });
+
+  it('replays the answer that a dropped connection lost', async () => {
+    const s = await sim({ failRate: 1, faults: ['drop-after'] });
+    await expect(call(s, 'add_tiktok_ad', AD, { 'idempotency-key': 'lost' })).rejects.toThrow();
+    expect(s.ads()).toHaveLength(1);
+    const again = await sim();
+    expect(again.ads()).toHaveLength(0);
+  });
+
+  it('402 at exactly the limit, with the quota block and upgrade_url', async () => {
+    const s = await sim({ quota: 2, used: 1 });
+    expect((await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'one' })).status).toBe(200);
+    const r = await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'two' });
+    expect(r.status).toBe(402);
+    expect(r.json.error).toMatch(/Monthly limit reached \(2\/2 tool calls on Plus tier\)/);
+    expect(r.json.quota).toMatchObject({ used: 2, limit: 2, upgrade_url: 'https://adspirer.ai' });
+    expect(s.ads()).toHaveLength(1);
+  });
+
+  it('asks which advertiser when several are connected and none is named', async () => {
+    const s = await sim({ advertisers: ['7000000000000000001', '7000000000000000002'] });
+    const r = await call(s, 'add_tiktok_ad', AD);
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatch(/You have 2 tiktok_ads accounts connected\. Please specify which account/);
+    expect(r.json.error).toContain('advertiser_id="7000000000000000002"');
+    expect((await call(s, 'add_tiktok_ad', { ...AD, advertiser_id: '7000000000000000002' })).status).toBe(200);
+    const unknown = await call(s, 'add_tiktok_ad', { ...AD, advertiser_id: '999' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toMatch(/999 is not connected/);
+  });
+
+  it('rate limits with 429 and Retry-After', async () => {
+    const s = await sim({ rateLimit: 2 });
+    const results = await Promise.all([0, 1, 2, 3].map((i) => call(s, 'get_usage_status', { i })));
+    const limited = results.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(2);
+    expect(limited[0]!.headers.get('retry-after')).toBe('1');
+  });
+
+  it('injects 5xx with HTML bodies from proxies', async () => {
+    const s = await sim({ failRate: 1, faults: ['502'] });
+    const r = await call(s, 'add_tiktok_ad', AD);
+    expect(r.status).toBe(502);
+    expect(r.text).toMatch(/<title>502 Bad Gateway<\/title>/);
+    expect(s.ads()).toHaveLength(0);
+  });
+
+  it('drops connections before the work, and hangs when asked', async () => {
+    const s = await sim({ failRate: 1, faults: ['drop-before'] });
+    await expect(call(s, 'add_tiktok_ad', AD)).rejects.toThrow();
+    expect(s.ads()).toHaveLength(0);
+    const h = await sim({ failRate: 1, faults: ['hang'] });
+    const res = fetch(`${h.url}/api/v1/tools/add_tiktok_ad/execute`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: JSON.stringify({ arguments: AD }), signal: AbortSignal.timeout(200) });
+    await expect(res).rejects.toThrow();
+    expect(h.stats().faults.hang).toBe(1);
+  });
+
+  it('the same seed gives the same sequence of faults', () => {
+    const seq = (seed: number) => {
+      const rng = seededRandom(seed);
+      return Array.from({ length: 200 }, () => drawFault(rng, 0.3) ?? '-').join(',');
+    };
+    expect(seq(7)).toBe(seq(7));
+    expect(seq(7)).not.toBe(seq(8));
+    const hits = seq(7).split(',').filter((f) => f !== '-').length;
+    expect(hits).toBeGreaterThan(30);
+    expect(hits).toBeLessThan(90);
+  });
+
+  it('the same seed gives the same faults over HTTP', async () => {
+    const run = async () => {
+      const s = await sim({ failRate: 0.5, faults: ['500', '503'], seed: 42 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await call(s, 'add_tiktok_ad', { ...AD, ad_text: `n${i}` })).status);
+      return statuses.join(',');
+    };
+    expect(await run()).toBe(await run());
+  });
+
+  it('adds latency with jitter, and reports stats with the most requests in flight', async () => {
+    const s = await sim({ latencyMs: 40 });
+    const t = Date.now();
+    await Promise.all([1, 2, 3].map((i) => call(s, 'add_tiktok_ad', { ...AD, ad_text: `t${i}` })));
+    expect(Date.now() - t).toBeGreaterThanOrEqual(20);
+    const stats = await (await fetch(`${s.url}/__sim/stats`)).json();
+    expect(stats).toMatchObject({ requests: 3, created: 3, maxInFlight: 3 });
+    expect(stats.byStatus['200']).toBe(3);
+    const ads = await (await fetch(`${s.url}/__sim/ads`)).json();
+    expect(ads.ads).toHaveLength(3);
+  });
+
+  it('`sim` prints "listening on http://127.0.0.1:PORT" first and logs one line per request', async () => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'sim', '--port', '0', '--quota', '20', '--fail-rate', '0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    expect(first).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    const url = /http:\/\/\S+/.exec(first)![0];
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await fetch(`${url}/api/v1/tools/get_usage_status/execute`, { method: 'POST', headers: { authorization: 'Bearer x' }, body: '{"arguments":{}}' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stderr).toMatch(/POST \/api\/v1\/tools\/get_usage_status\/execute 200/);
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+  });
+
+  it('`sim` rejects bad options naming them', async () => {
+    expect((await cli(['sim', '--fail-rate', '2'])).stderr).toMatch(/--fail-rate 2: expected a number at least 0 and at most 1/);
+    expect((await cli(['sim', '--faults', 'boom'])).stderr).toMatch(/--faults: unknown fault "boom"/);
+    expect((await cli(['sim', '--advertisers', 'abc'])).code).toBe(2);
+  });
+});
