@@ -183,7 +183,7 @@ describe('the simulator', () => {
     await Promise.all([1, 2, 3].map((i) => call(s, 'add_tiktok_ad', { ...AD, ad_text: `t${i}` })));
     expect(Date.now() - t).toBeGreaterThanOrEqual(20);
     const stats = await (await fetch(`${s.url}/__sim/stats`)).json();
-    expect(stats).toMatchObject({ requests: 3, created: 3, maxInFlight: 3 });
+    expect(stats, JSON.stringify(stats)).toMatchObject({ requests: 3, created: 3, maxInFlight: 3 });
     expect(stats.byStatus['200']).toBe(3);
     const ads = await (await fetch(`${s.url}/__sim/ads`)).json();
     expect(ads.ads).toHaveLength(3);

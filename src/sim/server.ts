@@ -72,9 +72,9 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
   const count = (status: number | string): void => {
     stats.byStatus[String(status)] = (stats.byStatus[String(status)] ?? 0) + 1;
   };
-  const send = (res: ServerResponse, answer: Answer): void => {
+  const send = (res: ServerResponse, answer: Answer, counted = true): void => {
     if (res.destroyed || res.headersSent) return;
-    count(answer.status);
+    if (counted) count(answer.status);
     const isHtml = typeof answer.body === 'string';
     const body = isHtml ? (answer.body as string) : JSON.stringify(answer.body);
     res.writeHead(answer.status, {
@@ -91,8 +91,9 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
-    if (req.method === 'GET' && url.pathname === '/__sim/ads') return send(res, { status: 200, body: { ads: service.ads } });
-    if (req.method === 'GET' && url.pathname === '/__sim/stats') return send(res, { status: 200, body: { ...stats, replays: service.replays, created: service.ads.length } });
+    // Inspection endpoints are not part of the simulated traffic, so they are not counted.
+    if (req.method === 'GET' && url.pathname === '/__sim/ads') return send(res, { status: 200, body: { ads: service.ads } }, false);
+    if (req.method === 'GET' && url.pathname === '/__sim/stats') return send(res, { status: 200, body: { ...stats, replays: service.replays, created: service.ads.length } }, false);
     const m = /^\/api\/v1\/tools\/([A-Za-z0-9_]+)\/execute$/.exec(url.pathname);
     if (!m) return send(res, { status: 404, body: { success: false, is_error: true, error: `Not found: ${url.pathname}` } });
     if (req.method !== 'POST') return send(res, { status: 405, body: { success: false, is_error: true, error: 'Use POST' }, headers: { allow: 'POST' } });
