@@ -48,6 +48,7 @@ export interface UploadOptions extends SheetOptions {
   readonly maxRetryAfterMs?: number;
   readonly random?: () => number;
   readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export type UploadEvent =
@@ -229,6 +230,7 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
             breakerThreshold: Math.max(10, 3 * concurrency),
             ...(quota ? { quotaLeft: quota.limit - quota.used } : {}),
             ...(options.random ? { random: options.random } : {}),
+            ...(options.sleep ? { sleep: options.sleep } : {}),
             now,
             ...(options.signal ? { signal: options.signal } : {}),
             ...(options.hardSignal ? { hardSignal: options.hardSignal } : {}),

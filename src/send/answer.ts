@@ -15,7 +15,8 @@ export function envelope(json: unknown): Envelope | undefined {
 /** `data.ad_id` when the answer names it, else the id in the success text ("ad_id: 1812…"). */
 export function adIdOf(json: unknown): string | undefined {
   const data = envelope(json)?.data;
-  if (data && (typeof data.ad_id === 'string' || typeof data.ad_id === 'number')) {
+  // A JSON number above 2^53 has already lost digits (TikTok ids are 19 digits): use the text then.
+  if (data && (typeof data.ad_id === 'string' || (typeof data.ad_id === 'number' && Number.isSafeInteger(data.ad_id)))) {
     const id = String(data.ad_id);
     if (/^\d+$/.test(id)) return id;
   }

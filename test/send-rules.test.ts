@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { judge, RULES } from '../src/send/rules.js';
+import { backoffDelay } from '../src/send/backoff.js';
+import { parseRetryAfter } from '../src/send/retry-after.js';
+import { adIdOf, quotaOf, isAccountPrompt, promptedAccounts } from '../src/send/answer.js';
+import { connectedAdvertisers } from '../src/send/accounts.js';
+import { resolveEndpoint } from '../src/send/endpoint.js';
+import type { Outcome } from '../src/send/outcome.js';
+
+const NOW = Date.parse('2026-11-29T12:00:00Z');
+const http = (status: number, json: unknown, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({ kind: 'http', status, json, text: json === undefined ? '' : JSON.stringify(json), ...extra });
+const QUOTA = { used: 42, limit: 150, tier: 'plus', period_end: '2026-12-01' };
+
+describe('retry rules, case by case', () => {
+  it('network errors and timeouts: retry (the ad may exist; the key makes it safe)', () => {
+    expect(judge({ kind: 'network', code: 'ECONNRESET', message: 'reset', timeout: false }, NOW)).toEqual({ kind: 'retry', message: 'reset' });
+    expect(judge({ kind: 'network', code: 'UND_ERR_HEADERS_TIMEOUT', message: 'the request timed out', timeout: true }, NOW).kind).toBe('retry');
+  });
+  it('200 success: created, with ad_id from data.ad_id, else from the text, and the quota', () => {
+    expect(judge(http(200, { success: true, data: { ad_id: '1812345678901234567', text: 'x', quota: QUOTA } }), NOW)).toEqual({ kind: 'created', adId: '1812345678901234567', quota: QUOTA });
+    expect(judge(http(200, { success: true, data: { text: 'Created TikTok ad "A" (ad_id: 1899999999999999999) in ad group 1' } }), NOW)).toEqual({ kind: 'created', adId: '1899999999999999999' });
+    expect(judge(http(200, { success: true, data: { text: 'done' } }), NOW)).toEqual({ kind: 'created' });
+  });
+  it('200 with a body that is not JSON: outcome unknown, retry', () => {
+    expect(judge(http(200, undefined, { text: '<html><title>Portal</title></html>' }), NOW)).toMatchObject({ kind: 'retry', message: expect.stringContaining('non-JSON') });
+  });
+  it('200 with success false: rejected with the tool message', () => {
+    expect(judge(http(200, { success: false, error: 'TikTok said no' }), NOW)).toEqual({ kind: 'rejected', message: 'TikTok said no' });
+  });
+  it('401: stop the batch (auth)', () => {
+    expect(judge(http(401, { success: false, error: 'Invalid API key' }), NOW)).toMatchObject({ kind: 'stop', reason: 'auth' });
+  });
+  it('402: stop the batch (quota), keeping the quota block', () => {
+    const v = judge(http(402, { success: false, error: '🚨 Monthly limit reached (150/150 tool calls on Plus tier).\nUpgrade', quota: { ...QUOTA, used: 150, upgrade_url: 'https://adspirer.ai' } }), NOW);
+    expect(v).toMatchObject({ kind: 'stop', reason: 'quota', message: 'Monthly limit reached (150/150 tool calls on Plus tier). Upgrade' });
+    expect(v.kind === 'stop' && v.quota?.upgrade_url).toBe('https://adspirer.ai');
+  });
+  it('400 multi-account prompt: stop (account) listing the accounts', () => {
+    const error = 'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - A (advertiser_id="111")\n - B (advertiser_id="222")';
+    expect(judge(http(400, { success: false, error }), NOW)).toMatchObject({ kind: 'stop', reason: 'account', accounts: ['111', '222'] });
+  });
+  it('400: rejected, final', () => {
+    expect(judge(http(400, { success: false, error: 'Invalid parameter ad_text' }), NOW)).toEqual({ kind: 'rejected', message: 'Invalid parameter ad_text' });
+  });
+  it('409: rejected, final, saying it is a conflict', () => {
+    expect(judge(http(409, { success: false, error: 'key reused' }), NOW)).toEqual({ kind: 'rejected', message: 'conflict (HTTP 409): key reused' });
+  });
+  it('404: setup error (wrong endpoint)', () => {
+    expect(judge(http(404, { error: 'Unknown tool' }), NOW)).toMatchObject({ kind: 'stop', reason: 'setup' });
+  });
+  it('429: retry, honouring Retry-After in seconds or as a date', () => {
+    expect(judge(http(429, { error: 'slow down' }, { retryAfter: '30' }), NOW)).toMatchObject({ kind: 'retry', retryAfterMs: 30_000 });
+    expect(judge(http(429, {}, { retryAfter: new Date(NOW + 45_000).toUTCString() }), NOW)).toMatchObject({ retryAfterMs: 45_000 });
+    expect(judge(http(429, {}), NOW)).toEqual({ kind: 'retry', message: 'rate limited (HTTP 429)' });
+  });
+  it('500, 502, 503, 504 and 408: retry; an HTML page becomes a readable message with its status', () => {
+    for (const s of [500, 502, 503, 504, 408]) expect(judge(http(s, { error: 'x' }), NOW).kind).toBe('retry');
+    expect(judge(http(502, undefined, { text: '<html><head><title>502 Bad Gateway</title></head></html>' }), NOW)).toEqual({ kind: 'retry', message: 'HTTP 502 with a non-JSON answer ("502 Bad Gateway")' });
+  });
+  it('3xx: a redirect is a setup error, never followed', () => {
+    expect(judge(http(307, undefined, { location: 'https://evil.example.net/steal' }), NOW)).toMatchObject({ kind: 'stop', reason: 'setup', message: expect.stringContaining('https://evil.example.net') });
+  });
+  it('every rule has a name and the last matches anything', () => {
+    expect(RULES.every((r) => r.name.length > 10)).toBe(true);
+    expect(RULES[RULES.length - 1]!.when(http(101, {}))).toBe(true);
+  });
+});
+
+describe('backoff', () => {
+  const opts = { baseMs: 1000, capMs: 30_000 };
+  it('is full jitter under a doubling, capped ceiling', () => {
+    expect(backoffDelay(1, 0.999, opts)).toBe(999);
+    expect(backoffDelay(3, 0.5, opts)).toBe(2000);
+    expect(backoffDelay(10, 0.999, opts)).toBe(29_970);
+    expect(backoffDelay(2, 0, opts)).toBe(0);
+  });
+  it('never cuts Retry-After short', () => {
+    expect(backoffDelay(1, 0.1, opts, 5000)).toBe(5000);
+    expect(backoffDelay(6, 0.99, opts, 100)).toBe(29_700);
+  });
+  it('parses Retry-After as seconds or an HTTP date', () => {
+    expect(parseRetryAfter('120', NOW)).toBe(120_000);
+    expect(parseRetryAfter('Sun, 29 Nov 2026 12:01:00 GMT', NOW)).toBe(60_000);
+    expect(parseRetryAfter('soon', NOW)).toBeUndefined();
+    expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
+  });
+});
+
+describe('answers', () => {
+  it('reads ad ids, quota and account prompts', () => {
+    expect(adIdOf({ data: { ad_id: 1812 } })).toBe('1812');
+    expect(adIdOf({ data: { ad_id: 1.8123456789012345e18, text: 'ad_id: 1812345678901234567' } })).toBe('1812345678901234567');
+    expect(adIdOf({ data: { ad_id: '1812345678' } })).toBe('1812345678');
+    expect(quotaOf({ quota: { used: 1, limit: 2 } })).toMatchObject({ used: 1, limit: 2, tier: 'unknown' });
+    expect(isAccountPrompt('You have 25 meta_ads accounts connected. Please specify which account to use')).toBe(true);
+    expect(promptedAccounts('(ad_account_id="act_1") (advertiser_id="22")')).toEqual(['act_1', '22']);
+    expect(connectedAdvertisers({ success: true, data: { accounts: [{ platform: 'tiktok_ads', advertiser_id: '1' }, { platform: 'meta_ads', account_id: 'x' }] } })).toEqual(['1']);
+    expect(connectedAdvertisers({ success: true, data: { text: 'nothing here' } })).toBeUndefined();
+  });
+});
+
+describe('endpoint', () => {
+  it('defaults to the public API, takes the env, then the flag', () => {
+    expect(resolveEndpoint(undefined, {}).origin).toBe('https://api.adspirer.ai');
+    expect(resolveEndpoint(undefined, { ADSPIRER_BASE_URL: 'https://staging.adspirer.ai' }).origin).toBe('https://staging.adspirer.ai');
+    expect(resolveEndpoint('http://127.0.0.1:9', { ADSPIRER_BASE_URL: 'https://x.ai' }).origin).toBe('http://127.0.0.1:9');
+  });
+  it('refuses plain http to another machine, and credentials in the URL', () => {
+    expect(() => resolveEndpoint('http://api.adspirer.ai', {})).toThrow(/plain http to another machine/);
+    expect(() => resolveEndpoint('http://10.0.0.5:8080', {})).toThrow(/plain http/);
+    expect(() => resolveEndpoint('https://user:pw@api.adspirer.ai', {})).toThrow(/user name or password/);
+    expect(() => resolveEndpoint('not a url', {})).toThrow(/not a URL/);
+    expect(resolveEndpoint('http://localhost:1', {}).hostname).toBe('localhost');
+    expect(resolveEndpoint('http://[::1]:1', {}).hostname).toBe('[::1]');
+  });
+});
