@@ -129,6 +129,7 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
   let quota: QuotaInfo | undefined;
   let stopped: StopReason | 'setup' | null = null;
   let stopMessage: string | undefined;
+  let accounts: readonly string[] | undefined;
   const notSent = new Map<number, string>();
   try {
     if (client) {
@@ -141,6 +142,7 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
         if (pre.stop.reason === 'setup') throw new RunError('SETUP', pre.stop.message);
         stopped = pre.stop.reason;
         stopMessage = pre.stop.message;
+        accounts = pre.stop.accounts;
       }
     }
     say(planText(options.file, planned.length, invalid, carried, toSend.length, quota, options.dryRun === true));
@@ -258,12 +260,13 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     if (outcome?.stopped) {
       stopped = outcome.stopped;
       stopMessage = outcome.stopMessage;
+      accounts = outcome.accounts;
     } else if (options.signal?.aborted && counts.not_sent > 0) stopped = 'interrupted';
 
     await writeRetryFile(retryPath, sheet.header, allLines, adgroupColumn, planned);
     if (stopped === 'setup') throw new RunError('SETUP', stopMessage ?? 'the endpoint is not usable');
     const exit = exitCode(stopped, counts, options.dryRun === true);
-    say(endText({ counts, carried, report, retryPath, elapsed: now() - startedAt, quota: summaryQuota, stopped, stopMessage, accounts: outcome?.accounts }));
+    say(endText({ counts, carried, report, retryPath, elapsed: now() - startedAt, quota: summaryQuota, stopped, stopMessage, accounts }));
     return {
       command: 'upload',
       file: options.file,
@@ -300,7 +303,7 @@ async function checkWritable(report: string): Promise<void> {
 
 interface Preflight {
   readonly quota?: QuotaInfo;
-  readonly stop?: { readonly reason: 'auth' | 'account' | 'setup' | 'quota'; readonly message: string };
+  readonly stop?: { readonly reason: 'auth' | 'account' | 'setup' | 'quota'; readonly message: string; readonly accounts?: readonly string[] };
 }
 
 /** The free calls before any paid one: quota (get_usage_status) and accounts (list_connected_accounts). */
@@ -315,11 +318,11 @@ async function preflight(client: Transport, items: readonly SendItem[], now: num
   if (ids && ids.length > 0) {
     const unnamed = items.filter((i) => i.args.advertiser_id === undefined);
     if (unnamed.length > 0 && ids.length > 1) {
-      return { ...(quota ? { quota } : {}), stop: { reason: 'account', message: `${ids.length} TikTok advertisers are connected and ${unnamed.length} ${unnamed.length === 1 ? 'ad names' : 'ads name'} none. Pass one with --advertiser-id ID (or an advertiser_id column): ${ids.join(', ')}` } };
+      return { ...(quota ? { quota } : {}), stop: { reason: 'account', accounts: ids, message: `${ids.length} TikTok advertisers are connected and ${unnamed.length} ${unnamed.length === 1 ? 'ad names' : 'ads name'} none. Pass one with --advertiser-id ID (or an advertiser_id column): ${ids.join(', ')}` } };
     }
     const unknown = [...new Set(items.map((i) => i.args.advertiser_id).filter((a): a is string => typeof a === 'string' && !ids.includes(a)))];
     if (unknown.length) {
-      return { ...(quota ? { quota } : {}), stop: { reason: 'account', message: `advertiser ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not connected to this Adspirer account. Connected: ${ids.join(', ')}` } };
+      return { ...(quota ? { quota } : {}), stop: { reason: 'account', accounts: ids, message: `advertiser ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not connected to this Adspirer account. Connected: ${ids.join(', ')}` } };
     }
   }
   return quota ? { quota } : {};

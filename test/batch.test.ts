@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { sendBatch, type SendItem, type SendResult, type BatchOptions } from '../src/send/batch.js';
+import type { Outcome } from '../src/send/outcome.js';
+import type { Transport } from '../src/send/transport.js';
+
+const items = (n: number): SendItem[] => Array.from({ length: n }, (_, i) => ({ seq: i, key: `key-${i}`, args: { ad_text: `t${i}` } }));
+const ok = (used = 1): Outcome => ({ kind: 'http', status: 200, json: { success: true, data: { text: 'ad_id: 1800000000000000001', quota: { used, limit: 100, tier: 'plus', period_end: '2026-12-01' } } }, text: '' });
+const status = (s: number, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({ kind: 'http', status: s, json: { success: false, error: `HTTP ${s}` }, text: '', ...extra });
+
+/** A fake transport answering from a script per key; records every call. */
+function fake(script: (key: string, attempt: number) => Outcome) {
+  const calls: { key: string; at: number }[] = [];
+  const attempts = new Map<string, number>();
+  const t: Transport = {
+    async call(_tool, _args, options) {
+      const key = options?.idempotencyKey ?? '';
+      const n = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, n);
+      calls.push({ key, at: Date.now() });
+      await new Promise((r) => setImmediate(r));
+      return script(key, n);
+    },
+  };
+  return { t, calls };
+}
+
+function run(list: SendItem[], t: Transport, extra: Partial<BatchOptions> = {}) {
+  const results: SendResult[] = [];
+  const sleeps: number[] = [];
+  const done = sendBatch(list, t, {
+    concurrency: 4,
+    rate: 1000,
+    retries: 3,
+    backoff: { baseMs: 10, capMs: 100 },
+    maxRetryAfterMs: 60_000,
+    breakerThreshold: 10,
+    random: () => 0.5,
+    sleep: async (ms) => void sleeps.push(ms),
+    onResult: async (r) => void results.push(r),
+    ...extra,
+  });
+  return done.then((outcome) => ({ outcome, results: results.sort((a, b) => a.seq - b.seq), sleeps }));
+}
+
+describe('sendBatch', () => {
+  it('sends every item once and reports created', async () => {
+    const { t, calls } = fake(() => ok());
+    const { results, outcome } = await run(items(10), t);
+    expect(calls).toHaveLength(10);
+    expect(results.every((r) => r.status === 'created' && r.attempts === 1 && r.adId === '1800000000000000001')).toBe(true);
+    expect(outcome.stopped).toBeNull();
+  });
+
+  it('retries transient failures with the same key, then succeeds', async () => {
+    const { t, calls } = fake((_k, n) => (n < 3 ? status(503) : ok()));
+    const { results, sleeps } = await run(items(1), t);
+    expect(calls.map((c) => c.key)).toEqual(['key-0', 'key-0', 'key-0']);
+    expect(results[0]).toMatchObject({ status: 'created', attempts: 3 });
+    expect(sleeps).toEqual([5, 10]);
+  });
+
+  it('gives up after --retries with failed, saying why', async () => {
+    const { t, calls } = fake(() => status(500));
+    const { results } = await run(items(1), t, { retries: 2 });
+    expect(calls).toHaveLength(3);
+    expect(results[0]).toMatchObject({ status: 'failed', attempts: 3, error: expect.stringMatching(/gave up after 3 attempts/) });
+  });
+
+  it('waits at least Retry-After', async () => {
+    const { t } = fake((_k, n) => (n === 1 ? status(429, { retryAfter: '7' }) : ok()));
+    const { sleeps, results } = await run(items(1), t);
+    expect(sleeps).toEqual([7000]);
+    expect(results[0]!.status).toBe('created');
+  });
+
+  it('does not wait out a Retry-After longer than the cap: failed, with when to come back', async () => {
+    const { t } = fake(() => status(503, { retryAfter: '86400' }));
+    const { results, sleeps } = await run(items(1), t);
+    expect(sleeps).toEqual([]);
+    expect(results[0]!.error).toMatch(/asked to wait until .* longer than the 60 s this run waits/);
+  });
+
+  it('400 and 409 are final: rejected after one attempt', async () => {
+    const { t, calls } = fake((k) => (k === 'key-0' ? status(400) : status(409)));
+    const { results } = await run(items(2), t);
+    expect(calls).toHaveLength(2);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('401 stops the batch: nothing more is sent', async () => {
+    const { t, calls } = fake(() => status(401));
+    const { results, outcome } = await run(items(20), t, { concurrency: 1 });
+    expect(outcome.stopped).toBe('auth');
+    expect(calls).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'not_sent')).toHaveLength(20);
+  });
+
+  it('the multi-account 400 stops the batch with the accounts', async () => {
+    const prompt = 'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - A (advertiser_id="1")\n - B (advertiser_id="2")';
+    const { t } = fake(() => ({ kind: 'http', status: 400, json: { success: false, error: prompt }, text: '' }));
+    const { outcome } = await run(items(5), t, { concurrency: 1 });
+    expect(outcome).toMatchObject({ stopped: 'account', accounts: ['1', '2'] });
+  });
+
+  it('never starts more rows than the quota has room for, counting those in flight', async () => {
+    const { t, calls } = fake(() => ok());
+    const { results, outcome } = await run(items(10), t, { quotaLeft: 3, concurrency: 8 });
+    expect(calls).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'created')).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'not_sent')).toHaveLength(7);
+    expect(outcome.stopped).toBe('quota');
+  });
+
+  it('402 mid-batch stops taking rows; only those in flight meet it', async () => {
+    let created = 0;
+    const { t, calls } = fake(() => (created++ < 4 ? ok() : status(402)));
+    const { outcome, results } = await run(items(30), t, { concurrency: 2 });
+    expect(outcome.stopped).toBe('quota');
+    expect(calls.length).toBeLessThanOrEqual(4 + 2);
+    expect(results.filter((r) => r.status === 'created')).toHaveLength(4);
+  });
+
+  it('a dead service trips the breaker: the run ends quickly with rows failed', async () => {
+    const { t, calls } = fake(() => ({ kind: 'network', code: 'ECONNREFUSED', message: 'refused', timeout: false }));
+    const { results } = await run(items(100), t, { breakerThreshold: 10, concurrency: 2 });
+    expect(calls.length).toBeLessThan(20);
+    expect(results.every((r) => r.status === 'failed')).toBe(true);
+    expect(results[99]!.error).toMatch(/not attempted: the service failed 10 requests in a row/);
+  });
+
+  it('paces attempt starts smoothly at --rate', async () => {
+    const { t, calls } = fake(() => ok());
+    await run(items(6), t, { rate: 50, concurrency: 6 });
+    const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
+    // 50/s = one start per 20 ms, never a burst of several at once.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(12);
+  });
+
+  it('soft stop: no new rows, those in flight finish', async () => {
+    const ac = new AbortController();
+    const { t, calls } = fake(() => {
+      ac.abort();
+      return ok();
+    });
+    const { results, outcome } = await run(items(10), t, { concurrency: 1, signal: ac.signal });
+    expect(calls).toHaveLength(1);
+    expect(results[0]!.status).toBe('created');
+    expect(results.slice(1).every((r) => r.status === 'not_sent')).toBe(true);
+    expect(outcome.stopped).toBe('interrupted');
+  });
+
+  it('journals before the first request of a row', async () => {
+    const order: string[] = [];
+    const { t } = fake((k) => {
+      order.push(`call ${k}`);
+      return ok();
+    });
+    await run(items(2), t, { concurrency: 1, onSending: async (i) => void order.push(`sending ${i.key}`), onResult: async (r) => void order.push(`result ${r.key}`) });
+    expect(order).toEqual(['sending key-0', 'call key-0', 'result key-0', 'sending key-1', 'call key-1', 'result key-1']);
+  });
+});

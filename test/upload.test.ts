@@ -1,0 +1,263 @@
+import { readFile, writeFile, copyFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSheet } from '../src/read/open-sheet.js';
+import { RunError } from '../src/errors.js';
+import { cli } from './helpers/cli.js';
+import { csvRows, tempDir } from './helpers/tmp.js';
+import { KEY, startSim, upload } from './helpers/upload.js';
+
+async function reportRows(path: string): Promise<Record<string, string>[]> {
+  const sheet = await openSheet(path);
+  const out: Record<string, string>[] = [];
+  for await (const r of sheet.records) out.push(Object.fromEntries(sheet.header.map((h, i) => [h, r.cells[i] === null || r.cells[i] === undefined ? '' : String(r.cells[i])])));
+  return out;
+}
+
+async function campaign(name = 'campaign.csv', content?: string): Promise<string> {
+  const dir = await tempDir();
+  const path = join(dir, name);
+  if (content === undefined) await copyFile(join('fixtures', name), path);
+  else await writeFile(path, content);
+  return path;
+}
+
+describe('upload against the simulator', () => {
+  it('creates one ad per valid row and writes the report with matching ad_ids', async () => {
+    const sim = await startSim();
+    const file = await campaign();
+    const { summary, stderr } = await upload(sim, { file });
+    expect(summary).toMatchObject({ command: 'upload', rows: 20, stopped: null, exit_code: 0 });
+    expect(summary.counts.created).toBe(20);
+    expect(sim.ads()).toHaveLength(20);
+    const rows = await reportRows(summary.report!);
+    expect(rows.map((r) => r.row)).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 2)));
+    const simIds = new Map(sim.ads().map((a) => [a.idempotency_key, a.ad_id]));
+    for (const r of rows) {
+      expect(r.status).toBe('created');
+      expect(r.ad_id).toBe(simIds.get(r.idempotency_key));
+      expect(r.attempts).toBe('1');
+    }
+    expect(summary.report).toBe(join(file, '..', 'campaign.results.csv'));
+    expect(stderr).toMatch(/Quota: 0\/150 calls used on plus, 150 left, resets \d{4}-\d\d-01; this batch needs 20/);
+    expect(stderr).toMatch(/Done in .*: 20 created/);
+  });
+
+  it('a mix of every fault still gives exactly one ad per valid row', async () => {
+    const sim = await startSim({ failRate: 0.35, seed: 5, latencyMs: 5 }); // seed 5: all six faults within the first 40 requests
+    const file = await campaign('mixed.csv', csvRows(40));
+    const { summary } = await upload(sim, { file, retries: 8, timeoutSeconds: 0.3 });
+    expect(Object.keys(sim.stats().faults).sort()).toEqual(['500', '502', '503', 'drop-after', 'drop-before', 'hang']);
+    const rows = await reportRows(summary.report!);
+    const created = rows.filter((r) => r.status === 'created');
+    expect(created.length + summary.counts.failed).toBe(40);
+    // Exactly one ad per key, and every created row's ad_id is the simulator's.
+    const keys = sim.ads().map((a) => a.idempotency_key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const byKey = new Map(sim.ads().map((a) => [a.idempotency_key, a.ad_id]));
+    for (const r of created) expect(r.ad_id).toBe(byKey.get(r.idempotency_key));
+    expect(sim.stats().replays).toBeGreaterThan(0);
+  });
+
+  it('invalid rows are never sent; the report keeps input order with the input columns', async () => {
+    const sim = await startSim();
+    const file = await campaign('campaign-broken.csv');
+    const { summary } = await upload(sim, { file });
+    expect(summary.counts).toMatchObject({ created: 2, invalid: 17 });
+    expect(summary.exit_code).toBe(1);
+    expect(sim.stats().requests).toBe(2 + 2); // two ads plus the two free preflight calls
+    const rows = await reportRows(summary.report!);
+    expect(rows[1]).toMatchObject({ row: '3', status: 'invalid', ad_id: '', idempotency_key: '' });
+    expect(rows[1]!.ad_name).toBe('Too long');
+  });
+
+  it('stops when the quota will not fit the batch: sends what fits, leaves the rest not_sent, exit 3', async () => {
+    const sim = await startSim({ quota: 150, used: 143 });
+    const file = await campaign();
+    const { summary, stderr } = await upload(sim, { file });
+    expect(summary).toMatchObject({ stopped: 'quota', exit_code: 3 });
+    expect(summary.counts).toMatchObject({ created: 7, not_sent: 13 });
+    expect(summary.quota).toMatchObject({ used: 150, limit: 150 });
+    expect(stderr).toMatch(/room for 7 more calls; 13 ads will not fit \(rows 9, 10/);
+    expect(stderr).toMatch(/Upgrade at https:\/\/adspirer.ai/);
+    expect(sim.stats().byStatus['402']).toBeUndefined();
+  });
+
+  it('stops cleanly when the quota runs out mid-batch (another client spent it): 402 only for requests in flight', async () => {
+    const sim = await startSim({ quota: 150 });
+    const file = await campaign();
+    let bumped = false;
+    const { summary } = await upload(sim, {
+      file,
+      concurrency: 2,
+      onEvent: (e) => {
+        if (e.type === 'row' && e.line.status === 'created' && !bumped) {
+          bumped = true;
+          sim.quota.used = 150;
+        }
+      },
+    });
+    expect(summary.stopped).toBe('quota');
+    expect(summary.exit_code).toBe(3);
+    expect(sim.stats().byStatus['402'] ?? 0).toBeLessThanOrEqual(2);
+    expect(summary.counts.created + summary.counts.not_sent).toBe(20);
+  });
+
+  it('401: exit 4, nothing sent, the key never printed', async () => {
+    const sim = await startSim({ apiKey: 'sk_live_other' });
+    const file = await campaign();
+    const r = await cli(['upload', file, '--endpoint', sim.url], { ADSPIRER_API_KEY: KEY });
+    expect(r.code).toBe(4);
+    expect(sim.ads()).toHaveLength(0);
+    expect(r.stderr).toMatch(/refused the key/);
+    expect(r.stderr + r.stdout).not.toContain(KEY);
+  });
+
+  it('several advertisers and none named: exit 2 before any paid call, then --advertiser-id works', async () => {
+    const sim = await startSim({ advertisers: ['7000000000000000001', '7000000000000000002'] });
+    const file = await campaign('one.csv', csvRows(3));
+    const first = await cli(['upload', file, '--endpoint', sim.url, '--json'], { ADSPIRER_API_KEY: KEY });
+    expect(first.code).toBe(2);
+    expect(JSON.parse(first.stdout)).toMatchObject({ stopped: 'account', exit_code: 2 });
+    expect(first.stderr).toMatch(/7000000000000000001, 7000000000000000002/);
+    expect(first.stderr).toMatch(/--advertiser-id ID/);
+    expect(sim.ads()).toHaveLength(0);
+    expect(first.stderr).toMatch(/Run again with one of:\n  --advertiser-id 7000000000000000001\n  --advertiser-id 7000000000000000002/);
+    const second = await cli(['upload', file, '--endpoint', sim.url, '--advertiser-id', '7000000000000000002', '--rate', '50'], { ADSPIRER_API_KEY: KEY });
+    expect(second.code).toBe(0);
+    expect(sim.ads().map((a) => a.arguments.advertiser_id)).toEqual(['7000000000000000002', '7000000000000000002', '7000000000000000002']);
+  });
+
+  it('an advertiser_id that is not connected stops before any paid call, listing the connected ones', async () => {
+    const sim = await startSim({ advertisers: ['111', '222'] });
+    const file = await campaign('one.csv', csvRows(2));
+    const { summary, stderr } = await upload(sim, { file, advertiserId: '333' });
+    expect(summary).toMatchObject({ stopped: 'account', exit_code: 2 });
+    expect(stderr).toMatch(/advertiser 333 is not connected to this Adspirer account\. Connected: 111, 222/);
+    expect(sim.ads()).toHaveLength(0);
+  });
+
+  it('honours Retry-After on 429 without cutting it short', async () => {
+    const sim = await startSim({ rateLimit: 1, retryAfterSeconds: 2 });
+    const file = await campaign('two.csv', csvRows(2));
+    const waits: number[] = [];
+    const { summary } = await upload(sim, { file, concurrency: 2, sleep: async (ms) => void waits.push(ms) });
+    expect(sim.stats().rateLimited).toBeGreaterThan(0);
+    expect(waits.every((w) => w >= 2000)).toBe(true);
+    expect(summary.counts.created + summary.counts.failed).toBe(2);
+  });
+
+  it('reports a 409 (key reused with other arguments) as rejected', async () => {
+    const sim = await startSim();
+    const file = await campaign('one.csv', csvRows(1));
+    const first = await upload(sim, { file, dryRun: true });
+    const key = (await reportRows(first.summary.report!))[0]!.idempotency_key;
+    await fetch(`${sim.url}/api/v1/tools/add_tiktok_ad/execute`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer x', 'idempotency-key': key },
+      body: JSON.stringify({ arguments: { adgroup_id: '1', ad_text: 'other', landing_page_url: 'https://e.com/x', video_url: 'https://e.com/v.mp4' } }),
+    });
+    const { summary } = await upload(sim, { file });
+    expect(summary.counts.rejected).toBe(1);
+    expect((await reportRows(summary.report!))[0]!.error).toMatch(/conflict \(HTTP 409\)/);
+  });
+
+  it('refuses plain http to a remote host before reading anything', async () => {
+    const r = await cli(['upload', 'fixtures/campaign.csv', '--endpoint', 'http://api.adspirer.ai'], { ADSPIRER_API_KEY: KEY });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/plain http to another machine/);
+  });
+
+  it('needs a key, and never takes one on the command line', async () => {
+    const r = await cli(['upload', 'fixtures/campaign.csv'], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/No API key: set ADSPIRER_API_KEY/);
+    expect((await cli(['upload', 'fixtures/campaign.csv', '--api-key', 'x'])).code).toBe(2);
+  });
+
+  it('reads the key from --api-key-file and warns when others can read it', async () => {
+    const sim = await startSim({ apiKey: KEY });
+    const dir = await tempDir();
+    const keyFile = join(dir, 'key');
+    await writeFile(keyFile, `${KEY}\n`, { mode: 0o644 });
+    const file = await campaign('one.csv', csvRows(1));
+    const r = await cli(['upload', file, '--endpoint', sim.url, '--api-key-file', keyFile], {});
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/can be read by other users; restrict it with: chmod 600/);
+  });
+
+  it('--dry-run creates nothing, shows the plan and keys, and checks the quota for free', async () => {
+    const sim = await startSim({ used: 12 });
+    const file = await campaign();
+    const { summary, stderr } = await upload(sim, { file, dryRun: true });
+    expect(sim.ads()).toHaveLength(0);
+    expect(summary.counts.not_sent).toBe(20);
+    expect(summary.exit_code).toBe(0);
+    expect(stderr).toMatch(/dry run: nothing will be created/);
+    expect(stderr).toMatch(/Quota: 12\/150/);
+    const rows = await reportRows(summary.report!);
+    expect(rows.every((r) => /^[0-9a-f-]{36}$/.test(r.idempotency_key!) && r.error === 'dry run: would be sent')).toBe(true);
+  });
+
+  it('--dry-run works without a key (no network at all)', async () => {
+    const file = await campaign();
+    const r = await cli(['upload', file, '--dry-run', '--endpoint', 'http://127.0.0.1:9'], {});
+    expect(r.code).toBe(0);
+  });
+
+  it('--limit sends at most N rows; the rest stay not_sent', async () => {
+    const sim = await startSim();
+    const file = await campaign();
+    const { summary } = await upload(sim, { file, limit: 5 });
+    expect(summary).toMatchObject({ stopped: 'limit' });
+    expect(summary.counts).toMatchObject({ created: 5, not_sent: 15 });
+    expect(sim.ads()).toHaveLength(5);
+  });
+
+  it('--json prints one object on stdout and nothing else', async () => {
+    const sim = await startSim();
+    const file = await campaign('one.csv', csvRows(2));
+    const r = await cli(['upload', file, '--endpoint', sim.url, '--json', '--rate', '50'], { ADSPIRER_API_KEY: KEY });
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      command: 'upload',
+      file,
+      report: join(file, '..', 'one.results.csv'),
+      rows: 2,
+      counts: { created: 2, invalid: 0, rejected: 0, failed: 0, not_sent: 0 },
+      quota: { used: 2, limit: 150, tier: 'plus', period_end: expect.any(String) },
+      stopped: null,
+      exit_code: 0,
+    });
+  });
+
+  it('writes an XLSX report when asked, with a Summary sheet', async () => {
+    const sim = await startSim();
+    const file = await campaign('one.csv', csvRows(3));
+    const dir = await tempDir();
+    const { summary } = await upload(sim, { file, report: join(dir, 'out.xlsx') });
+    const rows = await reportRows(summary.report!);
+    expect(rows.map((r) => r.status)).toEqual(['created', 'created', 'created']);
+  });
+
+  it('a report path that cannot be written ends with exit 2 before any paid call', async () => {
+    const sim = await startSim();
+    const file = await campaign('one.csv', csvRows(1));
+    for (const report of [join(file, '..', 'no-such-dir', 'r.csv'), join(file, '..')]) {
+      await expect(upload(sim, { file, report })).rejects.toBeInstanceOf(RunError);
+    }
+    expect(sim.stats().requests).toBe(0);
+  });
+
+  it('the API key appears in no output, report, journal or retry file', async () => {
+    const sim = await startSim({ failRate: 0.3, seed: 9 });
+    const file = await campaign('campaign-broken.csv');
+    const run = await upload(sim, { file, timeoutSeconds: 0.3, retries: 1 });
+    const refused = await cli(['upload', file, '--endpoint', (await startSim({ apiKey: 'other' })).url, '--json', '--debug'], { ADSPIRER_API_KEY: KEY });
+    expect(refused.code).toBe(4);
+    expect(run.stdout + run.stderr + refused.stdout + refused.stderr).not.toContain(KEY);
+    const dir = join(file, '..');
+    for (const f of await readdir(dir)) expect(await readFile(join(dir, f), 'latin1'), f).not.toContain(KEY);
+  });
+});
