@@ -182,10 +182,10 @@ describe('the simulator', () => {
     const t = Date.now();
     await Promise.all([1, 2, 3].map((i) => call(s, 'add_tiktok_ad', { ...AD, ad_text: `t${i}` })));
     expect(Date.now() - t).toBeGreaterThanOrEqual(20);
-    const stats = await (await fetch(`${s.url}/__sim/stats`)).json();
+    const stats = (await (await fetch(`${s.url}/__sim/stats`)).json()) as { byStatus: Record<string, number> };
     expect(stats, JSON.stringify(stats)).toMatchObject({ requests: 3, created: 3, maxInFlight: 3 });
     expect(stats.byStatus['200']).toBe(3);
-    const ads = await (await fetch(`${s.url}/__sim/ads`)).json();
+    const ads = (await (await fetch(`${s.url}/__sim/ads`)).json()) as { ads: unknown[] };
     expect(ads.ads).toHaveLength(3);
   });
 

@@ -35,7 +35,7 @@ describe('upload against the simulator', () => {
     const simIds = new Map(sim.ads().map((a) => [a.idempotency_key, a.ad_id]));
     for (const r of rows) {
       expect(r.status).toBe('created');
-      expect(r.ad_id).toBe(simIds.get(r.idempotency_key));
+      expect(r.ad_id).toBe(simIds.get(r.idempotency_key!));
       expect(r.attempts).toBe('1');
     }
     expect(summary.report).toBe(join(file, '..', 'campaign.results.csv'));
@@ -55,7 +55,7 @@ describe('upload against the simulator', () => {
     const keys = sim.ads().map((a) => a.idempotency_key);
     expect(new Set(keys).size).toBe(keys.length);
     const byKey = new Map(sim.ads().map((a) => [a.idempotency_key, a.ad_id]));
-    for (const r of created) expect(r.ad_id).toBe(byKey.get(r.idempotency_key));
+    for (const r of created) expect(r.ad_id).toBe(byKey.get(r.idempotency_key!));
     expect(sim.stats().replays).toBeGreaterThan(0);
   });
 
@@ -154,7 +154,7 @@ describe('upload against the simulator', () => {
     const key = (await reportRows(first.summary.report!))[0]!.idempotency_key;
     await fetch(`${sim.url}/api/v1/tools/add_tiktok_ad/execute`, {
       method: 'POST',
-      headers: { authorization: 'Bearer x', 'idempotency-key': key },
+      headers: { authorization: 'Bearer x', 'idempotency-key': key! },
       body: JSON.stringify({ arguments: { adgroup_id: '1', ad_text: 'other', landing_page_url: 'https://e.com/x', video_url: 'https://e.com/v.mp4' } }),
     });
     const { summary } = await upload(sim, { file });

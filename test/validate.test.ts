@@ -155,7 +155,7 @@ describe('each rule names its field and says how to fix it', () => {
   });
 
   it('warns, without invalidating, for corrected calls-to-action', () => {
-    for (const [given, fixed] of [['DOWNLOAD', 'DOWNLOAD_NOW'], ['install', 'INSTALL_NOW'], ['Buy Now', 'SHOP_NOW']]) {
+    for (const [given, fixed] of [['DOWNLOAD', 'DOWNLOAD_NOW'], ['install', 'INSTALL_NOW'], ['Buy Now', 'SHOP_NOW']] as const) {
       const v = check({ call_to_action: given });
       expect(v.problems).toEqual([]);
       expect(v.ads[0]!.call_to_action).toBe(fixed);
