@@ -2,7 +2,7 @@
 /**
  * The process entry: the only module that touches argv, the environment, exit codes and signals.
  */
-import { runCli } from './run.js';
+// Signal handlers go in before the (slow) imports below, so an early Ctrl-C is never lost.
 
 const soft = new AbortController();
 const hard = new AbortController();
@@ -24,6 +24,7 @@ function onSignal(): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+const { runCli } = await import('./run.js');
 const isTTY = process.stderr.isTTY === true;
 const code = await runCli(process.argv.slice(2), {
   env: process.env,

@@ -121,6 +121,11 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     }
   }
   const invalid = planned.filter((a) => !a.args).length;
+  const planKeys = new Set(planned.map((a) => a.key));
+  const orphans = [...resume.states.entries()].filter(([key, st]) => st.status === 'in_flight' && !planKeys.has(key));
+  if (orphans.length) {
+    say(`Warning: ${orphans.length} ${orphans.length === 1 ? 'ad was' : 'ads were'} in flight when an earlier run stopped, and ${orphans.length === 1 ? 'its row is' : 'their rows are'} no longer in the file as ${orphans.length === 1 ? 'it was' : 'they were'} (rows ${orphans.map(([, st]) => st.row).join(', ')} then). ${orphans.length === 1 ? 'It' : 'They'} may exist in TikTok Ads Manager; check before launching the edited rows.\n`);
+  }
 
   // Plan: --limit, then the quota.
   const client: Transport & { close?: () => Promise<void> } | undefined = apiKey
@@ -360,7 +365,7 @@ interface EndInfo {
 function endText(e: EndInfo): string {
   const c = e.counts;
   const out: string[] = [];
-  out.push(`Done in ${formatDuration(e.elapsed)}: ${c.created} created${e.carried.created ? ` (${e.carried.created} from earlier runs)` : ''}, ${c.invalid} invalid, ${c.rejected} rejected, ${c.failed} failed, ${c.not_sent} not sent.`);
+  out.push(`Done in ${formatDuration(e.elapsed)}: ${c.created} created${e.carried.created ? ` (${e.carried.created} carried over from earlier runs, ${c.created - e.carried.created} this run)` : ''}, ${c.invalid} invalid, ${c.rejected} rejected${e.carried.rejected ? ` (${e.carried.rejected} from earlier runs)` : ''}, ${c.failed} failed, ${c.not_sent} not sent.`);
   if (e.stopped === 'quota') out.push(`Stopped: the monthly quota is spent${e.quota ? ` (${e.quota.used}/${e.quota.limit} on ${e.quota.tier}); it resets ${e.quota.period_end}` : ''}. Upgrade at ${e.quota?.upgrade_url ?? 'https://adspirer.ai'} or run the same command after the reset to send the rest.`);
   if (e.stopped === 'auth') out.push(`Stopped: ${e.stopMessage}. Check ADSPIRER_API_KEY (adspirer.ai/keys); nothing else was sent.`);
   if (e.stopped === 'account') {

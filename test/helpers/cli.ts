@@ -17,7 +17,7 @@ export interface Spawned {
 }
 
 /** Runs the built CLI (dist/) as a real process. */
-export function spawnCli(argv: string[], env: Record<string, string> = {}, options: { killAfterMs?: number; signal?: NodeJS.Signals; onStdout?: (s: string) => void } = {}): Promise<Spawned> {
+export function spawnCli(argv: string[], env: Record<string, string> = {}, options: { killAfterMs?: number; signal?: NodeJS.Signals; alsoAfterMs?: number; onStdout?: (s: string) => void; startWhen?: RegExp } = {}): Promise<Spawned> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['dist/cli/main.js', ...argv], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -27,11 +27,21 @@ export function spawnCli(argv: string[], env: Record<string, string> = {}, optio
       options.onStdout?.(d.toString());
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let timer: NodeJS.Timeout | undefined;
-    if (options.killAfterMs !== undefined) timer = setTimeout(() => child.kill(options.signal ?? 'SIGKILL'), options.killAfterMs);
+    const timers: NodeJS.Timeout[] = [];
+    let armed = false;
+    const arm = (): void => {
+      if (armed) return;
+      armed = true;
+      if (options.killAfterMs !== undefined) timers.push(setTimeout(() => child.kill(options.signal ?? 'SIGKILL'), options.killAfterMs));
+      // A second signal, for "Ctrl-C twice".
+      if (options.alsoAfterMs !== undefined) timers.push(setTimeout(() => child.kill(options.signal ?? 'SIGKILL'), options.alsoAfterMs));
+    };
+    // Timers start when stderr shows startWhen (e.g. the plan line), else at once.
+    if (!options.startWhen) arm();
+    else child.stderr.on('data', () => options.startWhen!.test(stderr) && arm());
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      for (const t of timers) clearTimeout(t);
       resolve({ code, signal, stdout, stderr });
     });
   });

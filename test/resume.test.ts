@@ -1,0 +1,221 @@
+import { readFile, writeFile, copyFile, stat, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openSheet } from '../src/read/open-sheet.js';
+import { RunError } from '../src/errors.js';
+import type { Simulator } from '../src/sim/server.js';
+import { spawnCli } from './helpers/cli.js';
+import { csvRows, HEADER, tempDir } from './helpers/tmp.js';
+import { KEY, startSim, upload } from './helpers/upload.js';
+
+async function reportRows(path: string): Promise<Record<string, string>[]> {
+  const sheet = await openSheet(path);
+  const out: Record<string, string>[] = [];
+  for await (const r of sheet.records) out.push(Object.fromEntries(sheet.header.map((h, i) => [h, r.cells[i] === null || r.cells[i] === undefined ? '' : String(r.cells[i])])));
+  return out;
+}
+
+async function batchFile(content: string, name = 'batch.csv'): Promise<string> {
+  const path = join(await tempDir(), name);
+  await writeFile(path, content);
+  return path;
+}
+
+/** Exactly one ad per valid row: unique keys in the simulator, and the report's ad_ids are its ids. */
+async function expectExactlyOnce(sim: Simulator, report: string, validRows: number): Promise<void> {
+  const keys = sim.ads().map((a) => a.idempotency_key);
+  expect(new Set(keys).size, 'no key created twice').toBe(keys.length);
+  expect(keys).toHaveLength(validRows);
+  const byKey = new Map(sim.ads().map((a) => [a.idempotency_key, a.ad_id]));
+  const rows = await reportRows(report);
+  const created = rows.filter((r) => r.status === 'created');
+  expect(created).toHaveLength(validRows);
+  for (const r of created) expect(r.ad_id).toBe(byKey.get(r.idempotency_key!));
+}
+
+describe('re-runs resume', () => {
+  it('keeps created rows and sends the rest with their same keys', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(10));
+    const first = await upload(sim, { file, limit: 4 });
+    expect(first.summary.counts).toMatchObject({ created: 4, not_sent: 6 });
+    const firstKeys = (await reportRows(first.summary.report!)).map((r) => r.idempotency_key);
+    const second = await upload(sim, { file });
+    expect(second.summary.counts).toMatchObject({ created: 10, not_sent: 0 });
+    expect(second.summary.exit_code).toBe(0);
+    expect(second.stderr).toMatch(/10 created \(4 carried over from earlier runs, 6 this run\)/);
+    expect(sim.ads()).toHaveLength(10);
+    const rows = await reportRows(second.summary.report!);
+    expect(rows.map((r) => r.idempotency_key)).toEqual(firstKeys);
+    expect(rows.slice(0, 4).every((r) => r.attempts === '0')).toBe(true);
+    await expectExactlyOnce(sim, second.summary.report!, 10);
+  });
+
+  it('re-sends failed rows with the same key; rejected ones only when edited or with --retry-rejected', async () => {
+    const file = await batchFile(csvRows(3));
+    const down = await startSim({ failRate: 1, faults: ['503'] });
+    const first = await upload(down, { file, retries: 0 });
+    expect(first.summary.counts.failed).toBe(3);
+    const sim = await startSim();
+    // Make the service refuse row 3 for good (409: its key was used with other arguments).
+    const key3 = (await reportRows(first.summary.report!))[2]!.idempotency_key!;
+    await fetch(`${sim.url}/api/v1/tools/add_tiktok_ad/execute`, { method: 'POST', headers: { authorization: 'Bearer x', 'idempotency-key': key3 }, body: JSON.stringify({ arguments: { adgroup_id: '9', ad_text: 'x', landing_page_url: 'https://e.com/x', video_url: 'https://e.com/v.mp4' } }) });
+    const second = await upload(sim, { file });
+    expect(second.summary.counts).toMatchObject({ created: 2, rejected: 1 });
+    const third = await upload(sim, { file });
+    expect(third.summary.counts).toMatchObject({ created: 2, rejected: 1 });
+    expect((await reportRows(third.summary.report!))[2]!.error).toMatch(/from an earlier run; edit the row or pass --retry-rejected/);
+    expect(sim.stats().byStatus['409']).toBe(1);
+    await upload(sim, { file, retryRejected: true });
+    expect(sim.stats().byStatus['409']).toBe(2);
+  });
+
+  it('re-checks invalid rows from the file: fixed rows are sent', async () => {
+    const sim = await startSim();
+    const broken = `${HEADER}\n1,Good,https://e.com/a,https://e.com/v.mp4\n1,Bad,http://e.com/b,https://e.com/v.mp4\n`;
+    const file = await batchFile(broken);
+    const first = await upload(sim, { file });
+    expect(first.summary.counts).toMatchObject({ created: 1, invalid: 1 });
+    await writeFile(file, broken.replace('http://e.com/b', 'https://e.com/b'));
+    const second = await upload(sim, { file });
+    expect(second.summary.counts).toMatchObject({ created: 2, invalid: 0 });
+    expect(sim.ads()).toHaveLength(2);
+  });
+
+  it('matches by key, not row number: inserted, reordered and edited rows', async () => {
+    const sim = await startSim();
+    const lines = csvRows(4).trim().split('\r\n');
+    const file = await batchFile(lines.join('\n') + '\n');
+    await upload(sim, { file });
+    expect(sim.ads()).toHaveLength(4);
+    const [header, r1, r2, r3, r4] = lines as [string, string, string, string, string];
+    const edited = r2.replace('Fresh coffee 2', 'Fresh coffee 2 (edited)');
+    const inserted = '1780000000000000101,Brand new,https://example.com/new,https://cdn.example.com/new.mp4';
+    await writeFile(file, [header, r4, inserted, r1, edited, r3].join('\n') + '\n');
+    const second = await upload(sim, { file });
+    expect(sim.ads()).toHaveLength(6);
+    const rows = await reportRows(second.summary.report!);
+    expect(rows.map((r) => [r.row, r.ad_text, r.attempts])).toEqual([
+      ['2', 'Fresh coffee 4', '0'],
+      ['3', 'Brand new', '1'],
+      ['4', 'Fresh coffee 1', '0'],
+      ['5', 'Fresh coffee 2 (edited)', '1'],
+      ['6', 'Fresh coffee 3', '0'],
+    ]);
+  });
+
+  it('refuses a report written for another file, without touching it', async () => {
+    const sim = await startSim();
+    const a = await batchFile(csvRows(1), 'a.csv');
+    const first = await upload(sim, { file: a });
+    const b = join(a, '..', 'b.csv');
+    await writeFile(b, csvRows(2));
+    const before = await readFile(first.summary.report!, 'utf8');
+    const err = await upload(sim, { file: b, report: first.summary.report! }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as RunError).exitCode).toBe(2);
+    expect((err as RunError).message).toMatch(/belongs to a\.csv, not b\.csv/);
+    expect(await readFile(first.summary.report!, 'utf8')).toBe(before);
+  });
+
+  it('refuses an existing file that is not a report of ours, and one for other columns', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(1));
+    const other = join(file, '..', 'notes.csv');
+    await writeFile(other, 'name,phone\nAnn,123\n');
+    await expect(upload(sim, { file, report: other })).rejects.toThrow(/is not a tiktok-ads-bulk report; it is not overwritten/);
+    expect(await readFile(other, 'utf8')).toBe('name,phone\nAnn,123\n');
+    const foreign = join(file, '..', 'foreign.csv');
+    await writeFile(foreign, 'row,status,ad_id,idempotency_key,error,attempts,other_column\n2,created,1,k,,1,x\n');
+    await expect(upload(sim, { file, report: foreign })).rejects.toThrow(/written for a file with other columns/);
+    expect(sim.stats().requests).toBe(0);
+  });
+
+  it('without its journal, takes created rows from the report itself', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(3));
+    const first = await upload(sim, { file, limit: 2 });
+    await (await import('node:fs/promises')).rm(`${first.summary.report!}.journal`);
+    const second = await upload(sim, { file });
+    expect(second.stderr).toMatch(/No journal beside .*; its created and rejected rows are taken from the report itself/);
+    expect(second.summary.counts.created).toBe(3);
+    expect(sim.ads()).toHaveLength(3);
+  });
+
+  it('tolerates a journal whose last line a crash cut off', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(3));
+    const first = await upload(sim, { file });
+    const journal = `${first.summary.report!}.journal`;
+    const size = (await stat(journal)).size;
+    await truncate(journal, size - 7);
+    const second = await upload(sim, { file });
+    expect(second.stderr).toMatch(/last line of the journal was cut off/);
+    await expectExactlyOnce(sim, second.summary.report!, 3);
+    // The damaged line was dropped, so the journal reads cleanly again.
+    const third = await upload(sim, { file });
+    expect(third.stderr).not.toMatch(/cut off/);
+  });
+
+  it('refuses a journal damaged in the middle', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(2));
+    const first = await upload(sim, { file });
+    const journal = `${first.summary.report!}.journal`;
+    const lines = (await readFile(journal, 'utf8')).split('\n');
+    lines[1] = '{garbage';
+    await writeFile(journal, lines.join('\n'));
+    await expect(upload(sim, { file })).rejects.toThrow(/is damaged at line 2/);
+  });
+});
+
+describe('interruptions', () => {
+  const env = { ADSPIRER_API_KEY: KEY };
+
+  it('kill -9 at random moments, then a re-run: exactly one ad per valid row, every time (20 runs)', async () => {
+    const rows = 8;
+    for (let run = 0; run < 20; run++) {
+      const sim = await startSim({ latencyMs: 30, failRate: 0.25, faults: ['drop-after', '500', 'drop-before'], seed: run + 1 });
+      const file = await batchFile(csvRows(rows));
+      const delay = 120 + Math.floor(Math.random() * 500);
+      await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '100', '--concurrency', '3', '--timeout', '1'], env, { killAfterMs: delay, signal: 'SIGKILL' });
+      const rerun = await upload(sim, { file, retries: 10 });
+      expect(rerun.summary.counts.created, `run ${run} (killed after ${delay} ms)`).toBe(rows);
+      await expectExactlyOnce(sim, rerun.summary.report!, rows);
+      await sim.close();
+    }
+  }, 90_000);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal}: stops taking rows, finishes those in flight, writes the whole report, exits 130`, async () => {
+      const sim = await startSim({ latencyMs: 150 });
+      const file = await batchFile(csvRows(12));
+      const result = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '2', '--json'], env, { killAfterMs: 300, signal, startWhen: /to send/ });
+      expect(result.code).toBe(130);
+      const summary = JSON.parse(result.stdout);
+      expect(summary.stopped).toBe('interrupted');
+      const rows = await reportRows(summary.report);
+      expect(rows).toHaveLength(12);
+      const created = rows.filter((r) => r.status === 'created').length;
+      expect(created).toBe(sim.ads().length);
+      expect(rows.filter((r) => r.status === 'not_sent').length).toBe(12 - created);
+      expect(result.stderr).toMatch(/Interrupted: run the same command again to resume/);
+      const rerun = await upload(sim, { file });
+      await expectExactlyOnce(sim, rerun.summary.report!, 12);
+    });
+  }
+
+  it('a second Ctrl-C abandons requests in flight; they are re-sent with the same key and replayed', async () => {
+    const sim = await startSim({ latencyMs: 400 });
+    const file = await batchFile(csvRows(4));
+    const result = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '50', '--concurrency', '2', '--json'], env, { killAfterMs: 200, alsoAfterMs: 300, signal: 'SIGINT', startWhen: /to send/ });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/Abandoning requests in flight/);
+    const summary = JSON.parse(result.stdout);
+    const rows = await reportRows(summary.report);
+    expect(rows).toHaveLength(4);
+    expect(rows.some((r) => /interrupted while in flight/.test(r.error!))).toBe(true);
+    const rerun = await upload(sim, { file });
+    await expectExactlyOnce(sim, rerun.summary.report!, 4);
+  });
+});
