@@ -18,6 +18,8 @@ export interface CliContext {
   readonly hardSignal?: AbortSignal;
   /** Called with a running simulator's stop function, so main can close it on Ctrl-C. */
   readonly onSimStarted?: (stop: () => Promise<void>) => void;
+  /** The arguments as typed, for the report's Summary sheet (runCli fills it in). */
+  readonly argv?: readonly string[];
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -103,7 +105,7 @@ function sheetOptions(command: string, values: Values, positionals: string[]) {
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   const debug = argv.includes('--debug');
   try {
-    return await dispatch([...argv], ctx);
+    return await dispatch([...argv], { ...ctx, argv });
   } catch (err) {
     if (err instanceof RunError) {
       ctx.io.err(`Error: ${err.message}\n`);

@@ -22,9 +22,15 @@ export function uploadFromCli(sheet: SheetOptions, values: Values, ctx: CliConte
       ...num('limit', intOption('limit', s(values.limit))),
       retryRejected: values['retry-rejected'] === true,
       dryRun: values['dry-run'] === true,
+      ...(ctx.argv ? { commandLine: ['tiktok-ads-bulk', ...ctx.argv].map(shellWord).join(' ') } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.hardSignal ? { hardSignal: ctx.hardSignal } : {}),
     },
     ctx.io,
   );
+}
+
+/** Quotes a word the way a shell would need it, for showing the command in the report. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -23,6 +23,7 @@ import type { Transport } from '../send/transport.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
 import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { silentIo, type Io } from './io.js';
+import { ProblemPrinter } from './problem-printer.js';
 import { formatDuration, Progress } from './progress.js';
 import { emptyCounts, type QuotaInfo, type RunSummary, type StopReason } from './summary.js';
 
@@ -43,6 +44,8 @@ export interface UploadOptions extends SheetOptions {
   /** Second abort: abandon requests in flight (recorded as in doubt, re-sent with the same key next run). */
   readonly hardSignal?: AbortSignal;
   readonly onEvent?: (event: UploadEvent) => void;
+  /** The command as the user typed it, for the XLSX report's Summary sheet. */
+  readonly commandLine?: string;
   /** Tuning for tests and benchmarks. */
   readonly backoff?: BackoffOptions;
   readonly maxRetryAfterMs?: number;
@@ -96,9 +99,12 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
 
   // Validation first, whole file: not one paid call before every row is checked.
   const planned: PlannedAd[] = [];
+  const printer = new ProblemPrinter(io);
   for await (const ad of validateSheet(sheet, { defaults, ...(adName ? { adName } : {}), allowDuplicates: options.allowDuplicates ?? false, runDate: resume.date })) {
     planned.push(ad);
+    printer.add(ad);
   }
+  printer.finish(report);
   const adgroupColumn = headerIndex(sheet.header, 'adgroup_id');
 
   const lines: (ReportLine | undefined)[] = new Array(planned.length);
@@ -189,10 +195,13 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     });
     const counts = emptyCounts();
     const allLines: ReportLine[] = [];
+    let done = 0;
     const finish = async (seq: number, line: ReportLine): Promise<void> => {
       counts[line.status as keyof typeof counts]++;
       allLines[seq] = line;
       options.onEvent?.({ type: 'row', line });
+      done++;
+      options.onEvent?.({ type: 'progress', done, total: planned.length });
       await ordered.add(seq, line);
     };
     for (const ad of planned) {
@@ -213,7 +222,7 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     let summaryQuota = quota;
     function summaryPairs(): [string, string][] {
       return [
-        ['command', `tiktok-ads-bulk upload ${options.file}`],
+        ['command', options.commandLine ?? `tiktok-ads-bulk upload ${options.file}`],
         ['file', options.file],
         ['started', new Date(startedAt).toISOString()],
         ['duration', formatDuration(now() - startedAt)],

@@ -3,16 +3,13 @@ import { openTableWriter } from '../report/open-writer.js';
 import { problemsText } from '../report/problem-text.js';
 import { reportCells, reportHeader, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
-import { formatProblem } from '../validate/args.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
 import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { silentIo, type Io } from './io.js';
+import { ProblemPrinter } from './problem-printer.js';
 import { emptyCounts, type RunSummary } from './summary.js';
 
 export type ValidateFileOptions = SheetOptions;
-
-/** How many rows' problems are printed before the rest go to the report only. */
-const PRINT_ROWS = 200;
 
 /**
  * `validate FILE`: parse and check every row, no network. Problems go to stderr grouped by row;
@@ -28,8 +25,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   }
   const counts = { ...emptyCounts(), valid: 0 };
   let lines = 0;
-  let printedRows = 0;
-  let lastRow = -1;
+  const printer = new ProblemPrinter(io);
   let warnings = 0;
   try {
     for await (const ad of validateSheet(sheet, {
@@ -42,16 +38,13 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
       if (line.status === 'valid') counts.valid++;
       else counts.invalid++;
       warnings += ad.warnings.length;
-      if (ad.row !== lastRow && (ad.problems.length || ad.warnings.length)) {
-        lastRow = ad.row;
-        if (++printedRows <= PRINT_ROWS) printRow(io, ad);
-      }
+      printer.add(ad);
       await writer?.write(reportCells(line, sheet.header.length), { status: line.status, ...(line.error && line.error.length > 80 ? { noteAt: 4 } : {}) });
     }
   } finally {
     await writer?.close();
   }
-  if (printedRows > PRINT_ROWS) io.err(`… and ${printedRows - PRINT_ROWS} more rows with problems${writer ? `; all are in ${writer.path}` : '; pass --report PATH to list them all'}.\n`);
+  printer.finish(writer?.path);
   const where = sheet.sheetName ? `${options.file} (sheet "${sheet.sheetName}")` : options.file;
   io.err(`${where}: ${lines} ${lines === 1 ? 'ad' : 'ads'} checked, ${counts.valid} valid, ${counts.invalid} invalid${warnings ? `, ${warnings} ${warnings === 1 ? 'value' : 'values'} corrected` : ''}.\n`);
   if (writer) io.err(`Report: ${writer.path}\n`);
@@ -76,12 +69,4 @@ function toLine(ad: PlannedAd): ReportLine {
     ...(valid ? {} : { error: problemsText(ad.problems) }),
     input: ad.input,
   };
-}
-
-function printRow(io: Io, ad: PlannedAd): void {
-  const lines = [
-    ...ad.problems.map((p) => `  ✗ ${formatProblem(p)}`),
-    ...ad.warnings.map((p) => `  ! ${formatProblem(p)}`),
-  ];
-  io.err(`Row ${ad.row}:\n${lines.join('\n')}\n`);
 }

@@ -1,0 +1,18 @@
+/**
+ * The library: the same behaviour as the CLI, which is a thin layer over these functions.
+ *
+ *   import { validateFile, uploadFile, createSimulator } from 'tiktok-ads-bulk';
+ */
+export { validateFile, type ValidateFileOptions } from './commands/validate.js';
+export { uploadFile, UPLOAD_DEFAULTS, type UploadOptions, type UploadEvent } from './commands/upload.js';
+export { writeTemplate, type TemplateFormat } from './commands/template.js';
+export type { RunSummary, QuotaInfo, StopReason } from './commands/summary.js';
+export type { Io } from './commands/io.js';
+export { createSimulator, type Simulator, type SimStats } from './sim/server.js';
+export type { SimOptions, FaultKind } from './sim/options.js';
+export { RunError, type RunErrorCode } from './errors.js';
+export { idempotencyKey, KEY_NAMESPACE } from './keys/idempotency-key.js';
+export { FIELDS, type FieldSpec } from './validate/fields.js';
+export type { AdArgs, Problem } from './validate/args.js';
+export type { ReportLine } from './report/report-line.js';
+export type { Status, UploadStatus } from './report/status.js';

@@ -1,0 +1,49 @@
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSimulator, uploadFile, validateFile, RunError, type UploadEvent } from '../src/index.js';
+import { tempDir } from './helpers/tmp.js';
+
+describe('the library API', () => {
+  it('validateFile returns the summary the CLI prints', async () => {
+    const summary = await validateFile({ file: 'fixtures/campaign-broken.csv' });
+    expect(summary).toMatchObject({ command: 'validate', rows: 19, exit_code: 1 });
+  });
+
+  it('uploadFile emits row, progress and quota events, and honours an AbortSignal', async () => {
+    const sim = await createSimulator({ port: 0, latencyMs: 20 });
+    try {
+      const dir = await tempDir();
+      const file = join(dir, 'campaign.csv');
+      await copyFile('fixtures/campaign.csv', file);
+      const events: UploadEvent[] = [];
+      const controller = new AbortController();
+      const summary = await uploadFile({
+        file,
+        endpoint: sim.url,
+        env: { ADSPIRER_API_KEY: 'sk_test_lib' },
+        rate: 100,
+        signal: controller.signal,
+        onEvent: (e) => {
+          events.push(e);
+          if (e.type === 'row' && e.line.status === 'created') controller.abort();
+        },
+      });
+      expect(summary.stopped).toBe('interrupted');
+      expect(summary.exit_code).toBe(130);
+      expect(events.some((e) => e.type === 'quota')).toBe(true);
+      expect(events.filter((e) => e.type === 'row')).toHaveLength(20);
+      expect(events.filter((e) => e.type === 'progress').at(-1)).toEqual({ type: 'progress', done: 20, total: 20 });
+      expect(summary.counts.created).toBe(sim.ads().length);
+      expect(summary.counts.created).toBeLessThan(20);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('throws RunError with a stable code and exit code for what ends a run', async () => {
+    const err = await validateFile({ file: 'fixtures/missing.csv' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect(err).toMatchObject({ code: 'FILE', exitCode: 2 });
+  });
+});

@@ -1,0 +1,150 @@
+import { copyFile, readFile, writeFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify/sync';
+import { describe, expect, it } from 'vitest';
+import { openSheet } from '../src/read/open-sheet.js';
+import { cli } from './helpers/cli.js';
+import { HEADER, tempDir } from './helpers/tmp.js';
+import { KEY, startSim, upload } from './helpers/upload.js';
+
+async function rowsOf(path: string): Promise<Record<string, string>[]> {
+  const sheet = await openSheet(path);
+  const out: Record<string, string>[] = [];
+  for await (const r of sheet.records) out.push(Object.fromEntries(sheet.header.map((h, i) => [h, r.cells[i] === null || r.cells[i] === undefined ? '' : String(r.cells[i])])));
+  return out;
+}
+
+describe('agency workflows', () => {
+  it('one creative into twenty ad groups from one row: one ad, key and report line each', async () => {
+    const sim = await startSim();
+    const groups = Array.from({ length: 20 }, (_, i) => `17800000000000${String(i).padStart(5, '0')}`);
+    const dir = await tempDir();
+    const file = join(dir, 'launch.csv');
+    await writeFile(file, `${HEADER},ad_name\n"${groups.join('|')}",Fresh coffee,https://e.com/a,https://e.com/v.mp4,\n`);
+    const { summary } = await upload(sim, { file, adName: '{adgroup_id} - {row}' });
+    expect(summary.counts.created).toBe(20);
+    const rows = await rowsOf(summary.report!);
+    expect(rows.every((r) => r.row === '2')).toBe(true);
+    expect(new Set(rows.map((r) => r.idempotency_key)).size).toBe(20);
+    expect(sim.ads().map((a) => a.arguments.adgroup_id)).toEqual(groups);
+    expect(sim.ads()[3]!.arguments.ad_name).toBe(`${groups[3]} - 2`);
+  });
+
+  it('the retry-file workflow: upload a broken file, fix the retry file, upload it; every ad created once', async () => {
+    const sim = await startSim();
+    const dir = await tempDir();
+    const file = join(dir, 'campaign.csv');
+    await copyFile('fixtures/campaign-broken.csv', file);
+    const first = await upload(sim, { file });
+    expect(first.summary.counts).toMatchObject({ created: 2, invalid: 17 });
+    const retry = join(dir, 'campaign.retry.csv');
+    const retryRows = await rowsOf(retry);
+    expect(retryRows).toHaveLength(17);
+    expect(retryRows[0]!.error).toMatch(/ad_text: is 112 characters long/);
+
+    // The user fixes every row in place (the `error` column is ignored on upload).
+    const fixed: Record<string, string>[] = retryRows.map((r, i) => ({
+      ...r,
+      adgroup_id: '1780000000000000101',
+      ad_text: `Fixed ad number ${i + 1}`,
+      landing_page_url: 'https://beanthere.example.com/fixed',
+      call_to_action: 'SHOP_NOW',
+      video_url: 'https://cdn.example.com/ads/fixed.mp4',
+      video_id: '',
+      image_urls: '',
+      tiktok_item_id: '',
+      identity_type: '',
+      deeplink_type: '',
+      disclaimer_type: '',
+      disclaimer_clickable_texts: '',
+      brand_safety_postbid_partner: '',
+      tracking_pixel_id: '',
+      promotional_music_disabled: '',
+      display_name: 'Bean There',
+    }));
+    const header = Object.keys(retryRows[0]!);
+    await writeFile(retry, stringify([header, ...fixed.map((r) => header.map((h) => r[h] ?? ''))]));
+    const second = await upload(sim, { file: retry });
+    expect(second.summary.counts, second.stderr).toMatchObject({ created: 17, invalid: 0 });
+    expect(sim.ads()).toHaveLength(19);
+    // Uploading the same retry file again never duplicates: keys come from content.
+    await upload(sim, { file: retry, report: join(dir, 'again.csv') });
+    expect(sim.ads()).toHaveLength(19);
+    // Nothing left to do: no stale retry file beside the fixed one.
+    await expect(stat(join(dir, 'campaign.retry.retry.csv'))).rejects.toThrow();
+  });
+
+  it('an xlsx input gets an xlsx retry file that uploads as it is', async () => {
+    const sim = await startSim({ quota: 5 });
+    const dir = await tempDir();
+    const file = join(dir, 'campaign.xlsx');
+    await copyFile('fixtures/campaign.xlsx', file);
+    const first = await upload(sim, { file });
+    expect(first.summary.counts).toMatchObject({ created: 5, not_sent: 15 });
+    const retry = join(dir, 'campaign.retry.xlsx');
+    expect((await rowsOf(retry)).length).toBe(15);
+    sim.quota.used = 0;
+    (sim.quota as { limit: number }).limit = 100;
+    const second = await upload(sim, { file: retry });
+    expect(second.summary.counts.created).toBe(15);
+    expect(sim.ads()).toHaveLength(20);
+  });
+
+  it('the XLSX report: colours, frozen header, autofilter, notes for long errors, a Summary sheet', async () => {
+    const sim = await startSim();
+    const dir = await tempDir();
+    const file = join(dir, 'campaign.csv');
+    await copyFile('fixtures/campaign-broken.csv', file);
+    const report = join(dir, 'report.xlsx');
+    const r = await cli(['upload', file, '--endpoint', sim.url, '--report', report, '--rate', '50'], { ADSPIRER_API_KEY: KEY });
+    expect(r.code).toBe(1);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(report);
+    const ws = wb.getWorksheet('Results')!;
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.autoFilter).toBeTruthy();
+    const status = ws.getRow(3).getCell(2);
+    expect(status.value).toBe('invalid');
+    expect(status.fill).toMatchObject({ type: 'pattern', fgColor: { argb: 'FFFFC7CE' } });
+    expect(ws.getRow(2).getCell(2).fill).toMatchObject({ fgColor: { argb: 'FFC6EFCE' } });
+    expect(ws.getRow(3).getCell(5).note).toBeTruthy();
+    const summary = wb.getWorksheet('Summary')!;
+    const pairs = new Map<string, string>();
+    summary.eachRow((row, n) => n > 1 && pairs.set(String(row.getCell(1).value), String(row.getCell(2).value)));
+    expect(pairs.get('created')).toBe('2');
+    expect(pairs.get('invalid')).toBe('17');
+    expect(pairs.get('quota before')).toMatch(/^0\/150/);
+    expect(pairs.get('quota after')).toMatch(/^2\/150/);
+    expect(pairs.get('command')).toMatch(/^tiktok-ads-bulk upload .*campaign\.csv --endpoint http:\/\/127\.0\.0\.1:\d+ --report .*report\.xlsx --rate 50$/);
+    expect(pairs.get('duration')).toMatch(/^\d+s$/);
+  });
+
+  it('{date} in --ad-name keeps the batch\'s first date on re-runs, so keys do not change', async () => {
+    const sim = await startSim();
+    const dir = await tempDir();
+    const file = join(dir, 'd.csv');
+    await writeFile(file, `${HEADER}\n1,A,https://e.com/a,https://e.com/v.mp4\n1,B,https://e.com/b,https://e.com/v.mp4\n`);
+    await upload(sim, { file, adName: 'Launch {date} {row}', limit: 1, now: () => Date.parse('2026-11-29T10:00:00Z') });
+    await upload(sim, { file, adName: 'Launch {date} {row}', now: () => Date.parse('2026-12-03T10:00:00Z') });
+    expect(sim.ads().map((a) => a.arguments.ad_name)).toEqual(['Launch 2026-11-29 2', 'Launch 2026-11-29 3']);
+  });
+
+  it('errors are one or two plain sentences, never a stack trace unless --debug', async () => {
+    const r = await cli(['validate', 'fixtures/nope.xlsx']);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await readFile('fixtures/campaign.csv', 'utf8')).toBeTruthy();
+  });
+});
+
+describe('output for people', () => {
+  it('colours marks only when colour is allowed (a terminal without NO_COLOR)', async () => {
+    const { ProblemPrinter } = await import('../src/commands/problem-printer.js');
+    const out: string[] = [];
+    const ad = { seq: 0, row: 4, input: [], problems: [{ field: 'ad_text', message: 'is missing' }], warnings: [] };
+    new ProblemPrinter({ out() {}, err: (t) => out.push(t), isTTY: true, color: true }).add(ad);
+    new ProblemPrinter({ out() {}, err: (t) => out.push(t), isTTY: false, color: false }).add(ad);
+    expect(out[0]).toContain('\x1b[31m');
+    expect(out[1]).toBe('Row 4:\n  ✗ ad_text: is missing\n');
+  });
+});
