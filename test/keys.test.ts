@@ -54,3 +54,32 @@ describe('OccurrenceCounter', () => {
     expect(b).toEqual({ key: idempotencyKey(ARGS, 2), occurrence: 2, duplicateOf: 2 });
   });
 });
+
+import fc from 'fast-check';
+import { v5 as uuidv5 } from 'uuid';
+import { canonicalArgs } from '../src/keys/canonical-json.js';
+import { keyOfCanonical } from '../src/keys/idempotency-key.js';
+import { FIELDS } from '../src/validate/fields.js';
+
+describe('fast paths agree with the reference implementations', () => {
+  it('keyOfCanonical equals uuid.v5 of the same name', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.integer({ min: 1, max: 1000 }), (canonical, occ) => {
+        expect(keyOfCanonical(canonical, occ)).toBe(uuidv5(`add_tiktok_ad\n${canonical}\n${occ}`, KEY_NAMESPACE));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('canonicalArgs equals canonicalJson for argument sets', () => {
+    const sorted = FIELDS.map((f) => f.name).sort();
+    const quoted = sorted.map((n) => JSON.stringify(n));
+    const value = fc.oneof(fc.string(), fc.boolean(), fc.array(fc.string()), fc.array(fc.record({ text: fc.string(), url: fc.string() })));
+    const args = fc.dictionary(fc.constantFrom(...sorted, 'extra_key'), value);
+    fc.assert(
+      fc.property(args, (a) => {
+        expect(canonicalArgs(a, sorted, quoted)).toBe(canonicalJson(a));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,6 +1,11 @@
+import { stringify as formatUuid } from 'uuid';
 import type { AdArgs } from '../validate/args.js';
-import { canonicalJson } from './canonical-json.js';
-import { keyOfCanonical } from './idempotency-key.js';
+import { canonicalArgs } from './canonical-json.js';
+import { FIELDS } from '../validate/fields.js';
+
+const SORTED = FIELDS.map((f) => f.name).sort();
+const QUOTED = SORTED.map((n) => JSON.stringify(n));
+import { keyBytes, keyOfCanonical } from './idempotency-key.js';
 
 export interface KeyedAd {
   readonly key: string;
@@ -10,21 +15,25 @@ export interface KeyedAd {
 }
 
 /**
- * Counts identical ads across a batch, in input order, and gives each its key. Memory is one
- * 36-character key per distinct ad (the first occurrence's key stands for the ad's content).
+ * Counts identical ads across a batch, in input order, and gives each its key. The first
+ * occurrence's key stands for the ad's content; it is kept as a 16-character binary string (not
+ * the 36-character UUID) so a million distinct rows fit in bounded memory.
  */
 export class OccurrenceCounter {
-  private readonly seen = new Map<string, { row: number; count: number }>();
+  private readonly firstRow = new Map<string, number>();
+  private readonly repeats = new Map<string, number>();
 
   next(args: AdArgs, row: number): KeyedAd {
-    const canonical = canonicalJson(args);
-    const first = keyOfCanonical(canonical, 1);
-    const entry = this.seen.get(first);
-    if (!entry) {
-      this.seen.set(first, { row, count: 1 });
-      return { key: first, occurrence: 1 };
+    const canonical = canonicalArgs(args, SORTED, QUOTED);
+    const bytes = keyBytes(canonical, 1);
+    const id = Buffer.from(bytes.buffer, bytes.byteOffset, 16).toString('latin1');
+    const first = this.firstRow.get(id);
+    if (first === undefined) {
+      this.firstRow.set(id, row);
+      return { key: formatUuid(bytes), occurrence: 1 };
     }
-    entry.count++;
-    return { key: keyOfCanonical(canonical, entry.count), occurrence: entry.count, duplicateOf: entry.row };
+    const occurrence = (this.repeats.get(id) ?? 1) + 1;
+    this.repeats.set(id, occurrence);
+    return { key: keyOfCanonical(canonical, occurrence), occurrence, duplicateOf: first };
   }
 }

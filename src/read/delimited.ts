@@ -69,17 +69,21 @@ export function openError(file: string, err: unknown): RunError {
   return new RunError('FILE', `${file} cannot be read (${code ?? String(err)}).`, { cause: err });
 }
 
-/** Decodes bytes to text in the sniffed encoding; TextDecoder drops the BOM. Invalid UTF-8 becomes U+FFFD, which the validator flags per row. */
-function decoder(encoding: TextEncodingName): Transform {
-  const td = new TextDecoder(encoding);
+/**
+ * UTF-16BE to UTF-16LE, byte pairs swapped across chunk boundaries, so csv-parse can decode it
+ * (it knows UTF-8 and UTF-16LE natively, which is the fast path for every other file).
+ */
+function swapBytePairs(): Transform {
+  let carry: Buffer | undefined;
   return new Transform({
-    readableObjectMode: false,
-    decodeStrings: true,
     transform(chunk: Buffer, _enc, done) {
-      done(null, td.decode(chunk, { stream: true }));
-    },
-    flush(done) {
-      done(null, td.decode());
+      let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+      carry = undefined;
+      if (buf.length % 2 === 1) {
+        carry = buf.subarray(buf.length - 1);
+        buf = buf.subarray(0, buf.length - 1);
+      }
+      done(null, Buffer.from(buf).swap16());
     },
   });
 }
@@ -88,15 +92,18 @@ function decoder(encoding: TextEncodingName): Transform {
 const ESCAPED_FORMULA = /^'[=+\-@\t\r]/;
 
 async function* recordsOf(file: string, encoding: TextEncodingName, delimiter: Delimiter, limits: ReadLimits): AsyncGenerator<RawRecord> {
+  // csv-parse decodes bytes itself (and drops the BOM); invalid UTF-8 becomes U+FFFD, which the
+  // validator flags per row.
   const parser = parse({
     delimiter,
+    encoding: encoding === 'utf-8' ? 'utf8' : 'utf16le',
+    bom: true,
     relax_quotes: true,
     relax_column_count: true,
     max_record_size: limits.maxRecordChars,
   });
   const source = createReadStream(file);
-  const text = source.pipe(decoder(encoding));
-  text.pipe(parser);
+  (encoding === 'utf-16be' ? source.pipe(swapBytePairs()) : source).pipe(parser);
   source.on('error', (err) => parser.destroy(err));
   let row = 0;
   try {

@@ -2,12 +2,17 @@
  * Lengths as TikTok counts them (adspirer-api-notes.md, from TikTok's ad/create models): each
  * Chinese, Japanese or Korean character counts as two; everything else as one per code point.
  */
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/u;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/gu;
+const ASCII = /^[\x00-\x7f]*$/;
 
 export function tiktokLength(text: string): number {
-  let n = 0;
-  for (const ch of text) n += CJK.test(ch) ? 2 : 1;
-  return n;
+  if (ASCII.test(text)) return text.length; // the common case, without walking code points
+  let codePoints = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) codePoints++; // a low surrogate continues the previous code point
+  }
+  return codePoints + (text.match(CJK)?.length ?? 0);
 }
 
 // ©, ® and ™ are "pictographic" in Unicode but are ordinary typography in ad copy.

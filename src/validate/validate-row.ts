@@ -44,7 +44,7 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     }
   });
 
-  const values: Record<string, ArgValue | undefined> = {};
+  const values: Record<string, ArgValue> = {};
   for (const field of FIELDS) {
     const index = rules.columns.indexOf.get(field.name);
     let cell = index === undefined ? null : (record.cells[index] ?? null);
@@ -61,12 +61,14 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
   const adgroups = splitAdgroups(values.adgroup_id, problems);
   const ads: AdArgs[] = [];
   for (const adgroup of adgroups.length ? adgroups : [undefined]) {
-    const candidate: Record<string, ArgValue | undefined> = { ...values, adgroup_id: adgroup };
+    const candidate: Record<string, ArgValue> = adgroups.length === 1 ? values : { ...values };
+    if (adgroup === undefined) delete candidate.adgroup_id;
+    else candidate.adgroup_id = adgroup;
     if (candidate.ad_name === undefined && rules.adName) {
       const name = renderAdName(rules.adName, candidate, record.row, rules.runDate);
       if (name !== '') candidate.ad_name = name;
     }
-    const parsed = addTiktokAdSchema.safeParse(dropUndefined(candidate));
+    const parsed = addTiktokAdSchema.safeParse(candidate);
     if (parsed.success) {
       ads.push(parsed.data as AdArgs);
     } else {
@@ -93,12 +95,6 @@ function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string
     seen.add(id);
     out.push(id);
   }
-  return out;
-}
-
-function dropUndefined(o: Record<string, ArgValue | undefined>): Record<string, ArgValue> {
-  const out: Record<string, ArgValue> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out;
 }
 
