@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { Pacer } from './pacer.js';
 import type { QuotaInfo, StopReason } from '../commands/summary.js';
 import type { AdArgs } from '../validate/args.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
@@ -34,6 +35,8 @@ export interface BatchOptions {
   readonly maxRetryAfterMs: number;
   /** Transient failures in a row, batch-wide, after which the service is taken as down. */
   readonly breakerThreshold: number;
+  /** Slow down on 429 and creep back up (default true); false keeps a fixed --rate. */
+  readonly adaptive?: boolean;
   /** Calls the quota has room for; undefined = unknown (no preflight). */
   readonly quotaLeft?: number;
   readonly random?: () => number;
@@ -60,9 +63,9 @@ export interface BatchOutcome {
 }
 
 /**
- * Sends every item exactly once from this run's side: p-queue bounds rows in flight, a second
- * p-queue paces attempt starts smoothly (one per 1/rate seconds, so no bursts at window edges),
- * and each row retries by the pure rules with its one Idempotency-Key. Stops cleanly on quota,
+ * Sends every item exactly once from this run's side: p-queue bounds rows in flight, the Pacer
+ * spaces attempt starts evenly at the rate (adapting to 429s), and each row retries by the pure
+ * rules with its one Idempotency-Key. Stops cleanly on quota,
  * auth, the account prompt, or a signal; rows never started end `not_sent`.
  */
 export async function sendBatch(items: readonly SendItem[], transport: Transport, options: BatchOptions): Promise<BatchOutcome> {
@@ -70,7 +73,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const rows = new PQueue({ concurrency: options.concurrency });
-  const gate = new PQueue({ concurrency: options.concurrency, interval: Math.max(1, Math.round(1000 / options.rate)), intervalCap: 1 });
+  const pacer = new Pacer(options.rate, now, realSleep, options.adaptive ?? true);
 
   let stop: { reason: StopReason | 'setup'; message: string; accounts?: readonly string[] } | undefined;
   let quota: QuotaInfo | undefined;
@@ -104,7 +107,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
       await options.onSending?.(item);
       let lastError = '';
       for (let attempt = 1; ; attempt++) {
-        await gate.add(async () => {}); // wait for this attempt's pacing slot
+        await pacer.acquire(options.hardSignal); // this attempt's start slot
         if (options.hardSignal?.aborted) return notSent('interrupted while in flight; the next run re-sends it with the same key', attempt - 1);
         requests++;
         const outcome = await transport.call('add_tiktok_ad', item.args as Record<string, unknown>, {
@@ -136,6 +139,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
             stopWith(verdict.reason, verdict.message, verdict.accounts);
             return notSent(`not created: ${verdict.message}`, attempt);
           case 'retry': {
+            if (verdict.throttled) pacer.throttled();
             lastError = verdict.message;
             consecutiveTransient++;
             if (consecutiveTransient >= options.breakerThreshold) breakerOpen = true;

@@ -7,7 +7,7 @@ import { parseRetryAfter } from './retry-after.js';
 export type Verdict =
   | { readonly kind: 'created'; readonly adId?: string; readonly quota?: QuotaInfo }
   | { readonly kind: 'rejected'; readonly message: string }
-  | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs?: number }
+  | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs?: number; readonly throttled?: boolean }
   | { readonly kind: 'stop'; readonly reason: 'auth' | 'quota' | 'account' | 'setup'; readonly message: string; readonly quota?: QuotaInfo; readonly accounts?: readonly string[] };
 
 interface Rule {
@@ -94,7 +94,7 @@ export const RULES: readonly Rule[] = [
       const h = o as Http;
       const retryAfterMs = parseRetryAfter(h.retryAfter, now);
       const text = h.status === 429 ? `rate limited (HTTP 429)` : h.json === undefined ? describeBody(h) : `HTTP ${h.status}: ${message(h, 'server error')}`;
-      return { kind: 'retry', message: text, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      return { kind: 'retry', message: text, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(h.status === 429 ? { throttled: true } : {}) };
     },
   },
   {
