@@ -1,0 +1,104 @@
+/**
+ * `npm run bench`: the performance targets of the project, measured side by side on this machine,
+ * printed as one markdown table. Each file measurement runs in a fresh process (median of runs).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { writeBenchCsv, writeBenchXlsx } from './generate.js';
+import { runUploadScenario, type UploadScenario } from './upload-bench.js';
+
+const run = promisify(execFile);
+const MEASURE = new URL('./measure.js', import.meta.url).pathname;
+const quick = process.argv.includes('--quick');
+
+interface Figures {
+  wallMs: number;
+  cpuMs: number;
+  maxRssMB: number;
+  rows: number;
+}
+
+async function measure(task: string, file: string, report?: string): Promise<Figures> {
+  const { stdout } = await run(process.execPath, [MEASURE, task, file, ...(report ? [report] : [])], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Figures;
+}
+
+/** Runs the tasks interleaved, `times` rounds, and keeps each task's median wall time. */
+async function sideBySide(tasks: [string, string, string?][], times: number): Promise<Figures[]> {
+  const results: Figures[][] = tasks.map(() => []);
+  for (let r = 0; r < times; r++) {
+    for (let i = 0; i < tasks.length; i++) results[i]!.push(await measure(...tasks[i]!));
+  }
+  return results.map((list) => list.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(list.length / 2)]!);
+}
+
+const fmt = (n: number, d = 2): string => n.toFixed(d);
+const lines: string[] = [];
+const out = (s = ''): void => {
+  lines.push(s);
+  process.stdout.write(`${s}\n`);
+};
+
+const dir = await mkdtemp(join(tmpdir(), 'tab-bench-'));
+try {
+  out(`## tiktok-ads-bulk benchmarks`);
+  out();
+  out(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`);
+  out();
+  out('### validate of a CSV vs a bare csv-parse pass (`columns: true`)');
+  out();
+  out('| rows | bare csv-parse | validate | ratio (target ≤ 1.5) | validate + CSV report | report cost (target ≤ 0.3) | peak RSS validate (target ≤ 200 MB) | µs/row validate |');
+  out('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+  for (const rows of sizes) {
+    const file = join(dir, `bench-${rows}.csv`);
+    await writeBenchCsv(file, rows);
+    const [bare, validate, withReport] = await sideBySide(
+      [
+        ['bare-csv', file],
+        ['validate', file],
+        ['validate', file, join(dir, `report-${rows}.csv`)],
+      ],
+      rows >= 1_000_000 ? 1 : 3,
+    );
+    out(`| ${rows.toLocaleString('en-US')} | ${fmt(bare!.wallMs / 1000)} s | ${fmt(validate!.wallMs / 1000)} s | ${fmt(validate!.wallMs / bare!.wallMs)} | ${fmt(withReport!.wallMs / 1000)} s | ${fmt((withReport!.wallMs - validate!.wallMs) / bare!.wallMs)} | ${validate!.maxRssMB} MB | ${fmt((validate!.wallMs * 1000) / rows, 1)} |`);
+    await rm(file, { force: true });
+  }
+  out();
+  out('### validate of an XLSX vs a bare exceljs streaming read (same reader options)');
+  out();
+  out('| rows | bare exceljs | validate | ratio (target ≤ 1.5) | peak RSS validate |');
+  out('|---:|---:|---:|---:|---:|');
+  const xrows = quick ? 20_000 : 200_000;
+  const xfile = join(dir, `bench-${xrows}.xlsx`);
+  await writeBenchXlsx(xfile, xrows);
+  const [xbare, xval] = await sideBySide(
+    [
+      ['bare-xlsx', xfile],
+      ['validate', xfile],
+    ],
+    quick ? 3 : 1,
+  );
+  out(`| ${xrows.toLocaleString('en-US')} | ${fmt(xbare!.wallMs / 1000)} s | ${fmt(xval!.wallMs / 1000)} s | ${fmt(xval!.wallMs / xbare!.wallMs)} | ${xval!.maxRssMB} MB |`);
+  out();
+  out('### upload against the simulator (its own process, on loopback)');
+  out();
+  out('| scenario | expected min(rate, R, concurrency/L) | throughput | of expected (target ≥ 95%, adaptive ≥ 85% of R) | 429s / requests (adaptive target ≤ 5%) | client CPU per row |');
+  out('|---|---:|---:|---:|---:|---:|');
+  const scenarios: UploadScenario[] = [
+    { name: 'rate-bound: L=50ms R=20/s --rate 10 --concurrency 4', rows: quick ? 40 : 100, latencyMs: 50, serverRate: 20, rate: 10, concurrency: 4 },
+    { name: 'latency-bound: L=200ms R=50/s --rate 40 --concurrency 4', rows: quick ? 60 : 200, latencyMs: 200, serverRate: 50, rate: 40, concurrency: 4 },
+    { name: 'server-bound, adaptive: L=20ms R=10/s --rate 30 --concurrency 8', rows: quick ? 80 : 250, latencyMs: 20, serverRate: 10, rate: 30, concurrency: 8 },
+    { name: 'CPU: L=0 no server limit --rate 100 --concurrency 8', rows: quick ? 300 : 1000, latencyMs: 0, rate: 100, concurrency: 8 },
+  ];
+  for (const s of scenarios) {
+    const f = await runUploadScenario(dir, s);
+    const share = s.serverRate !== undefined && s.rate > s.serverRate ? f.throughput / s.serverRate : f.throughput / f.expected;
+    out(`| ${s.name} (${s.rows} rows) | ${fmt(f.expected, 1)}/s | ${fmt(f.throughput, 1)}/s | ${fmt(share * 100, 0)}% | ${f.throttled}/${f.requests} (${fmt((f.throttled / Math.max(1, f.requests)) * 100, 1)}%) | ${fmt(f.cpuMsPerRow, 2)} ms |`);
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

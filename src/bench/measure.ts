@@ -1,0 +1,46 @@
+/**
+ * One measurement in its own process, so peak RSS is this task's alone:
+ *   node dist/bench/measure.js TASK FILE [REPORT]
+ * Prints {"wallMs","cpuMs","maxRssMB","rows"}.
+ */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { validateFile } from '../commands/validate.js';
+
+const [task, file, report] = process.argv.slice(2);
+const start = performance.now();
+const cpu = process.cpuUsage();
+let rows = 0;
+
+switch (task) {
+  case 'bare-csv': {
+    for await (const _ of createReadStream(file!).pipe(parse({ columns: true }))) rows++;
+    break;
+  }
+  case 'bare-xlsx': {
+    // The same reader options as the tool's own reader, so the difference is the tool's work.
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file!, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore' });
+    for await (const ws of reader) {
+      for await (const _ of ws as unknown as AsyncIterable<unknown>) rows++;
+    }
+    rows--; // header
+    break;
+  }
+  case 'validate': {
+    const summary = await validateFile({ file: file!, ...(report ? { report } : {}) });
+    rows = summary.rows;
+    break;
+  }
+  default:
+    throw new Error(`unknown task ${task}`);
+}
+const used = process.cpuUsage(cpu);
+process.stdout.write(
+  JSON.stringify({
+    wallMs: Math.round(performance.now() - start),
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    rows,
+  }),
+);
