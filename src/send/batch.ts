@@ -107,7 +107,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
       await options.onSending?.(item);
       let lastError = '';
       for (let attempt = 1; ; attempt++) {
-        await pacer.acquire(options.hardSignal); // this attempt's start slot
+        const epoch = await pacer.acquire(options.hardSignal); // this attempt's start slot
         if (options.hardSignal?.aborted) return notSent('interrupted while in flight; the next run re-sends it with the same key', attempt - 1);
         requests++;
         const outcome = await transport.call('add_tiktok_ad', item.args as Record<string, unknown>, {
@@ -118,6 +118,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
         const verdict = judge(outcome, now());
         options.onAttempt?.(item, attempt, verdict);
         if (verdict.kind !== 'retry') consecutiveTransient = 0;
+        if (verdict.kind === 'created' || verdict.kind === 'rejected') pacer.succeeded();
         switch (verdict.kind) {
           case 'created': {
             release();
@@ -139,7 +140,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
             stopWith(verdict.reason, verdict.message, verdict.accounts);
             return notSent(`not created: ${verdict.message}`, attempt);
           case 'retry': {
-            if (verdict.throttled) pacer.throttled();
+            if (verdict.throttled) pacer.throttled(epoch);
             lastError = verdict.message;
             consecutiveTransient++;
             if (consecutiveTransient >= options.breakerThreshold) breakerOpen = true;
@@ -151,7 +152,10 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
               return failed(`${lastError}; the service asked to wait until ${when}, longer than the ${Math.round(options.maxRetryAfterMs / 1000)} s this run waits. Run again after that time`);
             }
             if (softStopped()) return notSent(`not created: ${lastError}; the batch stopped before a retry. Run again to resume`, attempt);
-            await sleep(backoffDelay(attempt, random(), options.backoff, verdict.retryAfterMs), options.signal);
+            // A throttle is the pacer's business: it has slowed every request down, so the row only
+            // waits out Retry-After, not an exponential backoff on top.
+            const delay = verdict.throttled ? (verdict.retryAfterMs ?? 0) : backoffDelay(attempt, random(), options.backoff, verdict.retryAfterMs);
+            await sleep(delay, options.signal);
             if (softStopped()) return notSent(`not created: ${lastError}; the batch stopped before a retry. Run again to resume`, attempt);
             break;
           }

@@ -9,7 +9,8 @@ import { sleep as realSleep } from './sleep.js';
 export class Pacer {
   private state: CubicState;
   private nextSlot: number;
-  private readonly starts: number[] = [];
+  private readonly successes: number[] = [];
+  private epoch = 0;
 
   constructor(
     private readonly maxRate: number,
@@ -26,29 +27,46 @@ export class Pacer {
     return this.adaptive ? cubicRate(this.state, this.now(), this.maxRate) : this.maxRate;
   }
 
-  /** Resolves at this request's start slot. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    const t = this.now();
-    const slot = Math.max(t, this.nextSlot);
-    this.nextSlot = slot + 1000 / this.rate;
-    if (slot > t) await this.sleep(slot - t, signal);
-    this.starts.push(this.now());
-    if (this.starts.length > 64) this.starts.shift();
+  /**
+   * Resolves at this request's start slot. A throttle while waiting voids the slot (it was given
+   * out at the old rate) and the request queues again at the new one.
+   */
+  async acquire(signal?: AbortSignal): Promise<number> {
+    for (;;) {
+      const epoch = this.epoch;
+      const t = this.now();
+      const slot = Math.max(t, this.nextSlot);
+      this.nextSlot = slot + 1000 / this.rate;
+      if (slot > t) await this.sleep(slot - t, signal);
+      if (epoch === this.epoch || signal?.aborted) return this.epoch;
+    }
   }
 
-  /** A 429 arrived: slow down. */
-  throttled(): void {
-    if (!this.adaptive) return;
-    const t = this.now();
-    // Several 429s of one burst count once: they all answer requests sent before the first cut.
-    if (t - this.state.lastThrottleAt < 1000 / this.state.rate) return;
-    this.state = onThrottle(this.state, t, this.measuredRate(t), Math.min(0.1, this.maxRate));
-    this.nextSlot = Math.max(this.nextSlot, t + 1000 / this.state.rate);
+  /** A request succeeded: its completion counts towards the capacity the service has shown. */
+  succeeded(): void {
+    this.successes.push(this.now());
+    if (this.successes.length > 256) this.successes.shift();
   }
 
-  private measuredRate(t: number): number {
-    const recent = this.starts.filter((s) => s > t - 2000);
-    if (recent.length < 2) return 0;
-    return (recent.length - 1) / ((recent[recent.length - 1]! - recent[0]!) / 1000 || 1);
+  /**
+   * A 429 arrived for a request started in `epoch` (what acquire returned). A request sent before
+   * the last cut says nothing about the new rate, so only 429s of the current epoch slow down.
+   */
+  throttled(epoch = this.epoch): void {
+    if (!this.adaptive || epoch !== this.epoch) return;
+    const t = this.now();
+    this.state = onThrottle(this.rate, t, this.capacity(t), Math.min(0.1, this.maxRate));
+    this.nextSlot = t + 1000 / this.state.rate;
+    this.epoch++;
+  }
+
+  /**
+   * What the service has been accepting: successes in the last second. Under a server-side limit
+   * this is the limit itself, so one throttle brings the rate near it instead of halving blindly.
+   */
+  private capacity(t: number): number {
+    let n = 0;
+    for (let i = this.successes.length - 1; i >= 0 && this.successes[i]! > t - 1000; i--) n++;
+    return n;
   }
 }
