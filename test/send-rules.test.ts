@@ -51,7 +51,8 @@ describe('retry rules, case by case', () => {
   it('429: retry, honouring Retry-After in seconds or as a date', () => {
     expect(judge(http(429, { error: 'slow down' }, { retryAfter: '30' }), NOW)).toMatchObject({ kind: 'retry', retryAfterMs: 30_000 });
     expect(judge(http(429, {}, { retryAfter: new Date(NOW + 45_000).toUTCString() }), NOW)).toMatchObject({ retryAfterMs: 45_000 });
-    expect(judge(http(429, {}), NOW)).toEqual({ kind: 'retry', message: 'rate limited (HTTP 429)' });
+    expect(judge(http(429, {}), NOW)).toEqual({ kind: 'retry', message: 'rate limited (HTTP 429)', throttled: true });
+    expect(judge(http(503, {}, { retryAfter: '3' }), NOW)).not.toHaveProperty('throttled');
   });
   it('500, 502, 503, 504 and 408: retry; an HTML page becomes a readable message with its status', () => {
     for (const s of [500, 502, 503, 504, 408]) expect(judge(http(s, { error: 'x' }), NOW).kind).toBe('retry');
