@@ -4,7 +4,7 @@ import { RunError } from '../errors.js';
 import type { Io } from '../commands/io.js';
 import type { RunSummary } from '../commands/summary.js';
 import { validateFile } from '../commands/validate.js';
-import { writeTemplate, type TemplateFormat } from '../commands/template.js';
+import type { TemplateFormat } from '../commands/template.js';
 import { VERSION } from '../version.js';
 import { SIM_HELP, TEMPLATE_HELP, TOOL_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
 
@@ -152,6 +152,7 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
       if (out && extname(out).toLowerCase() !== `.${format}`) {
         throw new RunError('USAGE', `template: --out ${basename(out)} does not end in .${format}; the file would not open as ${format}.`);
       }
+      const { writeTemplate } = await import('../commands/template.js');
       const written = await writeTemplate(format, out ?? `tiktok-ads-template.${format}`);
       ctx.io.err(`Template written: ${written}\n`);
       return 0;

@@ -21,7 +21,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   const sheet = await openSheet(options.file, options.sheet !== undefined ? { sheet: options.sheet } : {});
   let writer: TableWriter | undefined;
   if (options.report !== undefined) {
-    writer = await openTableWriter(options.report, reportHeader(sheet.header), { sheetName: 'Validation' });
+    writer = await openTableWriter(options.report, reportHeader(sheet.header), { sheetName: 'Validation' }, { batchRows: 512 });
   }
   const counts = { ...emptyCounts(), valid: 0 };
   let lines = 0;

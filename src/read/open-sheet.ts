@@ -3,7 +3,6 @@ import { RunError } from '../errors.js';
 import { readDelimited } from './delimited.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import type { Sheet } from './sheet.js';
-import { readXlsx } from './xlsx.js';
 
 export const INPUT_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx'] as const;
 
@@ -11,7 +10,8 @@ export const INPUT_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx'] as const;
 export async function openSheet(file: string, options: { sheet?: string; limits?: ReadLimits } = {}): Promise<Sheet> {
   const ext = extname(file).toLowerCase();
   const limits = options.limits ?? DEFAULT_LIMITS;
-  if (ext === '.xlsx') return readXlsx(file, options.sheet, limits);
+  // exceljs loads only for .xlsx input: a CSV run should not pay for it.
+  if (ext === '.xlsx') return (await import('./xlsx.js')).readXlsx(file, options.sheet, limits);
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     if (options.sheet !== undefined) throw new RunError('USAGE', `--sheet only applies to .xlsx files; ${file} is delimited text.`);
     return readDelimited(file, limits);
