@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { basename, extname } from 'node:path';
 import { RunError } from '../errors.js';
+import { redact } from '../send/api-key.js';
 import type { Io } from '../commands/io.js';
 import type { RunSummary } from '../commands/summary.js';
 import { validateFile } from '../commands/validate.js';
@@ -102,8 +103,13 @@ function sheetOptions(command: string, values: Values, positionals: string[]) {
 }
 
 /** Runs the CLI with argv (without node and script) and returns the exit code. Never exits itself. */
-export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
   const debug = argv.includes('--debug');
+  // Whatever reaches the terminal passes through redact: an error message (even one a hostile
+  // server echoed back) must never show the key.
+  const key = context.env.ADSPIRER_API_KEY?.trim();
+  const io = { ...context.io, out: (t: string) => context.io.out(redact(t, key)), err: (t: string) => context.io.err(redact(t, key)) };
+  const ctx: CliContext = { ...context, io };
   try {
     return await dispatch([...argv], { ...ctx, argv });
   } catch (err) {

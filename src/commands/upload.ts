@@ -150,9 +150,9 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
         options.onEvent?.({ type: 'quota', quota: pre.quota });
       }
       if (pre.stop) {
-        if (pre.stop.reason === 'setup') throw new RunError('SETUP', pre.stop.message);
+        if (pre.stop.reason === 'setup') throw new RunError('SETUP', redact(pre.stop.message, apiKey?.value));
         stopped = pre.stop.reason;
-        stopMessage = pre.stop.message;
+        stopMessage = redact(pre.stop.message, apiKey?.value);
         accounts = pre.stop.accounts;
       }
     }
@@ -278,7 +278,7 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     } else if (options.signal?.aborted && counts.not_sent > 0) stopped = 'interrupted';
 
     await writeRetryFile(retryPath, sheet.header, allLines, adgroupColumn, planned);
-    if (stopped === 'setup') throw new RunError('SETUP', stopMessage ?? 'the endpoint is not usable');
+    if (stopped === 'setup') throw new RunError('SETUP', redact(stopMessage ?? 'the endpoint is not usable', apiKey?.value));
     const exit = exitCode(stopped, counts, options.dryRun === true);
     say(endText({ counts, carried, report, retryPath, elapsed: now() - startedAt, quota: summaryQuota, stopped, stopMessage, accounts }));
     return {

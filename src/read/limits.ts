@@ -12,6 +12,8 @@ export interface ReadLimits {
   readonly maxRecordChars: number;
   /** Data rows in one file. */
   readonly maxRows: number;
+  /** An xlsx that makes no progress (no byte read, no row parsed) this long is damaged. */
+  readonly stallMs: number;
 }
 
 export const DEFAULT_LIMITS: ReadLimits = {
@@ -19,4 +21,5 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxColumns: 1_000,
   maxRecordChars: 16 * 1024 * 1024,
   maxRows: 2_000_000,
+  stallMs: 5_000,
 };

@@ -22,14 +22,18 @@ export function sniffBytes(head: Uint8Array): Sniffed {
   if (ascii.startsWith('%pdf')) return { kind: 'other', what: 'a PDF document' };
   if (ascii.startsWith('<!doctype html') || ascii.startsWith('<html')) return { kind: 'other', what: 'an HTML page' };
   if (ascii.startsWith('<?xml')) return { kind: 'other', what: 'an XML document' };
-  // UTF-16 without a BOM shows as every other byte NUL; any NUL in 8-bit text means binary.
+  // UTF-16 without a BOM shows as every other byte NUL, and binary formats are full of NULs and
+  // control bytes. A stray NUL in otherwise readable text is a damaged row, which the validator
+  // flags, not a reason to refuse the file.
   const scan = head.subarray(0, 8192);
   let nul = 0;
-  for (const byte of scan) if (byte === 0) nul++;
-  if (nul > 0) {
-    if (nul >= scan.length / 4) return { kind: 'other', what: 'binary data (or UTF-16 text without a byte-order mark)' };
-    return { kind: 'other', what: 'binary data' };
+  let control = 0;
+  for (const byte of scan) {
+    if (byte === 0) nul++;
+    else if (byte < 9 || (byte > 13 && byte < 32)) control++;
   }
+  if (nul >= scan.length / 4) return { kind: 'other', what: 'binary data (or UTF-16 text without a byte-order mark)' };
+  if (nul + control > scan.length / 20) return { kind: 'other', what: 'binary data' };
   const bomOnly = head.length === 3 && b(0) === 0xef && b(1) === 0xbb && b(2) === 0xbf;
   if (bomOnly) return { kind: 'empty' };
   return { kind: 'text', encoding: 'utf-8' };

@@ -8,6 +8,10 @@ import { sniffBytes } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
 import { fromExcelValue } from './xlsx-cell.js';
 import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { listZip, zipBombReason } from './zip-guard.js';
+import { StallWatch } from './stall-watch.js';
+
 
 interface ExcelRow {
   readonly number: number;
@@ -20,7 +24,10 @@ interface ExcelRow {
  */
 export async function readXlsx(file: string, sheetName?: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<Sheet> {
   await checkIsZip(file);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  const watch = new StallWatch(limits.stallMs, () => new RunError('FILE', `${file} is a damaged .xlsx: its contents stop part-way. Open it in Excel or LibreOffice and save it again.`));
+  const input = createReadStream(file);
+  input.on('data', () => watch.progress());
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
@@ -31,14 +38,14 @@ export async function readXlsx(file: string, sheetName?: string, limits: ReadLim
   const seen: string[] = [];
   try {
     for (;;) {
-      const next = await sheets.next();
+      const next = await watch.guard(sheets.next());
       if (next.done) break;
       const ws = next.value as unknown as { name: string } & AsyncIterable<ExcelRow>;
       seen.push(ws.name);
       if (sheetName !== undefined && ws.name !== sheetName) continue;
       const rows = ws[Symbol.asyncIterator]();
       for (;;) {
-        const r = await rows.next();
+        const r = await watch.guard(rows.next());
         if (r.done) break;
         const cells = rowCells(r.value);
         if (cells.every((c) => c === null)) continue;
@@ -52,7 +59,7 @@ export async function readXlsx(file: string, sheetName?: string, limits: ReadLim
           sheetName: ws.name,
           header,
           headerRow: r.value.number,
-          records: dataRows(file, rows, sheets, limits),
+          records: dataRows(file, rows, sheets, limits, watch),
         };
       }
       if (sheetName !== undefined) {
@@ -81,11 +88,12 @@ async function* dataRows(
   rows: AsyncIterator<ExcelRow>,
   sheets: AsyncIterator<unknown>,
   limits: ReadLimits,
+  watch: StallWatch,
 ): AsyncGenerator<RawRecord> {
   let count = 0;
   try {
     for (;;) {
-      const r = await rows.next();
+      const r = await watch.guard(rows.next());
       if (r.done) break;
       const cells = rowCells(r.value);
       if (cells.length === 0) continue;
@@ -95,7 +103,7 @@ async function* dataRows(
       yield { row: r.value.number, cells };
     }
     // Let the zip reader finish the remaining entries so its streams close.
-    while (!(await sheets.next()).done) {
+    while (!(await watch.guard(sheets.next())).done) {
       /* later sheets are not read */
     }
   } catch (err) {
@@ -114,7 +122,19 @@ async function checkIsZip(file: string): Promise<void> {
     const head = Buffer.alloc(512);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const sniffed = sniffBytes(head.subarray(0, bytesRead));
-    if (sniffed.kind === 'zip') return;
+    if (sniffed.kind === 'zip') {
+      const size = (await handle.stat()).size;
+      const entries = await listZip(handle, size);
+      if (!entries) {
+        throw new RunError('FILE', `${file} is a damaged .xlsx (its zip directory is missing or cut off; was the download or copy interrupted?). Open it in Excel or LibreOffice and save it again.`);
+      }
+      if (!entries.some((e) => /^xl\/workbook\.xml$/i.test(e.name))) {
+        throw new RunError('FILE', `${file} is a zip archive but not an Excel workbook (it has no xl/workbook.xml). Export the sheet as .xlsx or CSV.`);
+      }
+      const bomb = zipBombReason(entries);
+      if (bomb) throw new RunError('FILE', `${file} is refused: ${bomb}. Save the sheet again from Excel or LibreOffice, or export it as CSV.`);
+      return;
+    }
     if (sniffed.kind === 'text') {
       throw new RunError('FILE', `${file} is a text file with an .xlsx name. Rename it to .csv, or open it in Excel and save it as .xlsx.`);
     }

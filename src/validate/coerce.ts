@@ -16,6 +16,9 @@ export function coerceCell(field: FieldSpec, cell: Cell): Coerced {
   if (typeof cell === 'string' && cell.includes('\uFFFD')) {
     return { ok: false, message: 'holds bytes that are not valid UTF-8 text; save the file as "CSV UTF-8" and try again' };
   }
+  if (typeof cell === 'string' && cell.includes('\u0000')) {
+    return { ok: false, message: 'holds a NUL byte, so this part of the file is damaged; retype the cell' };
+  }
   switch (field.kind) {
     case 'digits':
     case 'ref':

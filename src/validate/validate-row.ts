@@ -30,11 +30,13 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
   const warnings: Problem[] = [];
   const { roles, header } = rules.columns;
 
+  let beyond = 0;
+  let firstBeyond = -1;
   record.cells.forEach((cell, i) => {
     if (isEmptyCell(cell)) return;
     const role = roles[i];
     if (role === undefined) {
-      problems.push({ field: `column ${columnLetter(i)}`, message: `has a value but the header has only ${header.length} columns; move it into a named column or delete it` });
+      if (beyond++ === 0) firstBeyond = i;
     } else if (role.kind === 'blank') {
       problems.push({ field: `column ${columnLetter(i)}`, message: 'has a value but no column name in the header row; name the column or clear it' });
     }
@@ -44,15 +46,32 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     }
   });
 
+  if (beyond > 0) {
+    // One problem for all of them: a row of 100,000 stray cells must not print 100,000 lines.
+    problems.push({
+      field: `column ${columnLetter(firstBeyond)}`,
+      message: beyond === 1
+        ? `has a value but the header has only ${header.length} columns; move it into a named column or delete it`
+        : `and ${beyond - 1} more cells to its right have values but the header has only ${header.length} columns; a stray delimiter or a row pasted one column off?`,
+    });
+  }
+
   const values: Record<string, ArgValue> = {};
+  // Fields whose cell could not be read: already reported, so not "missing" as well.
+  const unreadable = new Set<string>();
   for (const field of FIELDS) {
     const index = rules.columns.indexOf.get(field.name);
     let cell = index === undefined ? null : (record.cells[index] ?? null);
     if (isEmptyCell(cell)) cell = rules.defaults.get(field.name) ?? null;
-    if (typeof cell === 'string' && cell.length > rules.maxCellChars) continue;
+    if (typeof cell === 'string' && cell.length > rules.maxCellChars) {
+      unreadable.add(field.name);
+      continue;
+    }
     const c = coerceCell(field, cell);
-    if (!c.ok) problems.push({ field: field.name, message: c.message });
-    else {
+    if (!c.ok) {
+      problems.push({ field: field.name, message: c.message });
+      unreadable.add(field.name);
+    } else {
       if (c.value !== undefined) values[field.name] = c.value;
       if (c.warning) warnings.push({ field: field.name, message: c.warning });
     }
@@ -74,6 +93,7 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     } else {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'row');
+        if (unreadable.has(field)) continue;
         const p = { field, message: issue.message };
         if (!problems.some((q) => q.field === p.field && q.message === p.message)) problems.push(p);
       }

@@ -1,3 +1,4 @@
+import { RunError } from '../errors.js';
 import { OccurrenceCounter } from '../keys/occurrences.js';
 import type { Cell } from '../read/cell.js';
 import { DEFAULT_LIMITS } from '../read/limits.js';
@@ -43,7 +44,9 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
   };
   const counter = new OccurrenceCounter();
   let seq = 0;
+  let rows = 0;
   for await (const record of sheet.records) {
+    rows++;
     const verdict = validateRow(record, rules);
     if (verdict.ads.length === 0) {
       yield { seq: seq++, row: record.row, input: record.cells, problems: verdict.problems, warnings: verdict.warnings };
@@ -64,5 +67,8 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
         warnings: verdict.warnings,
       };
     }
+  }
+  if (rows === 0) {
+    throw new RunError('FILE', `${sheet.file} has a header row (row ${sheet.headerRow}) but no ads below it. Add one ad per row under the header.`);
   }
 }

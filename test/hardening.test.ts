@@ -1,0 +1,253 @@
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RunError } from '../src/errors.js';
+import { openSheet } from '../src/read/open-sheet.js';
+import { DEFAULT_LIMITS } from '../src/read/limits.js';
+import { cli, spawnCli } from './helpers/cli.js';
+import { hostile } from './helpers/hostile.js';
+import { csvRows, tempDir, tempFile } from './helpers/tmp.js';
+import { KEY, upload } from './helpers/upload.js';
+import type { Simulator } from '../src/sim/server.js';
+
+async function readAllRows(path: string, limits = DEFAULT_LIMITS): Promise<number> {
+  const sheet = await openSheet(path, { limits });
+  let n = 0;
+  for await (const _ of sheet.records) n++;
+  return n;
+}
+
+async function reportRows(path: string): Promise<Record<string, string>[]> {
+  const sheet = await openSheet(path);
+  const out: Record<string, string>[] = [];
+  for await (const r of sheet.records) out.push(Object.fromEntries(sheet.header.map((h, i) => [h, r.cells[i] === null || r.cells[i] === undefined ? '' : String(r.cells[i])])));
+  return out;
+}
+
+describe('fixtures/bad: every bad input ends in a clear message, never a crash or a hang', () => {
+  const refused: [string, RegExp][] = [
+    ['binary.csv', /is binary data, not a spreadsheet/],
+    ['bom-only.csv', /is empty/],
+    ['empty.csv', /is empty/],
+    ['document.csv', /is a PDF document, not a spreadsheet/],
+    ['page.csv', /is an HTML page, not a spreadsheet/],
+    ['header-only.csv', /has a header row \(row 1\) but no ads below it/],
+    ['wide-header.csv', /has 2000 columns in its header row/],
+    ['unclosed-quote.csv', /a quoted cell that starts at row 3 is never closed/],
+    ['truncated.xlsx', /is a damaged \.xlsx \(its zip directory is missing or cut off/],
+    ['encrypted.xlsx', /password-protected/],
+    ['text-named.xlsx', /is a text file with an \.xlsx name/],
+    ['not-a-workbook.xlsx', /is a zip archive but not an Excel workbook/],
+    ['zip-bomb.xlsx', /is refused: its shared strings unpack to 300 MiB/],
+  ];
+  for (const [file, message] of refused) {
+    it(`${file}: exit 2, one sentence`, async () => {
+      const r = await cli(['validate', `fixtures/bad/${file}`]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  }
+
+  it('corrupt.xlsx (damaged deflate data): a clear error instead of a silent stall', async () => {
+    const err = await readAllRows('fixtures/bad/corrupt.xlsx', { ...DEFAULT_LIMITS, stallMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as RunError).message).toMatch(/damaged/);
+  });
+
+  for (const [file, message] of [
+    ['nul-bytes.csv', /ad_text: holds a NUL byte/],
+    ['invalid-utf8.csv', /ad_text: holds bytes that are not valid UTF-8/],
+    ['wide-row.csv', /column E: and 99995 more cells to its right have values but the header has only 4 columns/],
+  ] as const) {
+    it(`${file}: only the damaged row is flagged; the others are valid`, async () => {
+      const r = await cli(['validate', `fixtures/bad/${file}`, '--json']);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).counts).toMatchObject({ valid: 2, invalid: 1 });
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n').length).toBeLessThan(12);
+    });
+  }
+
+  it('a 10 MB cell makes its row invalid and is not a problem for the others', async () => {
+    const path = await tempFile('big.csv', csvRows(2, `1780000000000000101,${'x'.repeat(10 * 1024 * 1024)},https://e.com/a,https://e.com/v.mp4\r\n`));
+    const before = process.memoryUsage().heapUsed;
+    const r = await cli(['validate', path, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).counts).toMatchObject({ valid: 2, invalid: 1 });
+    expect(r.stderr).toMatch(/ad_text: is 10,485,760 characters long; no field takes more than 32,768/);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(150 * 1024 * 1024);
+  });
+});
+
+describe('property: readers end in rows or one clear error, for any bytes', () => {
+  for (const ext of ['csv', 'tsv', 'xlsx']) {
+    it(`.${ext}`, async () => {
+      const dir = await tempDir();
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), fc.boolean(), async (bytes, asText) => {
+          const data = asText ? Buffer.from(`a,b\n${Buffer.from(bytes).toString('latin1')}`, 'latin1') : Buffer.from(bytes);
+          const path = join(dir, `f${n++}.${ext}`);
+          await writeFile(path, data);
+          try {
+            await readAllRows(path, { ...DEFAULT_LIMITS, stallMs: 500 });
+          } catch (err) {
+            expect(err).toBeInstanceOf(RunError);
+            expect((err as RunError).message.length).toBeGreaterThan(10);
+          }
+        }),
+        { numRuns: 120 },
+      );
+    });
+  }
+});
+
+describe('a hostile network, over loopback: readable per-row errors or a clean stop, report intact', () => {
+  const file = async (rows = 2) => {
+    const dir = await tempDir();
+    const path = join(dir, 'batch.csv');
+    await writeFile(path, csvRows(rows));
+    return path;
+  };
+  const asSim = (url: string) => ({ url }) as unknown as Simulator;
+
+  it('200 with malformed JSON: retried, then failed with a readable message', async () => {
+    const h = await hostile((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"success": tr');
+    });
+    const { summary } = await upload(asSim(h.url), { file: await file(), retries: 1 });
+    const rows = await reportRows(summary.report!);
+    expect(rows.map((r) => r.status)).toEqual(['failed', 'failed']);
+    expect(rows[0]!.error).toMatch(/^HTTP 200 with a non-JSON answer: the answer could not be read \(gave up after 2 attempts\)/);
+  });
+
+  it('200 with success: false: rejected with the message', async () => {
+    const h = await hostile((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: false, error: 'TikTok API error 40002: video is still processing', is_error: true }));
+    });
+    const { summary } = await upload(asSim(h.url), { file: await file() });
+    const rows = await reportRows(summary.report!);
+    expect(rows[0]).toMatchObject({ status: 'rejected', error: 'TikTok API error 40002: video is still processing', attempts: '1' });
+  });
+
+  it('an HTML 502 from a proxy: retried, then failed naming the status and page', async () => {
+    const h = await hostile((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>');
+    });
+    const { summary } = await upload(asSim(h.url), { file: await file(1), retries: 2 });
+    expect((await reportRows(summary.report!))[0]!.error).toMatch(/^HTTP 502 with a non-JSON answer \("502 Bad Gateway"\) \(gave up after 3 attempts\)/);
+    expect(h.requests.filter((r) => r.path.includes('add_tiktok_ad'))).toHaveLength(3);
+  });
+
+  it('a body that stalls half-way: the body timeout ends it', async () => {
+    const h = await hostile((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"success": true, "data": {"te');
+    });
+    const { summary } = await upload(asSim(h.url), { file: await file(1), retries: 1, timeoutSeconds: 0.3 });
+    expect((await reportRows(summary.report!))[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/timed out/) });
+  });
+
+  it('a Retry-After of a day is not waited out: failed, saying when to come back', async () => {
+    const h = await hostile((_req, res) => {
+      res.writeHead(429, { 'retry-after': '86400', 'content-type': 'application/json' });
+      res.end('{"success": false, "error": "slow down"}');
+    });
+    const started = Date.now();
+    const { summary } = await upload(asSim(h.url), { file: await file(1) });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await reportRows(summary.report!))[0]!.error).toMatch(/the service asked to wait until \d{4}-\d\d-\d\dT[\d:]+Z, longer than the 5 s this run waits\. Run again after that time/);
+  });
+
+  it('a redirect to another host is never followed with the key', async () => {
+    const other = await hostile((_req, res) => res.end('{}'), true, '127.0.0.2');
+    const h = await hostile((_req, res) => {
+      res.writeHead(307, { location: `${other.url}/api/v1/tools/add_tiktok_ad/execute` });
+      res.end();
+    });
+    const err = await upload(asSim(h.url), { file: await file(1) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as RunError).message).toMatch(/redirect \(HTTP 307 to http:\/\/127\.0\.0\.2:\d+\), which is not followed so the API key stays with the host you named/);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it('a connection reset while the request body is on its way: retried, then failed, report intact', async () => {
+    const server = createServer((req) => req.once('data', () => req.socket.destroy()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const path = await file(2);
+      const r = await cli(['upload', path, '--endpoint', url, '--retries', '1', '--json', '--dry-run'], { ADSPIRER_API_KEY: KEY });
+      // The free preflight itself meets the reset: the run still ends cleanly with every row reported.
+      expect(r.code).toBe(0);
+      const { summary } = await upload(asSim(url), { file: path, retries: 1 });
+      const rows = await reportRows(summary.report!);
+      expect(rows).toHaveLength(2);
+      expect(rows.every((row) => row.status === 'failed' && /connection was closed|network error/.test(row.error!))).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('a server that echoes the key back: it appears in no output, report, journal or retry file', async () => {
+    const h = await hostile((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: false, error: `Token ${req.headers.authorization} is not allowed for this ad group` }));
+    });
+    const dir = await tempDir();
+    const path = join(dir, 'batch.csv');
+    await writeFile(path, csvRows(2));
+    const keyFile = join(dir, 'key.txt');
+    await writeFile(keyFile, KEY, { mode: 0o600 });
+    const viaEnv = await cli(['upload', path, '--endpoint', h.url, '--debug', '--json'], { ADSPIRER_API_KEY: KEY });
+    const viaFile = await cli(['upload', path, '--endpoint', h.url, '--debug', '--api-key-file', keyFile, '--report', join(dir, 'r2.xlsx')], {});
+    expect(h.requests.some((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+    const everything = [viaEnv.stdout, viaEnv.stderr, viaFile.stdout, viaFile.stderr];
+    for (const f of await readdir(dir)) if (f !== 'key.txt') everything.push(await readFile(join(dir, f), 'utf8'));
+    expect(everything.join('\n')).not.toContain(KEY);
+    expect(everything.join('\n')).toContain('sk_…redacted');
+  });
+
+  it('a 401 echoing the key, seen through the real process with --debug', async () => {
+    const h = await hostile((req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: false, error: `invalid key ${req.headers.authorization}` }));
+    }, true);
+    const path = await tempFile('b.csv', csvRows(1));
+    const r = await spawnCli(['upload', path, '--endpoint', h.url, '--debug'], { ADSPIRER_API_KEY: KEY });
+    expect(r.code).toBe(4);
+    expect(r.stdout + r.stderr).not.toContain(KEY);
+  });
+});
+
+describe('report paths that cannot be written end with exit 2 before any paid call', () => {
+  it('a read-only folder', async () => {
+    const dir = await tempDir();
+    const locked = join(dir, 'locked');
+    await mkdir(locked);
+    const path = join(dir, 'batch.csv');
+    await writeFile(path, csvRows(1));
+    await chmod(dir, 0o755);
+    await chmod(path, 0o644);
+    await chmod(locked, 0o555);
+    const h = await hostile((_req, res) => res.end('{}'), true);
+    // Root ignores permissions, so the check runs as an unprivileged user there.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const script = `import('${join(process.cwd(), 'dist/cli/run.js')}').then(async ({ runCli }) => { const code = await runCli(process.argv.slice(1), { env: { ADSPIRER_API_KEY: 'k' }, io: { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), isTTY: false, color: false } }); process.exit(code); })`;
+    const { spawnSync } = await import('node:child_process');
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'upload', path, '--endpoint', h.url, '--report', join(locked, 'r.csv')], { encoding: 'utf8', ...asUser });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/Cannot write the report .*r\.csv: permission denied\. Choose another path with --report/);
+    expect(h.requests).toHaveLength(0);
+  });
+});
