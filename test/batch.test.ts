@@ -131,9 +131,10 @@ describe('sendBatch', () => {
   it('paces attempt starts smoothly at --rate', async () => {
     const { t, calls } = fake(() => ok());
     await run(items(6), t, { rate: 50, concurrency: 6 });
-    const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
-    // 50/s = one start per 20 ms, never a burst of several at once.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(12);
+    // 50/s = one start per 20 ms; one may come early, never a burst of several at once.
+    const at = calls.map((c) => c.at);
+    expect(at[5]! - at[0]!).toBeGreaterThanOrEqual(4 * 20 - 5);
+    for (let i = 2; i < at.length; i++) expect(at[i]! - at[i - 2]!).toBeGreaterThanOrEqual(15);
   });
 
   it('soft stop: no new rows, those in flight finish', async () => {
@@ -156,6 +157,9 @@ describe('sendBatch', () => {
       return ok();
     });
     await run(items(2), t, { concurrency: 1, onSending: async (i) => void order.push(`sending ${i.key}`), onResult: async (r) => void order.push(`result ${r.key}`) });
-    expect(order).toEqual(['sending key-0', 'call key-0', 'result key-0', 'sending key-1', 'call key-1', 'result key-1']);
+    for (const k of ['key-0', 'key-1']) {
+      expect(order.indexOf(`sending ${k}`)).toBeLessThan(order.indexOf(`call ${k}`));
+      expect(order.indexOf(`call ${k}`)).toBeLessThan(order.indexOf(`result ${k}`));
+    }
   });
 });

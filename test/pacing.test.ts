@@ -32,15 +32,26 @@ describe('Pacer', () => {
     let t = 0;
     return { now: () => t, sleep: async (ms: number) => void (t += ms) };
   }
-  it('spaces starts evenly at the rate', async () => {
+  it('spaces starts at the rate, allowing one start early but never a burst', async () => {
     const c = clock();
     const p = new Pacer(4, c.now, c.sleep);
     const starts: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 9; i++) {
       await p.acquire();
       starts.push(c.now());
     }
-    expect(starts).toEqual([0, 250, 500, 750, 1000]);
+    expect(starts).toEqual([0, 0, 250, 500, 750, 1000, 1250, 1500, 1750]);
+    // Any one-second window holds at most rate + 1 starts.
+    for (const t of starts) expect(starts.filter((s) => s >= t && s < t + 1000).length).toBeLessThanOrEqual(5);
+  });
+  it('once throttled, spaces starts strictly', async () => {
+    const c = clock();
+    const p = new Pacer(4, c.now, c.sleep, false);
+    // Not adaptive: throttles change nothing, so the tolerance stays.
+    p.throttled();
+    await p.acquire();
+    await p.acquire();
+    expect(c.now()).toBe(0);
   });
   it('slows down on a throttle and creeps back up', async () => {
     const c = clock();

@@ -166,14 +166,9 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
     }
   }
 
-  await Promise.all(
-    items.map((item) =>
-      rows.add(async () => {
-        const result = await sendOne(item);
-        await options.onResult(result);
-      }),
-    ),
-  );
+  // The result is recorded outside the concurrency slot: journaling and the report line must not
+  // keep the next row from starting.
+  await Promise.all(items.map((item) => rows.add(() => sendOne(item)).then((result) => options.onResult(result))));
   const interrupted = options.signal?.aborted === true;
   const reason = stop?.reason ?? (interrupted ? 'interrupted' : null);
   return {

@@ -11,6 +11,7 @@ export class Pacer {
   private nextSlot: number;
   private readonly successes: number[] = [];
   private epoch = 0;
+  private everThrottled = false;
 
   constructor(
     private readonly maxRate: number,
@@ -35,8 +36,13 @@ export class Pacer {
     for (;;) {
       const epoch = this.epoch;
       const t = this.now();
-      const slot = Math.max(t, this.nextSlot);
-      this.nextSlot = slot + 1000 / this.rate;
+      const interval = 1000 / this.rate;
+      // GCRA with a tolerance of one interval: a start may come up to one interval early, so a
+      // slot freed right after another start need not idle, yet any second holds at most one start
+      // more than the rate (never a burst at a window edge). Once the service has throttled, it
+      // counts strictly per window, and the tolerance goes.
+      const slot = Math.max(t, this.nextSlot - (this.everThrottled ? 0 : interval));
+      this.nextSlot = Math.max(this.nextSlot, slot) + interval;
       if (slot > t) await this.sleep(slot - t, signal);
       if (epoch === this.epoch || signal?.aborted) return this.epoch;
     }
@@ -55,6 +61,7 @@ export class Pacer {
   throttled(epoch = this.epoch): void {
     if (!this.adaptive || epoch !== this.epoch) return;
     const t = this.now();
+    this.everThrottled = true;
     this.state = onThrottle(this.rate, t, this.capacity(t), Math.min(0.1, this.maxRate));
     this.nextSlot = t + 1000 / this.state.rate;
     this.epoch++;
