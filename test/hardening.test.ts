@@ -143,7 +143,13 @@ describe('a hostile network, over loopback: readable per-row errors or a clean s
     });
     const { summary } = await upload(asSim(h.url), { file: await file(1), retries: 2 });
     expect((await reportRows(summary.report!))[0]!.error).toMatch(/^HTTP 502 with a non-JSON answer \("502 Bad Gateway"\) \(gave up after 3 attempts\)/);
-    expect(h.requests.filter((r) => r.path.includes('add_tiktok_ad'))).toHaveLength(3);
+    const sends = h.requests.filter((r) => r.path.includes('add_tiktok_ad'));
+    expect(sends).toHaveLength(3);
+    // One Idempotency-Key per row, the same on every attempt; the tool names itself.
+    expect(new Set(sends.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+    expect(sends[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sends[0]!.headers['user-agent']).toMatch(/^tiktok-ads-bulk\/\d+\.\d+\.\d+$/);
+    expect(JSON.parse(sends[0]!.body)).toMatchObject({ arguments: { adgroup_id: '1780000000000000101', ad_text: 'Fresh coffee 1' } });
   });
 
   it('a body that stalls half-way: the body timeout ends it', async () => {

@@ -251,3 +251,28 @@ describe('property: the validator returns exactly one verdict per row and never 
     );
   });
 });
+
+describe('xlsx cell kinds, as LibreOffice writes them (fixtures/cell-kinds.xlsx)', () => {
+  it('reads rich text, hyperlinks, formulas, booleans, dates and numbers; skips a blank first sheet and formatted empty rows', async () => {
+    const sheet = await openSheet('fixtures/cell-kinds.xlsx');
+    expect(sheet.sheetName).toBe('Ads');
+    const ads = [];
+    for await (const ad of validateSheet(sheet)) ads.push(ad);
+    expect(ads).toHaveLength(2);
+    expect(ads[0]!.args).toEqual({
+      adgroup_id: '1780000000000000101',
+      ad_text: 'Fresh coffee beans',
+      landing_page_url: 'https://beanthere.example.com/a',
+      video_url: 'https://cdn.example.com/v1.mp4',
+      creative_authorized: true,
+      ad_name: '2026-12-01',
+      display_name: 'Bean There',
+      tracking_pixel_id: '123456',
+    });
+    expect(ads[1]!.args).toMatchObject({ creative_authorized: false, ad_name: '42', display_name: 'Bean There' });
+  });
+  it('--sheet picks a sheet by name, and names the sheets when it is not there', async () => {
+    await expect(openSheet('fixtures/cell-kinds.xlsx', { sheet: 'Nope' })).rejects.toThrow(/has no sheet named "Nope"; its sheets are "Cover", "Ads"/);
+    await expect(openSheet('fixtures/cell-kinds.xlsx', { sheet: 'Cover' })).rejects.toThrow(/sheet "Cover" is empty/);
+  });
+});
