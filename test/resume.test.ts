@@ -157,6 +157,15 @@ describe('re-runs resume', () => {
     expect(third.stderr).not.toMatch(/cut off/);
   });
 
+  it('warns about an ad that was in flight when its row was edited away', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(1));
+    const report = join(file, '..', 'batch.results.csv');
+    await writeFile(`${report}.journal`, '{"journal":"tiktok-ads-bulk","v":1,"file":"batch.csv","date":"2026-11-29"}\n{"key":"00000000-0000-5000-8000-000000000000","row":7,"event":"sending"}\n');
+    const { stderr } = await upload(sim, { file });
+    expect(stderr).toMatch(/Warning: 1 ad was in flight when an earlier run stopped, and its row is no longer in the file as it was \(rows 7 then\)\. It may exist in TikTok Ads Manager/);
+  });
+
   it('refuses a journal damaged in the middle', async () => {
     const sim = await startSim();
     const file = await batchFile(csvRows(2));

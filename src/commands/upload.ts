@@ -1,31 +1,30 @@
-import { access, constants, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { RunError } from '../errors.js';
 import { openSheet } from '../read/open-sheet.js';
+import { carryOver, orphanedInFlight } from '../report/carry-over.js';
 import { JournalWriter } from '../report/journal.js';
 import { openTableWriter, writeError } from '../report/open-writer.js';
 import { OrderedReport } from '../report/ordered-report.js';
 import { defaultReportPath, journalPath, retryFilePath } from '../report/paths.js';
-import { problemsText } from '../report/problem-text.js';
-import { reportHeader, retryCells, retryHeader, type ReportLine } from '../report/report-line.js';
+import { reportHeader, type ReportLine } from '../report/report-line.js';
 import { loadResumeState } from '../report/resume-state.js';
-import { retryLines } from '../report/retry-lines.js';
-import { needsAttention, type UploadStatus } from '../report/status.js';
-import { connectedAdvertisers } from '../send/accounts.js';
-import { quotaOf } from '../send/answer.js';
+import { headerIndex, writeRetryFile } from '../report/retry-file.js';
 import { loadApiKey, redact } from '../send/api-key.js';
 import type { BackoffOptions } from '../send/backoff.js';
-import { sendBatch, type SendItem, type SendResult } from '../send/batch.js';
+import { sendBatch, type SendResult } from '../send/batch.js';
 import { AdspirerClient } from '../send/client.js';
 import { resolveEndpoint } from '../send/endpoint.js';
-import { judge } from '../send/rules.js';
 import type { Transport } from '../send/transport.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
 import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { exitCode } from './exit-code.js';
 import { silentIo, type Io } from './io.js';
+import { preflight } from './preflight.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { formatDuration, Progress } from './progress.js';
+import { planSending } from './send-plan.js';
 import { emptyCounts, type QuotaInfo, type RunSummary, type StopReason } from './summary.js';
+import { checkNumbers, checkWritable } from './upload-checks.js';
+import { endText, planText, summariseRows } from './upload-messages.js';
 
 export interface UploadOptions extends SheetOptions {
   readonly endpoint?: string;
@@ -107,33 +106,14 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
   printer.finish(report);
   const adgroupColumn = headerIndex(sheet.header, 'adgroup_id');
 
-  const lines: (ReportLine | undefined)[] = new Array(planned.length);
-  const toSend: SendItem[] = [];
-  const carried = { created: 0, rejected: 0 };
-  for (const ad of planned) {
-    if (!ad.args || !ad.key) {
-      lines[ad.seq] = { row: ad.row, status: 'invalid', error: problemsText(ad.problems), input: ad.input };
-      continue;
-    }
-    const prior = resume.states.get(ad.key);
-    if (prior?.status === 'created') {
-      carried.created++;
-      lines[ad.seq] = { row: ad.row, status: 'created', key: ad.key, ...(prior.adId ? { adId: prior.adId } : {}), attempts: 0, input: ad.input };
-    } else if (prior?.status === 'rejected' && !options.retryRejected) {
-      carried.rejected++;
-      lines[ad.seq] = { row: ad.row, status: 'rejected', key: ad.key, error: `${prior.error ?? 'rejected by the API'} (from an earlier run; edit the row or pass --retry-rejected to send it again)`, attempts: 0, input: ad.input };
-    } else {
-      toSend.push({ seq: ad.seq, key: ad.key, args: ad.args });
-    }
-  }
-  const invalid = planned.filter((a) => !a.args).length;
-  const planKeys = new Set(planned.map((a) => a.key));
-  const orphans = [...resume.states.entries()].filter(([key, st]) => st.status === 'in_flight' && !planKeys.has(key));
+  const { lines, toSend, carried, invalid } = carryOver(planned, resume.states, options.retryRejected === true);
+  const orphans = orphanedInFlight(planned, resume.states);
   if (orphans.length) {
-    say(`Warning: ${orphans.length} ${orphans.length === 1 ? 'ad was' : 'ads were'} in flight when an earlier run stopped, and ${orphans.length === 1 ? 'its row is' : 'their rows are'} no longer in the file as ${orphans.length === 1 ? 'it was' : 'they were'} (rows ${orphans.map(([, st]) => st.row).join(', ')} then). ${orphans.length === 1 ? 'It' : 'They'} may exist in TikTok Ads Manager; check before launching the edited rows.\n`);
+    const one = orphans.length === 1;
+    say(`Warning: ${orphans.length} ${one ? 'ad was' : 'ads were'} in flight when an earlier run stopped, and ${one ? 'its row is' : 'their rows are'} no longer in the file as ${one ? 'it was' : 'they were'} (rows ${orphans.map((st) => st.row).join(', ')} then). ${one ? 'It' : 'They'} may exist in TikTok Ads Manager; check before launching the edited rows.\n`);
   }
 
-  // Plan: --limit, then the quota.
+  // The free preflight (quota, accounts), then the plan: a preflight stop, --limit, the quota.
   const client: Transport & { close?: () => Promise<void> } | undefined = apiKey
     ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs, connections: concurrency })
     : undefined;
@@ -141,7 +121,6 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
   let stopped: StopReason | 'setup' | null = null;
   let stopMessage: string | undefined;
   let accounts: readonly string[] | undefined;
-  const notSent = new Map<number, string>();
   try {
     if (client) {
       const pre = await preflight(client, toSend, now());
@@ -158,30 +137,18 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     }
     say(planText(options.file, planned.length, invalid, carried, toSend.length, quota, options.dryRun === true));
 
-    let sendable = toSend;
-    if (stopped) {
-      for (const item of sendable) notSent.set(item.seq, `not sent: ${stopMessage}`);
-      sendable = [];
-    }
-    if (options.limit !== undefined && sendable.length > options.limit) {
-      for (const item of sendable.slice(options.limit)) notSent.set(item.seq, `not sent: --limit ${options.limit} reached; run again to send it`);
-      sendable = sendable.slice(0, options.limit);
-      if (!stopped) stopped = 'limit';
-    }
-    if (quota) {
-      const left = Math.max(0, quota.limit - quota.used);
-      if (sendable.length > left) {
-        const over = sendable.slice(left);
-        const rows = [...new Set(over.map((i) => planned[i.seq]!.row))];
-        say(`The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${over.length} ${over.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${quota.period_end || 'the quota resets'}.\n`);
-        for (const item of over) notSent.set(item.seq, `not sent: the monthly quota (${quota.limit} calls on ${quota.tier}) has no room for it; it resumes after ${quota.period_end || 'the reset'} or an upgrade`);
-        sendable = sendable.slice(0, left);
-        stopped = 'quota';
-      }
-    }
-    if (options.dryRun) {
-      for (const item of sendable) notSent.set(item.seq, 'dry run: would be sent');
-      sendable = [];
+    const plan = planSending(toSend, {
+      ...(stopped && stopMessage ? { stop: { reason: stopped, message: stopMessage } } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(quota ? { quota } : {}),
+      dryRun: options.dryRun === true,
+    });
+    const { sendable, notSent } = plan;
+    stopped = plan.stopped;
+    if (plan.overflow && quota) {
+      const { left, items } = plan.overflow;
+      const rows = [...new Set(items.map((i) => planned[i.seq]!.row))];
+      say(`The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${quota.period_end || 'the quota resets'}.\n`);
     }
 
     // The report and journal: opened only now that the run is sure to go ahead.
@@ -213,13 +180,13 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     }
 
     let requests = 0;
+    let summaryQuota = quota;
     const progress = new Progress(
       io,
-      () => ({ done: counts.created + counts.failed + counts.rejected + counts.not_sent + counts.invalid, total: planned.length, created: counts.created, failed: counts.failed, requests, ...(quota ? { quotaLeft: quota.limit - quota.used } : {}) }),
+      () => ({ done, total: planned.length, created: counts.created, failed: counts.failed, requests, ...(summaryQuota ? { quotaLeft: summaryQuota.limit - summaryQuota.used } : {}) }),
       now,
       startedAt,
     );
-    let summaryQuota = quota;
     function summaryPairs(): [string, string][] {
       return [
         ['command', options.commandLine ?? `tiktok-ads-bulk upload ${options.file}`],
@@ -293,133 +260,5 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     };
   } finally {
     await client?.close?.();
-  }
-}
-
-function checkNumbers(concurrency: number, rate: number, retries: number, timeoutMs: number, limit: number | undefined): void {
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new RunError('USAGE', `--concurrency ${concurrency}: use a whole number from 1 to 64.`);
-  if (!(rate > 0) || rate > 100) throw new RunError('USAGE', `--rate ${rate}: use a number above 0 and at most 100 requests per second.`);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new RunError('USAGE', `--retries ${retries}: use a whole number from 0 to 20.`);
-  if (!(timeoutMs >= 1) || timeoutMs > 3_600_000) throw new RunError('USAGE', `--timeout ${timeoutMs / 1000}: use a number of seconds above 0 and at most 3600.`);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new RunError('USAGE', `--limit ${limit}: use a whole number of rows, 0 or more.`);
-}
-
-/** A report that cannot be written ends the run (exit 2) before any paid call. */
-async function checkWritable(report: string): Promise<void> {
-  const s = await stat(report).catch(() => undefined);
-  if (s?.isDirectory()) throw writeError(report, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
-  try {
-    await access(s ? report : dirname(report), constants.W_OK);
-  } catch (err) {
-    throw writeError(report, err);
-  }
-}
-
-interface Preflight {
-  readonly quota?: QuotaInfo;
-  readonly stop?: { readonly reason: 'auth' | 'account' | 'setup' | 'quota'; readonly message: string; readonly accounts?: readonly string[] };
-}
-
-/** The free calls before any paid one: quota (get_usage_status) and accounts (list_connected_accounts). */
-async function preflight(client: Transport, items: readonly SendItem[], now: number): Promise<Preflight> {
-  const usage = await client.call('get_usage_status', {});
-  const usageVerdict = judge(usage, now);
-  if (usageVerdict.kind === 'stop' && (usageVerdict.reason === 'auth' || usageVerdict.reason === 'setup')) return { stop: { reason: usageVerdict.reason, message: usageVerdict.message } };
-  const quota = usage.kind === 'http' ? quotaOf(usage.json) : undefined;
-  if (items.length === 0) return quota ? { quota } : {};
-  const accounts = await client.call('list_connected_accounts', {});
-  const ids = accounts.kind === 'http' && accounts.status === 200 ? connectedAdvertisers(accounts.json) : undefined;
-  if (ids && ids.length > 0) {
-    const unnamed = items.filter((i) => i.args.advertiser_id === undefined);
-    if (unnamed.length > 0 && ids.length > 1) {
-      return { ...(quota ? { quota } : {}), stop: { reason: 'account', accounts: ids, message: `${ids.length} TikTok advertisers are connected and ${unnamed.length} ${unnamed.length === 1 ? 'ad names' : 'ads name'} none. Pass one with --advertiser-id ID (or an advertiser_id column): ${ids.join(', ')}` } };
-    }
-    const unknown = [...new Set(items.map((i) => i.args.advertiser_id).filter((a): a is string => typeof a === 'string' && !ids.includes(a)))];
-    if (unknown.length) {
-      return { ...(quota ? { quota } : {}), stop: { reason: 'account', accounts: ids, message: `advertiser ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not connected to this Adspirer account. Connected: ${ids.join(', ')}` } };
-    }
-  }
-  return quota ? { quota } : {};
-}
-
-function planText(file: string, lines: number, invalid: number, carried: { created: number; rejected: number }, toSend: number, quota: QuotaInfo | undefined, dryRun: boolean): string {
-  const parts = [`${file}: ${lines} ${lines === 1 ? 'ad' : 'ads'}`];
-  if (invalid) parts.push(`${invalid} invalid (never sent)`);
-  if (carried.created) parts.push(`${carried.created} already created in an earlier run`);
-  if (carried.rejected) parts.push(`${carried.rejected} rejected earlier`);
-  parts.push(`${toSend} to send${dryRun ? ' (dry run: nothing will be created)' : ''}`);
-  const q = quota
-    ? `\nQuota: ${quota.used}/${quota.limit} calls used on ${quota.tier}, ${Math.max(0, quota.limit - quota.used)} left, resets ${quota.period_end || 'at the period end'}; this batch needs ${toSend}.`
-    : '';
-  return `${parts.join(', ')}.${q}\n`;
-}
-
-function summariseRows(rows: readonly number[]): string {
-  if (rows.length <= 8) return rows.join(', ');
-  return `${rows.slice(0, 6).join(', ')}, … ${rows[rows.length - 1]}`;
-}
-
-interface EndInfo {
-  counts: Record<UploadStatus, number>;
-  carried: { created: number; rejected: number };
-  report: string;
-  retryPath: string;
-  elapsed: number;
-  quota: QuotaInfo | undefined;
-  stopped: StopReason | 'setup' | null;
-  stopMessage: string | undefined;
-  accounts: readonly string[] | undefined;
-}
-
-function endText(e: EndInfo): string {
-  const c = e.counts;
-  const out: string[] = [];
-  out.push(`Done in ${formatDuration(e.elapsed)}: ${c.created} created${e.carried.created ? ` (${e.carried.created} carried over from earlier runs, ${c.created - e.carried.created} this run)` : ''}, ${c.invalid} invalid, ${c.rejected} rejected${e.carried.rejected ? ` (${e.carried.rejected} from earlier runs)` : ''}, ${c.failed} failed, ${c.not_sent} not sent.`);
-  if (e.stopped === 'quota') out.push(`Stopped: the monthly quota is spent${e.quota ? ` (${e.quota.used}/${e.quota.limit} on ${e.quota.tier}); it resets ${e.quota.period_end}` : ''}. Upgrade at ${e.quota?.upgrade_url ?? 'https://adspirer.ai'} or run the same command after the reset to send the rest.`);
-  if (e.stopped === 'auth') out.push(`Stopped: ${e.stopMessage}. Check ADSPIRER_API_KEY (adspirer.ai/keys); nothing else was sent.`);
-  if (e.stopped === 'account') {
-    out.push(`Stopped: ${e.stopMessage ?? 'several advertisers are connected'}.`);
-    if (e.accounts?.length) out.push(`Run again with one of:\n${e.accounts.map((a) => `  --advertiser-id ${a}`).join('\n')}`);
-  }
-  if (e.stopped === 'interrupted') out.push('Interrupted: run the same command again to resume; created ads are never sent twice.');
-  if (e.stopped === 'limit') out.push('Stopped at --limit: run the same command again to send the rest.');
-  else if (e.quota && e.stopped !== 'quota') out.push(`Quota: ${e.quota.used}/${e.quota.limit} used on ${e.quota.tier}, resets ${e.quota.period_end}.`);
-  out.push(`Report: ${e.report}`);
-  if (c.invalid + c.rejected + c.failed + c.not_sent > 0) out.push(`Rows to fix or resend: ${e.retryPath}`);
-  return `${out.join('\n')}\n`;
-}
-
-function exitCode(stopped: StopReason | 'setup' | null, counts: Record<UploadStatus, number>, dryRun: boolean): number {
-  if (stopped === 'quota') return 3;
-  if (stopped === 'auth') return 4;
-  if (stopped === 'account' || stopped === 'setup') return 2;
-  if (stopped === 'interrupted') return 130;
-  if (dryRun) return counts.invalid > 0 ? 1 : 0;
-  return counts.invalid + counts.rejected + counts.failed + counts.not_sent > 0 ? 1 : 0;
-}
-
-function headerIndex(header: readonly string[], field: string): number | undefined {
-  const norm = (s: string): string => s.toLowerCase().replace(/[\s_\-]+/g, '');
-  const i = header.findIndex((h) => norm(h) === norm(field) || ['adgroup', 'adgroupid'].includes(norm(h)));
-  return i >= 0 ? i : undefined;
-}
-
-async function writeRetryFile(path: string, header: readonly string[], lines: readonly ReportLine[], adgroupColumn: number | undefined, planned: readonly PlannedAd[]): Promise<void> {
-  const attention = lines.filter((l) => l && needsAttention(l.status));
-  if (attention.length === 0) {
-    await rm(path, { force: true }); // a stale retry file would invite re-sending finished rows
-    return;
-  }
-  const adgroupBySeq = new Map<ReportLine, string | undefined>();
-  lines.forEach((l, seq) => {
-    const a = planned[seq]?.args?.adgroup_id;
-    adgroupBySeq.set(l, typeof a === 'string' ? a : undefined);
-  });
-  const rows = retryLines(lines.filter(Boolean), adgroupColumn, (l) => adgroupBySeq.get(l));
-  const writer = await openTableWriter(path, retryHeader(header), { sheetName: 'Retry' });
-  try {
-    for (const l of rows) await writer.write(retryCells(l, header.length), { status: l.status });
-  } finally {
-    await writer.close();
   }
 }

@@ -1,0 +1,56 @@
+import type { SendItem } from '../send/batch.js';
+import type { QuotaInfo, StopReason } from './summary.js';
+
+export interface SendPlan {
+  readonly sendable: readonly SendItem[];
+  /** Why each held-back item is not sent (by seq). */
+  readonly notSent: ReadonlyMap<number, string>;
+  readonly stopped: StopReason | null;
+  /** Items the quota has no room for, when there are any. */
+  readonly overflow?: { readonly left: number; readonly items: readonly SendItem[] };
+}
+
+export interface PlanInput {
+  /** A stop already decided by the free preflight (auth, account). */
+  readonly stop?: { readonly reason: StopReason; readonly message: string };
+  readonly limit?: number;
+  readonly quota?: QuotaInfo;
+  readonly dryRun: boolean;
+}
+
+/**
+ * Which items this run sends, in order: a preflight stop holds back everything, then --limit, then
+ * the quota (send what fits, the rest stay not_sent until the reset), then --dry-run. Pure.
+ */
+export function planSending(toSend: readonly SendItem[], input: PlanInput): SendPlan {
+  const notSent = new Map<number, string>();
+  let stopped: StopReason | null = input.stop?.reason ?? null;
+  let sendable = toSend;
+  let overflow: SendPlan['overflow'];
+  if (input.stop) {
+    for (const item of sendable) notSent.set(item.seq, `not sent: ${input.stop.message}`);
+    sendable = [];
+  }
+  if (input.limit !== undefined && sendable.length > input.limit) {
+    for (const item of sendable.slice(input.limit)) notSent.set(item.seq, `not sent: --limit ${input.limit} reached; run again to send it`);
+    sendable = sendable.slice(0, input.limit);
+    stopped ??= 'limit';
+  }
+  const q = input.quota;
+  if (q) {
+    const left = Math.max(0, q.limit - q.used);
+    if (sendable.length > left) {
+      overflow = { left, items: sendable.slice(left) };
+      for (const item of overflow.items) {
+        notSent.set(item.seq, `not sent: the monthly quota (${q.limit} calls on ${q.tier}) has no room for it; it resumes after ${q.period_end || 'the reset'} or an upgrade`);
+      }
+      sendable = sendable.slice(0, left);
+      stopped = 'quota';
+    }
+  }
+  if (input.dryRun) {
+    for (const item of sendable) notSent.set(item.seq, 'dry run: would be sent');
+    sendable = [];
+  }
+  return { sendable, notSent, stopped, ...(overflow ? { overflow } : {}) };
+}

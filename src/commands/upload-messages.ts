@@ -1,0 +1,51 @@
+import type { UploadStatus } from '../report/status.js';
+import { formatDuration } from './progress.js';
+import type { QuotaInfo, StopReason } from './summary.js';
+
+/** What upload says before and after the batch: the plan and the outcome. Pure. */
+export function planText(file: string, lines: number, invalid: number, carried: { created: number; rejected: number }, toSend: number, quota: QuotaInfo | undefined, dryRun: boolean): string {
+  const parts = [`${file}: ${lines} ${lines === 1 ? 'ad' : 'ads'}`];
+  if (invalid) parts.push(`${invalid} invalid (never sent)`);
+  if (carried.created) parts.push(`${carried.created} already created in an earlier run`);
+  if (carried.rejected) parts.push(`${carried.rejected} rejected earlier`);
+  parts.push(`${toSend} to send${dryRun ? ' (dry run: nothing will be created)' : ''}`);
+  const q = quota
+    ? `\nQuota: ${quota.used}/${quota.limit} calls used on ${quota.tier}, ${Math.max(0, quota.limit - quota.used)} left, resets ${quota.period_end || 'at the period end'}; this batch needs ${toSend}.`
+    : '';
+  return `${parts.join(', ')}.${q}\n`;
+}
+
+export function summariseRows(rows: readonly number[]): string {
+  if (rows.length <= 8) return rows.join(', ');
+  return `${rows.slice(0, 6).join(', ')}, … ${rows[rows.length - 1]}`;
+}
+
+export interface EndInfo {
+  counts: Record<UploadStatus, number>;
+  carried: { created: number; rejected: number };
+  report: string;
+  retryPath: string;
+  elapsed: number;
+  quota: QuotaInfo | undefined;
+  stopped: StopReason | 'setup' | null;
+  stopMessage: string | undefined;
+  accounts: readonly string[] | undefined;
+}
+
+export function endText(e: EndInfo): string {
+  const c = e.counts;
+  const out: string[] = [];
+  out.push(`Done in ${formatDuration(e.elapsed)}: ${c.created} created${e.carried.created ? ` (${e.carried.created} carried over from earlier runs, ${c.created - e.carried.created} this run)` : ''}, ${c.invalid} invalid, ${c.rejected} rejected${e.carried.rejected ? ` (${e.carried.rejected} from earlier runs)` : ''}, ${c.failed} failed, ${c.not_sent} not sent.`);
+  if (e.stopped === 'quota') out.push(`Stopped: the monthly quota is spent${e.quota ? ` (${e.quota.used}/${e.quota.limit} on ${e.quota.tier}); it resets ${e.quota.period_end}` : ''}. Upgrade at ${e.quota?.upgrade_url ?? 'https://adspirer.ai'} or run the same command after the reset to send the rest.`);
+  if (e.stopped === 'auth') out.push(`Stopped: ${e.stopMessage}. Check ADSPIRER_API_KEY (adspirer.ai/keys); nothing else was sent.`);
+  if (e.stopped === 'account') {
+    out.push(`Stopped: ${e.stopMessage ?? 'several advertisers are connected'}.`);
+    if (e.accounts?.length) out.push(`Run again with one of:\n${e.accounts.map((a) => `  --advertiser-id ${a}`).join('\n')}`);
+  }
+  if (e.stopped === 'interrupted') out.push('Interrupted: run the same command again to resume; created ads are never sent twice.');
+  if (e.stopped === 'limit') out.push('Stopped at --limit: run the same command again to send the rest.');
+  else if (e.quota && e.stopped !== 'quota') out.push(`Quota: ${e.quota.used}/${e.quota.limit} used on ${e.quota.tier}, resets ${e.quota.period_end}.`);
+  out.push(`Report: ${e.report}`);
+  if (c.invalid + c.rejected + c.failed + c.not_sent > 0) out.push(`Rows to fix or resend: ${e.retryPath}`);
+  return `${out.join('\n')}\n`;
+}

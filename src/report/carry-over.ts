@@ -1,0 +1,50 @@
+import type { SendItem } from '../send/batch.js';
+import type { PlannedAd } from '../validate/validate-sheet.js';
+import type { PriorState } from './journal.js';
+import { problemsText } from './problem-text.js';
+import type { ReportLine } from './report-line.js';
+
+export interface CarryOver {
+  /** Lines settled before sending: invalid rows and rows finished in earlier runs (by seq). */
+  readonly lines: readonly (ReportLine | undefined)[];
+  readonly toSend: readonly SendItem[];
+  readonly carried: { readonly created: number; readonly rejected: number };
+  readonly invalid: number;
+}
+
+/**
+ * What a (re-)run does with each planned ad, matched to earlier runs by key (CONTRACT.md, Keys and
+ * re-runs): created stays created; rejected stays rejected unless --retry-rejected; everything else
+ * valid is sent. Pure.
+ */
+export function carryOver(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, retryRejected: boolean): CarryOver {
+  const lines: (ReportLine | undefined)[] = new Array(planned.length);
+  const toSend: SendItem[] = [];
+  const carried = { created: 0, rejected: 0 };
+  let invalid = 0;
+  for (const ad of planned) {
+    if (!ad.args || !ad.key) {
+      invalid++;
+      lines[ad.seq] = { row: ad.row, status: 'invalid', error: problemsText(ad.problems), input: ad.input };
+      continue;
+    }
+    const prior = states.get(ad.key);
+    if (prior?.status === 'created') {
+      carried.created++;
+      lines[ad.seq] = { row: ad.row, status: 'created', key: ad.key, ...(prior.adId ? { adId: prior.adId } : {}), attempts: 0, input: ad.input };
+    } else if (prior?.status === 'rejected' && !retryRejected) {
+      carried.rejected++;
+      const error = `${prior.error ?? 'rejected by the API'} (from an earlier run; edit the row or pass --retry-rejected to send it again)`;
+      lines[ad.seq] = { row: ad.row, status: 'rejected', key: ad.key, error, attempts: 0, input: ad.input };
+    } else {
+      toSend.push({ seq: ad.seq, key: ad.key, args: ad.args });
+    }
+  }
+  return { lines, toSend, carried, invalid };
+}
+
+/** Keys that were in flight when an earlier run died but no row of the file has any more. */
+export function orphanedInFlight(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>): PriorState[] {
+  const keys = new Set(planned.map((a) => a.key));
+  return [...states.entries()].filter(([key, st]) => st.status === 'in_flight' && !keys.has(key)).map(([, st]) => st);
+}

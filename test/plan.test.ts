@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { carryOver, orphanedInFlight } from '../src/report/carry-over.js';
+import { planSending } from '../src/commands/send-plan.js';
+import { exitCode } from '../src/commands/exit-code.js';
+import type { PlannedAd } from '../src/validate/validate-sheet.js';
+import type { PriorState } from '../src/report/journal.js';
+
+const ad = (seq: number, key?: string): PlannedAd => ({
+  seq,
+  row: seq + 2,
+  input: [],
+  problems: key ? [] : [{ field: 'ad_text', message: 'is missing' }],
+  warnings: [],
+  ...(key ? { key, args: { ad_text: key } } : {}),
+});
+const items = (n: number) => Array.from({ length: n }, (_, i) => ({ seq: i, key: `k${i}`, args: {} }));
+const QUOTA = { used: 145, limit: 150, tier: 'plus', period_end: '2026-12-01' };
+
+describe('carryOver', () => {
+  const planned = [ad(0, 'a'), ad(1), ad(2, 'b'), ad(3, 'c'), ad(4, 'd')];
+  const states = new Map<string, PriorState>([
+    ['a', { status: 'created', adId: '18', row: 2 }],
+    ['b', { status: 'rejected', error: 'TikTok said no', row: 4 }],
+    ['c', { status: 'in_flight', row: 5 }],
+    ['z', { status: 'in_flight', row: 9 }],
+  ]);
+  it('keeps created, keeps rejected, re-sends the rest, reports invalid', () => {
+    const c = carryOver(planned, states, false);
+    expect(c.lines[0]).toMatchObject({ status: 'created', adId: '18', attempts: 0 });
+    expect(c.lines[1]).toMatchObject({ status: 'invalid', error: 'ad_text: is missing' });
+    expect(c.lines[2]).toMatchObject({ status: 'rejected', error: expect.stringMatching(/^TikTok said no \(from an earlier run/) });
+    expect(c.toSend.map((i) => i.key)).toEqual(['c', 'd']);
+    expect(c.carried).toEqual({ created: 1, rejected: 1 });
+    expect(c.invalid).toBe(1);
+  });
+  it('re-sends rejected rows with --retry-rejected', () => {
+    expect(carryOver(planned, states, true).toSend.map((i) => i.key)).toEqual(['b', 'c', 'd']);
+  });
+  it('finds in-flight keys whose rows are gone', () => {
+    expect(orphanedInFlight(planned, states)).toEqual([{ status: 'in_flight', row: 9 }]);
+  });
+});
+
+describe('planSending', () => {
+  it('sends everything when nothing holds it back', () => {
+    const p = planSending(items(3), { dryRun: false });
+    expect(p.sendable).toHaveLength(3);
+    expect(p.stopped).toBeNull();
+  });
+  it('a preflight stop holds back everything', () => {
+    const p = planSending(items(3), { stop: { reason: 'account', message: 'pick one' }, dryRun: false });
+    expect(p.sendable).toHaveLength(0);
+    expect(p.notSent.get(0)).toBe('not sent: pick one');
+    expect(p.stopped).toBe('account');
+  });
+  it('--limit, then the quota, then --dry-run', () => {
+    const limited = planSending(items(10), { limit: 4, dryRun: false });
+    expect(limited.sendable).toHaveLength(4);
+    expect(limited.stopped).toBe('limit');
+    expect(limited.notSent.get(9)).toMatch(/--limit 4 reached/);
+    const quota = planSending(items(10), { limit: 8, quota: QUOTA, dryRun: false });
+    expect(quota.sendable).toHaveLength(5);
+    expect(quota.stopped).toBe('quota');
+    expect(quota.overflow).toMatchObject({ left: 5 });
+    expect(quota.overflow!.items).toHaveLength(3);
+    expect(quota.notSent.get(6)).toMatch(/monthly quota \(150 calls on plus\) has no room for it; it resumes after 2026-12-01/);
+    const dry = planSending(items(2), { dryRun: true });
+    expect(dry.sendable).toHaveLength(0);
+    expect(dry.notSent.get(1)).toBe('dry run: would be sent');
+  });
+});
+
+describe('exit codes', () => {
+  const counts = (o: Partial<Record<'created' | 'invalid' | 'rejected' | 'failed' | 'not_sent', number>> = {}) => ({ created: 1, invalid: 0, rejected: 0, failed: 0, not_sent: 0, ...o });
+  it('follow CONTRACT.md', () => {
+    expect(exitCode(null, counts(), false)).toBe(0);
+    expect(exitCode(null, counts({ failed: 1 }), false)).toBe(1);
+    expect(exitCode('limit', counts({ not_sent: 1 }), false)).toBe(1);
+    expect(exitCode('quota', counts(), false)).toBe(3);
+    expect(exitCode('auth', counts(), false)).toBe(4);
+    expect(exitCode('account', counts(), false)).toBe(2);
+    expect(exitCode('interrupted', counts(), false)).toBe(130);
+    expect(exitCode(null, counts({ not_sent: 3 }), true)).toBe(0);
+    expect(exitCode(null, counts({ invalid: 1 }), true)).toBe(1);
+  });
+});
