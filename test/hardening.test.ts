@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
 import { RunError } from '../src/errors.js';
 import { openSheet } from '../src/read/open-sheet.js';
@@ -20,12 +21,6 @@ async function readAllRows(path: string, limits = DEFAULT_LIMITS): Promise<numbe
   return n;
 }
 
-async function reportRows(path: string): Promise<Record<string, string>[]> {
-  const sheet = await openSheet(path);
-  const out: Record<string, string>[] = [];
-  for await (const r of sheet.records) out.push(Object.fromEntries(sheet.header.map((h, i) => [h, r.cells[i] === null || r.cells[i] === undefined ? '' : String(r.cells[i])])));
-  return out;
-}
 
 describe('fixtures/bad: every bad input ends in a clear message, never a crash or a hang', () => {
   const refused: [string, RegExp][] = [

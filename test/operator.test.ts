@@ -2,18 +2,12 @@ import { copyFile, readFile, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
+import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
-import { openSheet } from '../src/read/open-sheet.js';
 import { cli } from './helpers/cli.js';
 import { HEADER, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
-async function rowsOf(path: string): Promise<Record<string, string>[]> {
-  const sheet = await openSheet(path);
-  const out: Record<string, string>[] = [];
-  for await (const r of sheet.records) out.push(Object.fromEntries(sheet.header.map((h, i) => [h, r.cells[i] === null || r.cells[i] === undefined ? '' : String(r.cells[i])])));
-  return out;
-}
 
 describe('agency workflows', () => {
   it('one creative into twenty ad groups from one row: one ad, key and report line each', async () => {
@@ -24,7 +18,7 @@ describe('agency workflows', () => {
     await writeFile(file, `${HEADER},ad_name\n"${groups.join('|')}",Fresh coffee,https://e.com/a,https://e.com/v.mp4,\n`);
     const { summary } = await upload(sim, { file, adName: '{adgroup_id} - {row}' });
     expect(summary.counts.created).toBe(20);
-    const rows = await rowsOf(summary.report!);
+    const rows = await reportRows(summary.report!);
     expect(rows.every((r) => r.row === '2')).toBe(true);
     expect(new Set(rows.map((r) => r.idempotency_key)).size).toBe(20);
     expect(sim.ads().map((a) => a.arguments.adgroup_id)).toEqual(groups);
@@ -39,7 +33,7 @@ describe('agency workflows', () => {
     const first = await upload(sim, { file });
     expect(first.summary.counts).toMatchObject({ created: 2, invalid: 17 });
     const retry = join(dir, 'campaign.retry.csv');
-    const retryRows = await rowsOf(retry);
+    const retryRows = await reportRows(retry);
     expect(retryRows).toHaveLength(17);
     expect(retryRows[0]!.error).toMatch(/ad_text: is 112 characters long/);
 
@@ -83,7 +77,7 @@ describe('agency workflows', () => {
     const first = await upload(sim, { file });
     expect(first.summary.counts).toMatchObject({ created: 5, not_sent: 15 });
     const retry = join(dir, 'campaign.retry.xlsx');
-    expect((await rowsOf(retry)).length).toBe(15);
+    expect((await reportRows(retry)).length).toBe(15);
     sim.quota.used = 0;
     (sim.quota as { limit: number }).limit = 100;
     const second = await upload(sim, { file: retry });

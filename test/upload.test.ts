@@ -1,18 +1,12 @@
 import { readFile, writeFile, copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
-import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
 import { cli } from './helpers/cli.js';
 import { csvRows, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
-async function reportRows(path: string): Promise<Record<string, string>[]> {
-  const sheet = await openSheet(path);
-  const out: Record<string, string>[] = [];
-  for await (const r of sheet.records) out.push(Object.fromEntries(sheet.header.map((h, i) => [h, r.cells[i] === null || r.cells[i] === undefined ? '' : String(r.cells[i])])));
-  return out;
-}
 
 async function campaign(name = 'campaign.csv', content?: string): Promise<string> {
   const dir = await tempDir();
