@@ -1,5 +1,4 @@
-import { access, constants, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, rm, stat } from 'node:fs/promises';
 import { RunError } from '../errors.js';
 import { writeError } from '../report/open-writer.js';
 
@@ -12,13 +11,19 @@ export function checkNumbers(concurrency: number, rate: number, retries: number,
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new RunError('USAGE', `--limit ${limit}: use a whole number of rows, 0 or more.`);
 }
 
-/** A report that cannot be written ends the run (exit 2) before any paid call. */
+/**
+ * A report that cannot be written ends the run (exit 2) before any paid call. The check opens the
+ * path for appending, as the writer will: a permission bit test (access) would pass for root even
+ * where the write fails, on a read-only mount or a system folder.
+ */
 export async function checkWritable(report: string): Promise<void> {
-  const s = await stat(report).catch(() => undefined);
-  if (s?.isDirectory()) throw writeError(report, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  const existing = await stat(report).catch(() => undefined);
+  if (existing?.isDirectory()) throw writeError(report, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
   try {
-    await access(s ? report : dirname(report), constants.W_OK);
+    const handle = await open(report, 'a');
+    await handle.close();
   } catch (err) {
     throw writeError(report, err);
   }
+  if (!existing) await rm(report, { force: true });
 }
