@@ -252,3 +252,19 @@ describe('report paths that cannot be written end with exit 2 before any paid ca
     expect(h.requests).toHaveLength(0);
   });
 });
+
+describe('the multi-account prompt from add_tiktok_ad itself (when the preflight cannot tell)', () => {
+  it('stops the batch with exit 2 and lists each account with the flag to use', async () => {
+    const prompt = 'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - Acme US (advertiser_id="7000000000000000001")\n - Acme EU (advertiser_id="7000000000000000002")';
+    const h = await hostile((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: false, error: prompt, is_error: true, tool: 'add_tiktok_ad' }));
+    });
+    const path = await tempFile('b.csv', csvRows(5));
+    const r = await cli(['upload', path, '--endpoint', h.url, '--concurrency', '1', '--rate', '50', '--json'], { ADSPIRER_API_KEY: KEY });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ stopped: 'account', counts: { not_sent: 5 } });
+    expect(r.stderr).toMatch(/Run again with one of:\n {2}--advertiser-id 7000000000000000001\n {2}--advertiser-id 7000000000000000002/);
+    expect(h.requests.filter((q) => q.path.includes('add_tiktok_ad'))).toHaveLength(1);
+  });
+});

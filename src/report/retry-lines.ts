@@ -16,13 +16,13 @@ export function retryLines(lines: readonly ReportLine[], adgroupColumn: number |
   }
   const out: ReportLine[] = [];
   for (const [, group] of byRow) {
-    const todo = group.filter((l) => needsAttention(l.status));
-    if (todo.length === 0) continue;
-    const first = todo[0]!;
-    const errors = [...new Set(todo.map((l) => l.error).filter((e): e is string => !!e))];
+    const pending = group.filter((l) => needsAttention(l.status));
+    if (pending.length === 0) continue;
+    const first = pending[0]!;
+    const errors = [...new Set(pending.map((l) => l.error).filter((e): e is string => !!e))];
     let input: readonly Cell[] = first.input;
-    if (group.length > 1 && todo.length < group.length && adgroupColumn !== undefined) {
-      const ids = todo.map(adgroupOf).filter((id): id is string => !!id);
+    if (group.length > 1 && pending.length < group.length && adgroupColumn !== undefined) {
+      const ids = pending.map(adgroupOf).filter((id): id is string => !!id);
       const copy = [...input];
       copy[adgroupColumn] = ids.join('|');
       input = copy;
