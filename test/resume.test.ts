@@ -136,6 +136,21 @@ describe('re-runs resume', () => {
     expect(sim.ads()).toHaveLength(3);
   });
 
+  it('a report a crash left empty or cut mid-row, without its journal, is resumed, not refused', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(3));
+    const report = join(file, '..', 'batch.results.csv');
+    await writeFile(report, '');
+    const first = await upload(sim, { file, limit: 2 });
+    expect(first.summary.counts.created).toBe(2);
+    await (await import('node:fs/promises')).rm(`${report}.journal`);
+    await writeFile(report, '\ufeffrow,status,ad_i'); // cut inside its header
+    const second = await upload(sim, { file });
+    expect(second.stderr).toMatch(/The report was cut off part-way/);
+    expect(second.summary.counts.created).toBe(3);
+    await expectExactlyOnce(sim, second.summary.report!, 3);
+  });
+
   it('tolerates a journal whose last line a crash cut off', async () => {
     const sim = await startSim();
     const file = await batchFile(csvRows(3));
@@ -180,7 +195,7 @@ describe('interruptions', () => {
     for (let run = 0; run < 20; run++) {
       const sim = await startSim({ latencyMs: 30, failRate: 0.25, faults: ['drop-after', '500', 'drop-before'], seed: run + 1 });
       const file = await batchFile(csvRows(rows));
-      const delay = 120 + Math.floor(Math.random() * 500);
+      const delay = 50 + Math.floor(Math.random() * 850); // from start-up to the last rows
       await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '100', '--concurrency', '3', '--timeout', '1'], env, { killAfterMs: delay, signal: 'SIGKILL' });
       const rerun = await upload(sim, { file, retries: 10 });
       expect(rerun.summary.counts.created, `run ${run} (killed after ${delay} ms)`).toBe(rows);

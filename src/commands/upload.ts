@@ -151,15 +151,16 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
       say(`The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${quota.period_end || 'the quota resets'}.\n`);
     }
 
-    // The report and journal: opened only now that the run is sure to go ahead.
+    // The journal, then the report: opened only now that the run is sure to go ahead, and in this
+    // order so that a crash between the two never leaves a fresh report without its journal.
+    const journalWriter = options.dryRun ? undefined : await JournalWriter.open(journal, resume.newHeader).catch((err: unknown) => {
+      throw writeError(journal, err, 'the journal beside the report');
+    });
     const writer = await openTableWriter(report, reportHeader(sheet.header), {
       sheetName: 'Results',
       summary: () => summaryPairs(),
     });
     const ordered = new OrderedReport(writer, sheet.header.length);
-    const journalWriter = options.dryRun ? undefined : await JournalWriter.open(journal, resume.newHeader).catch((err: unknown) => {
-      throw writeError(journal, err, 'the journal beside the report');
-    });
     const counts = emptyCounts();
     const allLines: ReportLine[] = [];
     let done = 0;

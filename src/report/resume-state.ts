@@ -45,12 +45,23 @@ export async function loadResumeState(file: string, report: string, journal: str
   const fresh = { journal: 'tiktok-ads-bulk', v: 1, file: name, date: today } as const;
   const exists = await stat(report).then(() => true, () => false);
   if (!exists) return { states: new Map(), newHeader: fresh, date: today, source: 'none', notes: [] };
-  return { states: await statesFromReport(report, inputHeader), newHeader: fresh, date: today, source: 'report', notes: [`No journal beside ${report}; its created and rejected rows are taken from the report itself.`] };
+  const { states, cutOff } = await statesFromReport(report, inputHeader);
+  const notes = [`No journal beside ${report}; its created and rejected rows are taken from the report itself.`];
+  if (cutOff) notes.push('The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.');
+  return { states, newHeader: fresh, date: today, source: 'report', notes };
 }
 
-async function statesFromReport(report: string, inputHeader: readonly string[]): Promise<Map<string, PriorState>> {
+/** A report of ours starts with these bytes (a UTF-8 BOM, then the result columns). */
+const OUR_CSV_START = `\ufeff${RESULT_COLUMNS.join(',')},`;
+
+async function statesFromReport(report: string, inputHeader: readonly string[]): Promise<{ states: Map<string, PriorState>; cutOff: boolean }> {
   const refuse = (why: string): RunError =>
     new RunError('REPORT', `${report} already exists and ${why}; it is not overwritten. Choose another --report, or move it away.`);
+  // A report cut off by a crash right after it was created (empty, or just its first bytes) holds
+  // nothing to keep: re-sending is safe because every row keeps its key.
+  const head = await readFile(report).then((b) => b.subarray(0, 256).toString('utf8'), () => '');
+  const cutInHeader = head.length < OUR_CSV_START.length && OUR_CSV_START.startsWith(head);
+  if (cutInHeader) return { states: new Map(), cutOff: true };
   let sheet;
   try {
     sheet = await openSheet(report);
@@ -66,10 +77,15 @@ async function statesFromReport(report: string, inputHeader: readonly string[]):
   while (theirs.length && theirs[theirs.length - 1] === '') theirs.pop();
   if (theirs.join('\u0000') !== trimmed.join('\u0000')) throw refuse('was written for a file with other columns');
   const states = new Map<string, PriorState>();
-  for await (const rec of sheet.records) {
-    const [row, status, adId, key, error] = rec.cells.map((c) => (c === null ? '' : String(c)));
-    if (!key || (status !== 'created' && status !== 'rejected')) continue;
-    states.set(key, { status, row: Number(row) || rec.row, ...(adId ? { adId } : {}), ...(error ? { error } : {}) });
+  try {
+    for await (const rec of sheet.records) {
+      const [row, status, adId, key, error] = rec.cells.map((c) => (c === null ? '' : String(c)));
+      if (!key || (status !== 'created' && status !== 'rejected')) continue;
+      states.set(key, { status, row: Number(row) || rec.row, ...(adId ? { adId } : {}), ...(error ? { error } : {}) });
+    }
+  } catch {
+    // Cut off mid-row (a crash while writing): keep what was read; the rest is re-sent by key.
+    return { states, cutOff: true };
   }
-  return states;
+  return { states, cutOff: false };
 }
