@@ -124,3 +124,26 @@ describe('journal', () => {
     expect(() => parseJournal('j', 'row,status\n')).toThrow(/not a tiktok-ads-bulk journal/);
   });
 });
+
+describe('reading our own XLSX back', () => {
+  it('reads past the sheets it does not need, leaving no temp-file read behind (no stray ENOENT)', async () => {
+    const path = join(await tempDir(), 'r.xlsx');
+    const w = await openXlsxWriter(path, ['row', 'status'], { sheetName: 'Results', summary: () => [['created', '1']] });
+    await w.write(['2', 'created']);
+    await w.close();
+    const errors: unknown[] = [];
+    const onError = (e: unknown): void => void errors.push(e);
+    process.on('uncaughtException', onError);
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect(await readBack(path)).toEqual([['row', 'status'], ['2', 'created']]);
+        const summary = await openSheet(path, { sheet: 'Summary' });
+        for await (const _ of summary.records) void _;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(errors).toEqual([]);
+  });
+});

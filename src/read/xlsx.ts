@@ -42,7 +42,10 @@ export async function readXlsx(file: string, sheetName?: string, limits: ReadLim
       if (next.done) break;
       const ws = next.value as unknown as { name: string } & AsyncIterable<ExcelRow>;
       seen.push(ws.name);
-      if (sheetName !== undefined && ws.name !== sheetName) continue;
+      if (sheetName !== undefined && ws.name !== sheetName) {
+        await skipSheet(ws, watch);
+        continue;
+      }
       const rows = ws[Symbol.asyncIterator]();
       for (;;) {
         const r = await watch.guard(rows.next());
@@ -102,13 +105,23 @@ async function* dataRows(
       }
       yield { row: r.value.number, cells };
     }
-    // Let the zip reader finish the remaining entries so its streams close.
-    while (!(await watch.guard(sheets.next())).done) {
-      /* later sheets are not read */
+    // Let the zip reader finish the remaining entries so its streams and temp files close.
+    for (let next = await watch.guard(sheets.next()); !next.done; next = await watch.guard(sheets.next())) {
+      await skipSheet(next.value as AsyncIterable<ExcelRow>, watch);
     }
   } catch (err) {
     throw xlsxError(file, err);
   }
+}
+
+/**
+ * Reads a sheet that is not wanted to its end. exceljs spools a sheet stored before the shared
+ * strings to a temp file and deletes it once the sheet is passed: a sheet passed unread would open
+ * its deleted temp file later and throw ENOENT outside any await.
+ */
+async function skipSheet(ws: AsyncIterable<ExcelRow>, watch: StallWatch): Promise<void> {
+  const rows = ws[Symbol.asyncIterator]();
+  while (!(await watch.guard(rows.next())).done) watch.progress();
 }
 
 async function checkIsZip(file: string): Promise<void> {
