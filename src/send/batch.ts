@@ -65,15 +65,17 @@ export interface BatchOutcome {
 /**
  * Sends every item exactly once from this run's side: p-queue bounds rows in flight, the Pacer
  * spaces attempt starts evenly at the rate (adapting to 429s), and each row retries by the pure
- * rules with its one Idempotency-Key. Stops cleanly on quota,
- * auth, the account prompt, or a signal; rows never started end `not_sent`.
+ * rules with its one Idempotency-Key. Stops cleanly on quota, auth, the account prompt, or a
+ * signal; rows never started end `not_sent`.
  */
 export async function sendBatch(items: readonly SendItem[], transport: Transport, options: BatchOptions): Promise<BatchOutcome> {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const rows = new PQueue({ concurrency: options.concurrency });
-  const pacer = new Pacer(options.rate, now, realSleep, options.adaptive ?? true);
+  // Pacing waits in real time, so it reads the real clock: an injected `now` (a fixed date in a
+  // test) must not stretch the gaps between requests.
+  const pacer = new Pacer(options.rate, Date.now, realSleep, options.adaptive ?? true);
 
   let stop: { reason: StopReason | 'setup'; message: string; accounts?: readonly string[] } | undefined;
   let quota: QuotaInfo | undefined;
