@@ -1,7 +1,7 @@
 import { copyFile, readFile, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { stringify } from 'csv-stringify/sync';
+import { csvLine } from '../src/report/csv-line.js';
 import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.js';
@@ -58,7 +58,7 @@ describe('agency workflows', () => {
       display_name: 'Bean There',
     }));
     const header = Object.keys(retryRows[0]!);
-    await writeFile(retry, stringify([header, ...fixed.map((r) => header.map((h) => r[h] ?? ''))]));
+    await writeFile(retry, [header, ...fixed.map((r) => header.map((h) => r[h] ?? ''))].map(csvLine).join(''));
     const second = await upload(sim, { file: retry });
     expect(second.summary.counts, second.stderr).toMatchObject({ created: 17, invalid: 0 });
     expect(sim.ads()).toHaveLength(19);

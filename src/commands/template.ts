@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { writeFile } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
+import { csvLine } from '../report/csv-line.js';
 import { RunError } from '../errors.js';
 import { columnLetter } from '../validate/columns.js';
 import { FIELDS, isIdField, type FieldSpec } from '../validate/fields.js';
@@ -34,7 +34,7 @@ function typeText(f: FieldSpec): string {
 
 export function templateCsv(): string {
   const fields = templateFields();
-  return stringify([fields.map((f) => f.name), exampleRow()], { bom: true, record_delimiter: 'windows' });
+  return `\ufeff${csvLine(fields.map((f) => f.name))}${csvLine(exampleRow())}`;
 }
 
 /** exceljs has Worksheet.dataValidations.add at run time but not in its typings. */
