@@ -76,14 +76,13 @@ describe('report lines', () => {
 
   it('retry lines keep only the ad groups still to do', () => {
     const lines = [
-      { row: 2, status: 'created' as const, input: ['1|2|3', 'T'] },
-      { row: 2, status: 'failed' as const, error: 'HTTP 503', input: ['1|2|3', 'T'] },
-      { row: 2, status: 'not_sent' as const, error: 'quota', input: ['1|2|3', 'T'] },
-      { row: 3, status: 'created' as const, input: ['4', 'U'] },
+      { row: 2, status: 'created' as const, input: ['1|2|3', 'T'], adgroup: '1' },
+      { row: 2, status: 'failed' as const, error: 'HTTP 503', input: ['1|2|3', 'T'], adgroup: '2' },
+      { row: 2, status: 'not_sent' as const, error: 'quota', input: ['1|2|3', 'T'], adgroup: '3' },
+      { row: 3, status: 'created' as const, input: ['4', 'U'], adgroup: '4' },
       { row: 4, status: 'invalid' as const, error: 'ad_text: missing', input: ['5', ''] },
     ];
-    const groups = ['1', '2', '3', '4', undefined];
-    const out = retryLines(lines, 0, (l) => groups[lines.indexOf(l as (typeof lines)[number])]);
+    const out = retryLines(lines, 0);
     expect(out.map((l) => [l.row, l.input[0], l.error])).toEqual([
       [2, '2|3', 'HTTP 503 / quota'],
       [4, '5', 'ad_text: missing'],

@@ -7,7 +7,7 @@ import { OrderedReport } from '../report/ordered-report.js';
 import { defaultReportPath, journalPath, retryFilePath } from '../report/paths.js';
 import { reportHeader, type ReportLine } from '../report/report-line.js';
 import { loadResumeState } from '../report/resume-state.js';
-import { headerIndex, writeRetryFile } from '../report/retry-file.js';
+import { writeRetryFile } from '../report/retry-file.js';
 import { loadApiKey, redact } from '../send/api-key.js';
 import type { BackoffOptions } from '../send/backoff.js';
 import { sendBatch, type SendResult } from '../send/batch.js';
@@ -104,7 +104,6 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     printer.add(ad);
   }
   printer.finish(report);
-  const adgroupColumn = headerIndex(sheet.header, 'adgroup_id');
 
   const { lines, toSend, carried, invalid } = carryOver(planned, resume.states, options.retryRejected === true);
   const orphans = orphanedInFlight(planned, resume.states);
@@ -164,7 +163,9 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     const counts = emptyCounts();
     const allLines: ReportLine[] = [];
     let done = 0;
-    const finish = async (seq: number, line: ReportLine): Promise<void> => {
+    const finish = async (seq: number, settled: ReportLine): Promise<void> => {
+      const adgroup = planned[seq]!.args?.adgroup_id;
+      const line = typeof adgroup === 'string' ? { ...settled, adgroup } : settled;
       counts[line.status as keyof typeof counts]++;
       allLines[seq] = line;
       options.onEvent?.({ type: 'row', line });
@@ -223,8 +224,9 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
             },
             onResult: async (r: SendResult) => {
               const ad = planned[r.seq]!;
-              await journalWriter?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...(r.error ? { error: redact(r.error, apiKey?.value) } : {}), attempts: r.attempts });
-              await finish(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...(r.error ? { error: redact(r.error, apiKey?.value) } : {}), attempts: r.attempts, input: ad.input });
+              const error = r.error ? { error: redact(r.error, apiKey?.value) } : {};
+              await journalWriter?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts });
+              await finish(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input: ad.input });
               requests = requests + r.attempts;
             },
             onQuota: (q) => {
@@ -245,7 +247,7 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
       accounts = outcome.accounts;
     } else if (options.signal?.aborted && counts.not_sent > 0) stopped = 'interrupted';
 
-    await writeRetryFile(retryPath, sheet.header, allLines, adgroupColumn, planned);
+    await writeRetryFile(retryPath, sheet.header, allLines);
     if (stopped === 'setup') throw new RunError('SETUP', redact(stopMessage ?? 'the endpoint is not usable', apiKey?.value));
     const exit = exitCode(stopped, counts, options.dryRun === true);
     say(endText({ counts, carried, report, retryPath, elapsed: now() - startedAt, quota: summaryQuota, stopped, stopMessage, accounts }));

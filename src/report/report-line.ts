@@ -10,6 +10,8 @@ export interface ReportLine {
   readonly error?: string;
   readonly attempts?: number;
   readonly input: readonly Cell[];
+  /** The one ad group this line's ad goes to (a row may list several); not a report column. */
+  readonly adgroup?: string;
 }
 
 export const RESULT_COLUMNS = ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts'] as const;

@@ -7,7 +7,7 @@ import { needsAttention } from './status.js';
  * several ads (one per ad group) keeps only the ad groups still to do, so uploading the retry file
  * never re-creates the ones already made. Pure.
  */
-export function retryLines(lines: readonly ReportLine[], adgroupColumn: number | undefined, adgroupOf: (line: ReportLine) => string | undefined): ReportLine[] {
+export function retryLines(lines: readonly ReportLine[], adgroupColumn: number | undefined): ReportLine[] {
   const byRow = new Map<number, ReportLine[]>();
   for (const l of lines) {
     const list = byRow.get(l.row);
@@ -22,7 +22,7 @@ export function retryLines(lines: readonly ReportLine[], adgroupColumn: number |
     const errors = [...new Set(pending.map((l) => l.error).filter((e): e is string => !!e))];
     let input: readonly Cell[] = first.input;
     if (group.length > 1 && pending.length < group.length && adgroupColumn !== undefined) {
-      const ids = pending.map(adgroupOf).filter((id): id is string => !!id);
+      const ids = pending.map((l) => l.adgroup).filter((id): id is string => !!id);
       const copy = [...input];
       copy[adgroupColumn] = ids.join('|');
       input = copy;
