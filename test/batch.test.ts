@@ -111,6 +111,26 @@ describe('sendBatch', () => {
     expect(outcome.stopped).toBe('quota');
   });
 
+  it('follows data.quota from every answer: when an answer says it is spent, no more rows start', async () => {
+    let used = 95;
+    const { t, calls } = fake(() => ok(++used));
+    const { results, outcome } = await run(items(10), t, { quotaLeft: 5, concurrency: 1 });
+    expect(calls).toHaveLength(5);
+    expect(results.filter((r) => r.status === 'created')).toHaveLength(5);
+    expect(outcome).toMatchObject({ stopped: 'quota', quota: { used: 100, limit: 100 } });
+  });
+
+  it('trusts the answers over the preflight: another client spending the quota shows in data.quota', async () => {
+    let used = 0;
+    const { t, calls } = fake(() => {
+      used = used === 0 ? 99 : used + 1; // the first answer reveals 99 of 100 used elsewhere
+      return ok(used);
+    });
+    const { outcome } = await run(items(10), t, { quotaLeft: 50, concurrency: 1 });
+    expect(calls).toHaveLength(2);
+    expect(outcome.stopped).toBe('quota');
+  });
+
   it('402 mid-batch stops taking rows; only those in flight meet it', async () => {
     let created = 0;
     const { t, calls } = fake(() => (created++ < 4 ? ok() : status(402)));

@@ -100,8 +100,9 @@ describe('upload against the simulator', () => {
   it('401: exit 4, nothing sent, the key never printed', async () => {
     const sim = await startSim({ apiKey: 'sk_live_other' });
     const file = await campaign();
-    const r = await cli(['upload', file, '--endpoint', sim.url], { ADSPIRER_API_KEY: KEY });
+    const r = await cli(['upload', file, '--endpoint', sim.url, '--json'], { ADSPIRER_API_KEY: KEY });
     expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout)).toMatchObject({ stopped: 'auth', exit_code: 4, counts: { not_sent: 20 } });
     expect(sim.ads()).toHaveLength(0);
     expect(r.stderr).toMatch(/refused the key/);
     expect(r.stderr + r.stdout).not.toContain(KEY);
