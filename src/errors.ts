@@ -37,6 +37,3 @@ export class RunError extends Error {
   }
 }
 
-export function exitCodeFor(code: RunErrorCode): number {
-  return EXIT_CODES[code];
-}

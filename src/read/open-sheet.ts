@@ -4,8 +4,6 @@ import { readDelimited } from './delimited.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import type { Sheet } from './sheet.js';
 
-export const INPUT_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx'] as const;
-
 /** Opens FILE by its extension; the one entry point of the read stage. */
 export async function openSheet(file: string, options: { sheet?: string; limits?: ReadLimits } = {}): Promise<Sheet> {
   const ext = extname(file).toLowerCase();

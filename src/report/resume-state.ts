@@ -1,4 +1,4 @@
-import { readFile, stat, truncate } from 'node:fs/promises';
+import { open, readFile, stat, truncate } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { RunError } from '../errors.js';
 import { openSheet } from '../read/open-sheet.js';
@@ -11,7 +11,6 @@ export interface ResumeState {
   readonly newHeader?: JournalHeader;
   /** The batch's first date, so {date} in --ad-name renders the same on every re-run. */
   readonly date: string;
-  readonly source: 'none' | 'journal' | 'report';
   readonly notes: readonly string[];
 }
 
@@ -22,6 +21,7 @@ export interface ResumeState {
  */
 export async function loadResumeState(file: string, report: string, journal: string, inputHeader: readonly string[], today: string): Promise<ResumeState> {
   const name = basename(file);
+  const fresh: JournalHeader = { journal: 'tiktok-ads-bulk', v: 1, file: name, date: today };
   const text = await readFile(journal, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw new RunError('REPORT', `${journal} cannot be read (${err.code ?? err.message}).`);
@@ -35,20 +35,19 @@ export async function loadResumeState(file: string, report: string, journal: str
       notes.push('The last line of the journal was cut off by a crash; the row it described will be re-sent with its same key.');
     }
     if (contents.header.file === '') {
-      return { states: contents.states, newHeader: { journal: 'tiktok-ads-bulk', v: 1, file: name, date: today }, date: today, source: 'none', notes };
+      return { states: contents.states, newHeader: fresh, date: today, notes };
     }
     if (contents.header.file !== name) {
       throw new RunError('REPORT', `${report} belongs to ${contents.header.file}, not ${name}. Choose another --report, or move the old report and ${basename(journal)} away.`);
     }
-    return { states: contents.states, date: contents.header.date || today, source: 'journal', notes };
+    return { states: contents.states, date: contents.header.date || today, notes };
   }
-  const fresh = { journal: 'tiktok-ads-bulk', v: 1, file: name, date: today } as const;
   const exists = await stat(report).then(() => true, () => false);
-  if (!exists) return { states: new Map(), newHeader: fresh, date: today, source: 'none', notes: [] };
+  if (!exists) return { states: new Map(), newHeader: fresh, date: today, notes: [] };
   const { states, cutOff } = await statesFromReport(report, inputHeader);
   const notes = [`No journal beside ${report}; its created and rejected rows are taken from the report itself.`];
   if (cutOff) notes.push('The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.');
-  return { states, newHeader: fresh, date: today, source: 'report', notes };
+  return { states, newHeader: fresh, date: today, notes };
 }
 
 /** A report of ours starts with these bytes (a UTF-8 BOM, then the result columns). */
@@ -59,7 +58,7 @@ async function statesFromReport(report: string, inputHeader: readonly string[]):
     new RunError('REPORT', `${report} already exists and ${why}; it is not overwritten. Choose another --report, or move it away.`);
   // A report cut off by a crash right after it was created (empty, or just its first bytes) holds
   // nothing to keep: re-sending is safe because every row keeps its key.
-  const head = await readFile(report).then((b) => b.subarray(0, 256).toString('utf8'), () => '');
+  const head = await readHead(report, 256);
   const cutInHeader = head.length < OUR_CSV_START.length && OUR_CSV_START.startsWith(head);
   if (cutInHeader) return { states: new Map(), cutOff: true };
   let sheet;
@@ -88,4 +87,17 @@ async function statesFromReport(report: string, inputHeader: readonly string[]):
     return { states, cutOff: true };
   }
   return { states, cutOff: false };
+}
+
+/** The first `bytes` of a file as text (not the whole report, which may be large). */
+async function readHead(path: string, bytes: number): Promise<string> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return '';
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clickable } from './args.js';
-import { CALLS_TO_ACTION, FIELDS, type FieldSpec } from './fields.js';
+import { FIELDS, type FieldSpec } from './fields.js';
 import { nearest } from './nearest.js';
 import { findEmoji, tiktokLength } from './text-length.js';
 
@@ -188,5 +188,3 @@ const REQUIRED = FIELDS.filter((f) => f.required);
 
 export const addTiktokAdSchema = z.object(shape).strict().superRefine(crossFieldRules);
 
-/** CALLS_TO_ACTION re-exported for messages elsewhere. */
-export { CALLS_TO_ACTION };

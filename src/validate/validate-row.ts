@@ -3,7 +3,7 @@ import type { AdArgs, ArgValue, Problem } from './args.js';
 import { renderAdName, type AdNameTemplate } from './ad-name.js';
 import { coerceCell } from './coerce.js';
 import { columnLetter, type ColumnMap } from './columns.js';
-import { FIELDS, FIELD_BY_NAME } from './fields.js';
+import { FIELDS } from './fields.js';
 import { addTiktokAdSchema } from './schema.js';
 
 export interface RowRules {
@@ -118,7 +118,3 @@ function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string
   return out;
 }
 
-/** Checks `--set FIELD=VALUE` names a known field; returns the problem sentence, if any. */
-export function checkDefaultField(name: string): string | undefined {
-  return FIELD_BY_NAME.has(name) ? undefined : `--set ${name}=…: "${name}" is not a field of add_tiktok_ad`;
-}
