@@ -99,3 +99,13 @@ describe('the CLI', () => {
     expect(missing.stderr).toMatch(/does not exist/);
   });
 });
+
+describe('--set matches fields as headers do', () => {
+  it('accepts any case, spaces or dashes and aliases, and suggests the closest field otherwise', async () => {
+    const path = await tempFile('s.csv', 'ad_text,landing_page_url,video_url\nT,https://e.com/a,https://e.com/v.mp4\n');
+    expect((await cli(['validate', path, '--set', 'AdGroup ID=123', '--set', 'CTA=shop now'])).code).toBe(0);
+    const r = await cli(['validate', path, '--set', 'adgrup_id=1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/"adgrup_id" is not a field of add_tiktok_ad; did you mean adgroup_id\?/);
+  });
+});

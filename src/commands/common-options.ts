@@ -1,6 +1,7 @@
 import { RunError } from '../errors.js';
 import { parseAdNameTemplate, type AdNameTemplate } from '../validate/ad-name.js';
-import { FIELD_BY_NAME, FIELDS } from '../validate/fields.js';
+import { fieldForHeader, normaliseHeader } from '../validate/columns.js';
+import { FIELDS } from '../validate/fields.js';
 import { nearest } from '../validate/nearest.js';
 
 /** Options shared by validate and upload (CONTRACT.md). */
@@ -22,12 +23,14 @@ export function parseDefaults(set: readonly string[] = [], advertiserId?: string
   for (const pair of set) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new RunError('USAGE', `--set "${pair}": write it as FIELD=VALUE, e.g. --set call_to_action=SHOP_NOW.`);
-    const field = pair.slice(0, eq).trim().toLowerCase().replace(/[\s\-]+/g, '_');
-    if (!FIELD_BY_NAME.has(field)) {
-      const guess = nearest(field, FIELDS.map((f) => f.name));
-      throw new RunError('USAGE', `--set ${pair}: "${field}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '.'}`);
+    // The same matching as column headers: case, spaces, - and _ ignored, aliases known.
+    const name = pair.slice(0, eq).trim();
+    const field = fieldForHeader(name);
+    if (!field) {
+      const guess = nearest(normaliseHeader(name), FIELDS.map((f) => f.name));
+      throw new RunError('USAGE', `--set ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '.'}`);
     }
-    defaults.set(field, pair.slice(eq + 1).trim());
+    defaults.set(field.name, pair.slice(eq + 1).trim());
   }
   if (advertiserId !== undefined) {
     if (!/^\d+$/.test(advertiserId.trim())) throw new RunError('USAGE', `--advertiser-id "${advertiserId}": a TikTok advertiser ID is digits only.`);

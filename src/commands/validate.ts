@@ -1,7 +1,7 @@
 import { openSheet } from '../read/open-sheet.js';
 import { openTableWriter } from '../report/open-writer.js';
 import { problemsText } from '../report/problem-text.js';
-import { reportCells, reportHeader, type ReportLine } from '../report/report-line.js';
+import { reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
 import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
@@ -39,7 +39,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
       else counts.invalid++;
       warnings += ad.warnings.length;
       printer.add(ad);
-      await writer?.write(reportCells(line, sheet.header.length), { status: line.status, ...(line.error && line.error.length > 80 ? { noteAt: 4 } : {}) });
+      await writer?.write(reportCells(line, sheet.header.length), reportStyle(line));
     }
   } finally {
     await writer?.close();

@@ -1,4 +1,4 @@
-import { reportCells, type ReportLine } from './report-line.js';
+import { reportCells, reportStyle, type ReportLine } from './report-line.js';
 import type { TableWriter } from './table-writer.js';
 
 /**
@@ -26,7 +26,7 @@ export class OrderedReport {
     if (ready.length) {
       this.chain = this.chain.then(async () => {
         for (const l of ready) {
-          await this.writer.write(reportCells(l, this.inputWidth), { status: l.status, ...(l.error && l.error.length > 80 ? { noteAt: 4 } : {}) });
+          await this.writer.write(reportCells(l, this.inputWidth), reportStyle(l));
         }
       });
     }

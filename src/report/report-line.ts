@@ -1,5 +1,6 @@
 import { cellText, type Cell } from '../read/cell.js';
 import type { Status } from './status.js';
+import type { RowStyle } from './table-writer.js';
 
 /** One line of the results report: one ad, with its input row's cells. */
 export interface ReportLine {
@@ -32,6 +33,11 @@ export function reportCells(line: ReportLine, inputWidth: number): string[] {
     line.attempts === undefined ? '' : String(line.attempts),
     ...inputCells(line.input, inputWidth),
   ];
+}
+
+/** How a line shows in an XLSX report: its status colour, and the error as a note when long. */
+export function reportStyle(line: ReportLine): RowStyle {
+  return { status: line.status, ...(line.error && line.error.length > 80 ? { noteAt: RESULT_COLUMNS.indexOf('error') } : {}) };
 }
 
 /** The retry file holds the input's own columns plus `error`, which the reader ignores. */
