@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { basename, extname } from 'node:path';
 import { RunError } from '../errors.js';
+import { given, str } from './option-values.js';
 import { redact } from '../send/api-key.js';
 import type { Io } from '../commands/io.js';
 import type { RunSummary } from '../commands/summary.js';
@@ -84,7 +85,6 @@ function parse(command: string, args: string[], options: Options): { values: Val
   }
 }
 
-const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function sheetOptions(command: string, values: Values, positionals: string[]) {
   if (positionals.length === 0) throw new RunError('USAGE', `${command}: which file? e.g. tiktok-ads-bulk ${command} campaign.xlsx`);
@@ -92,11 +92,11 @@ function sheetOptions(command: string, values: Values, positionals: string[]) {
   const set = values.set as string[] | undefined;
   return {
     file: positionals[0]!,
-    ...(str(values.sheet) !== undefined ? { sheet: str(values.sheet)! } : {}),
-    ...(str(values.report) !== undefined ? { report: str(values.report)! } : {}),
-    ...(set ? { set } : {}),
-    ...(str(values['advertiser-id']) !== undefined ? { advertiserId: str(values['advertiser-id'])! } : {}),
-    ...(str(values['ad-name']) !== undefined ? { adName: str(values['ad-name'])! } : {}),
+    ...given('sheet', str(values.sheet)),
+    ...given('report', str(values.report)),
+    ...given('set', set),
+    ...given('advertiserId', str(values['advertiser-id'])),
+    ...given('adName', str(values['ad-name'])),
     allowDuplicates: values['allow-duplicates'] === true,
     json: values.json === true,
   };

@@ -1,10 +1,8 @@
 import { RunError } from '../errors.js';
 import { FAULT_KINDS, type FaultKind } from '../sim/options.js';
 import { createSimulator } from '../sim/server.js';
-import { intOption, numberOption } from './numbers.js';
+import { given, intOption, numberOption, str as s } from './option-values.js';
 import type { CliContext, Values } from './run.js';
-
-const s = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** `sim`: starts the simulator and keeps it running until Ctrl-C. */
 export async function simFromCli(values: Values, ctx: CliContext): Promise<number> {
@@ -18,16 +16,16 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
   if (apiKey === '') throw new RunError('USAGE', '--api-key is empty; give the key the simulator should accept, or leave the option out.');
   const sim = await createSimulator({
     port: intOption('port', s(values.port), { max: 65535 }) ?? 8787,
-    ...(apiKey !== undefined ? { apiKey } : {}),
-    ...optional('quota', intOption('quota', s(values.quota))),
-    ...optional('used', intOption('used', s(values.used))),
-    ...(s(values.tier) !== undefined ? { tier: s(values.tier)! } : {}),
+    ...given('apiKey', apiKey),
+    ...given('quota', intOption('quota', s(values.quota))),
+    ...given('used', intOption('used', s(values.used))),
+    ...given('tier', s(values.tier)),
     ...(advertisers?.length ? { advertisers } : {}),
-    ...optional('latencyMs', numberOption('latency', s(values.latency))),
-    ...optional('rateLimit', numberOption('rate-limit', s(values['rate-limit']), { min: 0, minExclusive: true })),
-    ...optional('failRate', numberOption('fail-rate', s(values['fail-rate']), { max: 1 })),
+    ...given('latencyMs', numberOption('latency', s(values.latency))),
+    ...given('rateLimit', numberOption('rate-limit', s(values['rate-limit']), { min: 0, minExclusive: true })),
+    ...given('failRate', numberOption('fail-rate', s(values['fail-rate']), { max: 1 })),
     ...(faults ? { faults: faults as FaultKind[] } : {}),
-    ...optional('seed', intOption('seed', s(values.seed))),
+    ...given('seed', intOption('seed', s(values.seed))),
     ...(values.quiet ? {} : { log: (line: string) => ctx.io.err(`${new Date().toISOString()} ${line}\n`) }),
   }).catch((err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code;
@@ -37,8 +35,4 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
   ctx.io.err(`Point an upload at it: ADSPIRER_API_KEY=${apiKey === undefined ? 'any-key' : '<the --api-key above>'} tiktok-ads-bulk upload FILE --endpoint ${sim.url}\n`);
   ctx.onSimStarted?.(() => sim.close());
   return 0;
-}
-
-function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
 }

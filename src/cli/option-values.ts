@@ -1,5 +1,18 @@
 import { RunError } from '../errors.js';
 
+/** One parsed flag's value, as node:util parseArgs gives it. */
+type FlagValue = string | boolean | (string | boolean)[] | undefined;
+
+/** A flag's string value, or undefined when absent (or given as a boolean). */
+export function str(value: FlagValue): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `{ [key]: value }` when the value is given, else nothing: options objects omit absent keys. */
+export function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
 /** Option values checked with messages that name the option (as p-retry does). */
 export function intOption(name: string, raw: string | undefined, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {
   if (raw === undefined) return undefined;
