@@ -44,7 +44,9 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
   );
   const failRate = options.failRate ?? 0;
   const faultKinds: readonly FaultKind[] = options.faults ?? FAULT_KINDS;
-  const stats: SimStats = { requests: 0, byStatus: {}, faults: {}, replays: 0, maxInFlight: 0, rateLimited: 0, created: 0 };
+  // Counted here; replays and ads created are the service's own, read when stats are asked for.
+  const stats: Omit<SimStats, 'replays' | 'created'> = { requests: 0, byStatus: {}, faults: {}, maxInFlight: 0, rateLimited: 0 };
+  const snapshot = (): SimStats => ({ ...stats, replays: service.replays, created: service.ads.length });
   const recent: number[] = []; // request times within the last second, for --rate-limit
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
@@ -93,7 +95,7 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
     const url = new URL(req.url ?? '/', 'http://sim');
     // Inspection endpoints are not part of the simulated traffic, so they are not counted.
     if (req.method === 'GET' && url.pathname === '/__sim/ads') return send(res, { status: 200, body: { ads: service.ads } }, false);
-    if (req.method === 'GET' && url.pathname === '/__sim/stats') return send(res, { status: 200, body: { ...stats, replays: service.replays, created: service.ads.length } }, false);
+    if (req.method === 'GET' && url.pathname === '/__sim/stats') return send(res, { status: 200, body: snapshot() }, false);
     const m = /^\/api\/v1\/tools\/([A-Za-z0-9_]+)\/execute$/.exec(url.pathname);
     if (!m) return send(res, { status: 404, body: { success: false, is_error: true, error: `Not found: ${url.pathname}` } });
     if (req.method !== 'POST') return send(res, { status: 405, body: { success: false, is_error: true, error: 'Use POST' }, headers: { allow: 'POST' } });
@@ -174,7 +176,7 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
     url: `http://127.0.0.1:${port}`,
     port,
     ads: () => service.ads,
-    stats: () => ({ ...stats, replays: service.replays, created: service.ads.length }),
+    stats: snapshot,
     quota: service.quota,
     close: () =>
       new Promise<void>((resolve) => {
