@@ -1,5 +1,5 @@
 import { formatProblem } from '../validate/args.js';
-import type { PlannedAd } from '../validate/validate-sheet.js';
+import type { CheckedAd } from '../validate/validate-sheet.js';
 import type { Io } from './io.js';
 
 /** How many rows' problems are printed before the rest go to the report only. */
@@ -15,7 +15,7 @@ export class ProblemPrinter {
 
   constructor(private readonly io: Io) {}
 
-  add(ad: PlannedAd): void {
+  add(ad: CheckedAd): void {
     if (ad.row === this.lastRow || (ad.problems.length === 0 && ad.warnings.length === 0)) return;
     this.lastRow = ad.row;
     if (++this.rows > PRINT_ROWS) return;

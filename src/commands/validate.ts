@@ -3,13 +3,17 @@ import { openTableWriter } from '../report/open-writer.js';
 import { problemsText } from '../report/problem-text.js';
 import { reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
-import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
+import { checkSheet, type ParallelOptions } from '../validate/check-in-workers.js';
+import type { CheckedAd } from '../validate/validate-sheet.js';
 import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { silentIo, type Io } from './io.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { emptyCounts, type RunSummary } from './summary.js';
 
-export type ValidateFileOptions = SheetOptions;
+export interface ValidateFileOptions extends SheetOptions {
+  /** How the work is spread over threads (tuning; the results are the same). */
+  readonly parallel?: ParallelOptions;
+}
 
 /**
  * `validate FILE`: parse and check every row, no network. Problems go to stderr grouped by row;
@@ -28,11 +32,14 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   const printer = new ProblemPrinter(io);
   let warnings = 0;
   try {
-    for await (const ad of validateSheet(sheet, {
+    const ads = await checkSheet(sheet, {
       defaults,
       ...(adName ? { adName } : {}),
       allowDuplicates: options.allowDuplicates ?? false,
-    })) {
+      wantInputs: writer !== undefined,
+      ...(options.parallel ? { parallel: options.parallel } : {}),
+    });
+    for await (const ad of ads) {
       lines++;
       const line = toLine(ad);
       if (line.status === 'valid') counts.valid++;
@@ -60,8 +67,8 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   };
 }
 
-function toLine(ad: PlannedAd): ReportLine {
-  const valid = ad.args !== undefined;
+function toLine(ad: CheckedAd): ReportLine {
+  const valid = ad.key !== undefined;
   return {
     row: ad.row,
     status: valid ? 'valid' : 'invalid',

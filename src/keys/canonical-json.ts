@@ -4,6 +4,7 @@
  * Written as plain loops: it runs once per row of files with a million rows.
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return jsonString(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
     let s = '[';
@@ -36,11 +37,22 @@ export function canonicalArgs(args: Readonly<Record<string, unknown>>, sortedFie
     const v = args[sortedFields[i]!];
     if (v === undefined) continue;
     seen++;
-    s += `${first ? '' : ','}${quotedFields[i]!}:${typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v)}`;
+    s += `${first ? '' : ','}${quotedFields[i]!}:${typeof v === 'string' ? jsonString(v) : canonicalJson(v)}`;
     first = false;
   }
   let defined = 0;
   for (const k in args) if (args[k] !== undefined) defined++;
   if (seen !== defined) return canonicalJson(args);
   return `${s}}`;
+}
+
+/** Text JSON.stringify writes as is: no quote, backslash, control character or surrogate. */
+const VERBATIM = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/**
+ * JSON.stringify for a string, with the common case (nothing to escape) done without it: the same
+ * text, at a third of the cost, for every value of every row. test/keys.test.ts compares the two.
+ */
+export function jsonString(s: string): string {
+  return VERBATIM.test(s) ? `"${s}"` : JSON.stringify(s);
 }

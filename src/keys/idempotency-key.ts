@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
-import { parse as parseUuid, stringify as formatUuid } from 'uuid';
+import { parse as parseUuid } from 'uuid';
 import type { AdArgs } from '../validate/args.js';
 import { canonicalJson } from './canonical-json.js';
+import { uuidText } from './uuid-text.js';
 
 /**
  * The namespace of every Idempotency-Key this tool derives. Changing it, or the name format below,
@@ -20,7 +21,7 @@ export function idempotencyKey(args: AdArgs, occurrence: number): string {
 }
 
 export function keyOfCanonical(canonical: string, occurrence: number): string {
-  return formatUuid(keyBytes(canonical, occurrence));
+  return uuidText(keyBytes(canonical, occurrence));
 }
 
 /**

@@ -1,13 +1,15 @@
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
+import { Transform, type Readable } from 'node:stream';
+import { parse, CsvError, type Options } from 'csv-parse';
 import { RunError } from '../errors.js';
 import { type Cell, type RawRecord } from './cell.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import type { Sheet } from './sheet.js';
 import { detectDelimiter, sniffBytes, type Delimiter, type TextEncodingName } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
+import type { ByteRange } from './csv-ranges.js';
+import type { LineBreak } from './record-bounds.js';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -30,7 +32,17 @@ export async function readDelimited(file: string, limits: ReadLimits = DEFAULT_L
       throw new RunError('FILE', `${file} has ${cells.length} columns in its header row (row ${row}); at most ${limits.maxColumns} are read. Is this the right file?`);
     }
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
-    return { file, format: 'csv', header, headerRow: row, records: dataRows(iterator) };
+    return {
+      file,
+      format: 'csv',
+      header,
+      headerRow: row,
+      records: dataRows(iterator),
+      delimited: { encoding: sniffed.encoding, delimiter },
+      close: async () => {
+        await iterator.return?.(undefined);
+      },
+    };
   }
 }
 
@@ -43,7 +55,7 @@ async function* dataRows(iterator: AsyncIterator<RawRecord>): AsyncGenerator<Raw
   }
 }
 
-async function readHead(file: string): Promise<Uint8Array> {
+export async function readHead(file: string): Promise<Uint8Array> {
   let handle;
   try {
     handle = await open(file, 'r');
@@ -94,29 +106,78 @@ const ESCAPED_FORMULA = /^'[=+\-@\t\r]/;
 async function* recordsOf(file: string, encoding: TextEncodingName, delimiter: Delimiter, limits: ReadLimits): AsyncGenerator<RawRecord> {
   // csv-parse decodes bytes itself (and drops the BOM); invalid UTF-8 becomes U+FFFD, which the
   // validator flags per row.
-  const parser = parse({
-    delimiter,
-    encoding: encoding === 'utf-8' ? 'utf8' : 'utf16le',
-    bom: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    max_record_size: limits.maxRecordChars,
-  });
   const source = createReadStream(file);
-  (encoding === 'utf-16be' ? source.pipe(swapBytePairs()) : source).pipe(parser);
+  const options = { ...parserOptions(delimiter, limits), encoding: encoding === 'utf-8' ? 'utf8' : 'utf16le', bom: true } as const;
+  try {
+    for await (const record of parsedRecords(encoding === 'utf-16be' ? source.pipe(swapBytePairs()) : source, source, options)) {
+      if (record.row > limits.maxRows + 1) throw tooManyRows(file, limits);
+      yield record;
+    }
+  } catch (err) {
+    if (err instanceof RecordsFailure) throw parseError(file, err.row, err.failure);
+    throw err;
+  }
+}
+
+/**
+ * The records of one byte range of a UTF-8 file, cut at record ends (read/csv-ranges.ts), numbered
+ * from 1 within the range and handed to `onRecord` as they are parsed (no async step per record:
+ * this runs for every row of million-row files). Resolves to the number of records; a parse
+ * failure rejects with RecordsFailure, whose row is relative too.
+ */
+export function eachRangeRecord(file: string, range: ByteRange, rules: { delimiter: Delimiter; lineBreak: LineBreak }, limits: ReadLimits, onRecord: (record: RawRecord) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const source = createReadStream(file, { start: range.start, end: range.end - 1 });
+    // The record delimiter is the one csv-parse found for the whole file, not one guessed per
+    // range; no BOM mid-file.
+    const parser = parse({ ...parserOptions(rules.delimiter, limits), encoding: 'utf8', bom: false, record_delimiter: rules.lineBreak });
+    let row = 0;
+    let failed = false;
+    const fail = (err: unknown): void => {
+      if (failed) return;
+      failed = true;
+      source.destroy();
+      parser.destroy();
+      reject(err instanceof RecordsFailure || !(err instanceof CsvError || isErrno(err)) ? err : new RecordsFailure(failedRow(err, row), failureOf(err)));
+    };
+    source.on('error', fail);
+    parser.on('error', fail);
+    parser.on('data', (record: string[]) => {
+      if (failed) return;
+      row++;
+      try {
+        onRecord({ row, cells: record.map(toCell) });
+      } catch (err) {
+        fail(err);
+      }
+    });
+    parser.on('end', () => {
+      if (!failed) resolve(row);
+    });
+    source.pipe(parser);
+  });
+}
+
+function isErrno(err: unknown): boolean {
+  return typeof (err as NodeJS.ErrnoException | undefined)?.code === 'string';
+}
+
+function parserOptions(delimiter: Delimiter, limits: ReadLimits) {
+  return { delimiter, relax_quotes: true, relax_column_count: true, max_record_size: limits.maxRecordChars } as const;
+}
+
+async function* parsedRecords(input: Readable, source: Readable, options: Options): AsyncGenerator<RawRecord> {
+  const parser = parse(options);
+  input.pipe(parser);
   source.on('error', (err) => parser.destroy(err));
   let row = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       row++;
-      if (row > limits.maxRows + 1) {
-        throw new RunError('FILE', `${file} has more than ${limits.maxRows.toLocaleString('en-US')} rows; split it into smaller files.`);
-      }
       yield { row, cells: record.map(toCell) };
     }
   } catch (err) {
-    if (err instanceof RunError) throw err;
-    throw parseError(file, row + 1, err);
+    throw new RecordsFailure(failedRow(err, row), failureOf(err));
   } finally {
     source.destroy();
   }
@@ -127,15 +188,48 @@ function toCell(value: string): Cell {
   return ESCAPED_FORMULA.test(value) ? value.slice(1) : value;
 }
 
-function parseError(file: string, row: number, err: unknown): RunError {
-  if (err instanceof CsvError) {
-    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-      return new RunError('FILE', `${file}: a quoted cell that starts at row ${row} is never closed, so the rest of the file cannot be read. Add the missing closing quote (") and try again.`, { cause: err });
-    }
-    if (err.code === 'CSV_MAX_RECORD_SIZE') {
-      return new RunError('FILE', `${file}: row ${row} is larger than the reader accepts; it is probably not a campaign row (an unclosed quote?). Fix or remove it and try again.`, { cause: err });
-    }
-    return new RunError('FILE', `${file}: row ${row} cannot be parsed (${err.message}).`, { cause: err });
+/** Why records stopped: csv-parse's code, or the file system's. Plain data, so it crosses threads. */
+export interface ParseFailure {
+  readonly csvCode?: string;
+  readonly errno?: string;
+  readonly message: string;
+}
+
+export class RecordsFailure extends Error {
+  constructor(
+    readonly row: number,
+    readonly failure: ParseFailure,
+  ) {
+    super(failure.message);
   }
-  return openError(file, err);
+}
+
+/**
+ * The record the parser stopped in. csv-parse counts the records it completed, which is exact even
+ * when the stream drops records it had parsed but nobody had read yet when it failed.
+ */
+function failedRow(err: unknown, read: number): number {
+  return err instanceof CsvError && typeof err.records === 'number' ? err.records + 1 : read + 1;
+}
+
+function failureOf(err: unknown): ParseFailure {
+  if (err instanceof CsvError) return { csvCode: err.code, message: err.message };
+  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+  return { ...(errno !== undefined ? { errno } : {}), message: err instanceof Error ? err.message : String(err) };
+}
+
+export function tooManyRows(file: string, limits: ReadLimits): RunError {
+  return new RunError('FILE', `${file} has more than ${limits.maxRows.toLocaleString('en-US')} rows; split it into smaller files.`);
+}
+
+/** The message for records that stopped at `row` (the row that could not be read). */
+export function parseError(file: string, row: number, failure: ParseFailure): RunError {
+  if (failure.csvCode === 'CSV_QUOTE_NOT_CLOSED') {
+    return new RunError('FILE', `${file}: a quoted cell that starts at row ${row} is never closed, so the rest of the file cannot be read. Add the missing closing quote (") and try again.`);
+  }
+  if (failure.csvCode === 'CSV_MAX_RECORD_SIZE') {
+    return new RunError('FILE', `${file}: row ${row} is larger than the reader accepts; it is probably not a campaign row (an unclosed quote?). Fix or remove it and try again.`);
+  }
+  if (failure.csvCode !== undefined) return new RunError('FILE', `${file}: row ${row} cannot be parsed (${failure.message}).`);
+  return openError(file, Object.assign(new Error(failure.message), failure.errno !== undefined ? { code: failure.errno } : {}));
 }

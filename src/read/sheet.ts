@@ -1,4 +1,5 @@
 import type { RawRecord } from './cell.js';
+import type { Delimiter, TextEncodingName } from './sniff.js';
 
 /** What every reader hands on: the header, then the data rows, streamed. */
 export interface Sheet {
@@ -11,4 +12,8 @@ export interface Sheet {
   readonly headerRow: number;
   /** Data rows, entirely empty ones already skipped. Can be iterated once. */
   readonly records: AsyncIterable<RawRecord>;
+  /** For delimited text: how it was read, so its bytes can be cut and read again in parts. */
+  readonly delimited?: { readonly encoding: TextEncodingName; readonly delimiter: Delimiter };
+  /** Stops reading when `records` will not be iterated (closes the file). */
+  readonly close?: () => Promise<void>;
 }

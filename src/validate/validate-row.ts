@@ -3,7 +3,7 @@ import type { AdArgs, ArgValue, Problem } from './args.js';
 import { renderAdName, type AdNameTemplate } from './ad-name.js';
 import { coerceCell } from './coerce.js';
 import { columnLetter, type ColumnMap } from './columns.js';
-import { FIELDS } from './fields.js';
+import { FIELDS, type FieldSpec } from './fields.js';
 import { addTiktokAdSchema } from './schema.js';
 
 export interface RowRules {
@@ -59,10 +59,10 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
   const values: Record<string, ArgValue> = {};
   // Fields whose cell could not be read: already reported, so not "missing" as well.
   const unreadable = new Set<string>();
-  for (const field of FIELDS) {
-    const index = rules.columns.indexOf.get(field.name);
+  for (const { field, index, fallback } of fieldSources(rules)) {
     let cell = index === undefined ? null : (record.cells[index] ?? null);
-    if (isEmptyCell(cell)) cell = rules.defaults.get(field.name) ?? null;
+    if (isEmptyCell(cell)) cell = fallback;
+    if (cell === null) continue;
     if (typeof cell === 'string' && cell.length > rules.maxCellChars) {
       unreadable.add(field.name);
       continue;
@@ -100,6 +100,30 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     }
   }
   return problems.length ? { row: record.row, ads: [], problems, warnings } : { row: record.row, ads, problems, warnings };
+}
+
+interface FieldSource {
+  readonly field: FieldSpec;
+  readonly index: number | undefined;
+  readonly fallback: string | null;
+}
+
+const SOURCES = new WeakMap<RowRules, readonly FieldSource[]>();
+
+/**
+ * The fields a sheet can fill: those with a column or a --set default, each with where its value
+ * comes from. Worked out once per sheet; the other fields are absent from every row, and skipping
+ * them matters on million-row files.
+ */
+function fieldSources(rules: RowRules): readonly FieldSource[] {
+  let sources = SOURCES.get(rules);
+  if (!sources) {
+    sources = FIELDS.map((field) => ({ field, index: rules.columns.indexOf.get(field.name), fallback: rules.defaults.get(field.name) ?? null })).filter(
+      (s) => s.index !== undefined || s.fallback !== null,
+    );
+    SOURCES.set(rules, sources);
+  }
+  return sources;
 }
 
 function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string[] {

@@ -1,12 +1,12 @@
 import { RunError } from '../errors.js';
-import { OccurrenceCounter } from '../keys/occurrences.js';
+import { OccurrenceCounter, type KeyedAd } from '../keys/occurrences.js';
 import type { Cell } from '../read/cell.js';
 import { DEFAULT_LIMITS } from '../read/limits.js';
 import type { Sheet } from '../read/sheet.js';
 import type { AdNameTemplate } from './ad-name.js';
 import type { AdArgs, Problem } from './args.js';
 import { mapColumns } from './columns.js';
-import { validateRow } from './validate-row.js';
+import { validateRow, type RowRules } from './validate-row.js';
 
 export interface ValidateOptions {
   readonly defaults?: ReadonlyMap<string, string>;
@@ -17,16 +17,30 @@ export interface ValidateOptions {
   readonly maxCellChars?: number;
 }
 
-/** One line of the batch: a valid ad with its key, or an invalid row with its problems. */
-export interface PlannedAd {
-  /** Position in the batch, 0-based: the report's order. */
-  readonly seq: number;
+/** What `validate` reports of one ad: its row, its key when valid, its problems. */
+export interface CheckedAd {
   readonly row: number;
   readonly input: readonly Cell[];
-  readonly args?: AdArgs;
+  /** Set exactly when the ad is valid. */
   readonly key?: string;
   readonly problems: readonly Problem[];
   readonly warnings: readonly Problem[];
+}
+
+/** One line of the batch: a valid ad with its key, or an invalid row with its problems. */
+export interface PlannedAd extends CheckedAd {
+  /** Position in the batch, 0-based: the report's order. */
+  readonly seq: number;
+  readonly args?: AdArgs;
+}
+
+/**
+ * A valid ad's key, or the problem that it repeats an earlier row. The one place duplicates are
+ * decided, for rows validated here and rows validated in worker threads alike.
+ */
+export function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string } | { problem: Problem } {
+  if (keyed.duplicateOf === undefined || (allowDuplicates && keyed.key !== undefined)) return { key: keyed.key! };
+  return { problem: { field: 'row', message: `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates` } };
 }
 
 /**
@@ -34,14 +48,7 @@ export interface PlannedAd {
  * key per distinct ad, not the rows.
  */
 export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}): AsyncGenerator<PlannedAd> {
-  const columns = mapColumns(sheet.file, sheet.header);
-  const rules = {
-    columns,
-    defaults: options.defaults ?? new Map<string, string>(),
-    ...(options.adName ? { adName: options.adName } : {}),
-    runDate: options.runDate ?? new Date().toISOString().slice(0, 10),
-    maxCellChars: options.maxCellChars ?? DEFAULT_LIMITS.maxCellChars,
-  };
+  const rules = rowRulesFor(sheet.file, sheet.header, options);
   const counter = new OccurrenceCounter();
   let seq = 0;
   let rows = 0;
@@ -53,22 +60,31 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
       continue;
     }
     for (const args of verdict.ads) {
-      const keyed = counter.next(args, record.row);
-      const duplicate: Problem[] =
-        keyed.duplicateOf !== undefined && !options.allowDuplicates
-          ? [{ field: 'row', message: `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates` }]
-          : [];
+      const placed = keyOrDuplicate(counter.next(args, record.row), options.allowDuplicates ?? false);
       yield {
         seq: seq++,
         row: record.row,
         input: record.cells,
-        ...(duplicate.length ? {} : { args, key: keyed.key }),
-        problems: duplicate,
+        ...('key' in placed ? { args, key: placed.key } : {}),
+        problems: 'key' in placed ? [] : [placed.problem],
         warnings: verdict.warnings,
       };
     }
   }
-  if (rows === 0) {
-    throw new RunError('FILE', `${sheet.file} has a header row (row ${sheet.headerRow}) but no ads below it. Add one ad per row under the header.`);
-  }
+  if (rows === 0) throw noAds(sheet);
+}
+
+/** The rules every row of a sheet is checked by. */
+export function rowRulesFor(file: string, header: readonly string[], options: ValidateOptions): RowRules {
+  return {
+    columns: mapColumns(file, header),
+    defaults: options.defaults ?? new Map<string, string>(),
+    ...(options.adName ? { adName: options.adName } : {}),
+    runDate: options.runDate ?? new Date().toISOString().slice(0, 10),
+    maxCellChars: options.maxCellChars ?? DEFAULT_LIMITS.maxCellChars,
+  };
+}
+
+export function noAds(sheet: Sheet): RunError {
+  return new RunError('FILE', `${sheet.file} has a header row (row ${sheet.headerRow}) but no ads below it. Add one ad per row under the header.`);
 }

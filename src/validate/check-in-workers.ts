@@ -1,0 +1,163 @@
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { RawRecord } from '../read/cell.js';
+import { findCsvBody, recordRanges, type CsvBody } from '../read/csv-ranges.js';
+import { parseError, readHead, tooManyRows } from '../read/delimited.js';
+import { DEFAULT_LIMITS, type ReadLimits } from '../read/limits.js';
+import type { Sheet } from '../read/sheet.js';
+import { OccurrenceCounter } from '../keys/occurrences.js';
+import type { Problem } from './args.js';
+import { CheckPool } from './check-pool.js';
+import type { CheckAnswer, CheckJob, WorkerSetup } from './check-protocol.js';
+import type { ChunkWants } from './checked-chunk.js';
+import { keyOrDuplicate, noAds, rowRulesFor, validateSheet, type CheckedAd, type ValidateOptions } from './validate-sheet.js';
+
+/**
+ * How `validate` spreads its work over the machine's cores. A large UTF-8 CSV is cut into byte
+ * ranges at record ends that the workers read, parse and check at the same time; an xlsx is
+ * parsed here (exceljs's reader cannot be split) while a worker checks the rows. Small files,
+ * UTF-16 text and single-core machines are checked here, in one thread.
+ */
+export interface ParallelOptions {
+  /** Worker threads. Default for CSV: the cores available less one, at most 3 (this thread checks too); for xlsx, 1. */
+  readonly workers?: number;
+  /** Files smaller than this are checked in this thread: starting workers costs more than they save. */
+  readonly minBytes?: number;
+  /** Bytes of CSV per job. */
+  readonly rangeBytes?: number;
+  /** Rows of xlsx per job. */
+  readonly batchRows?: number;
+}
+
+const DEFAULTS = { minBytes: 4 << 20, rangeBytes: 4 << 20, batchRows: 2_000 };
+
+export interface CheckOptions extends ValidateOptions {
+  readonly limits?: ReadLimits;
+  readonly parallel?: ParallelOptions;
+  /** Whether each ad carries its input cells (for a report). */
+  readonly wantInputs: boolean;
+}
+
+/** Every ad of the sheet checked, in input order: in worker threads when that pays, else here. */
+export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<AsyncIterable<CheckedAd>> {
+  const parallel = { ...DEFAULTS, ...options.parallel };
+  const cores = availableParallelism();
+  const size = (await stat(sheet.file)).size;
+  // Unknown columns end the run here, before any worker starts.
+  rowRulesFor(sheet.file, sheet.header, options);
+  if (size >= parallel.minBytes && cores >= 2) {
+    if (sheet.delimited?.encoding === 'utf-8') {
+      const body = findCsvBody(await readHead(sheet.file), sheet.delimited.delimiter, sheet.headerRow);
+      if (body) {
+        await sheet.close?.();
+        const jobs = rangeJobs(sheet.file, body, parallel.rangeBytes);
+        const setup = setupFor(sheet, options, { delimiter: sheet.delimited.delimiter, lineBreak: body.lineBreak });
+        // This thread checks too when the workers are busy: one isolate fewer for the same cores.
+        return checkInWorkers(sheet, jobs, () => new CheckPool(setup, parallel.workers ?? Math.min(3, cores - 1), true), options, body.headerRow);
+      }
+    } else if (sheet.format === 'xlsx') {
+      const setup = setupFor(sheet, options);
+      // This thread is busy parsing the xlsx; one worker checks as fast as exceljs reads.
+      return checkInWorkers(sheet, recordJobs(sheet.records, parallel.batchRows), () => new CheckPool(setup, parallel.workers ?? 1, false), options);
+    }
+  }
+  return validateSheet(sheet, options);
+}
+
+function setupFor(sheet: Sheet, options: CheckOptions, csv?: WorkerSetup['csv']): WorkerSetup {
+  const wants: ChunkWants = { inputs: options.wantInputs, canonical: options.allowDuplicates ?? false };
+  return {
+    file: sheet.file,
+    header: sheet.header,
+    defaults: [...(options.defaults ?? new Map<string, string>())],
+    ...(options.adName ? { adName: options.adName } : {}),
+    runDate: options.runDate ?? new Date().toISOString().slice(0, 10),
+    limits: { ...(options.limits ?? DEFAULT_LIMITS), ...(options.maxCellChars !== undefined ? { maxCellChars: options.maxCellChars } : {}) },
+    wants,
+    ...(csv ? { csv } : {}),
+  };
+}
+
+async function* rangeJobs(file: string, body: CsvBody, rangeBytes: number): AsyncGenerator<CheckJob> {
+  for await (const range of recordRanges(file, body, rangeBytes)) yield { kind: 'range', range };
+}
+
+async function* recordJobs(records: AsyncIterable<RawRecord>, batchRows: number): AsyncGenerator<CheckJob> {
+  let batch: RawRecord[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length >= batchRows) {
+      yield { kind: 'records', records: batch };
+      batch = [];
+    }
+  }
+  if (batch.length) yield { kind: 'records', records: batch };
+}
+
+/**
+ * Sends the jobs to the workers, a few ahead, and merges their answers in job order: row numbers
+ * of byte ranges continue from one range to the next (from the header's row, `rangeBase`; records
+ * sent from here carry their own), and duplicates are decided here, where every earlier row is known.
+ */
+async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, startPool: () => CheckPool, options: CheckOptions, rangeBase?: number): AsyncGenerator<CheckedAd> {
+  // Started on the first row asked for, so a caller that never iterates starts no thread.
+  const pool = startPool();
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const counter = new OccurrenceCounter();
+  const allowDuplicates = options.allowDuplicates ?? false;
+  // Jobs given out, oldest first, each with its answer once it has come.
+  const ahead: { readonly promise: Promise<CheckAnswer>; answer?: CheckAnswer }[] = [];
+  const ranges = rangeBase !== undefined;
+  let base = rangeBase ?? 0;
+  let ads = 0;
+
+  function* merge(answer: CheckAnswer): Generator<CheckedAd> {
+    if ('crashed' in answer) throw new Error(`checking rows failed: ${answer.crashed}`);
+    if ('stopped' in answer) throw parseError(sheet.file, base + answer.stopped.row, answer.stopped.failure);
+    const { chunk } = answer;
+    let note = 0;
+    for (let i = 0; i < chunk.rows.length; i++) {
+      const row = base + chunk.rows[i]!;
+      if (ranges && row > limits.maxRows + 1) throw tooManyRows(sheet.file, limits);
+      const notes = chunk.notes[note]?.ad === i ? chunk.notes[note++]! : undefined;
+      const warnings: readonly Problem[] = notes?.warnings ?? [];
+      const input = chunk.inputs?.[i] ?? [];
+      ads++;
+      if (chunk.valid[i] === 0) {
+        yield { row, input, problems: notes?.problems ?? [], warnings };
+        continue;
+      }
+      const keyed = counter.place(chunk.keys.subarray(16 * i, 16 * i + 16), row, chunk.canonical?.[i] ?? undefined);
+      const placed = keyOrDuplicate(keyed, allowDuplicates);
+      yield 'key' in placed ? { row, input, key: placed.key, problems: [], warnings } : { row, input, problems: [placed.problem], warnings };
+    }
+    if (ranges) {
+      base += chunk.records;
+      if (base > limits.maxRows + 1) throw tooManyRows(sheet.file, limits);
+    }
+  }
+
+  const give = (job: CheckJob): void => {
+    const entry: (typeof ahead)[number] = { promise: pool.check(job) };
+    entry.promise.then((answer) => (entry.answer = answer), () => {});
+    ahead.push(entry);
+  };
+
+  try {
+    for await (const job of jobs) {
+      // Until a checker can take the job, merge answers as they come (in order). This thread never
+      // waits on a worker while it could be checking rows itself. Answers waiting to be merged are
+      // bounded: each holds a chunk.
+      while (!pool.hasRoom || ahead.length >= pool.capacity + 2) {
+        await Promise.race([ahead[0]!.promise, pool.roomFreed()]);
+        while (ahead[0]?.answer) yield* merge(ahead.shift()!.answer!);
+      }
+      give(job);
+      while (ahead[0]?.answer) yield* merge(ahead.shift()!.answer!);
+    }
+    while (ahead.length) yield* merge(await ahead.shift()!.promise);
+    if (ads === 0) throw noAds(sheet);
+  } finally {
+    await pool.close();
+  }
+}

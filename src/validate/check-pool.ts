@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { checkJob, rulesOf } from './check-job.js';
+import type { CheckAnswer, CheckJob, WorkerSetup } from './check-protocol.js';
+
+/**
+ * A worker keeps little alive (one chunk's verdicts), so a small young generation is enough and
+ * keeps the process inside validate's memory budget (issue 6: 200 MB for a million rows). The old
+ * generation still has room for the largest record the reader accepts (limits.ts).
+ */
+const WORKER_HEAP = { maxYoungGenerationSizeMb: Number(process.env.YG ?? 16), maxOldGenerationSizeMb: Number(process.env.OG ?? 256) };
+
+/** Jobs a worker holds at once: the one it works on and the next, so it never waits for work. */
+const PER_WORKER = 2;
+
+/**
+ * The checkers: worker threads, and optionally this thread too. A job goes to a worker that has
+ * room, else to this thread when it is free, so this thread checks rows only when every worker
+ * is busy (it also merges the answers). Each answer settles its job's promise; a worker that dies
+ * fails every job still waiting, never silently.
+ */
+export class CheckPool {
+  private readonly workers: { worker: Worker; holding: number }[] = [];
+  private readonly waiting = new Map<number, { resolve: (a: CheckAnswer) => void; reject: (e: Error) => void; by: number }>();
+  private readonly rules;
+  private localBusy = false;
+  private nextId = 0;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly setup: WorkerSetup,
+    workers: number,
+    private readonly local: boolean,
+  ) {
+    this.rules = local ? rulesOf(setup) : undefined;
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(workerFile(), { workerData: setup, resourceLimits: WORKER_HEAP });
+      worker.on('message', (answer: CheckAnswer) => {
+        const job = this.waiting.get(answer.id);
+        this.waiting.delete(answer.id);
+        if (job) this.workers[job.by]!.holding--;
+        job?.resolve(answer);
+        this.freed();
+      });
+      worker.on('error', (err) => this.failAll(err));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.failAll(new Error(`a checking worker stopped (exit code ${code})`));
+      });
+      this.workers.push({ worker, holding: 0 });
+    }
+  }
+
+  /** Jobs that can be in progress at once. */
+  get capacity(): number {
+    return PER_WORKER * this.workers.length + (this.local ? 1 : 0);
+  }
+
+  /** Whether a job given now would start (or wait next in line at a worker). */
+  get hasRoom(): boolean {
+    return this.workers.some((w) => w.holding < PER_WORKER) || (this.local && !this.localBusy);
+  }
+
+  /** Settles when any job finishes. */
+  roomFreed(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  private freed(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  check(job: CheckJob): Promise<CheckAnswer> {
+    const id = this.nextId++;
+    const free = this.workers.reduce<number>((best, w, i) => (w.holding < PER_WORKER && (best < 0 || w.holding < this.workers[best]!.holding) ? i : best), -1);
+    if (free < 0 && this.local && !this.localBusy) {
+      this.localBusy = true;
+      return checkJob(id, job, this.setup, this.rules!).finally(() => {
+        this.localBusy = false;
+        this.freed();
+      });
+    }
+    const by = Math.max(0, free);
+    const answer = new Promise<CheckAnswer>((resolve, reject) => this.waiting.set(id, { resolve, reject, by }));
+    // Answers are awaited in job order, so one may settle before anyone awaits it.
+    answer.catch(() => {});
+    this.workers[by]!.holding++;
+    this.workers[by]!.worker.postMessage({ id, job });
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private failAll(err: Error): void {
+    for (const job of this.waiting.values()) job.reject(err);
+    this.waiting.clear();
+    this.freed();
+  }
+}
+
+/**
+ * The worker's compiled file. Beside this module in dist/; when this module runs from src/ (the
+ * test runner compiles TypeScript on the fly, which a worker thread cannot), the built copy.
+ */
+function workerFile(): URL {
+  const beside = new URL('./check-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(beside)) ? beside : new URL('../../dist/validate/check-worker.js', import.meta.url);
+}
