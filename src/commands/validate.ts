@@ -1,7 +1,7 @@
 import { openSheet } from '../read/open-sheet.js';
 import { openTableWriter } from '../report/open-writer.js';
 import { problemsText } from '../report/problem-text.js';
-import { reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
+import { reportCells, reportHeader, reportStyle, resultCells, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
 import { checkSheet, type ParallelOptions } from '../validate/check-in-workers.js';
 import type { CheckedAd } from '../validate/validate-sheet.js';
@@ -36,7 +36,8 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
       defaults,
       ...(adName ? { adName } : {}),
       allowDuplicates: options.allowDuplicates ?? false,
-      wantInputs: writer !== undefined,
+      // A CSV report's input columns are encoded by the threads that check the rows.
+      wantInputs: !writer ? 'none' : writer.writeEncoded ? 'csv' : 'cells',
       ...(options.parallel ? { parallel: options.parallel } : {}),
     });
     for await (const ad of ads) {
@@ -46,7 +47,8 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
       else counts.invalid++;
       warnings += ad.warnings.length;
       printer.add(ad);
-      await writer?.write(reportCells(line, sheet.header.length), reportStyle(line));
+      if (writer?.writeEncoded && ad.inputCsv !== undefined) await writer.writeEncoded(resultCells(line), ad.inputCsv);
+      else await writer?.write(reportCells(line, sheet.header.length), reportStyle(line));
     }
   } finally {
     await writer?.close();

@@ -53,31 +53,43 @@ function endingOf(head: Uint8Array, end: number): LineBreak | undefined {
 
 /**
  * Cuts the file from `body.start` to its end into ranges of about `size` bytes, each ending at a
- * record's end. Once the quoting is irregular (see record-bounds.ts) the rest is one range.
+ * record's end. Once the quoting is irregular (see record-bounds.ts), or no record ends within
+ * `GIVE_UP_BYTES` (an unclosed quote?), the rest is one range: its parser reports what is wrong
+ * there exactly as the single-threaded reader would.
  */
 export async function* recordRanges(file: string, body: CsvBody, size: number): AsyncGenerator<ByteRange> {
   const handle = await open(file, 'r');
   try {
     const fileSize = (await handle.stat()).size;
     let start = body.start;
-    // Bytes from `start` read so far but not yet given out; they begin at a record's start.
-    let pending: Buffer = Buffer.alloc(0);
-    while (start < fileSize) {
-      if (start + pending.length >= fileSize) break;
-      const block = Buffer.allocUnsafe(Math.min(size, fileSize - start - pending.length));
-      const { bytesRead } = await handle.read(block, 0, block.length, start + pending.length);
+    // buf[0, have) are the file's bytes from `start`, read but not yet given out; one buffer,
+    // reused, so scanning a large file allocates nothing per block.
+    let buf = Buffer.allocUnsafe(2 * size);
+    let have = 0;
+    while (start + have < fileSize) {
+      if (have === buf.length) {
+        if (buf.length >= GIVE_UP_BYTES) break;
+        buf = Buffer.concat([buf.subarray(0, have)], 2 * buf.length);
+      }
+      // Up to `size` bytes in all, or a little more while no record has ended yet.
+      const want = Math.min(buf.length - have, fileSize - start - have, Math.max(size - have, 64 * 1024));
+      const { bytesRead } = await handle.read(buf, have, want, start + have);
       if (bytesRead === 0) break;
-      pending = pending.length ? Buffer.concat([pending, block.subarray(0, bytesRead)]) : block.subarray(0, bytesRead);
-      if (start + pending.length >= fileSize) break;
-      const end = lastRecordEnd(pending, body);
+      have += bytesRead;
+      if (start + have >= fileSize) break;
+      if (have < size) continue;
+      const end = lastRecordEnd(buf.subarray(0, have), body);
       if (end === 'irregular') break;
       if (end <= 0) continue;
       yield { start, end: start + end };
+      buf.copy(buf, 0, end, have);
+      have -= end;
       start += end;
-      pending = pending.subarray(end);
     }
     if (start < fileSize) yield { start, end: fileSize };
   } finally {
     await handle.close();
   }
 }
+
+const GIVE_UP_BYTES = 64 << 20;

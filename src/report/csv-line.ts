@@ -9,11 +9,16 @@ const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 const QUOTE = /"/g;
 
 export function csvLine(cells: readonly string[]): string {
+  return `${csvCells(cells)}\r\n`;
+}
+
+/** The cells of a record, comma-separated, without the line end: part of a line. */
+export function csvCells(cells: readonly string[]): string {
   let line = '';
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
     if (i > 0) line += ',';
     line += NEEDS_QUOTES.test(cell) ? `"${cell.replace(QUOTE, '""')}"` : cell;
   }
-  return `${line}\r\n`;
+  return line;
 }

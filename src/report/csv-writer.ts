@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { csvLine } from './csv-line.js';
+import { csvCells, csvLine } from './csv-line.js';
 import { safeCsvCell } from './safe-cell.js';
 import type { TableWriter } from './table-writer.js';
 
@@ -40,6 +40,10 @@ export async function openCsvWriter(path: string, header: readonly string[], opt
     path,
     async write(cells: readonly string[]) {
       pending += csvLine(cells.map(safeCsvCell));
+      if (++count >= batchRows) await flush();
+    },
+    async writeEncoded(cells: readonly string[], encodedTail: string) {
+      pending += `${csvCells(cells.map(safeCsvCell))},${encodedTail}\r\n`;
       if (++count >= batchRows) await flush();
     },
     async close() {

@@ -1,4 +1,6 @@
 import { cellText, type Cell } from '../read/cell.js';
+import { csvCells } from './csv-line.js';
+import { safeCsvCell } from './safe-cell.js';
 import type { Status } from './status.js';
 import type { RowStyle } from './table-writer.js';
 
@@ -24,15 +26,12 @@ export function reportHeader(inputHeader: readonly string[]): string[] {
 
 /** A line as the report's text cells, padded to the input header's width. Pure. */
 export function reportCells(line: ReportLine, inputWidth: number): string[] {
-  return [
-    String(line.row),
-    line.status,
-    line.adId ?? '',
-    line.key ?? '',
-    line.error ?? '',
-    line.attempts === undefined ? '' : String(line.attempts),
-    ...inputCells(line.input, inputWidth),
-  ];
+  return [...resultCells(line), ...inputCells(line.input, inputWidth)];
+}
+
+/** The result columns of a line (RESULT_COLUMNS), without the input's. */
+export function resultCells(line: ReportLine): string[] {
+  return [String(line.row), line.status, line.adId ?? '', line.key ?? '', line.error ?? '', line.attempts === undefined ? '' : String(line.attempts)];
 }
 
 /** How a line shows in an XLSX report: its status colour, and the error as a note when long. */
@@ -53,4 +52,12 @@ function inputCells(input: readonly Cell[], width: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < width; i++) out.push(cellText(input[i] ?? null));
   return out;
+}
+
+/**
+ * A line's input columns as a CSV writer's writeEncoded takes them: the cells write() would put
+ * after the result columns, encoded the same way (formula-safe, quoted where needed).
+ */
+export function encodeInputCsv(input: readonly Cell[], inputWidth: number): string {
+  return csvCells(inputCells(input, inputWidth).map(safeCsvCell));
 }

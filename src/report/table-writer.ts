@@ -3,6 +3,11 @@ export interface TableWriter {
   readonly path: string;
   /** Writes one row; resolves when the writer can take more (back-pressure). */
   write(cells: readonly string[], style?: RowStyle): Promise<void>;
+  /**
+   * CSV only: writes `cells` followed by cells already encoded by encodeCsvCells (the input
+   * columns, encoded by the thread that read them). The line is the one write() would give.
+   */
+  writeEncoded?(cells: readonly string[], encodedTail: string): Promise<void>;
   /** Flushes and closes; the file is complete after this. */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { RawRecord } from '../read/cell.js';
+import type { Cell, RawRecord } from '../read/cell.js';
 import { findCsvBody, recordRanges, type CsvBody } from '../read/csv-ranges.js';
 import { parseError, readHead, tooManyRows } from '../read/delimited.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../read/limits.js';
@@ -29,13 +29,15 @@ export interface ParallelOptions {
   readonly batchRows?: number;
 }
 
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+const NO_CELLS: readonly Cell[] = Object.freeze([]);
 const DEFAULTS = { minBytes: 4 << 20, rangeBytes: 4 << 20, batchRows: 2_000 };
 
 export interface CheckOptions extends ValidateOptions {
   readonly limits?: ReadLimits;
   readonly parallel?: ParallelOptions;
-  /** Whether each ad carries its input cells (for a report). */
-  readonly wantInputs: boolean;
+  /** What each ad carries of its input row, for a report: nothing, its cells, or its CSV text. */
+  readonly wantInputs: ChunkWants['inputs'];
 }
 
 /** Every ad of the sheet checked, in input order: in worker threads when that pays, else here. */
@@ -65,7 +67,7 @@ export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<A
 }
 
 function setupFor(sheet: Sheet, options: CheckOptions, csv?: WorkerSetup['csv']): WorkerSetup {
-  const wants: ChunkWants = { inputs: options.wantInputs, canonical: options.allowDuplicates ?? false };
+  const wants: ChunkWants = { inputs: options.wantInputs, canonical: options.allowDuplicates ?? false, width: sheet.header.length };
   return {
     file: sheet.file,
     header: sheet.header,
@@ -120,16 +122,17 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
       const row = base + chunk.rows[i]!;
       if (ranges && row > limits.maxRows + 1) throw tooManyRows(sheet.file, limits);
       const notes = chunk.notes[note]?.ad === i ? chunk.notes[note++]! : undefined;
-      const warnings: readonly Problem[] = notes?.warnings ?? [];
-      const input = chunk.inputs?.[i] ?? [];
+      const warnings: readonly Problem[] = notes?.warnings ?? NO_PROBLEMS;
+      const input = chunk.inputs?.[i] ?? NO_CELLS;
+      const inputCsv = chunk.inputCsv ? { inputCsv: chunk.inputCsv.text.slice(i === 0 ? 0 : chunk.inputCsv.ends[i - 1], chunk.inputCsv.ends[i]) } : {};
       ads++;
       if (chunk.valid[i] === 0) {
-        yield { row, input, problems: notes?.problems ?? [], warnings };
+        yield { row, input, ...inputCsv, problems: notes?.problems ?? NO_PROBLEMS, warnings };
         continue;
       }
       const keyed = counter.place(chunk.keys.subarray(16 * i, 16 * i + 16), row, chunk.canonical?.[i] ?? undefined);
       const placed = keyOrDuplicate(keyed, allowDuplicates);
-      yield 'key' in placed ? { row, input, key: placed.key, problems: [], warnings } : { row, input, problems: [placed.problem], warnings };
+      yield 'key' in placed ? { row, input, ...inputCsv, key: placed.key, problems: NO_PROBLEMS, warnings } : { row, input, ...inputCsv, problems: [placed.problem], warnings };
     }
     if (ranges) {
       base += chunk.records;

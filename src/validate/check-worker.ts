@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkJob, rulesOf } from './check-job.js';
+import type { CheckedChunk } from './checked-chunk.js';
 import type { CheckJob, WorkerSetup } from './check-protocol.js';
 
 const setup = workerData as WorkerSetup;
@@ -15,6 +16,10 @@ parentPort?.on('message', ({ id, job }: { id: number; job: CheckJob }) => {
   queue = queue.then(async () => {
     const answer = await checkJob(id, job, setup, rules);
     // The chunk's typed arrays move to the main thread rather than being copied.
-    parentPort!.postMessage(answer, 'chunk' in answer ? [answer.chunk.rows.buffer, answer.chunk.valid.buffer, answer.chunk.keys.buffer] : []);
+    parentPort!.postMessage(answer, 'chunk' in answer ? transferables(answer.chunk) : []);
   });
 });
+
+function transferables(chunk: CheckedChunk): ArrayBuffer[] {
+  return [chunk.rows.buffer, chunk.valid.buffer, chunk.keys.buffer, ...(chunk.inputCsv ? [chunk.inputCsv.ends.buffer] : [])];
+}

@@ -2,6 +2,7 @@ import type { Cell, RawRecord } from '../read/cell.js';
 import { canonicalArgs } from '../keys/canonical-json.js';
 import { keyBytes } from '../keys/idempotency-key.js';
 import { SORTED_FIELDS, QUOTED_FIELDS } from '../keys/occurrences.js';
+import { encodeInputCsv } from '../report/report-line.js';
 import type { Problem } from './args.js';
 import { validateRow, type RowRules } from './validate-row.js';
 
@@ -21,8 +22,14 @@ export interface CheckedChunk {
   readonly keys: Uint8Array<ArrayBuffer>;
   /** Problems and warnings, for the ads that have any. */
   readonly notes: readonly AdNotes[];
-  /** Per ad: the input row's cells, when a report is written. */
+  /** Per ad: the input row's cells, for a report that needs them as cells (xlsx). */
   readonly inputs?: readonly (readonly Cell[])[];
+  /**
+   * The ads' input rows encoded for a CSV report (report/report-line.ts encodeInputCsv), one after
+   * the other in one string, ad i's ending at inputEnds[i]: one string crosses threads far more
+   * cheaply than thousands, and the merging side takes slices of it without copying.
+   */
+  readonly inputCsv?: { readonly text: string; readonly ends: Int32Array<ArrayBuffer> };
   /** Per ad: its canonical JSON when valid, when repeated ads keep their own keys (--allow-duplicates). */
   readonly canonical?: readonly (string | null)[];
 }
@@ -34,8 +41,11 @@ export interface AdNotes {
 }
 
 export interface ChunkWants {
-  readonly inputs: boolean;
+  /** What of each ad's input row to send back: nothing (no report), its cells, or its CSV text. */
+  readonly inputs: 'none' | 'cells' | 'csv';
   readonly canonical: boolean;
+  /** Columns in the header: a CSV report's input columns. */
+  readonly width: number;
 }
 
 /** Validates records one by one into a CheckedChunk. Pure apart from its own state. */
@@ -45,6 +55,8 @@ export class ChunkBuilder {
   private keys = new Uint8Array(16 * 1024);
   private readonly notes: AdNotes[] = [];
   private readonly inputs: (readonly Cell[])[] = [];
+  private inputText = '';
+  private readonly inputEnds: number[] = [];
   private readonly canonical: (string | null)[] = [];
 
   constructor(
@@ -71,7 +83,8 @@ export class ChunkBuilder {
       valid: Uint8Array.from(this.valid),
       keys: this.keys.slice(0, 16 * n),
       notes: this.notes,
-      ...(this.wants.inputs ? { inputs: this.inputs } : {}),
+      ...(this.wants.inputs === 'cells' ? { inputs: this.inputs } : {}),
+      ...(this.wants.inputs === 'csv' ? { inputCsv: { text: this.inputText, ends: Int32Array.from(this.inputEnds) } } : {}),
       ...(this.wants.canonical ? { canonical: this.canonical } : {}),
     };
   }
@@ -87,7 +100,11 @@ export class ChunkBuilder {
     }
     if (canonical !== null) this.keys.set(keyBytes(canonical, 1), 16 * ad);
     if (problems.length || warnings.length) this.notes.push({ ad, problems, warnings });
-    if (this.wants.inputs) this.inputs.push(record.cells);
+    if (this.wants.inputs === 'cells') this.inputs.push(record.cells);
+    else if (this.wants.inputs === 'csv') {
+      this.inputText += encodeInputCsv(record.cells, this.wants.width);
+      this.inputEnds.push(this.inputText.length);
+    }
     if (this.wants.canonical) this.canonical.push(canonical);
   }
 }
