@@ -185,7 +185,7 @@ async function* parsedRecords(input: Readable, source: Readable, options: Option
 
 function toCell(value: string): Cell {
   if (value.trim() === '') return null;
-  return ESCAPED_FORMULA.test(value) ? value.slice(1) : value;
+  return value.charCodeAt(0) === 0x27 && ESCAPED_FORMULA.test(value) ? value.slice(1) : value;
 }
 
 /** Why records stopped: csv-parse's code, or the file system's. Plain data, so it crosses threads. */

@@ -128,6 +128,7 @@ function fieldSources(rules: RowRules): readonly FieldSource[] {
 
 function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string[] {
   if (typeof value !== 'string') return [];
+  if (!value.includes('|')) return [value];
   const ids = value.split('|');
   const seen = new Set<string>();
   const out: string[] = [];
