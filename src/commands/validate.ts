@@ -40,15 +40,19 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
       wantInputs: !writer ? 'none' : writer.writeEncoded ? 'csv' : 'cells',
       ...(options.parallel ? { parallel: options.parallel } : {}),
     });
-    for await (const ad of ads) {
-      lines++;
-      const line = toLine(ad);
-      if (line.status === 'valid') counts.valid++;
-      else counts.invalid++;
-      warnings += ad.warnings.length;
-      printer.add(ad);
-      if (writer?.writeEncoded && ad.inputCsv !== undefined) await writer.writeEncoded(resultCells(line), ad.inputCsv);
-      else await writer?.write(reportCells(line, sheet.header.length), reportStyle(line));
+    for await (const run of ads) {
+      for (const ad of run) {
+        lines++;
+        const line = toLine(ad);
+        if (line.status === 'valid') counts.valid++;
+        else counts.invalid++;
+        warnings += ad.warnings.length;
+        printer.add(ad);
+        if (!writer) continue;
+        // A write waits only when the writer has a batch on its way to the file.
+        const wait = writer.writeEncoded && ad.inputCsv !== undefined ? writer.writeEncoded(resultCells(line), ad.inputCsv) : writer.write(reportCells(line, sheet.header.length), reportStyle(line));
+        if (wait) await wait;
+      }
     }
   } finally {
     await writer?.close();

@@ -38,13 +38,13 @@ export async function openCsvWriter(path: string, header: readonly string[], opt
   await flush();
   return {
     path,
-    async write(cells: readonly string[]) {
+    write(cells: readonly string[]) {
       pending += csvLine(cells.map(safeCsvCell));
-      if (++count >= batchRows) await flush();
+      if (++count >= batchRows) return flush();
     },
-    async writeEncoded(cells: readonly string[], encodedTail: string) {
+    writeEncoded(cells: readonly string[], encodedTail: string) {
       pending += `${csvCells(cells.map(safeCsvCell))},${encodedTail}\r\n`;
-      if (++count >= batchRows) await flush();
+      if (++count >= batchRows) return flush();
     },
     async close() {
       await flush();

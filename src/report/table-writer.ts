@@ -1,13 +1,17 @@
 /** A sink for rows of text cells: the report and the retry file, as CSV or XLSX. */
 export interface TableWriter {
   readonly path: string;
-  /** Writes one row; resolves when the writer can take more (back-pressure). */
-  write(cells: readonly string[], style?: RowStyle): Promise<void>;
+  /**
+   * Writes one row. When the writer must wait (back-pressure, a batch on its way to the file) it
+   * returns a promise to await before the next row; otherwise nothing, so a million rows do not
+   * cost a million awaits.
+   */
+  write(cells: readonly string[], style?: RowStyle): Promise<void> | void;
   /**
    * CSV only: writes `cells` followed by cells already encoded by encodeCsvCells (the input
    * columns, encoded by the thread that read them). The line is the one write() would give.
    */
-  writeEncoded?(cells: readonly string[], encodedTail: string): Promise<void>;
+  writeEncoded?(cells: readonly string[], encodedTail: string): Promise<void> | void;
   /** Flushes and closes; the file is complete after this. */
   close(): Promise<void>;
 }

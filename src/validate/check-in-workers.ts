@@ -40,8 +40,11 @@ export interface CheckOptions extends ValidateOptions {
   readonly wantInputs: ChunkWants['inputs'];
 }
 
-/** Every ad of the sheet checked, in input order: in worker threads when that pays, else here. */
-export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<AsyncIterable<CheckedAd>> {
+/**
+ * Every ad of the sheet checked, in input order, in runs (one per job: the consumer loops over a
+ * run without an await per row): in worker threads when that pays, else here.
+ */
+export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<AsyncIterable<readonly CheckedAd[]>> {
   const parallel = { ...DEFAULTS, ...options.parallel };
   const cores = availableParallelism();
   const size = (await stat(sheet.file)).size;
@@ -60,10 +63,26 @@ export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<A
     } else if (sheet.format === 'xlsx') {
       const setup = setupFor(sheet, options);
       // This thread is busy parsing the xlsx; one worker checks as fast as exceljs reads.
-      return checkInWorkers(sheet, recordJobs(sheet.records, parallel.batchRows), () => new CheckPool(setup, parallel.workers ?? 1, false), options);
+      return checkInWorkers(sheet, recordJobs(sheet.records, parallel.batchRows), () => new CheckPool(setup, parallel.workers ?? 1, false, 8), options);
     }
   }
-  return validateSheet(sheet, options);
+  return inRuns(validateSheet(sheet, options), 256);
+}
+
+/** Groups ads into runs; a run cut short by an error is still handed on before the error. */
+async function* inRuns(ads: AsyncIterable<CheckedAd>, size: number): AsyncGenerator<readonly CheckedAd[]> {
+  let run: CheckedAd[] = [];
+  try {
+    for await (const ad of ads) {
+      run.push(ad);
+      if (run.length >= size) {
+        yield run;
+        run = [];
+      }
+    }
+  } finally {
+    if (run.length) yield run;
+  }
 }
 
 function setupFor(sheet: Sheet, options: CheckOptions, csv?: WorkerSetup['csv']): WorkerSetup {
@@ -101,7 +120,7 @@ async function* recordJobs(records: AsyncIterable<RawRecord>, batchRows: number)
  * of byte ranges continue from one range to the next (from the header's row, `rangeBase`; records
  * sent from here carry their own), and duplicates are decided here, where every earlier row is known.
  */
-async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, startPool: () => CheckPool, options: CheckOptions, rangeBase?: number): AsyncGenerator<CheckedAd> {
+async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, startPool: () => CheckPool, options: CheckOptions, rangeBase?: number): AsyncGenerator<readonly CheckedAd[]> {
   // Started on the first row asked for, so a caller that never iterates starts no thread.
   const pool = startPool();
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -113,7 +132,17 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
   let base = rangeBase ?? 0;
   let ads = 0;
 
-  function* merge(answer: CheckAnswer): Generator<CheckedAd> {
+  // One answer's ads as one run; the ads before a row that ends the run are handed on first.
+  function* merge(answer: CheckAnswer): Generator<readonly CheckedAd[]> {
+    const out: CheckedAd[] = [];
+    try {
+      collect(answer, out);
+    } finally {
+      if (out.length) yield out;
+    }
+  }
+
+  function collect(answer: CheckAnswer, out: CheckedAd[]): void {
     if ('crashed' in answer) throw new Error(`checking rows failed: ${answer.crashed}`);
     if ('stopped' in answer) throw parseError(sheet.file, base + answer.stopped.row, answer.stopped.failure);
     const { chunk } = answer;
@@ -127,12 +156,12 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
       const inputCsv = chunk.inputCsv ? { inputCsv: chunk.inputCsv.text.slice(i === 0 ? 0 : chunk.inputCsv.ends[i - 1], chunk.inputCsv.ends[i]) } : {};
       ads++;
       if (chunk.valid[i] === 0) {
-        yield { row, input, ...inputCsv, problems: notes?.problems ?? NO_PROBLEMS, warnings };
+        out.push({ row, input, ...inputCsv, problems: notes?.problems ?? NO_PROBLEMS, warnings });
         continue;
       }
       const keyed = counter.place(chunk.keys.subarray(16 * i, 16 * i + 16), row, chunk.canonical?.[i] ?? undefined);
       const placed = keyOrDuplicate(keyed, allowDuplicates);
-      yield 'key' in placed ? { row, input, ...inputCsv, key: placed.key, problems: NO_PROBLEMS, warnings } : { row, input, ...inputCsv, problems: [placed.problem], warnings };
+      out.push('key' in placed ? { row, input, ...inputCsv, key: placed.key, problems: NO_PROBLEMS, warnings } : { row, input, ...inputCsv, problems: [placed.problem], warnings });
     }
     if (ranges) {
       base += chunk.records;

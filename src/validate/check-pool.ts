@@ -11,8 +11,6 @@ import type { CheckAnswer, CheckJob, WorkerSetup } from './check-protocol.js';
  */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: Number(process.env.YG ?? 16), maxOldGenerationSizeMb: Number(process.env.OG ?? 256) };
 
-/** Jobs a worker holds at once: the one it works on and the next, so it never waits for work. */
-const PER_WORKER = 2;
 
 /**
  * The checkers: worker threads, and optionally this thread too. A job goes to a worker that has
@@ -32,6 +30,12 @@ export class CheckPool {
     private readonly setup: WorkerSetup,
     workers: number,
     private readonly local: boolean,
+    /**
+     * Jobs a worker holds at once: the one it works on and those waiting. Two keep a worker busy
+     * when this thread only hands out byte ranges; records this thread parses (xlsx) arrive at
+     * an uneven pace, and a longer queue lets it read on while a worker starts or catches up.
+     */
+    private readonly perWorker = 2,
   ) {
     this.rules = local ? rulesOf(setup) : undefined;
     for (let i = 0; i < workers; i++) {
@@ -53,12 +57,12 @@ export class CheckPool {
 
   /** Jobs that can be in progress at once. */
   get capacity(): number {
-    return PER_WORKER * this.workers.length + (this.local ? 1 : 0);
+    return this.perWorker * this.workers.length + (this.local ? 1 : 0);
   }
 
   /** Whether a job given now would start (or wait next in line at a worker). */
   get hasRoom(): boolean {
-    return this.workers.some((w) => w.holding < PER_WORKER) || (this.local && !this.localBusy);
+    return this.workers.some((w) => w.holding < this.perWorker) || (this.local && !this.localBusy);
   }
 
   /** Settles when any job finishes. */
@@ -74,7 +78,7 @@ export class CheckPool {
 
   check(job: CheckJob): Promise<CheckAnswer> {
     const id = this.nextId++;
-    const free = this.workers.reduce<number>((best, w, i) => (w.holding < PER_WORKER && (best < 0 || w.holding < this.workers[best]!.holding) ? i : best), -1);
+    const free = this.workers.reduce<number>((best, w, i) => (w.holding < this.perWorker && (best < 0 || w.holding < this.workers[best]!.holding) ? i : best), -1);
     if (free < 0 && this.local && !this.localBusy) {
       this.localBusy = true;
       return checkJob(id, job, this.setup, this.rules!).finally(() => {
@@ -92,7 +96,11 @@ export class CheckPool {
   }
 
   async close(): Promise<void> {
+    // Settle the last wait for room, so nothing of the caller stays reachable from the workers'
+    // listeners while they wind down.
+    this.freed();
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    for (const w of this.workers) w.worker.removeAllListeners('message');
   }
 
   private failAll(err: Error): void {
