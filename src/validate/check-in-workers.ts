@@ -29,6 +29,8 @@ export interface ParallelOptions {
   readonly batchRows?: number;
 }
 
+/** Ads handed on together. */
+const RUN = 256;
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 const NO_CELLS: readonly Cell[] = Object.freeze([]);
 const DEFAULTS = { minBytes: 4 << 20, rangeBytes: 4 << 20, batchRows: 2_000 };
@@ -66,7 +68,7 @@ export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<A
       return checkInWorkers(sheet, recordJobs(sheet.records, parallel.batchRows), () => new CheckPool(setup, parallel.workers ?? 1, false, 8), options);
     }
   }
-  return inRuns(validateSheet(sheet, options), 256);
+  return inRuns(validateSheet(sheet, options), RUN);
 }
 
 /** Groups ads into runs; a run cut short by an error is still handed on before the error. */
@@ -132,17 +134,24 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
   let base = rangeBase ?? 0;
   let ads = 0;
 
-  // One answer's ads as one run; the ads before a row that ends the run are handed on first.
+  // One answer's ads in runs of RUN; the ads before a row that ends the run are handed on first.
+  // Short runs keep each ad short-lived (a whole chunk at once would outlive the young generation).
   function* merge(answer: CheckAnswer): Generator<readonly CheckedAd[]> {
-    const out: CheckedAd[] = [];
+    let out: CheckedAd[] = [];
     try {
-      collect(answer, out);
+      for (const ad of collect(answer)) {
+        out.push(ad);
+        if (out.length >= RUN) {
+          yield out;
+          out = [];
+        }
+      }
     } finally {
       if (out.length) yield out;
     }
   }
 
-  function collect(answer: CheckAnswer, out: CheckedAd[]): void {
+  function* collect(answer: CheckAnswer): Generator<CheckedAd> {
     if ('crashed' in answer) throw new Error(`checking rows failed: ${answer.crashed}`);
     if ('stopped' in answer) throw parseError(sheet.file, base + answer.stopped.row, answer.stopped.failure);
     const { chunk } = answer;
@@ -156,12 +165,12 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
       const inputCsv = chunk.inputCsv ? { inputCsv: chunk.inputCsv.text.slice(i === 0 ? 0 : chunk.inputCsv.ends[i - 1], chunk.inputCsv.ends[i]) } : {};
       ads++;
       if (chunk.valid[i] === 0) {
-        out.push({ row, input, ...inputCsv, problems: notes?.problems ?? NO_PROBLEMS, warnings });
+        yield { row, input, ...inputCsv, problems: notes?.problems ?? NO_PROBLEMS, warnings };
         continue;
       }
       const keyed = counter.place(chunk.keys.subarray(16 * i, 16 * i + 16), row, chunk.canonical?.[i] ?? undefined);
       const placed = keyOrDuplicate(keyed, allowDuplicates);
-      out.push('key' in placed ? { row, input, ...inputCsv, key: placed.key, problems: NO_PROBLEMS, warnings } : { row, input, ...inputCsv, problems: [placed.problem], warnings });
+      yield 'key' in placed ? { row, input, ...inputCsv, key: placed.key, problems: NO_PROBLEMS, warnings } : { row, input, ...inputCsv, problems: [placed.problem], warnings };
     }
     if (ranges) {
       base += chunk.records;
