@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { csvCells, csvLine } from './csv-line.js';
 import { safeCsvCell } from './safe-cell.js';
+import { ByteBatch } from './byte-batch.js';
 import type { TableWriter } from './table-writer.js';
 
 export interface CsvWriterOptions {
@@ -22,29 +23,33 @@ export async function openCsvWriter(path: string, header: readonly string[], opt
   await opened(out);
   let failure: Error | undefined;
   out.on('error', (err) => (failure = err));
-  let pending = '';
+  const batch = new ByteBatch();
   let count = 0;
 
   const flush = async (): Promise<void> => {
     if (failure) throw failure;
     if (count === 0) return;
-    const text = pending;
-    pending = '';
     count = 0;
-    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', resolve));
+    if (!out.write(batch.take())) await new Promise<void>((resolve) => out.once('drain', resolve));
   };
-  pending = `\ufeff${csvLine(header.map(safeCsvCell))}`;
+  // Lines go out every batchRows lines, or sooner when they add up to many bytes.
+  const added = (): Promise<void> | void => {
+    if (++count >= batchRows || batch.length >= FLUSH_BYTES) return flush();
+  };
+  batch.text(`\ufeff${csvLine(header.map(safeCsvCell))}`);
   count = 1;
   await flush();
   return {
     path,
     write(cells: readonly string[]) {
-      pending += csvLine(cells.map(safeCsvCell));
-      if (++count >= batchRows) return flush();
+      batch.text(csvLine(cells.map(safeCsvCell)));
+      return added();
     },
-    writeEncoded(cells: readonly string[], encodedTail: string) {
-      pending += `${csvCells(cells.map(safeCsvCell))},${encodedTail}\r\n`;
-      if (++count >= batchRows) return flush();
+    writeEncoded(cells: readonly string[], encodedTail: Uint8Array) {
+      batch.text(`${csvCells(cells.map(safeCsvCell))},`);
+      batch.bytes(encodedTail);
+      batch.bytes(CRLF);
+      return added();
     },
     async close() {
       await flush();
@@ -56,6 +61,9 @@ export async function openCsvWriter(path: string, header: readonly string[], opt
     },
   };
 }
+
+const FLUSH_BYTES = 128 * 1024;
+const CRLF = Buffer.from('\r\n');
 
 function opened(stream: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => {

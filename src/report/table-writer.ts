@@ -8,10 +8,10 @@ export interface TableWriter {
    */
   write(cells: readonly string[], style?: RowStyle): Promise<void> | void;
   /**
-   * CSV only: writes `cells` followed by cells already encoded by encodeCsvCells (the input
-   * columns, encoded by the thread that read them). The line is the one write() would give.
+   * CSV only: writes `cells` followed by cells already encoded, as UTF-8, by encodeInputCsv (the
+   * input columns, encoded by the thread that read them). The line is the one write() would give.
    */
-  writeEncoded?(cells: readonly string[], encodedTail: string): Promise<void> | void;
+  writeEncoded?(cells: readonly string[], encodedTail: Uint8Array): Promise<void> | void;
   /** Flushes and closes; the file is complete after this. */
   close(): Promise<void>;
 }

@@ -162,7 +162,7 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
       const notes = chunk.notes[note]?.ad === i ? chunk.notes[note++]! : undefined;
       const warnings: readonly Problem[] = notes?.warnings ?? NO_PROBLEMS;
       const input = chunk.inputs?.[i] ?? NO_CELLS;
-      const inputCsv = chunk.inputCsv ? { inputCsv: chunk.inputCsv.text.slice(i === 0 ? 0 : chunk.inputCsv.ends[i - 1], chunk.inputCsv.ends[i]) } : {};
+      const inputCsv = chunk.inputCsv ? { inputCsv: chunk.inputCsv.bytes.subarray(i === 0 ? 0 : chunk.inputCsv.ends[i - 1], chunk.inputCsv.ends[i]) } : {};
       ads++;
       if (chunk.valid[i] === 0) {
         yield { row, input, ...inputCsv, problems: notes?.problems ?? NO_PROBLEMS, warnings };

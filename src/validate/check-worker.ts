@@ -21,5 +21,5 @@ parentPort?.on('message', ({ id, job }: { id: number; job: CheckJob }) => {
 });
 
 function transferables(chunk: CheckedChunk): ArrayBuffer[] {
-  return [chunk.rows.buffer, chunk.valid.buffer, chunk.keys.buffer, ...(chunk.inputCsv ? [chunk.inputCsv.ends.buffer] : [])];
+  return [chunk.rows.buffer, chunk.valid.buffer, chunk.keys.buffer, ...(chunk.inputCsv ? [chunk.inputCsv.bytes.buffer, chunk.inputCsv.ends.buffer] : [])];
 }

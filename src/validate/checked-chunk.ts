@@ -2,6 +2,7 @@ import type { Cell, RawRecord } from '../read/cell.js';
 import { canonicalArgs } from '../keys/canonical-json.js';
 import { keyBytes } from '../keys/idempotency-key.js';
 import { SORTED_FIELDS, QUOTED_FIELDS } from '../keys/occurrences.js';
+import { ByteBatch } from '../report/byte-batch.js';
 import { encodeInputCsv } from '../report/report-line.js';
 import type { Problem } from './args.js';
 import { validateRow, type RowRules } from './validate-row.js';
@@ -25,11 +26,11 @@ export interface CheckedChunk {
   /** Per ad: the input row's cells, for a report that needs them as cells (xlsx). */
   readonly inputs?: readonly (readonly Cell[])[];
   /**
-   * The ads' input rows encoded for a CSV report (report/report-line.ts encodeInputCsv), one after
-   * the other in one string, ad i's ending at inputEnds[i]: one string crosses threads far more
-   * cheaply than thousands, and the merging side takes slices of it without copying.
+   * The ads' input rows encoded for a CSV report (report/report-line.ts encodeInputCsv) as UTF-8,
+   * one after the other, ad i's ending at ends[i]: bytes move between threads without a copy,
+   * and the report writer copies them to the file as they are (report/byte-batch.ts).
    */
-  readonly inputCsv?: { readonly text: string; readonly ends: Int32Array<ArrayBuffer> };
+  readonly inputCsv?: { readonly bytes: Uint8Array<ArrayBuffer>; readonly ends: Int32Array<ArrayBuffer> };
   /** Per ad: its canonical JSON when valid, when repeated ads keep their own keys (--allow-duplicates). */
   readonly canonical?: readonly (string | null)[];
 }
@@ -55,7 +56,7 @@ export class ChunkBuilder {
   private keys = new Uint8Array(16 * 1024);
   private readonly notes: AdNotes[] = [];
   private readonly inputs: (readonly Cell[])[] = [];
-  private inputText = '';
+  private readonly inputBytes = new ByteBatch(64 * 1024);
   private readonly inputEnds: number[] = [];
   private readonly canonical: (string | null)[] = [];
 
@@ -84,7 +85,7 @@ export class ChunkBuilder {
       keys: this.keys.slice(0, 16 * n),
       notes: this.notes,
       ...(this.wants.inputs === 'cells' ? { inputs: this.inputs } : {}),
-      ...(this.wants.inputs === 'csv' ? { inputCsv: { text: this.inputText, ends: Int32Array.from(this.inputEnds) } } : {}),
+      ...(this.wants.inputs === 'csv' ? { inputCsv: { bytes: this.inputBytes.take() as Uint8Array<ArrayBuffer>, ends: Int32Array.from(this.inputEnds) } } : {}),
       ...(this.wants.canonical ? { canonical: this.canonical } : {}),
     };
   }
@@ -102,8 +103,8 @@ export class ChunkBuilder {
     if (problems.length || warnings.length) this.notes.push({ ad, problems, warnings });
     if (this.wants.inputs === 'cells') this.inputs.push(record.cells);
     else if (this.wants.inputs === 'csv') {
-      this.inputText += encodeInputCsv(record.cells, this.wants.width);
-      this.inputEnds.push(this.inputText.length);
+      this.inputBytes.text(encodeInputCsv(record.cells, this.wants.width));
+      this.inputEnds.push(this.inputBytes.length);
     }
     if (this.wants.canonical) this.canonical.push(canonical);
   }

@@ -21,8 +21,8 @@ export interface ValidateOptions {
 export interface CheckedAd {
   readonly row: number;
   readonly input: readonly Cell[];
-  /** The input cells already encoded for a CSV report, when the thread that read them did it. */
-  readonly inputCsv?: string;
+  /** The input cells already encoded (UTF-8) for a CSV report, when the thread that read them did it. */
+  readonly inputCsv?: Uint8Array;
   /** Set exactly when the ad is valid. */
   readonly key?: string;
   readonly problems: readonly Problem[];

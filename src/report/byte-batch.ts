@@ -1,0 +1,46 @@
+/**
+ * Text and bytes gathered into one buffer on their way to a file, taken out in one piece. A
+ * million-row report built as strings put its batches in V8's large-object space and cost more
+ * in garbage collection than everything else validate does on the main thread (issue 6); bytes
+ * live outside the JavaScript heap, and encoded input columns arrive as bytes from the worker
+ * threads (validate/checked-chunk.ts), so they are copied here without ever becoming strings.
+ */
+export class ByteBatch {
+  private buf: Buffer;
+  private used = 0;
+
+  constructor(private readonly size = 256 * 1024) {
+    // Never from Node's shared pool: a taken buffer may be transferred to another thread.
+    this.buf = Buffer.allocUnsafeSlow(size);
+  }
+
+  get length(): number {
+    return this.used;
+  }
+
+  text(s: string): void {
+    this.room(3 * s.length);
+    this.used += this.buf.write(s, this.used, 'utf8');
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.used);
+    this.used += b.length;
+  }
+
+  /** What is gathered, as one buffer of its own; the batch starts again empty. */
+  take(): Buffer {
+    const full = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafeSlow(this.size);
+    this.used = 0;
+    return full;
+  }
+
+  private room(n: number): void {
+    if (this.used + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.buf.length, this.used + n));
+    this.buf.copy(bigger, 0, 0, this.used);
+    this.buf = bigger;
+  }
+}
