@@ -114,7 +114,8 @@ async function bothWays(file: string, extra: Record<string, unknown> = {}): Prom
       const summary = await validateFile({ file, report, ...extra, parallel }, io);
       return { summary: { ...summary, report: 'REPORT' }, stderr: io.stderr.join('').replaceAll(report, 'REPORT'), report: await readFile(report, 'utf8') };
     } catch (err) {
-      return { error: err instanceof RunError ? `${err.code}: ${err.message}` : String(err), stderr: io.stderr.join('') };
+      // The rows before the one that ends the run are in the report all the same.
+      return { error: err instanceof RunError ? `${err.code}: ${err.message}` : String(err), stderr: io.stderr.join(''), report: await readFile(report, 'utf8').catch(() => '') };
     }
   };
   return { serial: await run('serial', { minBytes: Number.MAX_SAFE_INTEGER }), parallel: await run('parallel', FORCED) };
@@ -170,6 +171,7 @@ describe('validate in worker threads gives what one thread gives', () => {
     const file = await tempFile('unclosed.csv', ['adgroup_id,ad_text,landing_page_url,video_url', ...good, '1780000000000000199,"never closed,https://e.com/z,https://e.com/z.mp4', ...good].join('\n'));
     const { serial, parallel } = await bothWays(file);
     expect(serial.error).toMatch(/starts at row 32 is never closed/);
+    expect(serial.report!.split('\r\n').filter((l) => /^\d+,valid,/.test(l))).toHaveLength(30);
     expect(parallel).toEqual(serial);
   });
 });

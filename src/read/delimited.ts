@@ -122,66 +122,115 @@ async function* recordsOf(file: string, encoding: TextEncodingName, delimiter: D
 /**
  * The records of one byte range of a UTF-8 file, cut at record ends (read/csv-ranges.ts), numbered
  * from 1 within the range and handed to `onRecord` as they are parsed (no async step per record:
- * this runs for every row of million-row files). Resolves to the number of records; a parse
- * failure rejects with RecordsFailure, whose row is relative too.
+ * this runs for every row of million-row files). Resolves to the number of records, and the
+ * failure that stopped them early, if any (whose row is relative too): every record parsed before
+ * a failure has been handed on, as the streaming reader hands them on.
  */
-export function eachRangeRecord(file: string, range: ByteRange, rules: { delimiter: Delimiter; lineBreak: LineBreak }, limits: ReadLimits, onRecord: (record: RawRecord) => void): Promise<number> {
+export function eachRangeRecord(
+  file: string,
+  range: ByteRange,
+  rules: { delimiter: Delimiter; lineBreak: LineBreak },
+  limits: ReadLimits,
+  onRecord: (record: RawRecord) => void,
+): Promise<{ records: number; failure?: RecordsFailure }> {
   return new Promise((resolve, reject) => {
     const source = createReadStream(file, { start: range.start, end: range.end - 1 });
     // The record delimiter is the one csv-parse found for the whole file, not one guessed per
     // range; no BOM mid-file.
     const parser = parse({ ...parserOptions(rules.delimiter, limits), encoding: 'utf8', bom: false, record_delimiter: rules.lineBreak });
     let row = 0;
-    let failed = false;
-    const fail = (err: unknown): void => {
-      if (failed) return;
-      failed = true;
+    let settled = false;
+    const stop = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
       source.destroy();
       parser.destroy();
-      reject(err instanceof RecordsFailure || !(err instanceof CsvError || isErrno(err)) ? err : new RecordsFailure(failedRow(err, row), failureOf(err)));
+      if (err instanceof CsvError || typeof (err as NodeJS.ErrnoException).code === 'string') {
+        resolve({ records: row, failure: new RecordsFailure(failedRow(err, row), failureOf(err)) });
+      } else reject(err);
     };
-    source.on('error', fail);
-    parser.on('error', fail);
+    source.on('error', stop);
+    parser.on('error', stop);
     parser.on('data', (record: string[]) => {
-      if (failed) return;
+      if (settled) return;
       row++;
       try {
         onRecord({ row, cells: record.map(toCell) });
       } catch (err) {
-        fail(err);
+        stop(err);
       }
     });
     parser.on('end', () => {
-      if (!failed) resolve(row);
+      if (settled) return;
+      settled = true;
+      resolve({ records: row });
     });
     source.pipe(parser);
   });
-}
-
-function isErrno(err: unknown): boolean {
-  return typeof (err as NodeJS.ErrnoException | undefined)?.code === 'string';
 }
 
 function parserOptions(delimiter: Delimiter, limits: ReadLimits) {
   return { delimiter, relax_quotes: true, relax_column_count: true, max_record_size: limits.maxRecordChars } as const;
 }
 
+/**
+ * The parser's records, in order, and then its failure if it fails: every record parsed before a
+ * failure is handed on first. (Iterating the parser stream itself would throw at the failure and
+ * drop records it had parsed but not yet handed on: rows that then went missing from the report
+ * of a file that fails part-way.) Reading pauses while records wait, so memory stays bounded.
+ */
 async function* parsedRecords(input: Readable, source: Readable, options: Options): AsyncGenerator<RawRecord> {
   const parser = parse(options);
+  const waiting: string[][] = [];
+  let failure: unknown;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  parser.on('data', (record: string[]) => {
+    waiting.push(record);
+    if (waiting.length >= WAITING_RECORDS) input.pause();
+    notify();
+  });
+  parser.on('error', (err) => {
+    failure ??= err;
+    notify();
+  });
+  parser.on('end', () => {
+    ended = true;
+    notify();
+  });
+  source.on('error', (err) => {
+    failure ??= err;
+    notify();
+  });
   input.pipe(parser);
-  source.on('error', (err) => parser.destroy(err));
   let row = 0;
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      row++;
-      yield { row, cells: record.map(toCell) };
+    for (;;) {
+      if (waiting.length) {
+        const records = waiting.splice(0);
+        input.resume();
+        for (const record of records) {
+          row++;
+          yield { row, cells: record.map(toCell) };
+        }
+        continue;
+      }
+      if (failure !== undefined) throw new RecordsFailure(failedRow(failure, row), failureOf(failure));
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
     }
-  } catch (err) {
-    throw new RecordsFailure(failedRow(err, row), failureOf(err));
   } finally {
     source.destroy();
+    parser.destroy();
   }
 }
+
+const WAITING_RECORDS = 1024;
 
 function toCell(value: string): Cell {
   if (value.trim() === '') return null;

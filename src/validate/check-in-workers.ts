@@ -52,7 +52,8 @@ export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<A
   const size = (await stat(sheet.file)).size;
   // Unknown columns end the run here, before any worker starts.
   rowRulesFor(sheet.file, sheet.header, options);
-  if (size >= parallel.minBytes && cores >= 2) {
+  // One core gains nothing from threads, unless asked for them (the tests do, to compare).
+  if (size >= parallel.minBytes && (cores >= 2 || options.parallel?.workers !== undefined)) {
     if (sheet.delimited?.encoding === 'utf-8') {
       const body = findCsvBody(await readHead(sheet.file), sheet.delimited.delimiter, sheet.headerRow);
       if (body) {
@@ -153,7 +154,6 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
 
   function* collect(answer: CheckAnswer): Generator<CheckedAd> {
     if ('crashed' in answer) throw new Error(`checking rows failed: ${answer.crashed}`);
-    if ('stopped' in answer) throw parseError(sheet.file, base + answer.stopped.row, answer.stopped.failure);
     const { chunk } = answer;
     let note = 0;
     for (let i = 0; i < chunk.rows.length; i++) {
@@ -172,6 +172,7 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
       const placed = keyOrDuplicate(keyed, allowDuplicates);
       yield 'key' in placed ? { row, input, ...inputCsv, key: placed.key, problems: NO_PROBLEMS, warnings } : { row, input, ...inputCsv, problems: [placed.problem], warnings };
     }
+    if (answer.stopped) throw parseError(sheet.file, base + answer.stopped.row, answer.stopped.failure);
     if (ranges) {
       base += chunk.records;
       if (base > limits.maxRows + 1) throw tooManyRows(sheet.file, limits);

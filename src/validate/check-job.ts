@@ -1,4 +1,4 @@
-import { eachRangeRecord, RecordsFailure } from '../read/delimited.js';
+import { eachRangeRecord } from '../read/delimited.js';
 import type { CheckAnswer, CheckJob, WorkerSetup } from './check-protocol.js';
 import { ChunkBuilder } from './checked-chunk.js';
 import type { RowRules } from './validate-row.js';
@@ -26,10 +26,10 @@ export async function checkJob(id: number, job: CheckJob, setup: WorkerSetup, ru
       return { id, chunk: builder.finish(job.records.length) };
     }
     if (!setup.csv) throw new Error('a byte-range job needs the csv setup');
-    const records = await eachRangeRecord(setup.file, job.range, setup.csv, setup.limits, (record) => builder.add(record));
-    return { id, chunk: builder.finish(records) };
+    const { records, failure } = await eachRangeRecord(setup.file, job.range, setup.csv, setup.limits, (record) => builder.add(record));
+    const chunk = builder.finish(records);
+    return failure ? { id, chunk, stopped: { row: failure.row, failure: failure.failure } } : { id, chunk };
   } catch (err) {
-    if (err instanceof RecordsFailure) return { id, stopped: { row: err.row, failure: err.failure } };
     return { id, crashed: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
 }

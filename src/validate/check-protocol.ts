@@ -24,8 +24,11 @@ export interface WorkerSetup {
 export type CheckJob = { readonly kind: 'range'; readonly range: ByteRange } | { readonly kind: 'records'; readonly records: readonly RawRecord[] };
 
 export type CheckAnswer =
-  | { readonly id: number; readonly chunk: CheckedChunk }
-  /** The range's records stopped at `row` (relative to the range) because the file could not be parsed there. */
-  | { readonly id: number; readonly stopped: { readonly row: number; readonly failure: ParseFailure } }
+  | {
+      readonly id: number;
+      readonly chunk: CheckedChunk;
+      /** The range's records stopped at `row` (relative to the range), after `chunk`, because the file could not be parsed there. */
+      readonly stopped?: { readonly row: number; readonly failure: ParseFailure };
+    }
   /** A fault of the tool itself. */
   | { readonly id: number; readonly crashed: string };
