@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../src/keys/canonical-json.js';
+import fc from 'fast-check';
+import { stringify as stringifyUuid } from 'uuid';
+import { canonicalJson, jsonString } from '../src/keys/canonical-json.js';
+import { uuidText } from '../src/keys/uuid-text.js';
 import { idempotencyKey, KEY_NAMESPACE } from '../src/keys/idempotency-key.js';
 import { OccurrenceCounter } from '../src/keys/occurrences.js';
 
@@ -55,7 +58,6 @@ describe('OccurrenceCounter', () => {
   });
 });
 
-import fc from 'fast-check';
 import { v5 as uuidv5 } from 'uuid';
 import { canonicalArgs } from '../src/keys/canonical-json.js';
 import { keyOfCanonical } from '../src/keys/idempotency-key.js';
@@ -80,6 +82,27 @@ describe('fast paths agree with the reference implementations', () => {
         expect(canonicalArgs(a, sorted, quoted)).toBe(canonicalJson(a));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('hot-path stand-ins are exact', () => {
+  it('jsonString is JSON.stringify for every string', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('a"b', 'a\\b', '\u2028', '\ud800', '😀', '\u007f')), (s) => {
+        expect(jsonString(s)).toBe(JSON.stringify(s));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('uuidText is uuid.stringify', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+        bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+        bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+        expect(uuidText(bytes)).toBe(stringifyUuid(bytes));
+      }),
     );
   });
 });

@@ -1,7 +1,7 @@
 import { openSheet } from '../read/open-sheet.js';
 import { openTableWriter } from '../report/open-writer.js';
 import { problemsText } from '../report/problem-text.js';
-import { reportCells, reportHeader, reportStyle, resultCells, type ReportLine } from '../report/report-line.js';
+import { encodeResultCsv, reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
 import { checkSheet, type ParallelOptions } from '../validate/check-in-workers.js';
 import type { CheckedAd } from '../validate/validate-sheet.js';
@@ -50,7 +50,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
         printer.add(ad);
         if (!writer) continue;
         // A write waits only when the writer has a batch on its way to the file.
-        const wait = writer.writeEncoded && ad.inputCsv !== undefined ? writer.writeEncoded(resultCells(line), ad.inputCsv) : writer.write(reportCells(line, sheet.header.length), reportStyle(line));
+        const wait = writer.writeEncoded && ad.inputCsv !== undefined ? writer.writeEncoded(encodeResultCsv(line), ad.inputCsv) : writer.write(reportCells(line, sheet.header.length), reportStyle(line));
         if (wait) await wait;
       }
     }

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { csvCells, csvLine } from './csv-line.js';
+import { csvLine } from './csv-line.js';
 import { safeCsvCell } from './safe-cell.js';
 import { ByteBatch } from './byte-batch.js';
 import type { TableWriter } from './table-writer.js';
@@ -45,8 +45,8 @@ export async function openCsvWriter(path: string, header: readonly string[], opt
       batch.text(csvLine(cells.map(safeCsvCell)));
       return added();
     },
-    writeEncoded(cells: readonly string[], encodedTail: Uint8Array) {
-      batch.text(`${csvCells(cells.map(safeCsvCell))},`);
+    writeEncoded(encodedHead: string, encodedTail: Uint8Array) {
+      batch.text(`${encodedHead},`);
       batch.bytes(encodedTail);
       batch.bytes(CRLF);
       return added();

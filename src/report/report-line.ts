@@ -61,3 +61,15 @@ function inputCells(input: readonly Cell[], width: number): string[] {
 export function encodeInputCsv(input: readonly Cell[], inputWidth: number): string {
   return csvCells(inputCells(input, inputWidth).map(safeCsvCell));
 }
+
+/**
+ * A line's result columns as one encoded CSV text, the same text csvCells(resultCells(line)) gives
+ * through safeCsvCell: row, status and key are ours (digits, a status word, a UUID) and need no
+ * quoting, so only the other cells go through the encoder. It runs once per row of million-row
+ * reports.
+ */
+export function encodeResultCsv(line: ReportLine): string {
+  const adId = line.adId === undefined ? '' : csvCells([safeCsvCell(line.adId)]);
+  const error = line.error === undefined ? '' : csvCells([safeCsvCell(line.error)]);
+  return `${line.row},${line.status},${adId},${line.key ?? ''},${error},${line.attempts ?? ''}`;
+}

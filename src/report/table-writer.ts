@@ -8,10 +8,11 @@ export interface TableWriter {
    */
   write(cells: readonly string[], style?: RowStyle): Promise<void> | void;
   /**
-   * CSV only: writes `cells` followed by cells already encoded, as UTF-8, by encodeInputCsv (the
-   * input columns, encoded by the thread that read them). The line is the one write() would give.
+   * CSV only: writes a line whose cells are already encoded: the result columns by
+   * encodeResultCsv, then the input columns, as UTF-8, by encodeInputCsv (on the thread that read
+   * them). The line is the one write() would give.
    */
-  writeEncoded?(cells: readonly string[], encodedTail: Uint8Array): Promise<void> | void;
+  writeEncoded?(encodedHead: string, encodedTail: Uint8Array): Promise<void> | void;
   /** Flushes and closes; the file is complete after this. */
   close(): Promise<void>;
 }
