@@ -9,6 +9,7 @@ import { openCsvWriter } from '../src/report/csv-writer.js';
 import { openXlsxWriter } from '../src/report/xlsx-writer.js';
 import { openTableWriter } from '../src/report/open-writer.js';
 import { safeCsvCell } from '../src/report/safe-cell.js';
+import { ByteBatch } from '../src/report/byte-batch.js';
 import { encodeInputCsv, encodeResultCsv, reportCells, reportHeader, retryCells, retryHeader, type ReportLine } from '../src/report/report-line.js';
 import { retryLines } from '../src/report/retry-lines.js';
 import { OrderedReport } from '../src/report/ordered-report.js';
@@ -202,5 +203,20 @@ describe('encoded report lines (the fast path of a million-row validate report)'
     await b.writeEncoded!(encodeResultCsv(r), Buffer.from(encodeInputCsv(r.input, 3)));
     await b.close();
     expect(await readFile(join(dir, 'b.csv'))).toEqual(await readFile(join(dir, 'a.csv')));
+  });
+});
+
+describe('ByteBatch', () => {
+  it('gathers text and bytes as their UTF-8, whatever their length or characters, across growths', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 70 }), fc.uint8Array({ maxLength: 50 })), { maxLength: 60 }), (parts) => {
+        const batch = new ByteBatch(16);
+        for (const p of parts) typeof p === 'string' ? batch.text(p) : batch.bytes(p);
+        const expected = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+        expect(batch.length).toBe(expected.length);
+        expect(batch.take()).toEqual(expected);
+        expect(batch.length).toBe(0);
+      }),
+    );
   });
 });
