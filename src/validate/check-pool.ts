@@ -2,14 +2,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { checkJob, rulesOf } from './check-job.js';
+import { RunError } from '../errors.js';
 import type { CheckAnswer, CheckJob, WorkerSetup } from './check-protocol.js';
 
 /**
  * A worker keeps little alive (one chunk's verdicts), so a small young generation is enough and
  * keeps the process inside validate's memory budget (issue 6: 200 MB for a million rows). The old
- * generation still has room for the largest record the reader accepts (limits.ts).
+ * generation is only a ceiling, far above the largest record the reader accepts (limits.ts) or a
+ * batch of xlsx rows with very long cells; V8 does not grow towards it without need.
  */
-const WORKER_HEAP = { maxYoungGenerationSizeMb: Number(process.env.YG ?? 16), maxOldGenerationSizeMb: Number(process.env.OG ?? 256) };
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 1024 };
 
 
 /**
@@ -47,7 +49,7 @@ export class CheckPool {
         job?.resolve(answer);
         this.freed();
       });
-      worker.on('error', (err) => this.failAll(err));
+      worker.on('error', (err) => this.failAll(workerError(setup.file, err)));
       worker.on('exit', (code) => {
         if (code !== 0) this.failAll(new Error(`a checking worker stopped (exit code ${code})`));
       });
@@ -108,6 +110,11 @@ export class CheckPool {
     this.waiting.clear();
     this.freed();
   }
+}
+
+function workerError(file: string, err: Error): Error {
+  if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return err;
+  return new RunError('FILE', `${file}: checking its rows ran out of memory; some rows hold far more text than a campaign row. Look for cells pasted by mistake (a whole document in one cell) and try again.`, { cause: err });
 }
 
 /**
