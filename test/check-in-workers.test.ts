@@ -8,7 +8,8 @@ import { FirstSeen } from '../src/keys/first-seen.js';
 import { validateFile } from '../src/commands/validate.js';
 import { bufferIo } from '../src/commands/io.js';
 import { RunError } from '../src/errors.js';
-import type { ParallelOptions } from '../src/validate/check-in-workers.js';
+import { checkSheet, type ParallelOptions } from '../src/validate/check-in-workers.js';
+import type { Sheet } from '../src/read/sheet.js';
 import { tempDir, tempFile } from './helpers/tmp.js';
 
 const LF: BoundsRules = { delimiter: 0x2c, lineBreak: '\n' };
@@ -173,5 +174,33 @@ describe('validate in worker threads gives what one thread gives', () => {
     expect(serial.error).toMatch(/starts at row 32 is never closed/);
     expect(serial.report!.split('\r\n').filter((l) => /^\d+,valid,/.test(l))).toHaveLength(30);
     expect(parallel).toEqual(serial);
+  });
+});
+
+describe('a reader that fails part-way', () => {
+  it('hands on every row read before the failure, in workers as in one thread, then the failure', async () => {
+    const header = ['adgroup_id', 'ad_text', 'landing_page_url', 'video_url'];
+    const sheetFailingAfter = (rows: number): Sheet => ({
+      file: 'fixtures/campaign.xlsx',
+      format: 'xlsx',
+      header,
+      headerRow: 1,
+      records: (async function* () {
+        for (let i = 0; i < rows; i++) yield { row: i + 2, cells: ['1780000000000000101', `Coffee ${i}`, `https://e.com/${i}`, `https://e.com/${i}.mp4`] };
+        throw new RunError('FILE', 'fixtures/campaign.xlsx is damaged part-way');
+      })(),
+    });
+    const drain = async (parallel: ParallelOptions): Promise<{ rows: number[]; error: string }> => {
+      const rows: number[] = [];
+      try {
+        for await (const run of await checkSheet(sheetFailingAfter(10), { wantInputs: 'none', parallel })) rows.push(...run.map((ad) => ad.row));
+      } catch (err) {
+        return { rows, error: (err as Error).message };
+      }
+      return { rows, error: 'none' };
+    };
+    const serial = await drain({ minBytes: Number.MAX_SAFE_INTEGER });
+    expect(serial).toEqual({ rows: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], error: 'fixtures/campaign.xlsx is damaged part-way' });
+    expect(await drain(FORCED)).toEqual(serial);
   });
 });

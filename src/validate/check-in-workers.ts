@@ -43,8 +43,8 @@ export interface CheckOptions extends ValidateOptions {
 }
 
 /**
- * Every ad of the sheet checked, in input order, in runs (one per job: the consumer loops over a
- * run without an await per row): in worker threads when that pays, else here.
+ * Every ad of the sheet checked, in input order, in runs of up to RUN ads (the consumer loops over
+ * a run without an await per ad): in worker threads when that pays, else here.
  */
 export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<AsyncIterable<readonly CheckedAd[]>> {
   const parallel = { ...DEFAULTS, ...options.parallel };
@@ -106,16 +106,20 @@ async function* rangeJobs(file: string, body: CsvBody, rangeBytes: number): Asyn
   for await (const range of recordRanges(file, body, rangeBytes)) yield { kind: 'range', range };
 }
 
+/** Batches of records; when the reader fails part-way, the records read before it still go out. */
 async function* recordJobs(records: AsyncIterable<RawRecord>, batchRows: number): AsyncGenerator<CheckJob> {
   let batch: RawRecord[] = [];
-  for await (const record of records) {
-    batch.push(record);
-    if (batch.length >= batchRows) {
-      yield { kind: 'records', records: batch };
-      batch = [];
+  try {
+    for await (const record of records) {
+      batch.push(record);
+      if (batch.length >= batchRows) {
+        yield { kind: 'records', records: batch };
+        batch = [];
+      }
     }
+  } finally {
+    if (batch.length) yield { kind: 'records', records: batch };
   }
-  if (batch.length) yield { kind: 'records', records: batch };
 }
 
 /**
@@ -186,7 +190,18 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
   };
 
   try {
-    for await (const job of jobs) {
+    const source = jobs[Symbol.asyncIterator]();
+    // What ended the reading early: thrown only after the rows read before it are handed on.
+    let readFailure: { error: unknown } | undefined;
+    for (;;) {
+      let next: IteratorResult<CheckJob>;
+      try {
+        next = await source.next();
+      } catch (error) {
+        readFailure = { error };
+        break;
+      }
+      if (next.done) break;
       // Until a checker can take the job, merge answers as they come (in order). This thread never
       // waits on a worker while it could be checking rows itself. Answers waiting to be merged are
       // bounded: each holds a chunk.
@@ -194,10 +209,11 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
         await Promise.race([ahead[0]!.promise, pool.roomFreed()]);
         while (ahead[0]?.answer) yield* merge(ahead.shift()!.answer!);
       }
-      give(job);
+      give(next.value);
       while (ahead[0]?.answer) yield* merge(ahead.shift()!.answer!);
     }
     while (ahead.length) yield* merge(await ahead.shift()!.promise);
+    if (readFailure) throw readFailure.error;
     if (ads === 0) throw noAds(sheet);
   } finally {
     await pool.close();
