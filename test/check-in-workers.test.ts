@@ -135,8 +135,8 @@ describe('validate in worker threads gives what one thread gives', () => {
     expect(parallel).toEqual(serial);
   });
 
-  // Retried: under heavy CPU load, exceljs's streaming reader has been seen (about 1 read in 400,
-  // only in a process that had already run an xlsx validate in workers) to lose the first rows of
+  // Retried: under heavy CPU load, exceljs's streaming reader has been seen (about 1 read in 600,
+  // with or without workers, and with the code from before workers too) to lose the first rows of
   // a sheet it spooled to a temporary file, which LibreOffice's layout makes it do. The cause is
   // not found yet (see the issue 6 note); a real difference between the paths fails every try.
   describe('xlsx', { retry: 2 }, () => {
