@@ -138,7 +138,8 @@ describe('validate in worker threads gives what one thread gives', () => {
   // Retried: under heavy CPU load, exceljs's streaming reader has been seen (about 1 read in 600,
   // with or without workers, and with the code from before workers too) to lose the first rows of
   // a sheet it spooled to a temporary file, which LibreOffice's layout makes it do. The cause is
-  // not found yet (see the issue 6 note); a real difference between the paths fails every try.
+  // in exceljs (a bare exceljs read with a slow consumer fails the same way; see the issue 6 note); a
+  // real difference between the paths fails every try.
   describe('xlsx', { retry: 2 }, () => {
     it.each(['fixtures/campaign.xlsx', 'fixtures/campaign-broken.xlsx', 'fixtures/cell-kinds.xlsx', 'fixtures/campaign-numeric-ids.xlsx'])('%s', async (file) => {
       const { serial, parallel } = await bothWays(file);
