@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import type { Sheet } from './sheet.js';
 import { detectDelimiter, sniffBytes, type Delimiter, type TextEncodingName } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
-import type { ByteRange } from './csv-ranges.js';
+import { findCsvBody, type ByteRange } from './csv-ranges.js';
 import type { LineBreak } from './record-bounds.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -32,13 +32,15 @@ export async function readDelimited(file: string, limits: ReadLimits = DEFAULT_L
       throw new RunError('FILE', `${file} has ${cells.length} columns in its header row (row ${row}); at most ${limits.maxColumns} are read. Is this the right file?`);
     }
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
+    const body = sniffed.encoding === 'utf-8' ? findCsvBody(head, delimiter, row) : undefined;
     return {
       file,
       format: 'csv',
       header,
       headerRow: row,
       records: dataRows(iterator),
-      delimited: { encoding: sniffed.encoding, delimiter },
+      // Found from the head already read; csv-parse's byte counts are UTF-8 bytes only.
+      delimited: { delimiter, ...(body ? { body } : {}) },
       close: async () => {
         await iterator.return?.(undefined);
       },
@@ -55,7 +57,7 @@ async function* dataRows(iterator: AsyncIterator<RawRecord>): AsyncGenerator<Raw
   }
 }
 
-export async function readHead(file: string): Promise<Uint8Array> {
+async function readHead(file: string): Promise<Uint8Array> {
   let handle;
   try {
     handle = await open(file, 'r');
@@ -137,35 +139,17 @@ export function eachRangeRecord(
     const source = createReadStream(file, { start: range.start, end: range.end - 1 });
     // The record delimiter is the one csv-parse found for the whole file, not one guessed per
     // range; no BOM mid-file.
-    const parser = parse({ ...parserOptions(rules.delimiter, limits), encoding: 'utf8', bom: false, record_delimiter: rules.lineBreak });
-    let row = 0;
-    let settled = false;
-    const stop = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      source.destroy();
-      parser.destroy();
-      if (err instanceof CsvError || typeof (err as NodeJS.ErrnoException).code === 'string') {
-        resolve({ records: row, failure: new RecordsFailure(failedRow(err, row), failureOf(err)) });
-      } else reject(err);
-    };
-    source.on('error', stop);
-    parser.on('error', stop);
-    parser.on('data', (record: string[]) => {
-      if (settled) return;
-      row++;
+    const options = { ...parserOptions(rules.delimiter, limits), encoding: 'utf8', bom: false, record_delimiter: rules.lineBreak } as const;
+    let records = 0;
+    const parser = driveParser(source, source, options, (record) => {
       try {
-        onRecord({ row, cells: record.map(toCell) });
+        onRecord({ row: ++records, cells: record.map(toCell) });
       } catch (err) {
-        stop(err);
+        // A fault of the caller, not of the file: it ends the job as such.
+        parser.stop();
+        reject(err);
       }
-    });
-    parser.on('end', () => {
-      if (settled) return;
-      settled = true;
-      resolve({ records: row });
-    });
-    source.pipe(parser);
+    }, (failure) => resolve(failure ? { records, failure: new RecordsFailure(failedRow(failure, records), failureOf(failure)) } : { records }));
   });
 }
 
@@ -174,40 +158,56 @@ function parserOptions(delimiter: Delimiter, limits: ReadLimits) {
 }
 
 /**
- * The parser's records, in order, and then its failure if it fails: every record parsed before a
- * failure is handed on first. (Iterating the parser stream itself would throw at the failure and
- * drop records it had parsed but not yet handed on: rows that then went missing from the report
- * of a file that fails part-way.) Reading pauses while records wait, so memory stays bounded.
+ * Runs csv-parse over `input` (read from `source`): every record it parses goes to `onRecord`, in
+ * order, and then `done` once, with what stopped it early (the parser's or the file's error) if
+ * anything did. Records parsed before a failure are always handed on: iterating the parser stream
+ * instead would throw at the failure and drop records parsed but not yet read (rows that then went
+ * missing from the report of a file that fails part-way).
+ */
+function driveParser(input: Readable, source: Readable, options: Options, onRecord: (record: string[]) => void, done: (failure?: unknown) => void): { stop(): void } {
+  const parser = parse(options);
+  let finished = false;
+  const stop = (): void => {
+    finished = true;
+    source.destroy();
+    parser.destroy();
+  };
+  const finish = (failure?: unknown): void => {
+    if (finished) return;
+    stop();
+    done(failure);
+  };
+  parser.on('data', (record: string[]) => {
+    if (!finished) onRecord(record);
+  });
+  parser.on('error', finish);
+  source.on('error', finish);
+  parser.on('end', () => finish());
+  input.pipe(parser);
+  return { stop };
+}
+
+/**
+ * The parser's records as an async sequence, then its failure as a RecordsFailure. Reading pauses
+ * while records wait to be taken, so memory stays bounded.
  */
 async function* parsedRecords(input: Readable, source: Readable, options: Options): AsyncGenerator<RawRecord> {
-  const parser = parse(options);
   const waiting: string[][] = [];
-  let failure: unknown;
-  let ended = false;
+  let ended: { failure?: unknown } | undefined;
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const w = wake;
     wake = undefined;
     w?.();
   };
-  parser.on('data', (record: string[]) => {
+  const parser = driveParser(input, source, options, (record) => {
     waiting.push(record);
     if (waiting.length >= WAITING_RECORDS) input.pause();
     notify();
-  });
-  parser.on('error', (err) => {
-    failure ??= err;
+  }, (failure) => {
+    ended = { failure };
     notify();
   });
-  parser.on('end', () => {
-    ended = true;
-    notify();
-  });
-  source.on('error', (err) => {
-    failure ??= err;
-    notify();
-  });
-  input.pipe(parser);
   let row = 0;
   try {
     for (;;) {
@@ -220,13 +220,12 @@ async function* parsedRecords(input: Readable, source: Readable, options: Option
         }
         continue;
       }
-      if (failure !== undefined) throw new RecordsFailure(failedRow(failure, row), failureOf(failure));
+      if (ended?.failure !== undefined) throw new RecordsFailure(failedRow(ended.failure, row), failureOf(ended.failure));
       if (ended) return;
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
-    source.destroy();
-    parser.destroy();
+    parser.stop();
   }
 }
 

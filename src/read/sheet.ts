@@ -1,5 +1,6 @@
 import type { RawRecord } from './cell.js';
-import type { Delimiter, TextEncodingName } from './sniff.js';
+import type { CsvBody } from './csv-ranges.js';
+import type { Delimiter } from './sniff.js';
 
 /** What every reader hands on: the header, then the data rows, streamed. */
 export interface Sheet {
@@ -12,8 +13,11 @@ export interface Sheet {
   readonly headerRow: number;
   /** Data rows, entirely empty ones already skipped. Can be iterated once. */
   readonly records: AsyncIterable<RawRecord>;
-  /** For delimited text: how it was read, so its bytes can be cut and read again in parts. */
-  readonly delimited?: { readonly encoding: TextEncodingName; readonly delimiter: Delimiter };
+  /**
+   * For delimited text: its delimiter and, for UTF-8 whose header ends plainly, where the data
+   * rows start, so its bytes can be cut and read again in parts (read/csv-ranges.ts).
+   */
+  readonly delimited?: { readonly delimiter: Delimiter; readonly body?: CsvBody };
   /** Stops reading when `records` will not be iterated (closes the file). */
   readonly close?: () => Promise<void>;
 }

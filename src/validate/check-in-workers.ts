@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Cell, RawRecord } from '../read/cell.js';
-import { findCsvBody, recordRanges, type CsvBody } from '../read/csv-ranges.js';
-import { parseError, readHead, tooManyRows } from '../read/delimited.js';
+import { recordRanges, type CsvBody } from '../read/csv-ranges.js';
+import { parseError, tooManyRows } from '../read/delimited.js';
 import { DEFAULT_LIMITS, type ReadLimits } from '../read/limits.js';
 import type { Sheet } from '../read/sheet.js';
 import { OccurrenceCounter } from '../keys/occurrences.js';
@@ -54,16 +54,15 @@ export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<A
   rowRulesFor(sheet.file, sheet.header, options);
   // One core gains nothing from threads, unless asked for them (the tests do, to compare).
   if (size >= parallel.minBytes && (cores >= 2 || options.parallel?.workers !== undefined)) {
-    if (sheet.delimited?.encoding === 'utf-8') {
-      const body = findCsvBody(await readHead(sheet.file), sheet.delimited.delimiter, sheet.headerRow);
-      if (body) {
-        await sheet.close?.();
-        const jobs = rangeJobs(sheet.file, body, parallel.rangeBytes);
-        const setup = setupFor(sheet, options, { delimiter: sheet.delimited.delimiter, lineBreak: body.lineBreak });
-        // This thread checks too when the workers are busy: one isolate fewer for the same cores.
-        return checkInWorkers(sheet, jobs, () => new CheckPool(setup, parallel.workers ?? Math.min(3, cores - 1), true), options, body.headerRow);
-      }
-    } else if (sheet.format === 'xlsx') {
+    const body = sheet.delimited?.body;
+    if (sheet.delimited && body) {
+      await sheet.close?.();
+      const jobs = rangeJobs(sheet.file, body, parallel.rangeBytes);
+      const setup = setupFor(sheet, options, { delimiter: sheet.delimited.delimiter, lineBreak: body.lineBreak });
+      // This thread checks too when the workers are busy: one isolate fewer for the same cores.
+      return checkInWorkers(sheet, jobs, () => new CheckPool(setup, parallel.workers ?? Math.min(3, cores - 1), true), options, body.headerRow);
+    }
+    if (sheet.format === 'xlsx') {
       const setup = setupFor(sheet, options);
       // This thread is busy parsing the xlsx; one worker checks as fast as exceljs reads.
       return checkInWorkers(sheet, recordJobs(sheet.records, parallel.batchRows), () => new CheckPool(setup, parallel.workers ?? 1, false, 8), options);
