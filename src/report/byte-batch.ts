@@ -6,15 +6,14 @@
  * threads (validate/checked-chunk.ts), so they are copied here without ever becoming strings.
  */
 const SHORT = 64;
+const EMPTY = Buffer.alloc(0);
 
 export class ByteBatch {
-  private buf: Buffer;
+  /** Empty until something is gathered: a batch that is never used (or used once) costs nothing more. */
+  private buf: Buffer = EMPTY;
   private used = 0;
 
-  constructor(private readonly size = 256 * 1024) {
-    // Never from Node's shared pool: a taken buffer may be transferred to another thread.
-    this.buf = Buffer.allocUnsafeSlow(size);
-  }
+  constructor(private readonly size = 256 * 1024) {}
 
   get length(): number {
     return this.used;
@@ -49,15 +48,17 @@ export class ByteBatch {
 
   /** What is gathered, as one buffer of its own; the batch starts again empty. */
   take(): Buffer {
-    const full = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafeSlow(this.size);
+    // An empty take is a buffer of its own too: the caller may transfer it (never EMPTY's).
+    const full = this.used === 0 ? Buffer.allocUnsafeSlow(0) : this.buf.subarray(0, this.used);
+    this.buf = EMPTY;
     this.used = 0;
     return full;
   }
 
   private room(n: number): void {
     if (this.used + n <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.buf.length, this.used + n));
+    // Never from Node's shared pool: a taken buffer may be transferred to another thread.
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.size, 2 * this.buf.length, this.used + n));
     this.buf.copy(bigger, 0, 0, this.used);
     this.buf = bigger;
   }
