@@ -12,6 +12,8 @@ import { checkSheet, type ParallelOptions } from '../src/validate/check-in-worke
 import type { Sheet } from '../src/read/sheet.js';
 import { tempDir, tempFile } from './helpers/tmp.js';
 import { reportRows } from './helpers/report.js';
+import { openSheet } from '../src/read/open-sheet.js';
+import { DEFAULT_LIMITS } from '../src/read/limits.js';
 
 const LF: BoundsRules = { delimiter: 0x2c, lineBreak: '\n' };
 const CRLF: BoundsRules = { delimiter: 0x2c, lineBreak: '\r\n' };
@@ -233,5 +235,27 @@ describe('an xlsx report from worker threads', { retry: 2 }, () => {
       expect(serial.some((r) => r.status === 'invalid')).toBe(true);
       expect(await run('parallel', FORCED)).toEqual(serial);
     }
+  });
+});
+
+describe('the reader row limit (limits.ts) in worker threads', () => {
+  it('ends the run at the same row, with the same message, after the same rows, as one thread', async () => {
+    const lines = ['adgroup_id,ad_text,landing_page_url,video_url', ...Array.from({ length: 40 }, (_, i) => `1780000000000000101,Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`)];
+    const file = await tempFile('many.csv', lines.join('\n'));
+    const limits = { ...DEFAULT_LIMITS, maxRows: 25 };
+    const drain = async (parallel: ParallelOptions): Promise<{ rows: number[]; error: string }> => {
+      const rows: number[] = [];
+      try {
+        const sheet = await openSheet(file, { limits });
+        for await (const run of await checkSheet(sheet, { wantInputs: 'none', parallel })) rows.push(...run.map((ad) => ad.row));
+      } catch (err) {
+        return { rows, error: (err as Error).message };
+      }
+      return { rows, error: 'none' };
+    };
+    const serial = await drain({ minBytes: Number.MAX_SAFE_INTEGER });
+    expect(serial.error).toMatch(/has more than 25 rows/);
+    expect(serial.rows).toEqual(Array.from({ length: 25 }, (_, i) => i + 2));
+    expect(await drain(FORCED)).toEqual(serial);
   });
 });

@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { parse, CsvError, type Options } from 'csv-parse';
 import { RunError } from '../errors.js';
 import { type Cell, type RawRecord } from './cell.js';
-import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
 import type { Sheet } from './sheet.js';
 import { detectDelimiter, sniffBytes, type Delimiter, type TextEncodingName } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
@@ -40,7 +40,7 @@ export async function readDelimited(file: string, limits: ReadLimits = DEFAULT_L
       headerRow: row,
       records: dataRows(iterator),
       // Found from the head already read; csv-parse's byte counts are UTF-8 bytes only.
-      delimited: { delimiter, ...(body ? { body } : {}) },
+      delimited: { delimiter, limits, ...(body ? { body } : {}) },
       close: async () => {
         await iterator.return?.(undefined);
       },
@@ -264,10 +264,6 @@ function failureOf(err: unknown): ParseFailure {
   if (err instanceof CsvError) return { csvCode: err.code, message: err.message };
   const errno = (err as NodeJS.ErrnoException | undefined)?.code;
   return { ...(errno !== undefined ? { errno } : {}), message: err instanceof Error ? err.message : String(err) };
-}
-
-export function tooManyRows(file: string, limits: ReadLimits): RunError {
-  return new RunError('FILE', `${file} has more than ${limits.maxRows.toLocaleString('en-US')} rows; split it into smaller files.`);
 }
 
 /** The message for records that stopped at `row` (the row that could not be read). */

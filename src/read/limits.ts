@@ -1,3 +1,5 @@
+import { RunError } from '../errors.js';
+
 /**
  * Hard limits on what a reader accepts, so a hostile or broken file ends in a clear message with
  * bounded memory. Real campaign sheets are far inside all of them (TikTok caps an ad group at 50
@@ -23,3 +25,8 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxRows: 2_000_000,
   stallMs: 5_000,
 };
+
+/** The end of a file with more rows than `maxRows`, whatever its format. */
+export function tooManyRows(file: string, limits: ReadLimits): RunError {
+  return new RunError('FILE', `${file} has more than ${limits.maxRows.toLocaleString('en-US')} rows; split it into smaller files.`);
+}

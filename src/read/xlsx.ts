@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { RunError } from '../errors.js';
 import type { Cell, RawRecord } from './cell.js';
 import { openError } from './delimited.js';
-import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
 import type { Sheet } from './sheet.js';
 import { sniffBytes } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
@@ -101,7 +101,7 @@ async function* dataRows(
       const cells = rowCells(r.value);
       if (cells.length === 0) continue;
       if (++count > limits.maxRows) {
-        throw new RunError('FILE', `${file} has more than ${limits.maxRows.toLocaleString('en-US')} rows; split it into smaller files.`);
+        throw tooManyRows(file, limits);
       }
       yield { row: r.value.number, cells };
     }

@@ -2,14 +2,15 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Cell, RawRecord } from '../read/cell.js';
 import { recordRanges, type CsvBody } from '../read/csv-ranges.js';
-import { parseError, tooManyRows } from '../read/delimited.js';
-import { DEFAULT_LIMITS, type ReadLimits } from '../read/limits.js';
+import { parseError } from '../read/delimited.js';
+import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from '../read/limits.js';
 import type { Sheet } from '../read/sheet.js';
 import { OccurrenceCounter } from '../keys/occurrences.js';
 import type { Problem } from './args.js';
 import { CheckPool } from './check-pool.js';
 import type { CheckAnswer, CheckJob, WorkerSetup } from './check-protocol.js';
 import type { ChunkWants } from './checked-chunk.js';
+import type { RowRules } from './validate-row.js';
 import { keyOrDuplicate, noAds, rowRulesFor, validateSheet, type CheckedAd, type ValidateOptions } from './validate-sheet.js';
 
 /**
@@ -36,7 +37,6 @@ const NO_CELLS: readonly Cell[] = Object.freeze([]);
 const DEFAULTS = { minBytes: 4 << 20, rangeBytes: 4 << 20, batchRows: 2_000 };
 
 export interface CheckOptions extends ValidateOptions {
-  readonly limits?: ReadLimits;
   readonly parallel?: ParallelOptions;
   /** What each ad carries of its input row, for a report: nothing, its cells, or its CSV text. */
   readonly wantInputs: ChunkWants['inputs'];
@@ -50,20 +50,22 @@ export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<A
   const parallel = { ...DEFAULTS, ...options.parallel };
   const cores = availableParallelism();
   const size = (await stat(sheet.file)).size;
-  // Unknown columns end the run here, before any worker starts.
-  rowRulesFor(sheet.file, sheet.header, options);
+  // Unknown columns end the run here, before any worker starts; the workers get these same rules.
+  const rules = rowRulesFor(sheet.file, sheet.header, options);
   // One core gains nothing from threads, unless asked for them (the tests do, to compare).
   if (size >= parallel.minBytes && (cores >= 2 || options.parallel?.workers !== undefined)) {
     const body = sheet.delimited?.body;
     if (sheet.delimited && body) {
       await sheet.close?.();
       const jobs = rangeJobs(sheet.file, body, parallel.rangeBytes);
-      const setup = setupFor(sheet, options, { delimiter: sheet.delimited.delimiter, lineBreak: body.lineBreak });
+      const { limits } = sheet.delimited;
+      const setup = setupFor(sheet, rules, options, limits, { delimiter: sheet.delimited.delimiter, lineBreak: body.lineBreak });
       // This thread checks too when the workers are busy: one isolate fewer for the same cores.
-      return checkInWorkers(sheet, jobs, () => new CheckPool(setup, parallel.workers ?? Math.min(3, cores - 1), true), options, body.headerRow);
+      return checkInWorkers(sheet, jobs, () => new CheckPool(setup, parallel.workers ?? Math.min(3, cores - 1), true), options, { base: body.headerRow, limits });
     }
     if (sheet.format === 'xlsx') {
-      const setup = setupFor(sheet, options);
+      // The xlsx reader enforces its own limits; a worker only needs the cell length, from the rules.
+      const setup = setupFor(sheet, rules, options, DEFAULT_LIMITS);
       // This thread is busy parsing the xlsx; one worker checks as fast as exceljs reads.
       return checkInWorkers(sheet, recordJobs(sheet.records, parallel.batchRows), () => new CheckPool(setup, parallel.workers ?? 1, false, 8), options);
     }
@@ -87,15 +89,16 @@ async function* inRuns(ads: AsyncIterable<CheckedAd>, size: number): AsyncGenera
   }
 }
 
-function setupFor(sheet: Sheet, options: CheckOptions, csv?: WorkerSetup['csv']): WorkerSetup {
+/** The row rules as plain data for the workers, with what they read and send back. */
+function setupFor(sheet: Sheet, rules: RowRules, options: CheckOptions, limits: ReadLimits, csv?: WorkerSetup['csv']): WorkerSetup {
   const wants: ChunkWants = { inputs: options.wantInputs, canonical: options.allowDuplicates ?? false, width: sheet.header.length };
   return {
     file: sheet.file,
     header: sheet.header,
-    defaults: [...(options.defaults ?? new Map<string, string>())],
-    ...(options.adName ? { adName: options.adName } : {}),
-    runDate: options.runDate ?? new Date().toISOString().slice(0, 10),
-    limits: { ...(options.limits ?? DEFAULT_LIMITS), ...(options.maxCellChars !== undefined ? { maxCellChars: options.maxCellChars } : {}) },
+    defaults: [...rules.defaults],
+    ...(rules.adName ? { adName: rules.adName } : {}),
+    runDate: rules.runDate,
+    limits: { ...limits, maxCellChars: rules.maxCellChars },
     wants,
     ...(csv ? { csv } : {}),
   };
@@ -123,19 +126,24 @@ async function* recordJobs(records: AsyncIterable<RawRecord>, batchRows: number)
 
 /**
  * Sends the jobs to the workers, a few ahead, and merges their answers in job order: row numbers
- * of byte ranges continue from one range to the next (from the header's row, `rangeBase`; records
- * sent from here carry their own), and duplicates are decided here, where every earlier row is known.
+ * of byte ranges continue from one range to the next (from the header's row, `ranges.base`, and up
+ * to the reader's row limit; records sent from here carry their own, and the reader that read
+ * them enforced it), and duplicates are decided here, where every earlier row is known.
  */
-async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, startPool: () => CheckPool, options: CheckOptions, rangeBase?: number): AsyncGenerator<readonly CheckedAd[]> {
+async function* checkInWorkers(
+  sheet: Sheet,
+  jobs: AsyncIterable<CheckJob>,
+  startPool: () => CheckPool,
+  options: CheckOptions,
+  ranges?: { readonly base: number; readonly limits: ReadLimits },
+): AsyncGenerator<readonly CheckedAd[]> {
   // Started on the first row asked for, so a caller that never iterates starts no thread.
   const pool = startPool();
-  const limits = options.limits ?? DEFAULT_LIMITS;
   const counter = new OccurrenceCounter();
   const allowDuplicates = options.allowDuplicates ?? false;
   // Jobs given out, oldest first, each with its answer once it has come.
   const ahead: { readonly promise: Promise<CheckAnswer>; answer?: CheckAnswer }[] = [];
-  const ranges = rangeBase !== undefined;
-  let base = rangeBase ?? 0;
+  let base = ranges?.base ?? 0;
   let ads = 0;
 
   // One answer's ads in runs of RUN; the ads before a row that ends the run are handed on first.
@@ -161,7 +169,7 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
     let note = 0;
     for (let i = 0; i < chunk.rows.length; i++) {
       const row = base + chunk.rows[i]!;
-      if (ranges && row > limits.maxRows + 1) throw tooManyRows(sheet.file, limits);
+      if (ranges && row > ranges.limits.maxRows + 1) throw tooManyRows(sheet.file, ranges.limits);
       const notes = chunk.notes[note]?.ad === i ? chunk.notes[note++]! : undefined;
       const warnings: readonly Problem[] = notes?.warnings ?? NO_PROBLEMS;
       const input = chunk.inputs?.[i] ?? NO_CELLS;
@@ -178,7 +186,7 @@ async function* checkInWorkers(sheet: Sheet, jobs: AsyncIterable<CheckJob>, star
     if (answer.stopped) throw parseError(sheet.file, base + answer.stopped.row, answer.stopped.failure);
     if (ranges) {
       base += chunk.records;
-      if (base > limits.maxRows + 1) throw tooManyRows(sheet.file, limits);
+      if (base > ranges.limits.maxRows + 1) throw tooManyRows(sheet.file, ranges.limits);
     }
   }
 
