@@ -61,13 +61,13 @@ export async function checkSheet(sheet: Sheet, options: CheckOptions): Promise<A
       const { limits } = sheet.delimited;
       const setup = setupFor(sheet, rules, options, limits, { delimiter: sheet.delimited.delimiter, lineBreak: body.lineBreak });
       // This thread checks too when the workers are busy: one isolate fewer for the same cores.
-      return checkInWorkers(sheet, jobs, () => new CheckPool(setup, parallel.workers ?? Math.min(3, cores - 1), true), options, { base: body.headerRow, limits });
+      return checkInWorkers(sheet, jobs, () => new CheckPool(setup, parallel.workers ?? Math.min(3, cores - 1), rules), options, { base: body.headerRow, limits });
     }
     if (sheet.format === 'xlsx') {
       // The xlsx reader enforces its own limits; a worker only needs the cell length, from the rules.
       const setup = setupFor(sheet, rules, options, DEFAULT_LIMITS);
       // This thread is busy parsing the xlsx; one worker checks as fast as exceljs reads.
-      return checkInWorkers(sheet, recordJobs(sheet.records, parallel.batchRows), () => new CheckPool(setup, parallel.workers ?? 1, false, 8), options);
+      return checkInWorkers(sheet, recordJobs(sheet.records, parallel.batchRows), () => new CheckPool(setup, parallel.workers ?? 1, undefined, 8), options);
     }
   }
   return inRuns(validateSheet(sheet, options), RUN);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkJob, rulesOf } from './check-job.js';
+import { checkJob } from './check-job.js';
+import type { RowRules } from './validate-row.js';
 import { RunError } from '../errors.js';
 import type { CheckAnswer, CheckJob, WorkerSetup } from './check-protocol.js';
 
@@ -23,7 +24,6 @@ const WORKER_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 1024
 export class CheckPool {
   private readonly workers: { worker: Worker; holding: number }[] = [];
   private readonly waiting = new Map<number, { resolve: (a: CheckAnswer) => void; reject: (e: Error) => void; by: number }>();
-  private readonly rules;
   private localBusy = false;
   private nextId = 0;
   private wake: (() => void) | undefined;
@@ -31,7 +31,8 @@ export class CheckPool {
   constructor(
     private readonly setup: WorkerSetup,
     workers: number,
-    private readonly local: boolean,
+    /** The rules this thread checks by, when it checks jobs too (the ones it already built). */
+    private readonly localRules: RowRules | undefined,
     /**
      * Jobs a worker holds at once: the one it works on and those waiting. Two keep a worker busy
      * when this thread only hands out byte ranges; records this thread parses (xlsx) arrive at
@@ -39,7 +40,6 @@ export class CheckPool {
      */
     private readonly perWorker = 2,
   ) {
-    this.rules = local ? rulesOf(setup) : undefined;
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(workerFile(), { workerData: setup, resourceLimits: WORKER_HEAP });
       worker.on('message', (answer: CheckAnswer) => {
@@ -59,12 +59,12 @@ export class CheckPool {
 
   /** Jobs that can be in progress at once. */
   get capacity(): number {
-    return this.perWorker * this.workers.length + (this.local ? 1 : 0);
+    return this.perWorker * this.workers.length + (this.localRules ? 1 : 0);
   }
 
   /** Whether a job given now would start (or wait next in line at a worker). */
   get hasRoom(): boolean {
-    return this.workers.some((w) => w.holding < this.perWorker) || (this.local && !this.localBusy);
+    return this.workers.some((w) => w.holding < this.perWorker) || (this.localRules !== undefined && !this.localBusy);
   }
 
   /** Settles when any job finishes. */
@@ -81,9 +81,9 @@ export class CheckPool {
   check(job: CheckJob): Promise<CheckAnswer> {
     const id = this.nextId++;
     const free = this.workers.reduce<number>((best, w, i) => (w.holding < this.perWorker && (best < 0 || w.holding < this.workers[best]!.holding) ? i : best), -1);
-    if (free < 0 && this.local && !this.localBusy) {
+    if (free < 0 && this.localRules && !this.localBusy) {
       this.localBusy = true;
-      return checkJob(id, job, this.setup, this.rules!).finally(() => {
+      return checkJob(id, job, this.setup, this.localRules).finally(() => {
         this.localBusy = false;
         this.freed();
       });
