@@ -5,9 +5,13 @@ import { FirstSeen } from './first-seen.js';
 import { keyBytes, keyOfCanonical } from './idempotency-key.js';
 import { uuidText } from './uuid-text.js';
 
-/** The argument names in canonical (sorted) order, and as JSON, for canonicalArgs. */
-export const SORTED_FIELDS = FIELDS.map((f) => f.name).sort();
-export const QUOTED_FIELDS = SORTED_FIELDS.map((n) => JSON.stringify(n));
+const SORTED_FIELDS = FIELDS.map((f) => f.name).sort();
+const QUOTED_FIELDS = SORTED_FIELDS.map((n) => JSON.stringify(n));
+
+/** An argument set's canonical JSON, the text its keys derive from (wherever it is checked). */
+export function canonicalOf(args: AdArgs): string {
+  return canonicalArgs(args, SORTED_FIELDS, QUOTED_FIELDS);
+}
 
 export interface KeyedAd {
   /** Undefined only for a repeat whose canonical JSON was not given (its key is not needed). */
@@ -27,7 +31,7 @@ export class OccurrenceCounter {
   private readonly repeats = new Map<string, number>();
 
   next(args: AdArgs, row: number): KeyedAd {
-    const canonical = canonicalArgs(args, SORTED_FIELDS, QUOTED_FIELDS);
+    const canonical = canonicalOf(args);
     return this.place(keyBytes(canonical, 1), row, canonical);
   }
 

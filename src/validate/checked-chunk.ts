@@ -1,7 +1,6 @@
 import type { Cell, RawRecord } from '../read/cell.js';
-import { canonicalArgs } from '../keys/canonical-json.js';
 import { keyBytes } from '../keys/idempotency-key.js';
-import { SORTED_FIELDS, QUOTED_FIELDS } from '../keys/occurrences.js';
+import { canonicalOf } from '../keys/occurrences.js';
 import { ByteBatch } from '../report/byte-batch.js';
 import { encodeInputCsv } from '../report/report-line.js';
 import type { Problem } from './args.js';
@@ -73,7 +72,7 @@ export class ChunkBuilder {
       this.push(record, null, verdict.problems, verdict.warnings);
       return;
     }
-    for (const args of verdict.ads) this.push(record, canonicalArgs(args, SORTED_FIELDS, QUOTED_FIELDS), [], verdict.warnings);
+    for (const args of verdict.ads) this.push(record, canonicalOf(args), [], verdict.warnings);
   }
 
   finish(records: number): CheckedChunk {
