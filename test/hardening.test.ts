@@ -47,8 +47,8 @@ describe('fixtures/bad: every bad input ends in a clear message, never a crash o
     });
   }
 
-  it('corrupt.xlsx (damaged deflate data): a clear error instead of a silent stall', async () => {
-    const err = await readAllRows('fixtures/bad/corrupt.xlsx', { ...DEFAULT_LIMITS, stallMs: 300 }).catch((e: unknown) => e);
+  it('corrupt.xlsx (damaged deflate data): a clear error', async () => {
+    const err = await readAllRows('fixtures/bad/corrupt.xlsx', DEFAULT_LIMITS).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     expect((err as RunError).message).toMatch(/damaged/);
   });
@@ -89,7 +89,7 @@ describe('property: readers end in rows or one clear error, for any bytes', () =
           const path = join(dir, `f${n++}.${ext}`);
           await writeFile(path, data);
           try {
-            await readAllRows(path, { ...DEFAULT_LIMITS, stallMs: 500 });
+            await readAllRows(path, DEFAULT_LIMITS);
           } catch (err) {
             expect(err).toBeInstanceOf(RunError);
             expect((err as RunError).message.length).toBeGreaterThan(10);

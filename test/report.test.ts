@@ -9,8 +9,7 @@ import { openCsvWriter } from '../src/report/csv-writer.js';
 import { openXlsxWriter } from '../src/report/xlsx-writer.js';
 import { openTableWriter } from '../src/report/open-writer.js';
 import { safeCsvCell } from '../src/report/safe-cell.js';
-import { ByteBatch } from '../src/report/byte-batch.js';
-import { encodeInputCsv, encodeResultCsv, reportCells, reportHeader, retryCells, retryHeader, type ReportLine } from '../src/report/report-line.js';
+import { reportCells, reportHeader, retryCells, retryHeader } from '../src/report/report-line.js';
 import { retryLines } from '../src/report/retry-lines.js';
 import { OrderedReport } from '../src/report/ordered-report.js';
 import { parseJournal } from '../src/report/journal.js';
@@ -167,56 +166,5 @@ describe('reading our own XLSX back', () => {
       process.off('uncaughtException', onError);
     }
     expect(errors).toEqual([]);
-  });
-});
-
-describe('encoded report lines (the fast path of a million-row validate report)', () => {
-  const line = fc.record({
-    row: fc.integer({ min: 2, max: 2_000_000 }),
-    status: fc.constantFrom('valid', 'invalid', 'created', 'rejected', 'failed', 'not_sent') as fc.Arbitrary<ReportLine['status']>,
-    adId: fc.option(fc.oneof(fc.stringMatching(/^\d{19}$/), fc.string()), { nil: undefined }),
-    key: fc.option(fc.uuid(), { nil: undefined }),
-    error: fc.option(fc.oneof(fc.string(), fc.constantFrom('=cmd', ' lead', 'a, "b"', 'x\ny')), { nil: undefined }),
-    attempts: fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }),
-    input: fc.array(fc.oneof(fc.string(), fc.constant(null), fc.constantFrom('=1+1', '@x', 'a,b', '"q"', ' pad ')), { maxLength: 6 }),
-  });
-
-  it('encodeResultCsv and encodeInputCsv give the line write() gives', () => {
-    fc.assert(
-      fc.property(line, (l) => {
-        const width = Math.max(1, l.input.length);
-        const r: ReportLine = Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as unknown as ReportLine;
-        const whole = csvLine(reportCells(r, width).map(safeCsvCell));
-        expect(`${encodeResultCsv(r)},${encodeInputCsv(r.input, width)}\r\n`).toBe(whole);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it('a CSV writer writes an encoded line byte for byte as write() would', async () => {
-    const dir = await tempDir();
-    const r: ReportLine = { row: 7, status: 'invalid', error: 'ad_text: "x", =y', input: ['=SUM(A1)', 'naïve, "quoted"', null] };
-    const a = await openCsvWriter(join(dir, 'a.csv'), ['h1', 'h2', 'h3'], { batchRows: 1 });
-    await a.write(reportCells(r, 3));
-    await a.close();
-    const b = await openCsvWriter(join(dir, 'b.csv'), ['h1', 'h2', 'h3'], { batchRows: 1 });
-    await b.writeEncoded!(encodeResultCsv(r), Buffer.from(encodeInputCsv(r.input, 3)));
-    await b.close();
-    expect(await readFile(join(dir, 'b.csv'))).toEqual(await readFile(join(dir, 'a.csv')));
-  });
-});
-
-describe('ByteBatch', () => {
-  it('gathers text and bytes as their UTF-8, whatever their length or characters, across growths', () => {
-    fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 70 }), fc.uint8Array({ maxLength: 50 })), { maxLength: 60 }), (parts) => {
-        const batch = new ByteBatch(16);
-        for (const p of parts) typeof p === 'string' ? batch.text(p) : batch.bytes(p);
-        const expected = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
-        expect(batch.length).toBe(expected.length);
-        expect(batch.take()).toEqual(expected);
-        expect(batch.length).toBe(0);
-      }),
-    );
   });
 });

@@ -188,6 +188,32 @@ describe('text length as TikTok counts', () => {
 });
 
 describe('validateSheet', () => {
+  it('duplicates are decided in input order: the first of identical rows is the original, each later one names it', async () => {
+    const a = '1,T,https://e.com/a,https://e.com/v.mp4';
+    const b = '1,U,https://e.com/a,https://e.com/v.mp4';
+    const path = await tempFile('order.csv', ['adgroup_id,ad_text,landing_page_url,video_url', b, a, b, a, a].join('\n'));
+    const seen = [];
+    for await (const ad of validateSheet(await openSheet(path))) seen.push([ad.row, ad.key !== undefined, ad.problems.map((p) => p.message.slice(0, 19)).join()]);
+    expect(seen).toEqual([
+      [2, true, ''],
+      [3, true, ''],
+      [4, false, 'duplicate of row 2:'],
+      [5, false, 'duplicate of row 3:'],
+      [6, false, 'duplicate of row 3:'],
+    ]);
+  });
+
+  it('a CSV that cannot be parsed part-way: every row before the failure is checked and reported, then the run ends there', async () => {
+    const good = Array.from({ length: 30 }, (_, i) => `17800000000000001${String(i).padStart(2, '0')},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`);
+    const path = await tempFile('unclosed.csv', ['adgroup_id,ad_text,landing_page_url,video_url', ...good, '1780000000000000199,"never closed,https://e.com/z,https://e.com/z.mp4', ...good].join('\n'));
+    const rows: number[] = [];
+    const err = await (async () => {
+      for await (const ad of validateSheet(await openSheet(path))) rows.push(ad.row);
+    })().catch((e: unknown) => e);
+    expect((err as RunError).message).toMatch(/a quoted cell that starts at row 32 is never closed/);
+    expect(rows).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+  });
+
   it('marks a row identical to an earlier one as a duplicate unless allowed, with distinct keys when allowed', async () => {
     const csv = 'adgroup_id,ad_text,landing_page_url,video_url\n1,T,https://e.com/a,https://e.com/v.mp4\n1,T,https://e.com/a,https://e.com/v.mp4\n';
     const path = await tempFile('d.csv', csv);

@@ -1,19 +1,15 @@
 import { openSheet } from '../read/open-sheet.js';
 import { openTableWriter } from '../report/open-writer.js';
 import { problemsText } from '../report/problem-text.js';
-import { encodeResultCsv, reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
+import { reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
-import { checkSheet, type ParallelOptions } from '../validate/check-in-workers.js';
-import type { CheckedAd } from '../validate/validate-sheet.js';
+import { validateSheet, type CheckedAd } from '../validate/validate-sheet.js';
 import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { silentIo, type Io } from './io.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { emptyCounts, type RunSummary } from './summary.js';
 
-export interface ValidateFileOptions extends SheetOptions {
-  /** How the work is spread over threads (tuning; the results are the same). */
-  readonly parallel?: ParallelOptions;
-}
+export type ValidateFileOptions = SheetOptions;
 
 /**
  * `validate FILE`: parse and check every row, no network. Problems go to stderr grouped by row;
@@ -24,35 +20,20 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   const adName = parseAdName(options.adName);
   const sheet = await openSheet(options.file, options.sheet !== undefined ? { sheet: options.sheet } : {});
   let writer: TableWriter | undefined;
-  if (options.report !== undefined) {
-    writer = await openTableWriter(options.report, reportHeader(sheet.header), { sheetName: 'Validation' }, { batchRows: 512 });
-  }
+  if (options.report !== undefined) writer = await openTableWriter(options.report, reportHeader(sheet.header), { sheetName: 'Validation' });
   const counts = { ...emptyCounts(), valid: 0 };
   let lines = 0;
-  const printer = new ProblemPrinter(io);
   let warnings = 0;
+  const printer = new ProblemPrinter(io);
   try {
-    const ads = await checkSheet(sheet, {
-      defaults,
-      ...(adName ? { adName } : {}),
-      allowDuplicates: options.allowDuplicates ?? false,
-      // A CSV report's input columns are encoded by the threads that check the rows.
-      wantInputs: !writer ? 'none' : writer.writeEncoded ? 'csv' : 'cells',
-      ...(options.parallel ? { parallel: options.parallel } : {}),
-    });
-    for await (const run of ads) {
-      for (const ad of run) {
-        lines++;
-        const line = toLine(ad);
-        if (line.status === 'valid') counts.valid++;
-        else counts.invalid++;
-        warnings += ad.warnings.length;
-        printer.add(ad);
-        if (!writer) continue;
-        // A write waits only when the writer has a batch on its way to the file.
-        const wait = writer.writeEncoded && ad.inputCsv !== undefined ? writer.writeEncoded(encodeResultCsv(line), ad.inputCsv) : writer.write(reportCells(line, sheet.header.length), reportStyle(line));
-        if (wait) await wait;
-      }
+    for await (const ad of validateSheet(sheet, { defaults, ...(adName ? { adName } : {}), allowDuplicates: options.allowDuplicates ?? false })) {
+      lines++;
+      const line = toLine(ad);
+      if (line.status === 'valid') counts.valid++;
+      else counts.invalid++;
+      warnings += ad.warnings.length;
+      printer.add(ad);
+      await writer?.write(reportCells(line, sheet.header.length), reportStyle(line));
     }
   } finally {
     await writer?.close();

@@ -1,15 +1,13 @@
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
-import { parse, CsvError, type Options } from 'csv-parse';
+import { parse, CsvError } from 'csv-parse';
 import { RunError } from '../errors.js';
 import { type Cell, type RawRecord } from './cell.js';
 import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
 import type { Sheet } from './sheet.js';
 import { detectDelimiter, sniffBytes, type Delimiter, type TextEncodingName } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
-import { findCsvBody, type ByteRange } from './csv-ranges.js';
-import type { LineBreak } from './record-bounds.js';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -32,15 +30,12 @@ export async function readDelimited(file: string, limits: ReadLimits = DEFAULT_L
       throw new RunError('FILE', `${file} has ${cells.length} columns in its header row (row ${row}); at most ${limits.maxColumns} are read. Is this the right file?`);
     }
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
-    const body = sniffed.encoding === 'utf-8' ? findCsvBody(head, delimiter, row) : undefined;
     return {
       file,
       format: 'csv',
       header,
       headerRow: row,
       records: dataRows(iterator),
-      // Found from the head already read; csv-parse's byte counts are UTF-8 bytes only.
-      delimited: { delimiter, limits, ...(body ? { body } : {}) },
       close: async () => {
         await iterator.return?.(undefined);
       },
@@ -105,93 +100,26 @@ function swapBytePairs(): Transform {
 /** Our CSV reports prefix a formula-like cell with `'` (see report/safe-cell.ts); undo it on read so a retry file reads back as written. */
 const ESCAPED_FORMULA = /^'[=+\-@\t\r]/;
 
+/**
+ * The file's records, in order. Records csv-parse produced before a failure (an unclosed quote, a
+ * read error) are all handed on before the failure is thrown: iterating the parser stream instead
+ * throws at the failure and drops records parsed but not yet read, rows that would then be missing
+ * from the report of a file that fails part-way. Reading pauses while records wait to be taken, so
+ * memory stays bounded.
+ */
 async function* recordsOf(file: string, encoding: TextEncodingName, delimiter: Delimiter, limits: ReadLimits): AsyncGenerator<RawRecord> {
   // csv-parse decodes bytes itself (and drops the BOM); invalid UTF-8 becomes U+FFFD, which the
   // validator flags per row.
   const source = createReadStream(file);
-  const options = { ...parserOptions(delimiter, limits), encoding: encoding === 'utf-8' ? 'utf8' : 'utf16le', bom: true } as const;
-  try {
-    for await (const record of parsedRecords(encoding === 'utf-16be' ? source.pipe(swapBytePairs()) : source, source, options)) {
-      if (record.row > limits.maxRows + 1) throw tooManyRows(file, limits);
-      yield record;
-    }
-  } catch (err) {
-    if (err instanceof RecordsFailure) throw parseError(file, err.row, err.failure);
-    throw err;
-  }
-}
-
-/**
- * The records of one byte range of a UTF-8 file, cut at record ends (read/csv-ranges.ts), numbered
- * from 1 within the range and handed to `onRecord` as they are parsed (no async step per record:
- * this runs for every row of million-row files). Resolves to the number of records, and the
- * failure that stopped them early, if any (whose row is relative too): every record parsed before
- * a failure has been handed on, as the streaming reader hands them on.
- */
-export function eachRangeRecord(
-  file: string,
-  range: ByteRange,
-  rules: { delimiter: Delimiter; lineBreak: LineBreak },
-  limits: ReadLimits,
-  onRecord: (record: RawRecord) => void,
-): Promise<{ records: number; failure?: RecordsFailure }> {
-  return new Promise((resolve, reject) => {
-    const source = createReadStream(file, { start: range.start, end: range.end - 1 });
-    // The record delimiter is the one csv-parse found for the whole file, not one guessed per
-    // range; no BOM mid-file.
-    const options = { ...parserOptions(rules.delimiter, limits), encoding: 'utf8', bom: false, record_delimiter: rules.lineBreak } as const;
-    let records = 0;
-    const parser = driveParser(source, source, options, (record) => {
-      try {
-        onRecord({ row: ++records, cells: record.map(toCell) });
-      } catch (err) {
-        // A fault of the caller, not of the file: it ends the job as such.
-        parser.stop();
-        reject(err);
-      }
-    }, (failure) => resolve(failure ? { records, failure: new RecordsFailure(failedRow(failure, records), failureOf(failure)) } : { records }));
+  const input: Readable = encoding === 'utf-16be' ? source.pipe(swapBytePairs()) : source;
+  const parser = parse({
+    delimiter,
+    relax_quotes: true,
+    relax_column_count: true,
+    max_record_size: limits.maxRecordChars,
+    encoding: encoding === 'utf-8' ? 'utf8' : 'utf16le',
+    bom: true,
   });
-}
-
-function parserOptions(delimiter: Delimiter, limits: ReadLimits) {
-  return { delimiter, relax_quotes: true, relax_column_count: true, max_record_size: limits.maxRecordChars } as const;
-}
-
-/**
- * Runs csv-parse over `input` (read from `source`): every record it parses goes to `onRecord`, in
- * order, and then `done` once, with what stopped it early (the parser's or the file's error) if
- * anything did. Records parsed before a failure are always handed on: iterating the parser stream
- * instead would throw at the failure and drop records parsed but not yet read (rows that then went
- * missing from the report of a file that fails part-way).
- */
-function driveParser(input: Readable, source: Readable, options: Options, onRecord: (record: string[]) => void, done: (failure?: unknown) => void): { stop(): void } {
-  const parser = parse(options);
-  let finished = false;
-  const stop = (): void => {
-    finished = true;
-    source.destroy();
-    parser.destroy();
-  };
-  const finish = (failure?: unknown): void => {
-    if (finished) return;
-    stop();
-    done(failure);
-  };
-  parser.on('data', (record: string[]) => {
-    if (!finished) onRecord(record);
-  });
-  parser.on('error', finish);
-  source.on('error', finish);
-  parser.on('end', () => finish());
-  input.pipe(parser);
-  return { stop };
-}
-
-/**
- * The parser's records as an async sequence, then its failure as a RecordsFailure. Reading pauses
- * while records wait to be taken, so memory stays bounded.
- */
-async function* parsedRecords(input: Readable, source: Readable, options: Options): AsyncGenerator<RawRecord> {
   const waiting: string[][] = [];
   let ended: { failure?: unknown } | undefined;
   let wake: (() => void) | undefined;
@@ -200,14 +128,24 @@ async function* parsedRecords(input: Readable, source: Readable, options: Option
     wake = undefined;
     w?.();
   };
-  const parser = driveParser(input, source, options, (record) => {
+  const finish = (failure?: unknown): void => {
+    if (ended) return;
+    ended = { failure };
+    source.destroy();
+    parser.destroy();
+    notify();
+  };
+  parser.on('data', (record: string[]) => {
+    if (ended) return;
     waiting.push(record);
     if (waiting.length >= WAITING_RECORDS) input.pause();
     notify();
-  }, (failure) => {
-    ended = { failure };
-    notify();
   });
+  parser.on('error', finish);
+  source.on('error', finish);
+  parser.on('end', () => finish());
+  input.pipe(parser);
+
   let row = 0;
   try {
     for (;;) {
@@ -215,17 +153,17 @@ async function* parsedRecords(input: Readable, source: Readable, options: Option
         const records = waiting.splice(0);
         input.resume();
         for (const record of records) {
-          row++;
+          if (++row > limits.maxRows + 1) throw tooManyRows(file, limits);
           yield { row, cells: record.map(toCell) };
         }
         continue;
       }
-      if (ended?.failure !== undefined) throw new RecordsFailure(failedRow(ended.failure, row), failureOf(ended.failure));
+      if (ended?.failure !== undefined) throw parseError(file, failedRow(ended.failure, row), ended.failure);
       if (ended) return;
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
-    parser.stop();
+    finish();
   }
 }
 
@@ -236,22 +174,6 @@ function toCell(value: string): Cell {
   return value.charCodeAt(0) === 0x27 && ESCAPED_FORMULA.test(value) ? value.slice(1) : value;
 }
 
-/** Why records stopped: csv-parse's code, or the file system's. Plain data, so it crosses threads. */
-export interface ParseFailure {
-  readonly csvCode?: string;
-  readonly errno?: string;
-  readonly message: string;
-}
-
-export class RecordsFailure extends Error {
-  constructor(
-    readonly row: number,
-    readonly failure: ParseFailure,
-  ) {
-    super(failure.message);
-  }
-}
-
 /**
  * The record the parser stopped in. csv-parse counts the records it completed, which is exact even
  * when the stream drops records it had parsed but nobody had read yet when it failed.
@@ -260,20 +182,15 @@ function failedRow(err: unknown, read: number): number {
   return err instanceof CsvError && typeof err.records === 'number' ? err.records + 1 : read + 1;
 }
 
-function failureOf(err: unknown): ParseFailure {
-  if (err instanceof CsvError) return { csvCode: err.code, message: err.message };
-  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
-  return { ...(errno !== undefined ? { errno } : {}), message: err instanceof Error ? err.message : String(err) };
-}
-
 /** The message for records that stopped at `row` (the row that could not be read). */
-export function parseError(file: string, row: number, failure: ParseFailure): RunError {
-  if (failure.csvCode === 'CSV_QUOTE_NOT_CLOSED') {
+function parseError(file: string, row: number, err: unknown): RunError {
+  const code = err instanceof CsvError ? err.code : undefined;
+  if (code === 'CSV_QUOTE_NOT_CLOSED') {
     return new RunError('FILE', `${file}: a quoted cell that starts at row ${row} is never closed, so the rest of the file cannot be read. Add the missing closing quote (") and try again.`);
   }
-  if (failure.csvCode === 'CSV_MAX_RECORD_SIZE') {
+  if (code === 'CSV_MAX_RECORD_SIZE') {
     return new RunError('FILE', `${file}: row ${row} is larger than the reader accepts; it is probably not a campaign row (an unclosed quote?). Fix or remove it and try again.`);
   }
-  if (failure.csvCode !== undefined) return new RunError('FILE', `${file}: row ${row} cannot be parsed (${failure.message}).`);
-  return openError(file, Object.assign(new Error(failure.message), failure.errno !== undefined ? { code: failure.errno } : {}));
+  if (code !== undefined) return new RunError('FILE', `${file}: row ${row} cannot be parsed (${(err as Error).message}).`);
+  return openError(file, err);
 }

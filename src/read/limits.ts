@@ -14,8 +14,8 @@ export interface ReadLimits {
   readonly maxRecordChars: number;
   /** Data rows in one file. */
   readonly maxRows: number;
-  /** An xlsx that makes no progress (no byte read, no row parsed) this long is damaged. */
-  readonly stallMs: number;
+  /** Bytes of an .xlsx file, which is read whole (read/xlsx.ts). */
+  readonly maxXlsxBytes: number;
 }
 
 export const DEFAULT_LIMITS: ReadLimits = {
@@ -23,7 +23,7 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxColumns: 1_000,
   maxRecordChars: 16 * 1024 * 1024,
   maxRows: 2_000_000,
-  stallMs: 5_000,
+  maxXlsxBytes: 64 * 1024 * 1024,
 };
 
 /** The end of a file with more rows than `maxRows`, whatever its format. */

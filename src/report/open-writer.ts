@@ -1,15 +1,15 @@
 import { extname } from 'node:path';
 import { RunError } from '../errors.js';
-import { openCsvWriter, type CsvWriterOptions } from './csv-writer.js';
+import { openCsvWriter } from './csv-writer.js';
 import type { TableWriter } from './table-writer.js';
 import type { XlsxWriterOptions } from './xlsx-writer.js';
 
 /** Opens a CSV or XLSX writer by the path's extension. exceljs loads only when an .xlsx is written. */
-export async function openTableWriter(path: string, header: readonly string[], xlsx: XlsxWriterOptions, csv: CsvWriterOptions = {}): Promise<TableWriter> {
+export async function openTableWriter(path: string, header: readonly string[], xlsx: XlsxWriterOptions): Promise<TableWriter> {
   const ext = extname(path).toLowerCase();
   try {
     if (ext === '.xlsx') return await (await import('./xlsx-writer.js')).openXlsxWriter(path, header, xlsx);
-    if (ext === '.csv') return await openCsvWriter(path, header, csv);
+    if (ext === '.csv') return await openCsvWriter(path, header);
   } catch (err) {
     throw writeError(path, err);
   }

@@ -1,6 +1,4 @@
 import { cellText, type Cell } from '../read/cell.js';
-import { csvCells } from './csv-line.js';
-import { safeCsvCell } from './safe-cell.js';
 import type { Status } from './status.js';
 import type { RowStyle } from './table-writer.js';
 
@@ -52,24 +50,4 @@ function inputCells(input: readonly Cell[], width: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < width; i++) out.push(cellText(input[i] ?? null));
   return out;
-}
-
-/**
- * A line's input columns as a CSV writer's writeEncoded takes them: the cells write() would put
- * after the result columns, encoded the same way (formula-safe, quoted where needed).
- */
-export function encodeInputCsv(input: readonly Cell[], inputWidth: number): string {
-  return csvCells(inputCells(input, inputWidth).map(safeCsvCell));
-}
-
-/**
- * A line's result columns as one encoded CSV text, the same text csvCells(resultCells(line)) gives
- * through safeCsvCell: row, status and key are ours (digits, a status word, a UUID) and need no
- * quoting, so only the other cells go through the encoder. It runs once per row of million-row
- * reports.
- */
-export function encodeResultCsv(line: ReportLine): string {
-  const adId = line.adId === undefined ? '' : csvCells([safeCsvCell(line.adId)]);
-  const error = line.error === undefined ? '' : csvCells([safeCsvCell(line.error)]);
-  return `${line.row},${line.status},${adId},${line.key ?? ''},${error},${line.attempts ?? ''}`;
 }

@@ -3,16 +3,9 @@ export interface TableWriter {
   readonly path: string;
   /**
    * Writes one row. When the writer must wait (back-pressure, a batch on its way to the file) it
-   * returns a promise to await before the next row; otherwise nothing, so a million rows do not
-   * cost a million awaits.
+   * returns a promise to await before the next row.
    */
   write(cells: readonly string[], style?: RowStyle): Promise<void> | void;
-  /**
-   * CSV only: writes a line whose cells are already encoded: the result columns by
-   * encodeResultCsv, then the input columns, as UTF-8, by encodeInputCsv (on the thread that read
-   * them). The line is the one write() would give.
-   */
-  writeEncoded?(encodedHead: string, encodedTail: Uint8Array): Promise<void> | void;
   /** Flushes and closes; the file is complete after this. */
   close(): Promise<void>;
 }

@@ -102,28 +102,9 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
   return problems.length ? { row: record.row, ads: [], problems, warnings } : { row: record.row, ads, problems, warnings };
 }
 
-interface FieldSource {
-  readonly field: FieldSpec;
-  readonly index: number | undefined;
-  readonly fallback: string | null;
-}
-
-const SOURCES = new WeakMap<RowRules, readonly FieldSource[]>();
-
-/**
- * The fields a sheet can fill: those with a column or a --set default, each with where its value
- * comes from. Worked out once per sheet; the other fields are absent from every row, and skipping
- * them matters on million-row files.
- */
-function fieldSources(rules: RowRules): readonly FieldSource[] {
-  let sources = SOURCES.get(rules);
-  if (!sources) {
-    sources = FIELDS.map((field) => ({ field, index: rules.columns.indexOf.get(field.name), fallback: rules.defaults.get(field.name) ?? null })).filter(
-      (s) => s.index !== undefined || s.fallback !== null,
-    );
-    SOURCES.set(rules, sources);
-  }
-  return sources;
+/** Each field with the column it is read from, if any, and its --set default, if any. */
+function fieldSources(rules: RowRules): { field: FieldSpec; index: number | undefined; fallback: string | null }[] {
+  return FIELDS.map((field) => ({ field, index: rules.columns.indexOf.get(field.name), fallback: rules.defaults.get(field.name) ?? null }));
 }
 
 function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string[] {

@@ -21,8 +21,6 @@ export interface ValidateOptions {
 export interface CheckedAd {
   readonly row: number;
   readonly input: readonly Cell[];
-  /** The input cells already encoded (UTF-8) for a CSV report, when the thread that read them did it. */
-  readonly inputCsv?: Uint8Array;
   /** Set exactly when the ad is valid. */
   readonly key?: string;
   readonly problems: readonly Problem[];
@@ -36,12 +34,9 @@ export interface PlannedAd extends CheckedAd {
   readonly args?: AdArgs;
 }
 
-/**
- * A valid ad's key, or the problem that it repeats an earlier row. The one place duplicates are
- * decided, for rows validated here and rows validated in worker threads alike.
- */
-export function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string } | { problem: Problem } {
-  if (keyed.duplicateOf === undefined || (allowDuplicates && keyed.key !== undefined)) return { key: keyed.key! };
+/** A valid ad's key, or the problem that it repeats an earlier row. */
+function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string } | { problem: Problem } {
+  if (keyed.duplicateOf === undefined || allowDuplicates) return { key: keyed.key };
   return { problem: { field: 'row', message: `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates` } };
 }
 
@@ -77,7 +72,7 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
 }
 
 /** The rules every row of a sheet is checked by. */
-export function rowRulesFor(file: string, header: readonly string[], options: ValidateOptions): RowRules {
+function rowRulesFor(file: string, header: readonly string[], options: ValidateOptions): RowRules {
   return {
     columns: mapColumns(file, header),
     defaults: options.defaults ?? new Map<string, string>(),
@@ -87,6 +82,6 @@ export function rowRulesFor(file: string, header: readonly string[], options: Va
   };
 }
 
-export function noAds(sheet: Sheet): RunError {
+function noAds(sheet: Sheet): RunError {
   return new RunError('FILE', `${sheet.file} has a header row (row ${sheet.headerRow}) but no ads below it. Add one ad per row under the header.`);
 }
