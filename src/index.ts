@@ -6,7 +6,8 @@
 export { validateFile, type ValidateFileOptions } from './commands/validate.js';
 export { uploadFile, UPLOAD_DEFAULTS, type UploadOptions, type UploadEvent } from './commands/upload.js';
 export { writeTemplate, type TemplateFormat } from './commands/template.js';
-export type { RunSummary, QuotaInfo, StopReason } from './commands/summary.js';
+export type { RunSummary } from './commands/summary.js';
+export type { QuotaInfo, StopReason } from './send/quota.js';
 export type { Io } from './commands/io.js';
 export { createSimulator, type Simulator, type SimStats } from './sim/server.js';
 export type { SimOptions, FaultKind } from './sim/options.js';

@@ -31,10 +31,10 @@ function run(list: SendItem[], t: Transport, extra: Partial<BatchOptions> = {}) 
     concurrency: 4,
     rate: 1000,
     retries: 3,
-    backoff: { baseMs: 10, capMs: 100 },
+    backoff: { minTimeout: 1, maxTimeout: 4 },
     maxRetryAfterMs: 60_000,
     breakerThreshold: 10,
-    random: () => 0.5,
+    // Only Retry-After waits go through here (p-retry's own backoff is 1–4 ms above).
     sleep: async (ms) => void sleeps.push(ms),
     onResult: async (r) => void results.push(r),
     ...extra,
@@ -56,7 +56,7 @@ describe('sendBatch', () => {
     const { results, sleeps } = await run(items(1), t);
     expect(calls.map((c) => c.key)).toEqual(['key-0', 'key-0', 'key-0']);
     expect(results[0]).toMatchObject({ status: 'created', attempts: 3 });
-    expect(sleeps).toEqual([5, 10]);
+    expect(sleeps).toEqual([]);
   });
 
   it('gives up after --retries with failed, saying why', async () => {
@@ -64,6 +64,16 @@ describe('sendBatch', () => {
     const { results } = await run(items(1), t, { retries: 2 });
     expect(calls).toHaveLength(3);
     expect(results[0]).toMatchObject({ status: 'failed', attempts: 3, error: expect.stringMatching(/gave up after 3 attempts/) });
+  });
+
+  it('backs off between attempts as p-retry does: growing, randomised, capped', async () => {
+    const { t, calls } = fake((_k, n) => (n < 5 ? status(503) : ok()));
+    await run(items(1), t, { backoff: { minTimeout: 20, maxTimeout: 50 } });
+    const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
+    // 20·2^k ×(1–2), capped at 50: at least 20, 40, 50, 50 ms (timers may fire a millisecond early).
+    expect(gaps[0]).toBeGreaterThanOrEqual(19);
+    expect(gaps[1]).toBeGreaterThanOrEqual(39);
+    expect(gaps[2]).toBeGreaterThanOrEqual(49);
   });
 
   it('waits at least Retry-After', async () => {

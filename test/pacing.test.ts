@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cubicRate, initialCubic, onThrottle } from '../src/send/cubic.js';
-import { Pacer } from '../src/send/pacer.js';
+import { cubicRate, onThrottle, Pacing } from '../src/send/pacing.js';
 
 describe('CUBIC rate', () => {
-  it('starts at the maximum', () => {
-    expect(cubicRate(initialCubic(10, 0), 0, 10)).toBe(10);
-  });
   it('cuts to 0.85 of the rate the service was accepting at a throttle', () => {
     const s = onThrottle(20, 1000, 12, 0.1);
     expect(s.rate).toBeCloseTo(10.2);
@@ -27,77 +23,72 @@ describe('CUBIC rate', () => {
   });
 });
 
-describe('Pacer', () => {
+describe('Pacing', () => {
+  /** A clock for the rate curve only; the steady spacing is p-queue's, in real time. */
   function clock() {
     let t = 0;
-    return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    return { now: () => t, advance: (ms: number) => void (t += ms) };
   }
-  it('spaces starts at the rate, allowing one start early but never a burst', async () => {
-    const c = clock();
-    const p = new Pacer(4, c.now, c.sleep);
-    const starts: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      await p.acquire();
-      starts.push(c.now());
+  it('spaces starts at --rate: never two within one interval', async () => {
+    const p = new Pacing(50);
+    const at: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await p.slot();
+      at.push(performance.now());
     }
-    expect(starts).toEqual([0, 0, 250, 500, 750, 1000, 1250, 1500, 1750]);
-    // Any one-second window holds at most rate + 1 starts.
-    for (const t of starts) expect(starts.filter((s) => s >= t && s < t + 1000).length).toBeLessThanOrEqual(5);
+    // 50/s = one start per 20 ms (timers may fire a millisecond early).
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(19);
   });
-  it('once throttled, spaces starts strictly', async () => {
+  it('slows down on a throttle, spacing starts at the lower rate, and creeps back up', async () => {
     const c = clock();
-    const p = new Pacer(4, c.now, c.sleep, false);
-    // Not adaptive: throttles change nothing, so the tolerance stays.
-    p.throttled();
-    await p.acquire();
-    await p.acquire();
-    expect(c.now()).toBe(0);
-  });
-  it('slows down on a throttle and creeps back up', async () => {
-    const c = clock();
-    const p = new Pacer(10, c.now, c.sleep);
+    const p = new Pacing(1000, true, c.now);
     for (let i = 0; i < 20; i++) {
-      await p.acquire();
+      c.advance(10);
       p.succeeded();
     }
-    p.throttled();
-    expect(p.rate).toBeLessThan(8.6);
-    const after = c.now();
-    for (let i = 0; i < 20; i++) await p.acquire();
-    expect(c.now() - after).toBeGreaterThan(2_000); // slower than 10/s for a while
-    expect(p.rate).toBe(10); // and back to the maximum
+    p.throttled(await p.slot());
+    // The service accepted 20 in the last second: the rate is cut to 0.85 of that.
+    expect(p.rate).toBeCloseTo(17);
+    await p.slot();
+    const before = performance.now();
+    await p.slot();
+    expect(performance.now() - before).toBeGreaterThanOrEqual(1000 / 17 - 2);
+    c.advance(10_000);
+    expect(p.rate).toBeLessThan(1000);
+    c.advance(20_000);
+    expect(p.rate).toBe(1000);
   });
-  it('ignores 429s of requests sent before the last cut', async () => {
+  it('ignores 429s of attempts started before the last cut', async () => {
     const c = clock();
-    const p = new Pacer(10, c.now, c.sleep);
+    const p = new Pacing(1000, true, c.now);
     const epochs: number[] = [];
     for (let i = 0; i < 10; i++) {
-      epochs.push(await p.acquire());
+      epochs.push(await p.slot());
       p.succeeded();
     }
-    p.throttled(epochs[8]);
+    p.throttled(epochs[8]!);
     const once = p.rate;
-    p.throttled(epochs[9]);
-    p.throttled(epochs[9]);
+    p.throttled(epochs[9]!);
+    p.throttled(epochs[9]!);
     expect(p.rate).toBe(once);
-    p.throttled(await p.acquire());
+    c.advance(1);
+    p.throttled(await p.slot());
     expect(p.rate).toBeLessThan(once);
   });
-  it('cuts to what the service has been accepting, not blindly', async () => {
+  it('cuts to what the service has been accepting, not blindly', () => {
     const c = clock();
-    const p = new Pacer(30, c.now, c.sleep);
-    // 30 starts a second, but only every third succeeds: the service takes about 10/s.
+    const p = new Pacing(30, true, c.now);
+    // 30 attempts a second, but only every third succeeds: the service takes about 10/s.
     for (let i = 0; i < 30; i++) {
-      await p.acquire();
+      c.advance(33);
       if (i % 3 === 0) p.succeeded();
     }
-    p.throttled();
+    p.throttled(0);
     expect(p.rate).toBeCloseTo(8.5, 0);
   });
-  it('keeps a fixed rate when not adaptive', async () => {
-    const c = clock();
-    const p = new Pacer(10, c.now, c.sleep, false);
-    p.throttled();
+  it('keeps a fixed rate when not adaptive', () => {
+    const p = new Pacing(10, false);
+    p.throttled(0);
     expect(p.rate).toBe(10);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judge, RULES } from '../src/send/rules.js';
-import { backoffDelay } from '../src/send/backoff.js';
+import { afterFailure } from '../src/send/after-failure.js';
 import { parseRetryAfter } from '../src/send/retry-after.js';
 import { adIdOf, quotaOf, isAccountPrompt, promptedAccounts } from '../src/send/answer.js';
 import { connectedAdvertisers } from '../src/send/accounts.js';
@@ -67,18 +67,30 @@ describe('retry rules, case by case', () => {
   });
 });
 
-describe('backoff', () => {
-  const opts = { baseMs: 1000, capMs: 30_000 };
-  it('is full jitter under a doubling, capped ceiling', () => {
-    expect(backoffDelay(1, 0.999, opts)).toBe(999);
-    expect(backoffDelay(3, 0.5, opts)).toBe(2000);
-    expect(backoffDelay(10, 0.999, opts)).toBe(29_970);
-    expect(backoffDelay(2, 0, opts)).toBe(0);
+describe('after a transient failure (afterFailure), first match wins', () => {
+  const transient = (extra: { retryAfterMs?: number } = {}) => ({ kind: 'retry' as const, message: 'HTTP 503: busy', ...extra });
+  const ctx = { attempt: 2, retriesLeft: 2, breakerOpen: false, breakerThreshold: 12, stopping: false, maxRetryAfterMs: 120_000, now: NOW };
+  it('retries, waiting out Retry-After (or nothing, and p-retry backs off)', () => {
+    expect(afterFailure(transient(), ctx)).toEqual({ retry: true, waitMs: 0 });
+    expect(afterFailure(transient({ retryAfterMs: 7000 }), ctx)).toEqual({ retry: true, waitMs: 7000 });
   });
-  it('never cuts Retry-After short', () => {
-    expect(backoffDelay(1, 0.1, opts, 5000)).toBe(5000);
-    expect(backoffDelay(6, 0.99, opts, 100)).toBe(29_700);
+  it('a Retry-After exactly at the limit is waited out; one millisecond more is not', () => {
+    expect(afterFailure(transient({ retryAfterMs: 120_000 }), ctx)).toEqual({ retry: true, waitMs: 120_000 });
+    expect(afterFailure(transient({ retryAfterMs: 120_001 }), ctx)).toMatchObject({ retry: false, status: 'failed', error: expect.stringMatching(/asked to wait until 2026-11-29T12:02:00Z, longer than the 120 s this run waits/) });
   });
+  it('no retries left: failed, saying how many attempts were made', () => {
+    expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 5 })).toEqual({ retry: false, status: 'failed', error: 'HTTP 503: busy (gave up after 5 attempts); run again to retry with the same key' });
+    expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 1 })).toMatchObject({ error: expect.stringContaining('after 1 attempt)') });
+  });
+  it('an open breaker ends the row before anything else', () => {
+    expect(afterFailure(transient({ retryAfterMs: 999_999 }), { ...ctx, breakerOpen: true, retriesLeft: 0, stopping: true })).toMatchObject({ retry: false, status: 'failed', error: expect.stringContaining('the service failed 12 requests in a row') });
+  });
+  it('a stopping batch leaves the row not_sent, to resume with the same key', () => {
+    expect(afterFailure(transient(), { ...ctx, stopping: true })).toMatchObject({ retry: false, status: 'not_sent', error: expect.stringContaining('the batch stopped before a retry') });
+  });
+});
+
+describe('Retry-After', () => {
   it('parses Retry-After as seconds or an HTTP date', () => {
     expect(parseRetryAfter('120', NOW)).toBe(120_000);
     expect(parseRetryAfter('Sun, 29 Nov 2026 12:01:00 GMT', NOW)).toBe(60_000);

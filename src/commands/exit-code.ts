@@ -1,12 +1,21 @@
 import type { UploadStatus } from '../report/status.js';
-import type { StopReason } from './summary.js';
+import type { StopReason } from '../send/quota.js';
 
-/** CONTRACT.md's exit codes, from how the batch ended and its counts. Pure. */
+/** CONTRACT.md's exit codes for a batch that stopped, by why it stopped. */
+export const STOP_EXIT_CODES: Readonly<Record<StopReason | 'setup', number | undefined>> = {
+  quota: 3,
+  auth: 4,
+  account: 2,
+  setup: 2,
+  interrupted: 130,
+  // --limit is the user's own stop: the counts decide, as for a finished batch.
+  limit: undefined,
+};
+
+/** The exit code from how the batch ended and its counts. Pure. */
 export function exitCode(stopped: StopReason | 'setup' | null, counts: Record<UploadStatus, number>, dryRun: boolean): number {
-  if (stopped === 'quota') return 3;
-  if (stopped === 'auth') return 4;
-  if (stopped === 'account' || stopped === 'setup') return 2;
-  if (stopped === 'interrupted') return 130;
+  const byStop = stopped === null ? undefined : STOP_EXIT_CODES[stopped];
+  if (byStop !== undefined) return byStop;
   if (dryRun) return counts.invalid > 0 ? 1 : 0;
   return counts.invalid + counts.rejected + counts.failed + counts.not_sent > 0 ? 1 : 0;
 }

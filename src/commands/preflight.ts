@@ -3,7 +3,7 @@ import { connectedAdvertisers } from '../send/accounts.js';
 import { quotaOf } from '../send/answer.js';
 import { judge } from '../send/rules.js';
 import type { Transport } from '../send/transport.js';
-import type { QuotaInfo } from './summary.js';
+import type { QuotaInfo } from '../send/quota.js';
 
 export interface Preflight {
   readonly quota?: QuotaInfo;

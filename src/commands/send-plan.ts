@@ -1,5 +1,5 @@
 import type { SendItem } from '../send/batch.js';
-import type { QuotaInfo, StopReason } from './summary.js';
+import type { QuotaInfo, StopReason } from '../send/quota.js';
 
 export interface SendPlan {
   readonly sendable: readonly SendItem[];

@@ -1,14 +1,5 @@
 import type { UploadStatus } from '../report/status.js';
-
-export interface QuotaInfo {
-  readonly used: number;
-  readonly limit: number;
-  readonly tier: string;
-  readonly period_end: string;
-  readonly upgrade_url?: string;
-}
-
-export type StopReason = 'quota' | 'auth' | 'account' | 'interrupted' | 'limit';
+import type { QuotaInfo, StopReason } from '../send/quota.js';
 
 /** The `--json` summary object of CONTRACT.md. `valid` is added for validate, which has no uploads. */
 export interface RunSummary {

@@ -3,7 +3,7 @@ import { RunError } from '../errors.js';
 import { writeError } from '../report/open-writer.js';
 
 /** Upload's numeric options, checked with messages naming the option. */
-export function checkNumbers(concurrency: number, rate: number, retries: number, timeoutMs: number, limit: number | undefined): void {
+export function checkNumbers({ concurrency, rate, retries, timeoutMs }: { concurrency: number; rate: number; retries: number; timeoutMs: number }, limit: number | undefined): void {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new RunError('USAGE', `--concurrency ${concurrency}: use a whole number from 1 to 64.`);
   if (!(rate > 0) || rate > 100) throw new RunError('USAGE', `--rate ${rate}: use a number above 0 and at most 100 requests per second.`);
   if (!Number.isInteger(retries) || retries < 0 || retries > 20) throw new RunError('USAGE', `--retries ${retries}: use a whole number from 0 to 20.`);

@@ -1,6 +1,6 @@
 import type { UploadStatus } from '../report/status.js';
 import { formatDuration } from './progress.js';
-import type { QuotaInfo, StopReason } from './summary.js';
+import type { QuotaInfo, StopReason } from '../send/quota.js';
 
 /** What upload says before and after the batch: the plan and the outcome. Pure. */
 export function planText(file: string, lines: number, invalid: number, carried: { created: number; rejected: number }, toSend: number, quota: QuotaInfo | undefined, dryRun: boolean): string {

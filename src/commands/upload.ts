@@ -1,18 +1,16 @@
 import { RunError } from '../errors.js';
 import { openSheet } from '../read/open-sheet.js';
-import { carryOver, orphanedInFlight } from '../report/carry-over.js';
-import { JournalWriter } from '../report/journal.js';
-import { openTableWriter, writeError } from '../report/open-writer.js';
-import { OrderedReport } from '../report/ordered-report.js';
+import type { Sheet } from '../read/sheet.js';
+import { carryOver, orphanedInFlight, type CarryOver } from '../report/carry-over.js';
 import { defaultReportPath, journalPath, retryFilePath } from '../report/paths.js';
-import { reportHeader, type ReportLine } from '../report/report-line.js';
-import { loadResumeState } from '../report/resume-state.js';
+import type { ReportLine } from '../report/report-line.js';
+import { loadResumeState, type ResumeState } from '../report/resume-state.js';
 import { writeRetryFile } from '../report/retry-file.js';
 import { loadApiKey, redact } from '../send/api-key.js';
-import type { BackoffOptions } from '../send/backoff.js';
-import { sendBatch, type SendResult } from '../send/batch.js';
+import { sendBatch, type Backoff, type BatchOutcome } from '../send/batch.js';
 import { AdspirerClient } from '../send/client.js';
 import { resolveEndpoint } from '../send/endpoint.js';
+import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
 import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
@@ -20,9 +18,10 @@ import { exitCode } from './exit-code.js';
 import { silentIo, type Io } from './io.js';
 import { preflight } from './preflight.js';
 import { ProblemPrinter } from './problem-printer.js';
-import { formatDuration, Progress } from './progress.js';
-import { planSending } from './send-plan.js';
-import { emptyCounts, type QuotaInfo, type RunSummary, type StopReason } from './summary.js';
+import { Progress } from './progress.js';
+import { Recorder } from './recorder.js';
+import { planSending, type SendPlan } from './send-plan.js';
+import type { RunSummary } from './summary.js';
 import { checkNumbers, checkWritable } from './upload-checks.js';
 import { endText, planText, summariseRows } from './upload-messages.js';
 
@@ -45,10 +44,9 @@ export interface UploadOptions extends SheetOptions {
   readonly onEvent?: (event: UploadEvent) => void;
   /** The command as the user typed it, for the XLSX report's Summary sheet. */
   readonly commandLine?: string;
-  /** Tuning for tests and benchmarks. */
-  readonly backoff?: BackoffOptions;
+  /** Tuning for tests and benchmarks: p-retry's backoff, the longest Retry-After waited out, clocks. */
+  readonly backoff?: Backoff;
   readonly maxRetryAfterMs?: number;
-  readonly random?: () => number;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -59,23 +57,71 @@ export type UploadEvent =
   | { readonly type: 'progress'; readonly done: number; readonly total: number };
 
 /**
- * Safe defaults (adspirer-api-notes.md): TikTok's ad/create allows 5 requests/s and 150/min on
- * the basic tier, and Adspirer's calls share that upstream. 2/s stays under 150/min sustained;
- * 4 in flight covers the seconds a video upload takes without queueing behind one slow row.
+ * Safe defaults (README, "Rate limits"): TikTok's ad/create allows 5 requests/s and 150/min on the
+ * basic tier, and Adspirer's calls share that upstream. 2/s stays under 150/min sustained; 4 in
+ * flight covers the seconds a video upload takes without queueing behind one slow row.
  */
 export const UPLOAD_DEFAULTS = { concurrency: 4, rate: 2, retries: 4, timeoutSeconds: 120 } as const;
 
 /** `upload FILE`: validate, then create one ad per valid row, resumably. */
 export async function uploadFile(options: UploadOptions, io: Io = silentIo): Promise<RunSummary> {
+  const run = await prepare(options, io);
+  try {
+    const plan = await planRun(run);
+    const recorder = await Recorder.open(run, plan);
+    let ending: Ending;
+    try {
+      ending = howItEnded(run, plan, recorder, await send(run, plan, recorder));
+      recorder.stopped = ending.stopped;
+    } finally {
+      await recorder.close();
+    }
+    return await finish(run, plan, recorder, ending);
+  } finally {
+    await run.client?.close();
+  }
+}
+
+/** Everything the stages share: settings, the key's client, the files, the checked rows. */
+export interface UploadRun {
+  readonly options: UploadOptions;
+  readonly io: Io;
+  /** stderr, with the key masked. */
+  readonly say: (text: string) => void;
+  readonly mask: (text: string) => string;
+  readonly now: () => number;
+  readonly startedAt: number;
+  readonly settings: { readonly concurrency: number; readonly rate: number; readonly retries: number; readonly timeoutMs: number };
+  readonly client: (Transport & { close(): Promise<void> }) | undefined;
+  readonly report: string;
+  readonly journal: string;
+  readonly retryPath: string;
+  readonly sheet: Sheet;
+  readonly resume: ResumeState;
+  /** Every ad of the file, valid or not, in input order (seq = index). */
+  readonly planned: readonly PlannedAd[];
+}
+
+export interface RunPlan extends CarryOver, SendPlan {
+  /** The quota the free preflight reported. */
+  readonly quota: QuotaInfo | undefined;
+  /** A stop decided before sending (preflight, --limit, quota). */
+  readonly stopMessage: string | undefined;
+  readonly accounts: readonly string[] | undefined;
+}
+
+/** Options checked, key loaded, files located, and every row validated: no paid call before that. */
+async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
   const env = options.env ?? {};
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const concurrency = options.concurrency ?? UPLOAD_DEFAULTS.concurrency;
-  const rate = options.rate ?? UPLOAD_DEFAULTS.rate;
-  const retries = options.retries ?? UPLOAD_DEFAULTS.retries;
-  const timeoutMs = (options.timeoutSeconds ?? UPLOAD_DEFAULTS.timeoutSeconds) * 1000;
-  checkNumbers(concurrency, rate, retries, timeoutMs, options.limit);
-
+  const settings = {
+    concurrency: options.concurrency ?? UPLOAD_DEFAULTS.concurrency,
+    rate: options.rate ?? UPLOAD_DEFAULTS.rate,
+    retries: options.retries ?? UPLOAD_DEFAULTS.retries,
+    timeoutMs: (options.timeoutSeconds ?? UPLOAD_DEFAULTS.timeoutSeconds) * 1000,
+  };
+  checkNumbers(settings, options.limit);
   const defaults = parseDefaults(options.set, options.advertiserId);
   const adName = parseAdName(options.adName);
   const base = resolveEndpoint(options.endpoint, env);
@@ -84,19 +130,16 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
   if (!apiKey && !options.dryRun) {
     throw new RunError('SETUP', 'No API key: set ADSPIRER_API_KEY (get one at adspirer.ai/keys), or pass --api-key-file PATH.');
   }
-  const say = (text: string): void => io.err(redact(text, apiKey?.value));
+  const mask = (text: string): string => redact(text, apiKey?.value);
+  const say = (text: string): void => io.err(mask(text));
 
   const report = options.report ?? defaultReportPath(options.file);
-  const journal = journalPath(report);
-  const retryPath = retryFilePath(options.file);
   await checkWritable(report);
-
+  const journal = journalPath(report);
   const sheet = await openSheet(options.file, options.sheet !== undefined ? { sheet: options.sheet } : {});
-  const today = new Date(now()).toISOString().slice(0, 10);
-  const resume = await loadResumeState(options.file, report, journal, sheet.header, today);
+  const resume = await loadResumeState(options.file, report, journal, sheet.header, new Date(now()).toISOString().slice(0, 10));
   for (const note of resume.notes) say(`${note}\n`);
 
-  // Validation first, whole file: not one paid call before every row is checked.
   const planned: PlannedAd[] = [];
   const printer = new ProblemPrinter(io);
   for await (const ad of validateSheet(sheet, { defaults, ...(adName ? { adName } : {}), allowDuplicates: options.allowDuplicates ?? false, runDate: resume.date })) {
@@ -105,163 +148,102 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
   }
   printer.finish(report);
 
-  const { lines, toSend, carried, invalid } = carryOver(planned, resume.states, options.retryRejected === true);
-  const orphans = orphanedInFlight(planned, resume.states);
-  if (orphans.length) {
-    const one = orphans.length === 1;
-    say(`Warning: ${orphans.length} ${one ? 'ad was' : 'ads were'} in flight when an earlier run stopped, and ${one ? 'its row is' : 'their rows are'} no longer in the file as ${one ? 'it was' : 'they were'} (rows ${orphans.map((st) => st.row).join(', ')} then). ${one ? 'It' : 'They'} may exist in TikTok Ads Manager; check before launching the edited rows.\n`);
-  }
+  const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
+  return { options, io, say, mask, now, startedAt, settings, client, report, journal, retryPath: retryFilePath(options.file), sheet, resume, planned };
+}
 
-  // The free preflight (quota, accounts), then the plan: a preflight stop, --limit, the quota.
-  const client: Transport & { close?: () => Promise<void> } | undefined = apiKey
-    ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs, connections: concurrency })
-    : undefined;
-  let quota: QuotaInfo | undefined;
-  let stopped: StopReason | 'setup' | null = null;
-  let stopMessage: string | undefined;
-  let accounts: readonly string[] | undefined;
+/** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
+async function planRun(run: UploadRun): Promise<RunPlan> {
+  const { options, planned, say, mask } = run;
+  const carried = carryOver(planned, run.resume.states, options.retryRejected === true);
+  warnOrphans(run);
+  const pre = run.client ? await preflight(run.client, carried.toSend, run.now()) : {};
+  if (pre.quota) options.onEvent?.({ type: 'quota', quota: pre.quota });
+  if (pre.stop?.reason === 'setup') throw new RunError('SETUP', mask(pre.stop.message));
+  const preStop = pre.stop ? { reason: pre.stop.reason as StopReason, message: mask(pre.stop.message) } : undefined;
+  say(planText(options.file, planned.length, carried.invalid, carried.carried, carried.toSend.length, pre.quota, options.dryRun === true));
+
+  const sending = planSending(carried.toSend, {
+    ...(preStop ? { stop: preStop } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(pre.quota ? { quota: pre.quota } : {}),
+    dryRun: options.dryRun === true,
+  });
+  if (sending.overflow && pre.quota) {
+    const { left, items } = sending.overflow;
+    const rows = [...new Set(items.map((i) => planned[i.seq]!.row))];
+    say(`The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${pre.quota.period_end || 'the quota resets'}.\n`);
+  }
+  return { ...carried, ...sending, quota: pre.quota, stopMessage: preStop?.message, accounts: pre.stop?.accounts };
+}
+
+function warnOrphans(run: UploadRun): void {
+  const orphans = orphanedInFlight(run.planned, run.resume.states);
+  if (!orphans.length) return;
+  const one = orphans.length === 1;
+  run.say(
+    `Warning: ${orphans.length} ${one ? 'ad was' : 'ads were'} in flight when an earlier run stopped, and ${one ? 'its row is' : 'their rows are'} no longer in the file as ${one ? 'it was' : 'they were'} (rows ${orphans.map((st) => st.row).join(', ')} then). ${one ? 'It' : 'They'} may exist in TikTok Ads Manager; check before launching the edited rows.\n`,
+  );
+}
+
+/** Sends the plan's rows; every outcome goes through the recorder as it comes. */
+async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): Promise<BatchOutcome | undefined> {
+  const { options, client, settings } = run;
+  if (!client || plan.sendable.length === 0) return undefined;
+  const progress = new Progress(run.io, () => recorder.progress(), run.now, run.startedAt);
+  progress.start();
   try {
-    if (client) {
-      const pre = await preflight(client, toSend, now());
-      if (pre.quota) {
-        quota = pre.quota;
-        options.onEvent?.({ type: 'quota', quota: pre.quota });
-      }
-      if (pre.stop) {
-        if (pre.stop.reason === 'setup') throw new RunError('SETUP', redact(pre.stop.message, apiKey?.value));
-        stopped = pre.stop.reason;
-        stopMessage = redact(pre.stop.message, apiKey?.value);
-        accounts = pre.stop.accounts;
-      }
-    }
-    say(planText(options.file, planned.length, invalid, carried, toSend.length, quota, options.dryRun === true));
-
-    const plan = planSending(toSend, {
-      ...(stopped && stopMessage ? { stop: { reason: stopped, message: stopMessage } } : {}),
-      ...(options.limit !== undefined ? { limit: options.limit } : {}),
-      ...(quota ? { quota } : {}),
-      dryRun: options.dryRun === true,
+    return await sendBatch(plan.sendable, client, {
+      concurrency: settings.concurrency,
+      rate: settings.rate,
+      retries: settings.retries,
+      backoff: options.backoff ?? { minTimeout: 1000, maxTimeout: 30_000 },
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+      breakerThreshold: Math.max(10, 3 * settings.concurrency),
+      ...(plan.quota ? { quotaLeft: plan.quota.limit - plan.quota.used } : {}),
+      now: run.now,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.hardSignal ? { hardSignal: options.hardSignal } : {}),
+      onSending: (item) => recorder.sending(item),
+      onResult: (result) => recorder.sent(result),
+      onQuota: (quota) => recorder.quotaSeen(quota),
     });
-    const { sendable, notSent } = plan;
-    stopped = plan.stopped;
-    if (plan.overflow && quota) {
-      const { left, items } = plan.overflow;
-      const rows = [...new Set(items.map((i) => planned[i.seq]!.row))];
-      say(`The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${quota.period_end || 'the quota resets'}.\n`);
-    }
-
-    // The journal, then the report: opened only now that the run is sure to go ahead, and in this
-    // order so that a crash between the two never leaves a fresh report without its journal.
-    const journalWriter = options.dryRun ? undefined : await JournalWriter.open(journal, resume.newHeader).catch((err: unknown) => {
-      throw writeError(journal, err, 'the journal beside the report');
-    });
-    const writer = await openTableWriter(report, reportHeader(sheet.header), {
-      sheetName: 'Results',
-      summary: () => summaryPairs(),
-    });
-    const ordered = new OrderedReport(writer, sheet.header.length);
-    const counts = emptyCounts();
-    const allLines: ReportLine[] = [];
-    let done = 0;
-    const finish = async (seq: number, settled: ReportLine): Promise<void> => {
-      const adgroup = planned[seq]!.args?.adgroup_id;
-      const line = typeof adgroup === 'string' ? { ...settled, adgroup } : settled;
-      counts[line.status as keyof typeof counts]++;
-      allLines[seq] = line;
-      options.onEvent?.({ type: 'row', line });
-      done++;
-      options.onEvent?.({ type: 'progress', done, total: planned.length });
-      await ordered.add(seq, line);
-    };
-    for (const ad of planned) {
-      const line = lines[ad.seq];
-      if (line) await finish(ad.seq, line);
-      else if (notSent.has(ad.seq)) {
-        await finish(ad.seq, { row: ad.row, status: 'not_sent', key: ad.key!, error: notSent.get(ad.seq)!, attempts: 0, input: ad.input });
-      }
-    }
-
-    let requests = 0;
-    let summaryQuota = quota;
-    const progress = new Progress(
-      io,
-      () => ({ done, total: planned.length, created: counts.created, failed: counts.failed, requests, ...(summaryQuota ? { quotaLeft: summaryQuota.limit - summaryQuota.used } : {}) }),
-      now,
-      startedAt,
-    );
-    function summaryPairs(): [string, string][] {
-      return [
-        ['command', options.commandLine ?? `tiktok-ads-bulk upload ${options.file}`],
-        ['file', options.file],
-        ['started', new Date(startedAt).toISOString()],
-        ['duration', formatDuration(now() - startedAt)],
-        ...(['created', 'invalid', 'rejected', 'failed', 'not_sent'] as const).map((s): [string, string] => [s, String(counts[s])]),
-        ['quota before', quota ? `${quota.used}/${quota.limit} (${quota.tier})` : 'unknown'],
-        ['quota after', summaryQuota ? `${summaryQuota.used}/${summaryQuota.limit} (${summaryQuota.tier}), resets ${summaryQuota.period_end}` : 'unknown'],
-        ['stopped', stopped ?? ''],
-      ];
-    }
-
-    let outcome;
-    try {
-      if (client && sendable.length) progress.start();
-      outcome = client && sendable.length
-        ? await sendBatch(sendable, client, {
-            concurrency,
-            rate,
-            retries,
-            backoff: options.backoff ?? { baseMs: 1000, capMs: 30_000 },
-            maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
-            breakerThreshold: Math.max(10, 3 * concurrency),
-            ...(quota ? { quotaLeft: quota.limit - quota.used } : {}),
-            ...(options.random ? { random: options.random } : {}),
-            ...(options.sleep ? { sleep: options.sleep } : {}),
-            now,
-            ...(options.signal ? { signal: options.signal } : {}),
-            ...(options.hardSignal ? { hardSignal: options.hardSignal } : {}),
-            onSending: async (item) => {
-              await journalWriter?.append({ key: item.key, row: planned[item.seq]!.row, event: 'sending' });
-            },
-            onResult: async (r: SendResult) => {
-              const ad = planned[r.seq]!;
-              const error = r.error ? { error: redact(r.error, apiKey?.value) } : {};
-              await journalWriter?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts });
-              await finish(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input: ad.input });
-              requests = requests + r.attempts;
-            },
-            onQuota: (q) => {
-              summaryQuota = q;
-              options.onEvent?.({ type: 'quota', quota: q });
-            },
-          })
-        : undefined;
-    } finally {
-      progress.stop();
-      await journalWriter?.close();
-      await ordered.close();
-    }
-    if (outcome?.quota) summaryQuota = outcome.quota;
-    if (outcome?.stopped) {
-      stopped = outcome.stopped;
-      stopMessage = outcome.stopMessage;
-      accounts = outcome.accounts;
-    } else if (options.signal?.aborted && counts.not_sent > 0) stopped = 'interrupted';
-
-    await writeRetryFile(retryPath, sheet.header, allLines);
-    if (stopped === 'setup') throw new RunError('SETUP', redact(stopMessage ?? 'the endpoint is not usable', apiKey?.value));
-    const exit = exitCode(stopped, counts, options.dryRun === true);
-    say(endText({ counts, carried, report, retryPath, elapsed: now() - startedAt, quota: summaryQuota, stopped, stopMessage, accounts }));
-    return {
-      command: 'upload',
-      file: options.file,
-      report,
-      rows: planned.length,
-      counts,
-      quota: summaryQuota ? { used: summaryQuota.used, limit: summaryQuota.limit, tier: summaryQuota.tier, period_end: summaryQuota.period_end } : null,
-      stopped,
-      exit_code: exit,
-    };
   } finally {
-    await client?.close?.();
+    progress.stop();
   }
+}
+
+interface Ending {
+  readonly stopped: StopReason | 'setup' | null;
+  readonly stopMessage: string | undefined;
+  readonly accounts: readonly string[] | undefined;
+}
+
+/** Why the run stopped, if it did: the batch's own stop over the plan's, else a Ctrl-C that left rows unsent. */
+function howItEnded(run: UploadRun, plan: RunPlan, recorder: Recorder, outcome: BatchOutcome | undefined): Ending {
+  if (outcome?.stopped) return { stopped: outcome.stopped, stopMessage: outcome.stopMessage, accounts: outcome.accounts };
+  if (run.options.signal?.aborted && recorder.counts.not_sent > 0) return { stopped: 'interrupted', stopMessage: plan.stopMessage, accounts: plan.accounts };
+  return { stopped: plan.stopped, stopMessage: plan.stopMessage, accounts: plan.accounts };
+}
+
+/** The retry file, what the run says at its end, and the summary. */
+async function finish(run: UploadRun, plan: RunPlan, recorder: Recorder, ending: Ending): Promise<RunSummary> {
+  const { options } = run;
+  const { stopped, stopMessage, accounts } = ending;
+  await writeRetryFile(run.retryPath, run.sheet.header, recorder.lines);
+  if (stopped === 'setup') throw new RunError('SETUP', run.mask(stopMessage ?? 'the endpoint is not usable'));
+  const quota = recorder.quota;
+  const exit = exitCode(stopped, recorder.counts, options.dryRun === true);
+  run.say(endText({ counts: recorder.counts, carried: plan.carried, report: run.report, retryPath: run.retryPath, elapsed: run.now() - run.startedAt, quota, stopped, stopMessage, accounts }));
+  return {
+    command: 'upload',
+    file: options.file,
+    report: run.report,
+    rows: run.planned.length,
+    counts: recorder.counts,
+    quota: quota ? { used: quota.used, limit: quota.limit, tier: quota.tier, period_end: quota.period_end } : null,
+    stopped,
+    exit_code: exit,
+  };
 }

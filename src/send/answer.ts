@@ -1,4 +1,4 @@
-import type { QuotaInfo } from '../commands/summary.js';
+import type { QuotaInfo } from './quota.js';
 
 /** Reading Adspirer's envelope: `{success, data: {text, quota, ad_id?}, error, quota}`. Pure. */
 interface Envelope {

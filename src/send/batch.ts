@@ -1,8 +1,9 @@
 import PQueue from 'p-queue';
-import { Pacer } from './pacer.js';
-import type { QuotaInfo, StopReason } from '../commands/summary.js';
+import pRetry from 'p-retry';
 import type { AdArgs } from '../validate/args.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { afterFailure, type AfterFailure } from './after-failure.js';
+import { Pacing } from './pacing.js';
+import type { QuotaInfo, StopReason } from './quota.js';
 import { judge, type Verdict } from './rules.js';
 import { sleep as realSleep } from './sleep.js';
 import type { Transport } from './transport.js';
@@ -24,13 +25,19 @@ export interface SendResult {
   readonly attempts: number;
 }
 
+/** p-retry's backoff between attempts of a row (exponential, factor 2, randomised ×1–2). */
+export interface Backoff {
+  readonly minTimeout: number;
+  readonly maxTimeout: number;
+}
+
 export interface BatchOptions {
   readonly concurrency: number;
   /** Attempts started per second, batch-wide (retries included). */
   readonly rate: number;
   /** Retries per row after the first attempt. */
   readonly retries: number;
-  readonly backoff: BackoffOptions;
+  readonly backoff: Backoff;
   /** A Retry-After longer than this is not waited out: the row fails and the message says when to re-run. */
   readonly maxRetryAfterMs: number;
   /** Transient failures in a row, batch-wide, after which the service is taken as down. */
@@ -39,10 +46,10 @@ export interface BatchOptions {
   readonly adaptive?: boolean;
   /** Calls the quota has room for; undefined = unknown (no preflight). */
   readonly quotaLeft?: number;
-  readonly random?: () => number;
   readonly now?: () => number;
+  /** How Retry-After is waited out (tests shorten it). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Soft stop: no new rows (first Ctrl-C). */
+  /** Soft stop: no new rows or retries (first Ctrl-C). */
   readonly signal?: AbortSignal;
   /** Hard stop: abandon requests in flight (second Ctrl-C). */
   readonly hardSignal?: AbortSignal;
@@ -62,42 +69,56 @@ export interface BatchOutcome {
   readonly requests: number;
 }
 
+/** A transient attempt, thrown so that p-retry sees a failed attempt; carries what happens next. */
+class TransientAttempt extends Error {
+  next: AfterFailure | undefined;
+  constructor(readonly verdict: Extract<Verdict, { kind: 'retry' }>) {
+    super(verdict.message);
+  }
+}
+
+/** The second Ctrl-C, seen between or during attempts. */
+class Abandoned extends Error {}
+
 /**
- * Sends every item exactly once from this run's side: p-queue bounds rows in flight, the Pacer
- * spaces attempt starts evenly at the rate (adapting to 429s), and each row retries by the pure
- * rules with its one Idempotency-Key. Stops cleanly on quota, auth, the account prompt, or a
- * signal; rows never started end `not_sent`.
+ * Sends every item at most once from this run's side: p-queue bounds rows in flight, Pacing spaces
+ * attempt starts at the rate (adapting to 429s), and each row's attempts run under p-retry with its
+ * one Idempotency-Key, judged by the pure rules (rules.ts, after-failure.ts). Stops cleanly on
+ * quota, auth, the account prompt, or a signal; rows never started end `not_sent`.
  */
 export async function sendBatch(items: readonly SendItem[], transport: Transport, options: BatchOptions): Promise<BatchOutcome> {
-  const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const rows = new PQueue({ concurrency: options.concurrency });
-  // Pacing waits in real time, so it reads the real clock: an injected `now` (a fixed date in a
-  // test) must not stretch the gaps between requests.
-  const pacer = new Pacer(options.rate, Date.now, realSleep, options.adaptive ?? true);
+  const pacing = new Pacing(options.rate, options.adaptive ?? true);
 
   let stop: { reason: StopReason | 'setup'; message: string; accounts?: readonly string[] } | undefined;
   let quota: QuotaInfo | undefined;
   let left = options.quotaLeft ?? Infinity;
   let started = 0; // rows whose first attempt is under way and not yet judged against the quota
   let consecutiveTransient = 0;
+  // Once open, the breaker stays open for the rest of the run: the service is taken as down.
   let breakerOpen = false;
   let requests = 0;
 
   const stopWith = (reason: StopReason | 'setup', message: string, accounts?: readonly string[]): void => {
     if (!stop) stop = { reason, message, ...(accounts ? { accounts } : {}) };
   };
-  const softStopped = (): boolean => stop !== undefined || options.signal?.aborted === true;
+  const stopping = (): boolean => stop !== undefined || options.signal?.aborted === true;
+  const seenQuota = (q: QuotaInfo | undefined): void => {
+    if (!q) return;
+    quota = q;
+    options.onQuota?.(q);
+  };
 
   async function sendOne(item: SendItem): Promise<SendResult> {
-    const notSent = (error: string, attempts = 0): SendResult => ({ seq: item.seq, key: item.key, status: 'not_sent', error, attempts });
-    if (options.signal?.aborted) return notSent('not sent: the batch was interrupted; run the same command again to resume');
-    if (stop) return notSent(`not sent: the batch stopped (${stop.message})`);
-    if (breakerOpen) return { seq: item.seq, key: item.key, status: 'failed', error: `not attempted: the service failed ${options.breakerThreshold} requests in a row; run again later to resume`, attempts: 0 };
+    const result = (status: SendStatus, attempts: number, extra: { error?: string; adId?: string } = {}): SendResult => ({ seq: item.seq, key: item.key, status, ...extra, attempts });
+    if (options.signal?.aborted) return result('not_sent', 0, { error: 'not sent: the batch was interrupted; run the same command again to resume' });
+    if (stop) return result('not_sent', 0, { error: `not sent: the batch stopped (${stop.message})` });
+    if (breakerOpen) return result('failed', 0, { error: `not attempted: the service failed ${options.breakerThreshold} requests in a row; run again later to resume` });
     if (left - started <= 0) {
       stopWith('quota', 'the monthly quota has no room for more calls');
-      return notSent('not sent: the monthly quota has no room for this row; it resumes when the quota resets or after an upgrade');
+      return result('not_sent', 0, { error: 'not sent: the monthly quota has no room for this row; it resumes when the quota resets or after an upgrade' });
     }
     started++;
     let counted = true;
@@ -105,74 +126,101 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
       if (counted) started--;
       counted = false;
     };
+    let attempts = 0;
+    let lastTransient = '';
+    // The final verdict, kept here: p-retry checks its signal after a successful attempt and would
+    // otherwise throw away an answer that says the ad was created.
+    const answer: { final?: Exclude<Verdict, { kind: 'retry' }> } = {};
     try {
       await options.onSending?.(item);
-      let lastError = '';
-      for (let attempt = 1; ; attempt++) {
-        const epoch = await pacer.acquire(options.hardSignal); // this attempt's start slot
-        if (options.hardSignal?.aborted) return notSent('interrupted while in flight; the next run re-sends it with the same key', attempt - 1);
-        requests++;
-        const outcome = await transport.call('add_tiktok_ad', item.args as Record<string, unknown>, {
-          idempotencyKey: item.key,
-          ...(options.hardSignal ? { signal: options.hardSignal } : {}),
-        });
-        if (options.hardSignal?.aborted) return notSent('interrupted while in flight; the next run re-sends it with the same key', attempt);
-        const verdict = judge(outcome, now());
-        options.onAttempt?.(item, attempt, verdict);
-        if (verdict.kind !== 'retry') consecutiveTransient = 0;
-        if (verdict.kind === 'created' || verdict.kind === 'rejected') pacer.succeeded();
-        switch (verdict.kind) {
-          case 'created': {
-            release();
-            if (verdict.quota) {
-              quota = verdict.quota;
-              left = verdict.quota.limit - verdict.quota.used;
-              options.onQuota?.(verdict.quota);
-            } else left--;
-            return { seq: item.seq, key: item.key, status: 'created', ...(verdict.adId ? { adId: verdict.adId } : {}), attempts: attempt };
+      await pRetry(
+        async () => {
+          const epoch = await pacing.slot(options.hardSignal).catch(() => {
+            throw new Abandoned();
+          });
+          if (options.hardSignal?.aborted) throw new Abandoned();
+          attempts++;
+          requests++;
+          const outcome = await transport.call('add_tiktok_ad', item.args as Record<string, unknown>, {
+            idempotencyKey: item.key,
+            ...(options.hardSignal ? { signal: options.hardSignal } : {}),
+          });
+          if (options.hardSignal?.aborted) throw new Abandoned();
+          const verdict = judge(outcome, now());
+          options.onAttempt?.(item, attempts, verdict);
+          if (verdict.kind !== 'retry') {
+            consecutiveTransient = 0;
+            if (verdict.kind !== 'stop') pacing.succeeded();
+            answer.final = verdict;
+            return;
           }
-          case 'rejected':
-            return { seq: item.seq, key: item.key, status: 'rejected', error: verdict.message, attempts: attempt };
-          case 'stop':
-            if (verdict.quota) {
-              quota = verdict.quota;
-              options.onQuota?.(verdict.quota);
-            }
-            if (verdict.reason === 'quota') left = 0;
-            stopWith(verdict.reason, verdict.message, verdict.accounts);
-            return notSent(`not created: ${verdict.message}`, attempt);
-          case 'retry': {
-            if (verdict.throttled) pacer.throttled(epoch);
-            lastError = verdict.message;
-            consecutiveTransient++;
-            if (consecutiveTransient >= options.breakerThreshold) breakerOpen = true;
-            const failed = (why: string): SendResult => ({ seq: item.seq, key: item.key, status: 'failed', error: why, attempts: attempt });
-            if (breakerOpen) return failed(`${lastError}; gave up: the service failed ${options.breakerThreshold} requests in a row. Run again later to resume`);
-            if (attempt > options.retries) return failed(`${lastError} (gave up after ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}); run again to retry with the same key`);
-            if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > options.maxRetryAfterMs) {
-              const when = new Date(now() + verdict.retryAfterMs).toISOString().replace(/\.\d+Z$/, 'Z');
-              return failed(`${lastError}; the service asked to wait until ${when}, longer than the ${Math.round(options.maxRetryAfterMs / 1000)} s this run waits. Run again after that time`);
-            }
-            if (softStopped()) return notSent(`not created: ${lastError}; the batch stopped before a retry. Run again to resume`, attempt);
-            // A throttle is the pacer's business: it has slowed every request down, so the row only
-            // waits out Retry-After, not an exponential backoff on top.
-            const delay = verdict.throttled ? (verdict.retryAfterMs ?? 0) : backoffDelay(attempt, random(), options.backoff, verdict.retryAfterMs);
-            await sleep(delay, options.signal);
-            if (softStopped()) return notSent(`not created: ${lastError}; the batch stopped before a retry. Run again to resume`, attempt);
-            break;
-          }
-        }
-      }
+          if (++consecutiveTransient >= options.breakerThreshold) breakerOpen = true;
+          lastTransient = verdict.message;
+          if (verdict.throttled) pacing.throttled(epoch);
+          throw new TransientAttempt(verdict);
+        },
+        {
+          retries: options.retries,
+          factor: 2,
+          minTimeout: options.backoff.minTimeout,
+          maxTimeout: options.backoff.maxTimeout,
+          randomize: true,
+          ...(options.signal ? { signal: options.signal } : {}),
+          // Decides (afterFailure) and waits out Retry-After; p-retry's own backoff follows.
+          onFailedAttempt: async ({ error, retriesLeft }) => {
+            if (!(error instanceof TransientAttempt)) return;
+            const next = afterFailure(error.verdict, {
+              attempt: attempts,
+              retriesLeft,
+              breakerOpen,
+              breakerThreshold: options.breakerThreshold,
+              stopping: stopping(),
+              maxRetryAfterMs: options.maxRetryAfterMs,
+              now: now(),
+            });
+            error.next = next;
+            if (next.retry && next.waitMs > 0) await sleep(next.waitMs, options.signal);
+          },
+          shouldRetry: ({ error }) => error instanceof TransientAttempt && error.next?.retry === true && !stopping(),
+        },
+      );
+    } catch (error) {
+      if (answer.final) {
+        // Created, rejected or a stop, with the batch stopping around it: the answer stands.
+      } else if (error instanceof Abandoned) {
+        return result('not_sent', attempts, { error: 'interrupted while in flight; the next run re-sends it with the same key' });
+      } else if (error instanceof TransientAttempt) {
+        if (error.next && !error.next.retry) return result(error.next.status, attempts, { error: error.next.error });
+        return result('not_sent', attempts, { error: `not created: ${error.message}; the batch stopped before a retry. Run again to resume` });
+      } else if (options.signal?.aborted) {
+        return result('not_sent', attempts, { error: `not created: ${lastTransient || 'interrupted'}; the batch stopped before a retry. Run again to resume` });
+      } else throw error;
     } finally {
       release();
+    }
+    const final = answer.final;
+    if (!final) throw new Error('p-retry resolved without a final answer');
+    switch (final.kind) {
+      case 'created':
+        if (final.quota) {
+          seenQuota(final.quota);
+          left = final.quota.limit - final.quota.used;
+        } else left--;
+        return result('created', attempts, final.adId ? { adId: final.adId } : {});
+      case 'rejected':
+        return result('rejected', attempts, { error: final.message });
+      case 'stop':
+        seenQuota(final.quota);
+        if (final.reason === 'quota') left = 0;
+        stopWith(final.reason, final.message, final.accounts);
+        return result('not_sent', attempts, { error: `not created: ${final.message}` });
     }
   }
 
   // The result is recorded outside the concurrency slot: journaling and the report line must not
   // keep the next row from starting.
-  await Promise.all(items.map((item) => rows.add(() => sendOne(item)).then((result) => options.onResult(result))));
-  const interrupted = options.signal?.aborted === true;
-  const reason = stop?.reason ?? (interrupted ? 'interrupted' : null);
+  await Promise.all(items.map((item) => rows.add(() => sendOne(item)).then((r) => options.onResult(r!))));
+  const reason = stop?.reason ?? (options.signal?.aborted ? 'interrupted' : null);
   return {
     stopped: reason,
     ...(stop ? { stopMessage: stop.message } : {}),

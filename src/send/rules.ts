@@ -1,4 +1,4 @@
-import type { QuotaInfo } from '../commands/summary.js';
+import type { QuotaInfo } from './quota.js';
 import { adIdOf, errorTextOf, envelope, isAccountPrompt, oneLine, promptedAccounts, quotaOf } from './answer.js';
 import type { Outcome } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';

@@ -26,7 +26,7 @@ export async function upload(sim: Simulator, options: Omit<UploadOptions, 'env'>
       rate: 100,
       concurrency: 4,
       timeoutSeconds: 2,
-      backoff: { baseMs: 5, capMs: 40 },
+      backoff: { minTimeout: 5, maxTimeout: 40 },
       maxRetryAfterMs: 5_000,
       sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
       ...options,

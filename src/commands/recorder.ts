@@ -1,0 +1,119 @@
+import { JournalWriter } from '../report/journal.js';
+import { openTableWriter, writeError } from '../report/open-writer.js';
+import { OrderedReport } from '../report/ordered-report.js';
+import { reportHeader, type ReportLine } from '../report/report-line.js';
+import type { TableWriter } from '../report/table-writer.js';
+import type { SendItem, SendResult } from '../send/batch.js';
+import type { QuotaInfo, StopReason } from '../send/quota.js';
+import type { ProgressCounts } from './progress.js';
+import { formatDuration } from './progress.js';
+import { emptyCounts } from './summary.js';
+import type { RunPlan, UploadRun } from './upload.js';
+
+/**
+ * The one owner of "a row's outcome" in an upload: its journal line, its report line (in input
+ * order, as rows finish), the counts, the events and the lines the retry file is made from.
+ */
+export class Recorder {
+  readonly counts = emptyCounts();
+  /** Every line by seq, for the retry file. */
+  readonly lines: ReportLine[] = [];
+  quota: QuotaInfo | undefined;
+  stopped: StopReason | 'setup' | null = null;
+  private done = 0;
+  private requests = 0;
+  private readonly report: OrderedReport;
+
+  private constructor(
+    private readonly run: UploadRun,
+    private readonly journal: JournalWriter | undefined,
+    writer: TableWriter,
+    /** The quota the preflight reported, for the XLSX Summary sheet. */
+    private readonly quotaBefore: QuotaInfo | undefined,
+  ) {
+    this.report = new OrderedReport(writer, run.sheet.header.length);
+    this.quota = quotaBefore;
+  }
+
+  /**
+   * Opens the journal, then the report: only now that the run is sure to go ahead, and in this
+   * order so that a crash between the two never leaves a fresh report without its journal. Lines
+   * already settled (invalid, carried over, held back by the plan) are recorded at once.
+   */
+  static async open(run: UploadRun, plan: RunPlan): Promise<Recorder> {
+    const journal = run.options.dryRun
+      ? undefined
+      : await JournalWriter.open(run.journal, run.resume.newHeader).catch((err: unknown) => {
+          throw writeError(run.journal, err, 'the journal beside the report');
+        });
+    let recorder: Recorder | undefined;
+    const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() });
+    recorder = new Recorder(run, journal, writer, plan.quota);
+    for (const ad of run.planned) {
+      const line = plan.lines[ad.seq];
+      const held = plan.notSent.get(ad.seq);
+      if (line) await recorder.record(ad.seq, line);
+      else if (held !== undefined) await recorder.record(ad.seq, { row: ad.row, status: 'not_sent', key: ad.key!, error: held, attempts: 0, input: ad.input });
+    }
+    return recorder;
+  }
+
+  /** Before a row's first request: the journal says its key may be in flight. */
+  async sending(item: SendItem): Promise<void> {
+    await this.journal?.append({ key: item.key, row: this.run.planned[item.seq]!.row, event: 'sending' });
+  }
+
+  /** A row's final outcome from the batch: journal first, then the report. */
+  async sent(r: SendResult): Promise<void> {
+    const ad = this.run.planned[r.seq]!;
+    const error = r.error ? { error: this.run.mask(r.error) } : {};
+    await this.journal?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts });
+    this.requests += r.attempts;
+    await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input: ad.input });
+  }
+
+  quotaSeen(quota: QuotaInfo): void {
+    this.quota = quota;
+    this.run.options.onEvent?.({ type: 'quota', quota });
+  }
+
+  progress(): ProgressCounts {
+    const q = this.quota;
+    return { done: this.done, total: this.run.planned.length, created: this.counts.created, failed: this.counts.failed, requests: this.requests, ...(q ? { quotaLeft: q.limit - q.used } : {}) };
+  }
+
+  /** Flushes the journal and the report (its Summary sheet reads `stopped`); both are complete after this. */
+  async close(): Promise<void> {
+    try {
+      await this.journal?.close();
+    } finally {
+      await this.report.close();
+    }
+  }
+
+  private async record(seq: number, settled: ReportLine): Promise<void> {
+    const adgroup = this.run.planned[seq]!.args?.adgroup_id;
+    const line = typeof adgroup === 'string' ? { ...settled, adgroup } : settled;
+    this.counts[line.status as keyof typeof this.counts]++;
+    this.lines[seq] = line;
+    this.done++;
+    this.run.options.onEvent?.({ type: 'row', line });
+    this.run.options.onEvent?.({ type: 'progress', done: this.done, total: this.run.planned.length });
+    await this.report.add(seq, line);
+  }
+
+  /** The XLSX report's Summary sheet, read when the report is closed. */
+  private summaryPairs(): [string, string][] {
+    const { run, quota, quotaBefore: before } = this;
+    return [
+      ['command', run.options.commandLine ?? `tiktok-ads-bulk upload ${run.options.file}`],
+      ['file', run.options.file],
+      ['started', new Date(run.startedAt).toISOString()],
+      ['duration', formatDuration(run.now() - run.startedAt)],
+      ...(['created', 'invalid', 'rejected', 'failed', 'not_sent'] as const).map((s): [string, string] => [s, String(this.counts[s])]),
+      ['quota before', before ? `${before.used}/${before.limit} (${before.tier})` : 'unknown'],
+      ['quota after', quota ? `${quota.used}/${quota.limit} (${quota.tier}), resets ${quota.period_end}` : 'unknown'],
+      ['stopped', this.stopped ?? ''],
+    ];
+  }
+}

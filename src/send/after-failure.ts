@@ -1,0 +1,47 @@
+import type { Verdict } from './rules.js';
+
+type Transient = Extract<Verdict, { kind: 'retry' }>;
+
+export interface FailureContext {
+  /** Attempts made for the row so far, this one included. */
+  readonly attempt: number;
+  /** Retries --retries still allows. */
+  readonly retriesLeft: number;
+  /** The service failed `breakerThreshold` requests in a row, batch-wide: it is taken as down. */
+  readonly breakerOpen: boolean;
+  readonly breakerThreshold: number;
+  /** The batch is stopping (Ctrl-C, quota, auth): no new attempts. */
+  readonly stopping: boolean;
+  /** A Retry-After longer than this is not waited out. */
+  readonly maxRetryAfterMs: number;
+  readonly now: number;
+}
+
+/** What follows a transient failure: another attempt after `waitMs` (plus p-retry's backoff), or the row's end. */
+export type AfterFailure =
+  | { readonly retry: true; readonly waitMs: number }
+  | { readonly retry: false; readonly status: 'failed' | 'not_sent'; readonly error: string };
+
+/**
+ * After a transient failure (network, timeout, 408, 429, 5xx: rules.ts), in order, first match
+ * wins. Pure: the clock comes in as `now`.
+ */
+export function afterFailure(v: Transient, c: FailureContext): AfterFailure {
+  if (c.breakerOpen) {
+    return { retry: false, status: 'failed', error: `${v.message}; gave up: the service failed ${c.breakerThreshold} requests in a row. Run again later to resume` };
+  }
+  if (c.retriesLeft <= 0) {
+    return { retry: false, status: 'failed', error: `${v.message} (gave up after ${c.attempt} ${c.attempt === 1 ? 'attempt' : 'attempts'}); run again to retry with the same key` };
+  }
+  if (v.retryAfterMs !== undefined && v.retryAfterMs > c.maxRetryAfterMs) {
+    const when = new Date(c.now + v.retryAfterMs).toISOString().replace(/\.\d+Z$/, 'Z');
+    return {
+      retry: false,
+      status: 'failed',
+      error: `${v.message}; the service asked to wait until ${when}, longer than the ${Math.round(c.maxRetryAfterMs / 1000)} s this run waits. Run again after that time`,
+    };
+  }
+  if (c.stopping) return { retry: false, status: 'not_sent', error: `not created: ${v.message}; the batch stopped before a retry. Run again to resume` };
+  // Retry-After (RFC 9110 §10.2.3) is a floor the service set; p-retry's backoff comes on top.
+  return { retry: true, waitMs: v.retryAfterMs ?? 0 };
+}
