@@ -2,7 +2,7 @@
  * The one error type for what ends a whole run before or outside the batch. A row's failure is
  * never thrown: it is data (a result with a code and a message). A batch that stops (quota, auth,
  * the account prompt, Ctrl-C) is a result too, mapped to its exit code by commands/exit-code.ts.
- * Every code here is a usage or set-up problem: exit 2 (CONTRACT.md, Exit codes).
+ * Every code here is a usage or set-up problem: exit 2 (README, "Exit codes").
  */
 export type RunErrorCode =
   | 'USAGE' // bad flags or option values

@@ -4,6 +4,7 @@ import { cli, spawnCli } from './helpers/cli.js';
 import { tempDir, tempFile } from './helpers/tmp.js';
 import { join } from 'node:path';
 import { openSheet } from '../src/read/open-sheet.js';
+import { flagsOf } from '../src/cli/flags.js';
 
 describe('the CLI', () => {
   it('prints help for the tool and each command, with examples', async () => {
@@ -15,6 +16,21 @@ describe('the CLI', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Examples:/);
     }
+  });
+
+  it("help is made from the one flag table: every flag a command parses is in its help, and no other", async () => {
+    for (const c of ['validate', 'upload', 'template', 'sim'] as const) {
+      const shown = [...(await cli([c, '--help'])).stdout.matchAll(/^  (--[\w-]+)/gm)].map((m) => m[1]);
+      expect(shown, c).toEqual(flagsOf(c).filter((f) => f.name !== 'help').map((f) => `--${f.name}`));
+    }
+    expect((await cli(['validate', '--help'])).stdout).toMatch(/Exit codes: 0 every row valid, 1 some rows invalid, 2 usage error/);
+  });
+
+  it('an option that is not one is our own sentence, with the nearest real option', async () => {
+    expect((await cli(['validate', 'x.csv', '--sheeet', 'Ads'])).stderr).toBe('Error: validate: --sheeet is not an option of validate; did you mean --sheet? See `tiktok-ads-bulk validate --help`.\n');
+    expect((await cli(['validate', 'x.csv', '--concurrency', '2'])).stderr).toMatch(/--concurrency is not an option of validate\. /);
+    expect((await cli(['upload', 'x.csv', '--rate'])).stderr).toMatch(/--rate needs a value: --rate N\./);
+    expect((await cli(['upload', 'x.csv', '--json=yes'])).stderr).toMatch(/--json takes no value\./);
   });
 
   it('prints the version from package.json', async () => {

@@ -1,4 +1,6 @@
-/** Help texts: one for the tool, one per command, each with real examples. */
+/** Help texts: one for the tool, one per command, each with real examples; options come from FLAGS. */
+import { optionsHelp } from './flags.js';
+
 export const TOOL_HELP = `tiktok-ads-bulk: upload TikTok ads in bulk from a CSV or Excel sheet (Adspirer add_tiktok_ad)
 
 Usage:
@@ -18,22 +20,15 @@ Exit codes: 0 all done, 1 some rows invalid/rejected/failed, 2 usage or setup er
 3 quota exhausted, 4 API key refused, 130 interrupted (re-run to resume).
 `;
 
-const SHEET_OPTIONS = `  --sheet NAME            worksheet of an .xlsx (default: the first with a header row)
-  --report PATH           results report, .csv or .xlsx by extension
-  --set FIELD=VALUE       default for a field in every row where the cell is empty (repeatable)
-  --advertiser-id ID      shorthand for --set advertiser_id=ID
-  --ad-name TEMPLATE      name rows that have none, e.g. "{display_name} - {row}" ({row}, {date}, any column)
-  --allow-duplicates      send rows identical to an earlier row (default: they are invalid)
-  --json                  print one JSON summary object on stdout, nothing else
-  --debug                 show stack traces of unexpected errors`;
-
 export const VALIDATE_HELP = `Usage: tiktok-ads-bulk validate FILE [options]
 
 Parses and checks every row of FILE (.csv, .tsv, .txt or .xlsx) without any network call and lists
-every problem, grouped by row, each naming its field. Exit 0 when every row is valid, 1 otherwise.
+every problem, grouped by row, each naming its field.
+
+Exit codes: 0 every row valid, 1 some rows invalid, 2 usage error or a file that cannot be read.
 
 Options:
-${SHEET_OPTIONS}
+${optionsHelp('validate')}
 
 Examples:
   tiktok-ads-bulk validate campaign.csv
@@ -50,17 +45,11 @@ rows that need attention. Running the same command again resumes: created ads ar
 The API key comes from ADSPIRER_API_KEY or --api-key-file; the endpoint from --endpoint,
 ADSPIRER_BASE_URL, or https://api.adspirer.ai.
 
+Exit codes: 0 all created, 1 some rows invalid/rejected/failed/not sent, 2 usage or setup error,
+3 quota exhausted, 4 API key refused, 130 interrupted (re-run to resume).
+
 Options:
-${SHEET_OPTIONS}
-  --endpoint URL          Adspirer base URL (plain http only to this machine)
-  --api-key-file PATH     read the API key from a file instead of ADSPIRER_API_KEY
-  --concurrency N         requests in flight at once (default 4)
-  --rate N                at most N requests per second, decimals allowed (default 2)
-  --retries N             retries per row for network errors, timeouts, 429 and 5xx (default 4)
-  --timeout SECONDS       per request (default 120: Adspirer fetches and uploads videos)
-  --limit N               send at most N rows in this run; the rest stay not_sent
-  --retry-rejected        also re-send rows the API rejected in an earlier run
-  --dry-run               everything but creating ads: keys, plan and the free quota check
+${optionsHelp('upload')}
 
 Examples:
   export ADSPIRER_API_KEY=sk_live_…
@@ -77,8 +66,7 @@ validates. The XLSX has dropdowns for enumerated columns, ID columns formatted a
 sheet describing each field.
 
 Options:
-  --format csv|xlsx       default: from --out's extension, else csv
-  --out PATH              default: tiktok-ads-template.csv (or .xlsx)
+${optionsHelp('template')}
 
 Examples:
   tiktok-ads-bulk template --format xlsx
@@ -92,19 +80,7 @@ list_connected_accounts) on 127.0.0.1 for rehearsals. Prints "listening on http:
 first. Ctrl-C stops it.
 
 Options:
-  --port N                port, 0 = any free port (default 8787)
-  --api-key KEY           the one bearer key accepted (default: any non-empty key)
-  --quota N               monthly call limit (default 150, Plus)
-  --used N                calls already used this month (default 0)
-  --tier NAME             plan name reported (default plus)
-  --advertisers ID,ID     connected TikTok advertisers (default one)
-  --latency MS            added latency per request, with ±50% jitter
-  --rate-limit N          requests per second before 429 with Retry-After
-  --fail-rate P           share of requests (0–1) that meet an injected fault
-  --faults LIST           which faults --fail-rate draws from (default all):
-                          500,502,503,drop-before,drop-after,hang
-  --seed N                seed of the fault sequence, for repeatable runs
-  --quiet                 no per-request log lines
+${optionsHelp('sim')}
 
 Examples:
   tiktok-ads-bulk sim --quota 20 --fail-rate 0.1

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { basename, extname } from 'node:path';
 import { RunError } from '../errors.js';
 import { given, str } from './option-values.js';
@@ -8,6 +8,8 @@ import type { RunSummary } from '../commands/summary.js';
 import { validateFile } from '../commands/validate.js';
 import type { TemplateFormat } from '../commands/template.js';
 import { VERSION } from '../version.js';
+import { editDistance, nearest } from '../validate/nearest.js';
+import { FLAGS, flagsOf, parseOptions, type Command } from './flags.js';
 import { SIM_HELP, TEMPLATE_HELP, TOOL_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
 
 /** What the CLI needs from the outside world; main.ts passes the process's. */
@@ -24,67 +26,36 @@ export interface CliContext {
   readonly argv?: readonly string[];
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-const SHEET_OPTIONS: Options = {
-  sheet: { type: 'string' },
-  report: { type: 'string' },
-  set: { type: 'string', multiple: true },
-  'advertiser-id': { type: 'string' },
-  'ad-name': { type: 'string' },
-  'allow-duplicates': { type: 'boolean' },
-  json: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-};
-
-const UPLOAD_OPTIONS: Options = {
-  ...SHEET_OPTIONS,
-  endpoint: { type: 'string' },
-  'api-key-file': { type: 'string' },
-  concurrency: { type: 'string' },
-  rate: { type: 'string' },
-  retries: { type: 'string' },
-  timeout: { type: 'string' },
-  limit: { type: 'string' },
-  'retry-rejected': { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-};
-
-const SIM_OPTIONS: Options = {
-  port: { type: 'string' },
-  'api-key': { type: 'string' },
-  quota: { type: 'string' },
-  used: { type: 'string' },
-  tier: { type: 'string' },
-  advertisers: { type: 'string' },
-  latency: { type: 'string' },
-  'rate-limit': { type: 'string' },
-  'fail-rate': { type: 'string' },
-  faults: { type: 'string' },
-  seed: { type: 'string' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-};
-
-const TEMPLATE_OPTIONS: Options = {
-  format: { type: 'string' },
-  out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-};
-
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-function parse(command: string, args: string[], options: Options): { values: Values; positionals: string[] } {
+function parse(command: Command, args: string[]): { values: Values; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options: parseOptions(command), allowPositionals: true, strict: true });
     return { values: values as Values, positionals };
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    throw new RunError('USAGE', `${command}: ${msg.replace(/^Unknown option '(.*)'.*$/, 'unknown option $1')}. See \`tiktok-ads-bulk ${command} --help\`.`);
+    throw new RunError('USAGE', `${command}: ${usageProblem(command, args, err)} See \`tiktok-ads-bulk ${command} --help\`.`);
   }
 }
 
+/** Our own sentence for what node:util parseArgs refused, naming the flag and the nearest real one. */
+function usageProblem(command: Command, args: readonly string[], err: unknown): string {
+  const code = (err as { code?: string }).code;
+  const names = flagsOf(command).map((f) => `--${f.name}`);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const given = args.find((a) => a.startsWith('-') && !names.includes(a.split('=')[0]!) && a !== '-h' && a !== '--');
+    const flag = given?.split('=')[0] ?? 'that option';
+    const near = flag.startsWith('--') ? nearest(flag, names) : undefined;
+    const guess = near !== undefined && editDistance(flag, near) <= 3 ? near : undefined;
+    return `${flag} is not an option of ${command}${guess ? `; did you mean ${guess}?` : '.'}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const flag = /'(--[\w-]+)/.exec(err instanceof Error ? err.message : '')?.[1];
+    const spec = FLAGS.find((f) => `--${f.name}` === flag);
+    if (spec?.type === 'boolean') return `${flag} takes no value.`;
+    return `${flag ?? 'an option'} needs a value${spec?.value ? `: ${flag} ${spec.value}` : ''}.`;
+  }
+  return `${err instanceof Error ? err.message.split('\n')[0] : String(err)}.`;
+}
 
 function sheetOptions(command: string, values: Values, positionals: string[]) {
   if (positionals.length === 0) throw new RunError('USAGE', `${command}: which file? e.g. tiktok-ads-bulk ${command} campaign.xlsx`);
@@ -137,20 +108,20 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
   }
   switch (command) {
     case 'validate': {
-      const { values, positionals } = parse(command, rest, SHEET_OPTIONS);
+      const { values, positionals } = parse(command, rest);
       if (values.help) return help(ctx, VALIDATE_HELP);
       const summary = await validateFile(sheetOptions(command, values, positionals), ctx.io);
       return finish(ctx, summary, values.json === true);
     }
     case 'upload': {
-      const { values, positionals } = parse(command, rest, UPLOAD_OPTIONS);
+      const { values, positionals } = parse(command, rest);
       if (values.help) return help(ctx, UPLOAD_HELP);
       const { uploadFromCli } = await import('./upload-args.js');
       const summary = await uploadFromCli({ ...sheetOptions(command, values, positionals) }, values, ctx);
       return finish(ctx, summary, values.json === true);
     }
     case 'template': {
-      const { values, positionals } = parse(command, rest, TEMPLATE_OPTIONS);
+      const { values, positionals } = parse(command, rest);
       if (values.help) return help(ctx, TEMPLATE_HELP);
       if (positionals.length) throw new RunError('USAGE', `template takes no file; use --out ${positionals[0]}.`);
       const out = str(values.out);
@@ -164,7 +135,7 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
       return 0;
     }
     case 'sim': {
-      const { values, positionals } = parse(command, rest, SIM_OPTIONS);
+      const { values, positionals } = parse(command, rest);
       if (values.help) return help(ctx, SIM_HELP);
       if (positionals.length) throw new RunError('USAGE', `sim takes no file; got ${positionals.join(' ')}.`);
       const { simFromCli } = await import('./sim-args.js');

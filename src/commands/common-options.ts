@@ -4,7 +4,7 @@ import { fieldForHeader, normaliseHeader } from '../validate/columns.js';
 import { FIELDS } from '../validate/fields.js';
 import { nearest } from '../validate/nearest.js';
 
-/** Options shared by validate and upload (CONTRACT.md). */
+/** Options shared by validate and upload (README, "Options"). */
 export interface SheetOptions {
   readonly file: string;
   readonly sheet?: string;

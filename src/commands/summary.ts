@@ -1,7 +1,7 @@
 import type { UploadStatus } from '../report/status.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
 
-/** The `--json` summary object of CONTRACT.md. `valid` is added for validate, which has no uploads. */
+/** The `--json` summary object (README, `--json`). `valid` is added for validate, which has no uploads. */
 export interface RunSummary {
   readonly command: 'validate' | 'upload';
   readonly file: string;

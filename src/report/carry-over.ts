@@ -13,8 +13,8 @@ export interface CarryOver {
 }
 
 /**
- * What a (re-)run does with each planned ad, matched to earlier runs by key (CONTRACT.md, Keys and
- * re-runs): created stays created; rejected stays rejected unless --retry-rejected; everything else
+ * What a (re-)run does with each planned ad, matched to earlier runs by key (README, "Re-runs,
+ * crashes and Ctrl-C"): created stays created; rejected stays rejected unless --retry-rejected; everything else
  * valid is sent. Pure.
  */
 export function carryOver(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, retryRejected: boolean): CarryOver {

@@ -1,4 +1,4 @@
-/** The statuses of CONTRACT.md's report. */
+/** The report's statuses (README, "Report"). */
 export const UPLOAD_STATUSES = ['created', 'invalid', 'rejected', 'failed', 'not_sent'] as const;
 export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 export type ValidateStatus = 'valid' | 'invalid';

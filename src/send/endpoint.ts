@@ -6,7 +6,7 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
  * The base URL: --endpoint, else ADSPIRER_BASE_URL, else the public API. Plain http is allowed only
- * to this machine, where the key cannot be read off the network (CONTRACT.md).
+ * to this machine, where the key cannot be read off the network (README, `--endpoint URL`).
  */
 export function resolveEndpoint(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): URL {
   const raw = flag ?? env.ADSPIRER_BASE_URL ?? DEFAULT_BASE_URL;

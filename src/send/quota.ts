@@ -7,5 +7,5 @@ export interface QuotaInfo {
   readonly upgrade_url?: string;
 }
 
-/** Why a batch stopped before every row was sent (CONTRACT.md, `--json` summary `stopped`). */
+/** Why a batch stopped before every row was sent (README, `--json`: `stopped`). */
 export type StopReason = 'quota' | 'auth' | 'account' | 'interrupted' | 'limit';

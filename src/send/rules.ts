@@ -24,8 +24,9 @@ const describeBody = (o: Http): string =>
   o.json === undefined ? `HTTP ${o.status} with a non-JSON answer${/<title>([^<]*)<\/title>/i.exec(o.text) ? ` ("${/<title>([^<]*)<\/title>/i.exec(o.text)![1]!.trim()}")` : ''}` : `HTTP ${o.status}`;
 
 /**
- * The ordered rules, first match wins (status meanings from adspirer-api-notes.md). An unknown
- * outcome is retried with the same Idempotency-Key, which is safe: the service replays.
+ * The ordered rules, first match wins (status meanings: Adspirer's REST API reference, "Errors";
+ * README, `upload`, retry rules). An unknown outcome is retried with the same Idempotency-Key,
+ * which is safe: the service replays.
  */
 export const RULES: readonly Rule[] = [
   {

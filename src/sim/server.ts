@@ -28,7 +28,7 @@ export interface Simulator {
 const MAX_BODY = 1024 * 1024;
 
 /**
- * The Adspirer REST simulator on loopback (CONTRACT.md, The simulator). `port: 0` picks a free
+ * The Adspirer REST simulator on loopback (README, "The simulator"). `port: 0` picks a free
  * port. Faults are drawn from a seeded sequence, so a run can be repeated.
  */
 export async function createSimulator(options: SimOptions = {}): Promise<Simulator> {

@@ -58,7 +58,7 @@ function idFromCell(cell: Cell): { id?: string; message?: string } {
 
 function coerceId(field: FieldSpec, cell: Cell): Coerced {
   if (field.name === 'adgroup_id' && typeof cell === 'string' && LIST_SEPARATOR.test(cell.trim())) {
-    // Several ad groups in one cell: one ad per ad group (CONTRACT.md, Report). Kept as text here;
+    // Several ad groups in one cell: one ad per ad group (README, "Report"). Kept as text here;
     // the row validator splits it.
     return { ok: true, value: cell.trim().split(LIST_SEPARATOR).filter((s) => s !== '').join('|') };
   }

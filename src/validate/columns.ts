@@ -2,7 +2,7 @@ import { RunError } from '../errors.js';
 import { FIELDS, IGNORED_COLUMNS, type FieldSpec } from './fields.js';
 import { nearest } from './nearest.js';
 
-/** Header matching ignores case, spaces, `-` and `_` (CONTRACT.md, Input). */
+/** Header matching ignores case, spaces, `-` and `_` (README, "Input"). */
 export function normaliseHeader(name: string): string {
   return name.toLowerCase().replace(/[\s_\-]+/g, '');
 }

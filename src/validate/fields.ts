@@ -1,6 +1,6 @@
 /**
  * The catalogue of add_tiktok_ad's arguments (shared/reference/add_tiktok_ad.txt), with the
- * rules from shared/reference/adspirer-api-notes.md. The schema, the header matcher, the template
+ * rules from TikTok's Marketing API v1.3 ad/create models. The schema, the header matcher, the template
  * and the README's field table are all derived from this one list.
  */
 export type FieldKind =
@@ -26,7 +26,7 @@ export interface FieldSpec {
   readonly aliases?: readonly string[];
 }
 
-/** TikTok's known calls-to-action (Smart+ schema), adspirer-api-notes.md. */
+/** TikTok's known calls-to-action (TikTok Marketing API v1.3, Smart+ ad schema). */
 export const CALLS_TO_ACTION = [
   'APPLY_NOW', 'BOOK_NOW', 'CALL_NOW', 'CHECK_AVAILABILITY', 'CONTACT_US', 'DOWNLOAD_NOW',
   'EXPERIENCE_NOW', 'GET_QUOTE', 'GET_SHOWTIMES', 'GET_TICKETS_NOW', 'INSTALL_NOW', 'INTERESTED',

@@ -14,7 +14,7 @@ function fail(ctx: Ctx, message: string, path: (string | number)[] = []): void {
   ctx.addIssue({ code: 'custom', message, path });
 }
 
-/** TikTok's text limits (adspirer-api-notes.md, from the v1.3 ad/create models). */
+/** TikTok's text limits (TikTok Marketing API v1.3, ad/create request models). */
 const TEXT_RULES: Readonly<Record<string, { min?: number; max: number; noEmoji?: boolean }>> = {
   ad_text: { min: 1, max: 100, noEmoji: true },
   ad_name: { max: 512, noEmoji: true },
@@ -119,7 +119,7 @@ function fieldSchema(field: FieldSpec): z.ZodType {
   }
 }
 
-/** At most 3 segments, texts 40 characters together, each link https (adspirer-api-notes.md). */
+/** At most 3 segments, texts 40 characters together, each link https (TikTok Marketing API v1.3, ad/create disclaimer models). */
 function checkClickables(list: readonly Clickable[], ctx: Ctx): void {
   if (list.length > 3) fail(ctx, `has ${list.length} links; TikTok allows at most 3`);
   const total = list.reduce((n, c) => n + tiktokLength(c.text), 0);
@@ -135,7 +135,7 @@ const SOURCES = ['video_url', 'video_id', 'image_urls', 'tiktok_item_id'] as con
 
 type Args = Record<string, unknown>;
 
-/** Rules across fields (add_tiktok_ad.txt and adspirer-api-notes.md). */
+/** Rules across fields (Adspirer's add_tiktok_ad reference page and TikTok's ad/create models). */
 function crossFieldRules(a: Args, ctx: Ctx): void {
   for (const f of REQUIRED) if (a[f.name] === undefined) fail(ctx, requiredMessage(f), [f.name]);
   const given = SOURCES.filter((s) => a[s] !== undefined);

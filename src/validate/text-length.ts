@@ -1,5 +1,5 @@
 /**
- * Lengths as TikTok counts them (adspirer-api-notes.md, from TikTok's ad/create models): each
+ * Lengths as TikTok counts them (TikTok Marketing API v1.3, ad/create request models): each
  * Chinese, Japanese or Korean character counts as two; everything else as one per code point.
  */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/gu;
