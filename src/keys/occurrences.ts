@@ -11,18 +11,20 @@ export interface KeyedAd {
 }
 
 /**
- * Counts identical ads across a batch, in input order, and gives each its key. Memory is one entry
- * per distinct ad: a few thousand rows are a few hundred kilobytes.
+ * Counts identical ads across a batch, in input order, and gives each its key. Identical ads share
+ * their first occurrence's key, which stands for their content, so memory is one short entry per
+ * distinct ad.
  */
 export class OccurrenceCounter {
   private readonly seen = new Map<string, { readonly firstRow: number; count: number }>();
 
   next(args: AdArgs, row: number): KeyedAd {
     const canonical = canonicalJson(args);
-    const earlier = this.seen.get(canonical);
+    const first = keyOfCanonical(canonical, 1);
+    const earlier = this.seen.get(first);
     if (!earlier) {
-      this.seen.set(canonical, { firstRow: row, count: 1 });
-      return { key: keyOfCanonical(canonical, 1), occurrence: 1 };
+      this.seen.set(first, { firstRow: row, count: 1 });
+      return { key: first, occurrence: 1 };
     }
     const occurrence = ++earlier.count;
     return { key: keyOfCanonical(canonical, occurrence), occurrence, duplicateOf: earlier.firstRow };

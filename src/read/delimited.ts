@@ -25,7 +25,6 @@ export async function readDelimited(file: string, limits: ReadLimits = DEFAULT_L
     const next = await iterator.next();
     if (next.done) throw new RunError('FILE', `${file} has no header row: it holds no text. Put the column names in the first row.`);
     const { row, cells } = next.value;
-    if (cells.every((c) => c === null)) continue;
     if (cells.length > limits.maxColumns) {
       throw new RunError('FILE', `${file} has ${cells.length} columns in its header row (row ${row}); at most ${limits.maxColumns} are read. Is this the right file?`);
     }
@@ -35,20 +34,8 @@ export async function readDelimited(file: string, limits: ReadLimits = DEFAULT_L
       format: 'csv',
       header,
       headerRow: row,
-      records: dataRows(iterator),
-      close: async () => {
-        await iterator.return?.(undefined);
-      },
+      records: { [Symbol.asyncIterator]: () => iterator },
     };
-  }
-}
-
-async function* dataRows(iterator: AsyncIterator<RawRecord>): AsyncGenerator<RawRecord> {
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return;
-    if (next.value.cells.every((c) => c === null)) continue;
-    yield next.value;
   }
 }
 
@@ -154,7 +141,9 @@ async function* recordsOf(file: string, encoding: TextEncodingName, delimiter: D
         input.resume();
         for (const record of records) {
           if (++row > limits.maxRows + 1) throw tooManyRows(file, limits);
-          yield { row, cells: record.map(toCell) };
+          const cells = record.map(toCell);
+          // Entirely empty rows are skipped, not reported (README, "Input").
+          if (cells.some((c) => c !== null)) yield { row, cells };
         }
         continue;
       }

@@ -11,6 +11,4 @@ export interface Sheet {
   readonly headerRow: number;
   /** Data rows, entirely empty ones already skipped. Can be iterated once. */
   readonly records: AsyncIterable<RawRecord>;
-  /** Stops reading when `records` will not be iterated (closes the file). */
-  readonly close?: () => Promise<void>;
 }

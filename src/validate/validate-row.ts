@@ -102,9 +102,24 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
   return problems.length ? { row: record.row, ads: [], problems, warnings } : { row: record.row, ads, problems, warnings };
 }
 
-/** Each field with the column it is read from, if any, and its --set default, if any. */
-function fieldSources(rules: RowRules): { field: FieldSpec; index: number | undefined; fallback: string | null }[] {
-  return FIELDS.map((field) => ({ field, index: rules.columns.indexOf.get(field.name), fallback: rules.defaults.get(field.name) ?? null }));
+interface FieldSource {
+  readonly field: FieldSpec;
+  readonly index: number | undefined;
+  readonly fallback: string | null;
+}
+
+const SOURCES = new WeakMap<RowRules, readonly FieldSource[]>();
+
+/** The fields a sheet can fill (a column or a --set default), worked out once per sheet. */
+function fieldSources(rules: RowRules): readonly FieldSource[] {
+  let sources = SOURCES.get(rules);
+  if (!sources) {
+    sources = FIELDS.map((field) => ({ field, index: rules.columns.indexOf.get(field.name), fallback: rules.defaults.get(field.name) ?? null })).filter(
+      (s) => s.index !== undefined || s.fallback !== null,
+    );
+    SOURCES.set(rules, sources);
+  }
+  return sources;
 }
 
 function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string[] {
