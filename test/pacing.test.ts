@@ -2,20 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { cubicRate, onThrottle, Pacing } from '../src/send/pacing.js';
 
 describe('CUBIC rate', () => {
-  it('cuts to 0.85 of the rate the service was accepting at a throttle', () => {
+  it('cuts to 0.9 of the rate the service was accepting at a throttle', () => {
     const s = onThrottle(20, 1000, 12, 0.1);
-    expect(s.rate).toBeCloseTo(10.2);
+    expect(s.rate).toBeCloseTo(10.8);
     expect(s.lastMaxRate).toBe(12);
-    expect(onThrottle(20, 1000, 0, 0.1).rate).toBe(17);
+    expect(onThrottle(20, 1000, 0, 0.1).rate).toBe(18);
   });
   it('grows back along a cubic curve, flat near the old maximum, never above --rate', () => {
     const s = onThrottle(20, 0, 10, 0.1);
     const at = (sec: number) => cubicRate(s, sec * 1000, 20);
-    expect(at(0)).toBeCloseTo(8.5);
+    expect(at(0)).toBeCloseTo(9);
     expect(at(1)).toBeGreaterThan(9.5);
-    // K = cbrt(10 * 0.15 / 0.2) ≈ 1.96 s: the curve reaches the old maximum there, slowly.
-    expect(at(1.96)).toBeCloseTo(10, 1);
-    expect(at(2.4) - at(1.96)).toBeLessThan(0.1);
+    // K = cbrt(10 * 0.1 / 0.05) ≈ 2.71 s: the curve reaches the old maximum there, slowly.
+    expect(at(2.71)).toBeCloseTo(10, 1);
+    expect(at(3.2) - at(2.71)).toBeLessThan(0.1);
     expect(at(15)).toBe(20);
   });
   it('never goes below the minimum', () => {
@@ -29,15 +29,17 @@ describe('Pacing', () => {
     let t = 0;
     return { now: () => t, advance: (ms: number) => void (t += ms) };
   }
-  it('spaces starts at --rate: never two within one interval', async () => {
+  it('holds --rate: never more than two starts within two intervals', async () => {
     const p = new Pacing(50);
     const at: number[] = [];
     for (let i = 0; i < 6; i++) {
       await p.slot();
       at.push(performance.now());
     }
-    // 50/s = one start per 20 ms (timers may fire a millisecond early).
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(19);
+    // 50/s = one start per 20 ms on average; a start may come one interval early, never a burst
+    // of three (timers may fire a millisecond early).
+    for (let i = 2; i < at.length; i++) expect(at[i]! - at[i - 2]!).toBeGreaterThanOrEqual(39);
+    expect(at[5]! - at[0]!).toBeGreaterThanOrEqual(79);
   });
   it('slows down on a throttle, spacing starts at the lower rate, and creeps back up', async () => {
     const c = clock();
@@ -47,15 +49,15 @@ describe('Pacing', () => {
       p.succeeded();
     }
     p.throttled(await p.slot());
-    // The service accepted 20 in the last second: the rate is cut to 0.85 of that.
-    expect(p.rate).toBeCloseTo(17);
+    // The service accepted 20 in the last second: the rate is cut to 0.9 of that.
+    expect(p.rate).toBeCloseTo(18);
     await p.slot();
     const before = performance.now();
     await p.slot();
-    expect(performance.now() - before).toBeGreaterThanOrEqual(1000 / 17 - 2);
+    expect(performance.now() - before).toBeGreaterThanOrEqual(1000 / 18 - 2);
     c.advance(10_000);
     expect(p.rate).toBeLessThan(1000);
-    c.advance(20_000);
+    c.advance(30_000);
     expect(p.rate).toBe(1000);
   });
   it('ignores 429s of attempts started before the last cut', async () => {
@@ -84,7 +86,7 @@ describe('Pacing', () => {
       if (i % 3 === 0) p.succeeded();
     }
     p.throttled(0);
-    expect(p.rate).toBeCloseTo(8.5, 0);
+    expect(p.rate).toBeCloseTo(9, 0);
   });
   it('keeps a fixed rate when not adaptive', () => {
     const p = new Pacing(10, false);

@@ -5,8 +5,11 @@ type Transient = Extract<Verdict, { kind: 'retry' }>;
 export interface FailureContext {
   /** Attempts made for the row so far, this one included. */
   readonly attempt: number;
-  /** Retries --retries still allows. */
+  /** Retries --retries still allows (a 429 does not use one: see `throttles`). */
   readonly retriesLeft: number;
+  /** 429s this row has met; at most --retries of them are retried. */
+  readonly throttles: number;
+  readonly retries: number;
   /** The service failed `breakerThreshold` requests in a row, batch-wide: it is taken as down. */
   readonly breakerOpen: boolean;
   readonly breakerThreshold: number;
@@ -30,6 +33,9 @@ export function afterFailure(v: Transient, c: FailureContext): AfterFailure {
   if (c.breakerOpen) {
     return { retry: false, status: 'failed', error: `${v.message}; gave up: the service failed ${c.breakerThreshold} requests in a row. Run again later to resume` };
   }
+  if (v.throttled && c.throttles > c.retries) {
+    return { retry: false, status: 'failed', error: `${v.message} ${c.throttles === 1 ? 'once' : `${c.throttles} times`} (gave up after ${c.attempt} attempts); run again later to retry with the same key` };
+  }
   if (c.retriesLeft <= 0) {
     return { retry: false, status: 'failed', error: `${v.message} (gave up after ${c.attempt} ${c.attempt === 1 ? 'attempt' : 'attempts'}); run again to retry with the same key` };
   }
@@ -42,6 +48,7 @@ export function afterFailure(v: Transient, c: FailureContext): AfterFailure {
     };
   }
   if (c.stopping) return { retry: false, status: 'not_sent', error: `not created: ${v.message}; the batch stopped before a retry. Run again to resume` };
-  // Retry-After (RFC 9110 §10.2.3) is a floor the service set; p-retry's backoff comes on top.
+  // Retry-After (RFC 9110 §10.2.3) is a floor the service set; p-retry's backoff comes on top,
+  // except after a 429: the whole batch has slowed down (pacing.ts), so the row waits only that.
   return { retry: true, waitMs: v.retryAfterMs ?? 0 };
 }

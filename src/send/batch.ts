@@ -127,6 +127,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
       counted = false;
     };
     let attempts = 0;
+    let throttles = 0;
     let lastTransient = '';
     // The final verdict, kept here: p-retry checks its signal after a successful attempt and would
     // otherwise throw away an answer that says the ad was created.
@@ -156,7 +157,10 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
           }
           if (++consecutiveTransient >= options.breakerThreshold) breakerOpen = true;
           lastTransient = verdict.message;
-          if (verdict.throttled) pacing.throttled(epoch);
+          if (verdict.throttled) {
+            throttles++;
+            pacing.throttled(epoch);
+          }
           throw new TransientAttempt(verdict);
         },
         {
@@ -172,6 +176,8 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
             const next = afterFailure(error.verdict, {
               attempt: attempts,
               retriesLeft,
+              throttles,
+              retries: options.retries,
               breakerOpen,
               breakerThreshold: options.breakerThreshold,
               stopping: stopping(),
@@ -181,6 +187,9 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
             error.next = next;
             if (next.retry && next.waitMs > 0) await sleep(next.waitMs, options.signal);
           },
+          // A 429 is the batch's pacing business: it uses no retry and gets no backoff on top of
+          // Retry-After (afterFailure bounds 429s by --retries of their own).
+          shouldConsumeRetry: ({ error }) => !(error instanceof TransientAttempt && error.verdict.throttled === true),
           shouldRetry: ({ error }) => error instanceof TransientAttempt && error.next?.retry === true && !stopping(),
         },
       );
