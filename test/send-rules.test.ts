@@ -71,28 +71,28 @@ describe('after a transient failure (afterFailure), first match wins', () => {
   const transient = (extra: { retryAfterMs?: number } = {}) => ({ kind: 'retry' as const, message: 'HTTP 503: busy', ...extra });
   const ctx = { attempt: 2, retriesLeft: 2, throttles: 0, retries: 4, breakerOpen: false, breakerThreshold: 12, stopping: false, maxRetryAfterMs: 120_000, now: NOW };
   it('retries, waiting out Retry-After (or nothing, and p-retry backs off)', () => {
-    expect(afterFailure(transient(), ctx)).toEqual({ retry: true, waitMs: 0 });
-    expect(afterFailure(transient({ retryAfterMs: 7000 }), ctx)).toEqual({ retry: true, waitMs: 7000 });
+    expect(afterFailure(transient(), ctx)).toEqual({ again: true, waitMs: 0 });
+    expect(afterFailure(transient({ retryAfterMs: 7000 }), ctx)).toEqual({ again: true, waitMs: 7000 });
   });
   it('a Retry-After exactly at the limit is waited out; one millisecond more is not', () => {
-    expect(afterFailure(transient({ retryAfterMs: 120_000 }), ctx)).toEqual({ retry: true, waitMs: 120_000 });
-    expect(afterFailure(transient({ retryAfterMs: 120_001 }), ctx)).toMatchObject({ retry: false, status: 'failed', error: expect.stringMatching(/asked to wait until 2026-11-29T12:02:00Z, longer than the 120 s this run waits/) });
+    expect(afterFailure(transient({ retryAfterMs: 120_000 }), ctx)).toEqual({ again: true, waitMs: 120_000 });
+    expect(afterFailure(transient({ retryAfterMs: 120_001 }), ctx)).toMatchObject({ again: false, status: 'failed', error: expect.stringMatching(/asked to wait until 2026-11-29T12:02:00Z, longer than the 120 s this run waits/) });
   });
   it('no retries left: failed, saying how many attempts were made', () => {
-    expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 5 })).toEqual({ retry: false, status: 'failed', error: 'HTTP 503: busy (gave up after 5 attempts); run again to retry with the same key' });
+    expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 5 })).toEqual({ again: false, status: 'failed', error: 'HTTP 503: busy (gave up after 5 attempts); run again to retry with the same key' });
     expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 1 })).toMatchObject({ error: expect.stringContaining('after 1 attempt)') });
   });
   it('a 429 uses no retry of --retries but has a budget of its own, as large', () => {
     const throttled = { kind: 'retry' as const, message: 'rate limited (HTTP 429)', throttled: true, retryAfterMs: 1000 };
-    expect(afterFailure(throttled, { ...ctx, retriesLeft: 4, throttles: 4 })).toEqual({ retry: true, waitMs: 1000 });
-    expect(afterFailure(throttled, { ...ctx, retriesLeft: 4, throttles: 5, attempt: 6 })).toEqual({ retry: false, status: 'failed', error: 'rate limited (HTTP 429) 5 times (gave up after 6 attempts); run again later to retry with the same key' });
+    expect(afterFailure(throttled, { ...ctx, retriesLeft: 4, throttles: 4 })).toEqual({ again: true, waitMs: 1000 });
+    expect(afterFailure(throttled, { ...ctx, retriesLeft: 4, throttles: 5, attempt: 6 })).toEqual({ again: false, status: 'failed', error: 'rate limited (HTTP 429) 5 times (gave up after 6 attempts); run again later to retry with the same key' });
     expect(afterFailure(throttled, { ...ctx, retries: 0, throttles: 1, attempt: 1 })).toMatchObject({ error: expect.stringContaining('rate limited (HTTP 429) once') });
   });
   it('an open breaker ends the row before anything else', () => {
-    expect(afterFailure(transient({ retryAfterMs: 999_999 }), { ...ctx, breakerOpen: true, retriesLeft: 0, stopping: true })).toMatchObject({ retry: false, status: 'failed', error: expect.stringContaining('the service failed 12 requests in a row') });
+    expect(afterFailure(transient({ retryAfterMs: 999_999 }), { ...ctx, breakerOpen: true, retriesLeft: 0, stopping: true })).toMatchObject({ again: false, status: 'failed', error: expect.stringContaining('the service failed 12 requests in a row') });
   });
   it('a stopping batch leaves the row not_sent, to resume with the same key', () => {
-    expect(afterFailure(transient(), { ...ctx, stopping: true })).toMatchObject({ retry: false, status: 'not_sent', error: expect.stringContaining('the batch stopped before a retry') });
+    expect(afterFailure(transient(), { ...ctx, stopping: true })).toMatchObject({ again: false, status: 'not_sent', error: expect.stringContaining('the batch stopped before a retry') });
   });
 });
 

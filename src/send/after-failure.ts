@@ -22,8 +22,8 @@ export interface FailureContext {
 
 /** What follows a transient failure: another attempt after `waitMs` (plus p-retry's backoff), or the row's end. */
 export type AfterFailure =
-  | { readonly retry: true; readonly waitMs: number }
-  | { readonly retry: false; readonly status: 'failed' | 'not_sent'; readonly error: string };
+  | { readonly again: true; readonly waitMs: number }
+  | { readonly again: false; readonly status: 'failed' | 'not_sent'; readonly error: string };
 
 /**
  * After a transient failure (network, timeout, 408, 429, 5xx: rules.ts), in order, first match
@@ -31,24 +31,24 @@ export type AfterFailure =
  */
 export function afterFailure(v: Transient, c: FailureContext): AfterFailure {
   if (c.breakerOpen) {
-    return { retry: false, status: 'failed', error: `${v.message}; gave up: the service failed ${c.breakerThreshold} requests in a row. Run again later to resume` };
+    return { again: false, status: 'failed', error: `${v.message}; gave up: the service failed ${c.breakerThreshold} requests in a row. Run again later to resume` };
   }
   if (v.throttled && c.throttles > c.retries) {
-    return { retry: false, status: 'failed', error: `${v.message} ${c.throttles === 1 ? 'once' : `${c.throttles} times`} (gave up after ${c.attempt} attempts); run again later to retry with the same key` };
+    return { again: false, status: 'failed', error: `${v.message} ${c.throttles === 1 ? 'once' : `${c.throttles} times`} (gave up after ${c.attempt} attempts); run again later to retry with the same key` };
   }
   if (c.retriesLeft <= 0) {
-    return { retry: false, status: 'failed', error: `${v.message} (gave up after ${c.attempt} ${c.attempt === 1 ? 'attempt' : 'attempts'}); run again to retry with the same key` };
+    return { again: false, status: 'failed', error: `${v.message} (gave up after ${c.attempt} ${c.attempt === 1 ? 'attempt' : 'attempts'}); run again to retry with the same key` };
   }
   if (v.retryAfterMs !== undefined && v.retryAfterMs > c.maxRetryAfterMs) {
     const when = new Date(c.now + v.retryAfterMs).toISOString().replace(/\.\d+Z$/, 'Z');
     return {
-      retry: false,
+      again: false,
       status: 'failed',
       error: `${v.message}; the service asked to wait until ${when}, longer than the ${Math.round(c.maxRetryAfterMs / 1000)} s this run waits. Run again after that time`,
     };
   }
-  if (c.stopping) return { retry: false, status: 'not_sent', error: `not created: ${v.message}; the batch stopped before a retry. Run again to resume` };
+  if (c.stopping) return { again: false, status: 'not_sent', error: `not created: ${v.message}; the batch stopped before a retry. Run again to resume` };
   // Retry-After (RFC 9110 §10.2.3) is a floor the service set; p-retry's backoff comes on top,
   // except after a 429: the whole batch has slowed down (pacing.ts), so the row waits only that.
-  return { retry: true, waitMs: v.retryAfterMs ?? 0 };
+  return { again: true, waitMs: v.retryAfterMs ?? 0 };
 }

@@ -185,12 +185,12 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
               now: now(),
             });
             error.next = next;
-            if (next.retry && next.waitMs > 0) await sleep(next.waitMs, options.signal);
+            if (next.again && next.waitMs > 0) await sleep(next.waitMs, options.signal);
           },
           // A 429 is the batch's pacing business: it uses no retry and gets no backoff on top of
           // Retry-After (afterFailure bounds 429s by --retries of their own).
           shouldConsumeRetry: ({ error }) => !(error instanceof TransientAttempt && error.verdict.throttled === true),
-          shouldRetry: ({ error }) => error instanceof TransientAttempt && error.next?.retry === true && !stopping(),
+          shouldRetry: ({ error }) => error instanceof TransientAttempt && error.next?.again === true && !stopping(),
         },
       );
     } catch (error) {
@@ -199,7 +199,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
       } else if (error instanceof Abandoned) {
         return result('not_sent', attempts, { error: 'interrupted while in flight; the next run re-sends it with the same key' });
       } else if (error instanceof TransientAttempt) {
-        if (error.next && !error.next.retry) return result(error.next.status, attempts, { error: error.next.error });
+        if (error.next && !error.next.again) return result(error.next.status, attempts, { error: error.next.error });
         return result('not_sent', attempts, { error: `not created: ${error.message}; the batch stopped before a retry. Run again to resume` });
       } else if (options.signal?.aborted) {
         return result('not_sent', attempts, { error: `not created: ${lastTransient || 'interrupted'}; the batch stopped before a retry. Run again to resume` });
