@@ -37,6 +37,7 @@ describe('fixtures/bad: every bad input ends in a clear message, never a crash o
     ['text-named.xlsx', /is a text file with an \.xlsx name/],
     ['not-a-workbook.xlsx', /is a zip archive but not an Excel workbook/],
     ['zip-bomb.xlsx', /is refused: its shared strings unpack to 300 MiB/],
+    ['invalid-utf8-mixed.csv', /is not UTF-8 text: line 3 \(byte \d+\) holds bytes that are not UTF-8, and other lines are UTF-8/],
   ];
   for (const [file, message] of refused) {
     it(`${file}: exit 2, one sentence`, async () => {
@@ -53,9 +54,15 @@ describe('fixtures/bad: every bad input ends in a clear message, never a crash o
     expect((err as RunError).message).toMatch(/damaged/);
   });
 
+  it('invalid-utf8.csv (Excel\'s "CSV" on Western Windows): read as Windows-1252, every row valid, with a notice', async () => {
+    const r = await cli(['validate', 'fixtures/bad/invalid-utf8.csv', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).counts).toMatchObject({ valid: 3, invalid: 0 });
+    expect(r.stderr).toMatch(/Note: fixtures\/bad\/invalid-utf8\.csv is not UTF-8; it was read as Windows-1252/);
+  });
+
   for (const [file, message] of [
     ['nul-bytes.csv', /ad_text: holds a NUL byte/],
-    ['invalid-utf8.csv', /ad_text: holds bytes that are not valid UTF-8/],
     ['wide-row.csv', /column E: and 99995 more cells to its right have values but the header has only 4 columns/],
   ] as const) {
     it(`${file}: only the damaged row is flagged; the others are valid`, async () => {

@@ -12,7 +12,7 @@ import { KEY, startSim, upload } from './helpers/upload.js';
 describe('agency workflows', () => {
   it('one creative into twenty ad groups from one row: one ad, key and report line each', async () => {
     const sim = await startSim();
-    const groups = Array.from({ length: 20 }, (_, i) => `17800000000000${String(i).padStart(5, '0')}`);
+    const groups = Array.from({ length: 20 }, (_, i) => `17800000000000${String(i + 1).padStart(5, '0')}`);
     const dir = await tempDir();
     const file = join(dir, 'launch.csv');
     await writeFile(file, `${HEADER},ad_name\n"${groups.join('|')}",Fresh coffee,https://e.com/a,https://e.com/v.mp4,\n`);

@@ -92,9 +92,32 @@ describe('delimited files', () => {
     expect(rows[0]!.cells).toEqual(['=SUM(1)', '-5% off']);
   });
 
-  it('marks invalid UTF-8 with U+FFFD so the row is flagged, keeping other rows', async () => {
+  it('reads a file that is not UTF-8 as Windows-1252 when that explains every byte, with a notice', async () => {
+    const bytes = Buffer.concat([Buffer.from('a,b\nok,1\n'), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x2c, 0x80, 0x0a]), Buffer.from('fine,3\n')]);
+    const path = await tempFile('a.csv', bytes);
+    const sheet = await openSheet(path);
+    const rows = [];
+    for await (const r of sheet.records) rows.push(r);
+    expect(rows.map((r) => r.cells)).toEqual([['ok', '1'], ['Café', '€'], ['fine', '3']]);
+    expect(sheet.notices).toEqual([expect.stringMatching(/is not UTF-8; it was read as Windows-1252 .*first such byte is on line 3/)]);
+  });
+
+  it('refuses, before any row, a file mixing UTF-8 with other bytes, naming the line; --encoding overrides', async () => {
+    const bytes = Buffer.concat([Buffer.from('a,b\nCafé,1\n'), Buffer.from([0x62, 0xe9, 0x2c, 0x32, 0x0a])]);
+    const path = await tempFile('m.csv', bytes);
+    expect((await fileError(path)).message).toMatch(/is not UTF-8 text: line 3 \(byte \d+\) holds bytes that are not UTF-8, and other lines are UTF-8, so the file mixes encodings\. Nothing was read\..*--encoding NAME/);
+    const sheet = await openSheet(path, { encoding: 'latin1' });
+    const rows = [];
+    for await (const r of sheet.records) rows.push(r.cells[0]);
+    expect(rows).toEqual(['CafÃ©', 'bé']);
+    await expect(openSheet(path, { encoding: 'klingon' })).rejects.toThrow(/--encoding klingon: not an encoding this tool knows/);
+  });
+
+  it('with --encoding utf-8, bytes that are not UTF-8 become U+FFFD and only their row is flagged', async () => {
     const bytes = Buffer.concat([Buffer.from('a,b\nok,1\n'), Buffer.from([0x62, 0xff, 0x2c, 0x32, 0x0a]), Buffer.from('fine,3\n')]);
-    const { rows } = await readAll(await tempFile('a.csv', bytes));
+    const sheet = await openSheet(await tempFile('u.csv', bytes), { encoding: 'utf-8' });
+    const rows = [];
+    for await (const r of sheet.records) rows.push(r);
     expect(rows).toHaveLength(3);
     expect(String(rows[1]!.cells[0])).toContain('\ufffd');
   });

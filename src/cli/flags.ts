@@ -24,6 +24,8 @@ export const FLAGS: readonly Flag[] = [
   { name: 'advertiser-id', type: 'string', value: 'ID', help: 'shorthand for --set advertiser_id=ID', commands: SHEET },
   { name: 'ad-name', type: 'string', value: 'TEMPLATE', help: 'name rows that have none, e.g. "{display_name} - {row}" ({row}, {date}, any column)', commands: SHEET },
   { name: 'allow-duplicates', type: 'boolean', help: 'send rows identical to an earlier row (default: they are invalid)', commands: SHEET },
+  { name: 'trust-ids', type: 'boolean', help: 'accept 16–19 digit IDs that end in zeros (they look rounded by Excel)', commands: SHEET },
+  { name: 'encoding', type: 'string', value: 'NAME', help: 'text encoding of a CSV/TSV (default: UTF-8, else Windows-1252)', commands: SHEET },
   { name: 'json', type: 'boolean', help: 'print one JSON summary object on stdout, nothing else', commands: SHEET },
   { name: 'debug', type: 'boolean', help: 'show stack traces of unexpected errors', commands: SHEET },
   { name: 'endpoint', type: 'string', value: 'URL', help: 'Adspirer base URL (plain http only to this machine)', commands: ['upload'] },

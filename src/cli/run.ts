@@ -69,6 +69,8 @@ function sheetOptions(command: string, values: Values, positionals: string[]) {
     ...given('advertiserId', str(values['advertiser-id'])),
     ...given('adName', str(values['ad-name'])),
     allowDuplicates: values['allow-duplicates'] === true,
+    trustIds: values['trust-ids'] === true,
+    ...given('encoding', str(values.encoding)),
     json: values.json === true,
   };
 }

@@ -1,6 +1,9 @@
 import { RunError } from '../errors.js';
 import { parseAdNameTemplate, type AdNameTemplate } from '../validate/ad-name.js';
-import { fieldForHeader, normaliseHeader } from '../validate/columns.js';
+import { openSheet } from '../read/open-sheet.js';
+import type { Sheet } from '../read/sheet.js';
+import { fieldForHeader, looksLikeHeader, normaliseHeader } from '../validate/columns.js';
+import type { Io } from './io.js';
 import { FIELDS } from '../validate/fields.js';
 import { nearest } from '../validate/nearest.js';
 
@@ -15,6 +18,24 @@ export interface SheetOptions {
   readonly json?: boolean;
   readonly allowDuplicates?: boolean;
   readonly adName?: string;
+  /** --trust-ids: accept 16–19 digit IDs that look rounded by a spreadsheet. */
+  readonly trustIds?: boolean;
+  /** --encoding NAME of delimited text. */
+  readonly encoding?: string;
+}
+
+/** Opens the input as both commands do: the header found by the fields it names. */
+export function openInput(options: SheetOptions): Promise<Sheet> {
+  return openSheet(options.file, {
+    ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
+    ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+    isHeader: looksLikeHeader,
+  });
+}
+
+/** Notices about the input, printed once before its rows' problems. */
+export function noticePrinter(io: Io): (text: string) => void {
+  return (text) => io.err(`Note: ${text}\n`);
 }
 
 /** `--set FIELD=VALUE` pairs to a field → value map; a bad pair is a usage error naming it. */

@@ -1,5 +1,4 @@
 import { RunError } from '../errors.js';
-import { openSheet } from '../read/open-sheet.js';
 import type { Sheet } from '../read/sheet.js';
 import { carryOver, orphanedInFlight, type CarryOver } from '../report/carry-over.js';
 import { defaultReportPath, journalPath, retryFilePath } from '../report/paths.js';
@@ -13,7 +12,7 @@ import { resolveEndpoint } from '../send/endpoint.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
-import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { openInput, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { exitCode } from './exit-code.js';
 import { silentIo, type Io } from './io.js';
 import { preflight } from './preflight.js';
@@ -136,13 +135,20 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
   const report = options.report ?? defaultReportPath(options.file);
   await checkWritable(report);
   const journal = journalPath(report);
-  const sheet = await openSheet(options.file, options.sheet !== undefined ? { sheet: options.sheet } : {});
+  const sheet = await openInput(options);
   const resume = await loadResumeState(options.file, report, journal, sheet.header, new Date(now()).toISOString().slice(0, 10));
   for (const note of resume.notes) say(`${note}\n`);
 
   const planned: PlannedAd[] = [];
   const printer = new ProblemPrinter(io);
-  for await (const ad of validateSheet(sheet, { defaults, ...(adName ? { adName } : {}), allowDuplicates: options.allowDuplicates ?? false, runDate: resume.date })) {
+  for await (const ad of validateSheet(sheet, {
+    defaults,
+    ...(adName ? { adName } : {}),
+    allowDuplicates: options.allowDuplicates ?? false,
+    trustIds: options.trustIds === true,
+    runDate: resume.date,
+    onNotice: (text) => say(`Note: ${text}\n`),
+  })) {
     planned.push(ad);
     printer.add(ad);
   }

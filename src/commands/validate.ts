@@ -1,10 +1,9 @@
-import { openSheet } from '../read/open-sheet.js';
 import { openTableWriter } from '../report/open-writer.js';
 import { problemsText } from '../report/problem-text.js';
 import { reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
 import { validateSheet, type CheckedAd } from '../validate/validate-sheet.js';
-import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { noticePrinter, openInput, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { silentIo, type Io } from './io.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { emptyCounts, type RunSummary } from './summary.js';
@@ -18,7 +17,7 @@ export type ValidateFileOptions = SheetOptions;
 export async function validateFile(options: ValidateFileOptions, io: Io = silentIo): Promise<RunSummary> {
   const defaults = parseDefaults(options.set, options.advertiserId);
   const adName = parseAdName(options.adName);
-  const sheet = await openSheet(options.file, options.sheet !== undefined ? { sheet: options.sheet } : {});
+  const sheet = await openInput(options);
   let writer: TableWriter | undefined;
   if (options.report !== undefined) writer = await openTableWriter(options.report, reportHeader(sheet.header), { sheetName: 'Validation' });
   const counts = { ...emptyCounts(), valid: 0 };
@@ -26,7 +25,13 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   let warnings = 0;
   const printer = new ProblemPrinter(io);
   try {
-    for await (const ad of validateSheet(sheet, { defaults, ...(adName ? { adName } : {}), allowDuplicates: options.allowDuplicates ?? false })) {
+    for await (const ad of validateSheet(sheet, {
+      defaults,
+      ...(adName ? { adName } : {}),
+      allowDuplicates: options.allowDuplicates ?? false,
+      trustIds: options.trustIds === true,
+      onNotice: noticePrinter(io),
+    })) {
       lines++;
       const line = toLine(ad);
       if (line.status === 'valid') counts.valid++;

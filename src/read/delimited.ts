@@ -5,38 +5,76 @@ import { parse, CsvError } from 'csv-parse';
 import { RunError } from '../errors.js';
 import { type Cell, type RawRecord } from './cell.js';
 import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
-import type { Sheet } from './sheet.js';
-import { detectDelimiter, sniffBytes, type Delimiter, type TextEncodingName } from './sniff.js';
+import { HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } from './sheet.js';
+import { detectDelimiter, sniffBytes, type Delimiter } from './sniff.js';
+import { detectEncoding, encodingLabel, toUtf8 } from './text-encoding.js';
 import { describeSniffed } from './unreadable.js';
 
 const HEAD_BYTES = 64 * 1024;
 
-/** Reads .csv/.tsv/.txt: UTF-8 (BOM or not) or UTF-16 with BOM, delimiter detected. */
-export async function readDelimited(file: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<Sheet> {
+export interface DelimitedOptions {
+  readonly limits?: ReadLimits;
+  readonly isHeader?: (cells: readonly Cell[]) => boolean;
+  /** --encoding: a WHATWG label; default: UTF-16 by its BOM, else UTF-8, else Windows-1252 (text-encoding.ts). */
+  readonly encoding?: string;
+}
+
+/** Reads .csv/.tsv/.txt: UTF-8 (BOM or not), UTF-16 with BOM, Windows-1252 or --encoding; delimiter detected. */
+export async function readDelimited(file: string, options: DelimitedOptions = {}): Promise<Sheet> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const isHeader = options.isHeader ?? (() => true);
   const head = await readHead(file);
   const sniffed = sniffBytes(head);
   if (sniffed.kind !== 'text') throw new RunError('FILE', describeSniffed(file, sniffed));
+  const notices: string[] = [];
+  let encoding: string = sniffed.encoding;
+  if (options.encoding !== undefined) encoding = encodingLabel(options.encoding);
+  else if (encoding === 'utf-8') {
+    const detected = await detectEncoding(file);
+    if (detected.encoding === 'windows-1252') {
+      encoding = 'windows-1252';
+      notices.push(`${file} is not UTF-8; it was read as Windows-1252 (what Excel saves as "CSV" on Western Windows; the first such byte is on line ${detected.firstInvalid.line}). If its accents look wrong in the report, pass --encoding with the right name, or save it as "CSV UTF-8".`);
+    }
+  }
   const fallback: Delimiter = /\.(tsv|txt)$/i.test(file) ? '\t' : ',';
-  const headText = new TextDecoder(sniffed.encoding).decode(head);
+  const headText = new TextDecoder(encoding).decode(head);
   const delimiter = detectDelimiter(headText, fallback);
-  const iterator = recordsOf(file, sniffed.encoding, delimiter, limits)[Symbol.asyncIterator]();
+  const iterator = recordsOf(file, encoding, delimiter, limits)[Symbol.asyncIterator]();
 
+  const skipped: RawRecord[] = [];
   for (;;) {
     const next = await iterator.next();
-    if (next.done) throw new RunError('FILE', `${file} has no header row: it holds no text. Put the column names in the first row.`);
+    if (next.done) {
+      if (skipped.length) throw noHeader(file, skipped);
+      throw new RunError('FILE', `${file} has no header row: it holds no text. Put the column names in the first row.`);
+    }
     const { row, cells } = next.value;
     if (cells.length > limits.maxColumns) {
       throw new RunError('FILE', `${file} has ${cells.length} columns in its header row (row ${row}); at most ${limits.maxColumns} are read. Is this the right file?`);
     }
+    if (!isHeader(cells)) {
+      skipped.push(next.value);
+      if (skipped.length >= HEADER_SEARCH_ROWS) throw noHeader(file, skipped);
+      continue;
+    }
+    if (skipped.length) notices.push(`${file}: the header is row ${row}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped.map((r) => rowPreview(r.cells)).slice(0, 3).join(', ')}).`);
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
     return {
       file,
       format: 'csv',
       header,
       headerRow: row,
+      notices,
       records: { [Symbol.asyncIterator]: () => iterator },
     };
   }
+}
+
+function noHeader(file: string, skipped: readonly RawRecord[]): RunError {
+  return new RunError(
+    'FILE',
+    `${file} has no header row: none of its first ${skipped.length} rows names the columns of add_tiktok_ad (row ${skipped[0]!.row} is ${rowPreview(skipped[0]!.cells)}). Put a row of column names such as adgroup_id, ad_text, landing_page_url, video_url above the ads (\`tiktok-ads-bulk template\` writes one).`,
+  );
 }
 
 async function readHead(file: string): Promise<Uint8Array> {
@@ -94,17 +132,18 @@ const ESCAPED_FORMULA = /^'[=+\-@\t\r]/;
  * from the report of a file that fails part-way. Reading pauses while records wait to be taken, so
  * memory stays bounded.
  */
-async function* recordsOf(file: string, encoding: TextEncodingName, delimiter: Delimiter, limits: ReadLimits): AsyncGenerator<RawRecord> {
-  // csv-parse decodes bytes itself (and drops the BOM); invalid UTF-8 becomes U+FFFD, which the
-  // validator flags per row.
+async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, limits: ReadLimits): AsyncGenerator<RawRecord> {
+  // csv-parse decodes UTF-8 and UTF-16LE itself (and drops the BOM); UTF-16BE has its byte pairs
+  // swapped; any other encoding is decoded to UTF-8 first. Invalid UTF-8 (a file read with
+  // --encoding utf-8) becomes U+FFFD, which the validator flags per row.
   const source = createReadStream(file);
-  const input: Readable = encoding === 'utf-16be' ? source.pipe(swapBytePairs()) : source;
+  const input: Readable = encoding === 'utf-16be' ? source.pipe(swapBytePairs()) : encoding === 'utf-8' || encoding === 'utf-16le' ? source : source.pipe(toUtf8(encoding));
   const parser = parse({
     delimiter,
     relax_quotes: true,
     relax_column_count: true,
     max_record_size: limits.maxRecordChars,
-    encoding: encoding === 'utf-8' ? 'utf8' : 'utf16le',
+    encoding: encoding === 'utf-16le' || encoding === 'utf-16be' ? 'utf16le' : 'utf8',
     bom: true,
   });
   const waiting: string[][] = [];

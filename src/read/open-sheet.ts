@@ -2,17 +2,35 @@ import { extname } from 'node:path';
 import { RunError } from '../errors.js';
 import { readDelimited } from './delimited.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import type { Cell } from './cell.js';
 import type { Sheet } from './sheet.js';
 
+export interface OpenOptions {
+  /** --sheet NAME of an .xlsx. */
+  readonly sheet?: string;
+  readonly limits?: ReadLimits;
+  /**
+   * Which row is the header: the first (within HEADER_SEARCH_ROWS) this accepts; rows above it are
+   * skipped with a notice. Default: the first non-empty row. The validate stage knows the fields.
+   */
+  readonly isHeader?: (cells: readonly Cell[]) => boolean;
+  /** --encoding NAME of delimited text (any WHATWG encoding label). */
+  readonly encoding?: string;
+}
+
 /** Opens FILE by its extension; the one entry point of the read stage. */
-export async function openSheet(file: string, options: { sheet?: string; limits?: ReadLimits } = {}): Promise<Sheet> {
+export async function openSheet(file: string, options: OpenOptions = {}): Promise<Sheet> {
   const ext = extname(file).toLowerCase();
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const isHeader = options.isHeader ?? (() => true);
   // exceljs loads only for .xlsx input: a CSV run should not pay for it.
-  if (ext === '.xlsx') return (await import('./xlsx.js')).readXlsx(file, options.sheet, limits);
+  if (ext === '.xlsx') {
+    if (options.encoding !== undefined) throw new RunError('USAGE', `--encoding only applies to delimited text; ${file} is an .xlsx workbook.`);
+    return (await import('./xlsx.js')).readXlsx(file, { ...(options.sheet !== undefined ? { sheet: options.sheet } : {}), limits, isHeader });
+  }
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     if (options.sheet !== undefined) throw new RunError('USAGE', `--sheet only applies to .xlsx files; ${file} is delimited text.`);
-    return readDelimited(file, limits);
+    return readDelimited(file, { limits, isHeader, ...(options.encoding !== undefined ? { encoding: options.encoding } : {}) });
   }
   if (ext === '.xls' || ext === '.xlsm' || ext === '.ods' || ext === '.numbers') {
     throw new RunError('FILE', `${file} is a ${ext} file, which is not read. Save it as .xlsx or CSV (UTF-8) and try again.`);

@@ -4,22 +4,33 @@ import { RunError } from '../errors.js';
 import type { Cell, RawRecord } from './cell.js';
 import { openError } from './delimited.js';
 import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
-import type { Sheet } from './sheet.js';
+import { columnLetter, HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } from './sheet.js';
 import { sniffBytes } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
 import { fromExcelValue } from './xlsx-cell.js';
 import { listZip, zipBombReason } from './zip-guard.js';
+
+export interface XlsxOptions {
+  /** --sheet NAME: matched exactly, else case-insensitively when that names one sheet. */
+  readonly sheet?: string;
+  readonly limits?: ReadLimits;
+  readonly isHeader?: (cells: readonly Cell[]) => boolean;
+}
 
 /**
  * Reads an .xlsx whole with exceljs's workbook reader (`xlsx.load`), after the zip guard has
  * checked it. Not the streaming reader: under a slow consumer its zip layer (unzipper) ends the
  * entry stream before every entry is parsed, so shared strings, rels or later sheets were dropped
  * about once in 400 reads and rows came back empty or missing. Loading whole costs memory in
- * proportion to the file, which `maxXlsxBytes` bounds; campaign sheets are far below it.
+ * proportion to the file, which `maxXlsxBytes` bounds; campaign sheets are far below it. Sheet
+ * names and order are the workbook's own (xl/workbook.xml), as Excel shows them.
  *
- * The sheet is --sheet NAME, else the first one that holds a non-empty row (the header).
+ * The sheet is --sheet NAME, else the first one with a header row within its first rows (a cover
+ * sheet of prose is skipped, with a notice).
  */
-export async function readXlsx(file: string, sheetName?: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<Sheet> {
+export async function readXlsx(file: string, options: XlsxOptions = {}): Promise<Sheet> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const isHeader = options.isHeader ?? (() => true);
   const data = await readCheckedZip(file, limits);
   const workbook = new ExcelJS.Workbook();
   try {
@@ -28,30 +39,72 @@ export async function readXlsx(file: string, sheetName?: string, limits: ReadLim
     throw xlsxError(file, err);
   }
   const sheets = workbook.worksheets;
-  const wanted = sheetName === undefined ? sheets : sheets.filter((ws) => ws.name === sheetName);
-  if (sheetName !== undefined && wanted.length === 0) {
-    throw new RunError('USAGE', `${file} has no sheet named "${sheetName}"; its sheets are ${sheets.map((s) => `"${s.name}"`).join(', ') || 'none'}.`);
-  }
+  const names = (): string => sheets.map((ws) => `"${ws.name}"`).join(', ') || 'none';
+  const wanted = options.sheet === undefined ? sheets : [pickSheet(file, sheets, options.sheet, names)];
+  const notices: string[] = [];
+  const passed: { name: string; rows: number }[] = [];
   for (const ws of wanted) {
     const rows = sheetRows(ws);
-    const first = rows.next();
-    if (first.done) continue;
-    const { row: headerRow, cells } = first.value;
-    if (cells.length > limits.maxColumns) {
-      throw new RunError('FILE', `${file}: sheet "${ws.name}" has ${cells.length} columns in its header row; at most ${limits.maxColumns} are read.`);
+    const skipped: RawRecord[] = [];
+    for (let next = rows.next(); !next.done; next = rows.next()) {
+      const { row: headerRow, cells } = next.value;
+      if (cells.length > limits.maxColumns) {
+        throw new RunError('FILE', `${file}: sheet "${ws.name}" has ${cells.length} columns in its header row; at most ${limits.maxColumns} are read.`);
+      }
+      if (!isHeader(cells)) {
+        skipped.push(next.value);
+        if (skipped.length >= HEADER_SEARCH_ROWS) break;
+        continue;
+      }
+      if (ws.actualRowCount - 1 > limits.maxRows) throw tooManyRows(file, limits);
+      for (const p of passed) notices.push(`${file}: sheet "${p.name}" has no header row (${p.rows ? 'no row names the columns of add_tiktok_ad' : 'it is empty'}); sheet "${ws.name}" is read. Pass --sheet NAME to read another.`);
+      if (skipped.length) notices.push(`${file}, sheet "${ws.name}": the header is row ${headerRow}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped.map((r) => rowPreview(r.cells)).slice(0, 3).join(', ')}).`);
+      notices.push(...hiddenNotices(file, ws, headerRow, cells.length));
+      return {
+        file,
+        format: 'xlsx',
+        sheetName: ws.name,
+        header: cells.map((c) => (c === null ? '' : String(c).trim())),
+        headerRow,
+        notices,
+        records: toAsync(rows),
+      };
     }
-    if (ws.actualRowCount - 1 > limits.maxRows) throw tooManyRows(file, limits);
-    return {
-      file,
-      format: 'xlsx',
-      sheetName: ws.name,
-      header: cells.map((c) => (c === null ? '' : String(c).trim())),
-      headerRow,
-      records: toAsync(rows),
-    };
+    passed.push({ name: ws.name, rows: skipped.length });
   }
-  if (sheetName !== undefined) throw new RunError('FILE', `${file}: sheet "${sheetName}" is empty. Put the column names in its first row.`);
-  throw new RunError('FILE', `${file} has no header row: every sheet is empty. Put the column names in the first row.`);
+  if (options.sheet !== undefined) {
+    const only = passed[0]!;
+    if (only.rows === 0) throw new RunError('FILE', `${file}: sheet "${only.name}" is empty. Put the column names in its first row.`);
+    throw new RunError('FILE', `${file}: sheet "${only.name}" has no header row: none of its first ${only.rows} rows names the columns of add_tiktok_ad. Put a row of column names such as adgroup_id, ad_text, landing_page_url above the ads.`);
+  }
+  if (passed.every((p) => p.rows === 0)) throw new RunError('FILE', `${file} has no header row: every sheet is empty. Put the column names in the first row.`);
+  const likely = [...passed].sort((a, b) => b.rows - a.rows)[0]!;
+  throw new RunError(
+    'FILE',
+    `${file} has no sheet with a header row naming the columns of add_tiktok_ad (its sheets: ${names()}). Sheet "${likely.name}" holds the most rows: if the ads are there, put a row of column names such as adgroup_id, ad_text, landing_page_url above them and pass --sheet "${likely.name}".`,
+  );
+}
+
+function pickSheet(file: string, sheets: ExcelJS.Worksheet[], name: string, names: () => string): ExcelJS.Worksheet {
+  const exact = sheets.find((ws) => ws.name === name);
+  if (exact) return exact;
+  const folded = sheets.filter((ws) => ws.name.toLowerCase() === name.trim().toLowerCase());
+  if (folded.length === 1) return folded[0]!;
+  throw new RunError('USAGE', `${file} has no sheet named "${name}"; its sheets are ${names()}.`);
+}
+
+/** Hidden rows and columns are read like the others (README, "Input"); the user is told so. */
+function hiddenNotices(file: string, ws: ExcelJS.Worksheet, headerRow: number, width: number): string[] {
+  const notices: string[] = [];
+  const rows: number[] = [];
+  ws.eachRow((row, n) => {
+    if (n > headerRow && row.hidden) rows.push(n);
+  });
+  if (rows.length) notices.push(`${file}: ${rowsText(rows.slice(0, 12))}${rows.length > 12 ? ` and ${rows.length - 12} more` : ''} ${rows.length === 1 ? 'is' : 'are'} hidden in Excel; ${rows.length === 1 ? 'it is' : 'they are'} read and will be uploaded like the others.`);
+  const cols: string[] = [];
+  for (let c = 1; c <= width; c++) if (ws.getColumn(c).hidden) cols.push(`${columnLetter(c - 1)} "${String(ws.getRow(headerRow).getCell(c).text ?? '').trim()}"`);
+  if (cols.length) notices.push(`${file}: column${cols.length === 1 ? '' : 's'} ${cols.join(', ')} ${cols.length === 1 ? 'is' : 'are'} hidden in Excel; ${cols.length === 1 ? 'it is' : 'they are'} read like the others.`);
+  return notices;
 }
 
 /** The sheet's non-empty rows, in order, numbered as the sheet shows them. */

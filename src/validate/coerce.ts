@@ -10,9 +10,35 @@ export type Coerced =
 const TEXT_ID_HINT = 'format the column as Text and re-enter the IDs (a spreadsheet that stores a long ID as a number has already changed its last digits)';
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e[+-]?\d+$/i;
 const LIST_SEPARATOR = /\s*(?:\||\r?\n)\s*/;
+/** A comma or semicolon typed between list items instead of | or a new line. */
+const LOOSE_SEPARATOR = /\s*[,;]\s*/;
+/** What Excel, LibreOffice and Google Sheets show in a cell whose formula failed. */
+const SPREADSHEET_ERROR = /^#(?:DIV\/0!|N\/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|GETTING_DATA|ERROR!?)$/i;
+/** Characters a copy from a web page or a PDF leaves in a cell that no one can see. */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00A0\u00AD]/g;
+const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00A0\u00AD]/;
+const INVISIBLE_NAMES: Record<string, string> = {
+  '\u200B': 'zero-width space',
+  '\u200C': 'zero-width non-joiner',
+  '\u200D': 'zero-width joiner',
+  '\u2060': 'word joiner',
+  '\uFEFF': 'byte-order mark',
+  '\u00A0': 'non-breaking space',
+  '\u00AD': 'soft hyphen',
+};
 
-export function coerceCell(field: FieldSpec, cell: Cell): Coerced {
+export function coerceCell(field: FieldSpec, cell: Cell, trustIds = false): Coerced {
   if (cell === null) return { ok: true, value: undefined };
+  if (typeof cell === 'string' && SPREADSHEET_ERROR.test(cell.trim())) {
+    return { ok: false, message: `is the spreadsheet error ${cell.trim()}: the formula in this cell failed. Fix the formula, or type the value` };
+  }
+  if (typeof cell === 'string' && isMachineField(field) && HAS_INVISIBLE.test(cell)) {
+    const found = [...new Set(cell.match(INVISIBLE) ?? [])].map((c) => INVISIBLE_NAMES[c] ?? `U+${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const result = coerceCell(field, cell.replace(INVISIBLE, ''), trustIds);
+    if (!result.ok) return result;
+    const note = `held invisible characters (${found.join(', ')}), which were removed`;
+    return { ...result, warning: result.warning ? `${note}; ${result.warning}` : note };
+  }
   if (typeof cell === 'string' && cell.includes('\uFFFD')) {
     return { ok: false, message: 'holds bytes that are not valid UTF-8 text; save the file as "CSV UTF-8" and try again' };
   }
@@ -22,10 +48,12 @@ export function coerceCell(field: FieldSpec, cell: Cell): Coerced {
   switch (field.kind) {
     case 'digits':
     case 'ref':
-      return coerceId(field, cell);
+      return coerceId(field, cell, trustIds);
     case 'refList':
     case 'urlList':
-      return coerceList(field, cell);
+      return coerceList(field, cell, trustIds);
+    case 'url':
+      return { ok: true, value: lowerSchemeAndHost(textOf(cell)) };
     case 'bool':
       return coerceBool(cell);
     case 'enum':
@@ -41,47 +69,111 @@ function textOf(cell: Cell): string {
   return cellText(cell).trim();
 }
 
-/** IDs are text. A number cell is only an ID when it still holds every digit (below 2^53). */
-function idFromCell(cell: Cell): { id?: string; message?: string } {
+/** IDs, URLs and lists: values a machine reads, where an invisible character is never meant. */
+function isMachineField(field: FieldSpec): boolean {
+  return field.kind !== 'text' && field.kind !== 'clickables';
+}
+
+/**
+ * IDs are text. A number cell is only an ID when it still holds every digit (below 2^53), and a
+ * 16–19 digit ID whose digits after the 15th are all zeros is what Excel leaves of an ID typed as
+ * a number (it keeps 15 significant digits; Microsoft, "Excel specifications and limits": number
+ * precision), unless the user vouches for it (--trust-ids).
+ */
+function idFromCell(cell: Cell, trustIds: boolean): { id?: string; message?: string } {
   if (typeof cell === 'number') {
     if (!Number.isSafeInteger(cell) || cell < 0) {
       return { message: `was stored as the number ${formatNumber(cell)}, which cannot hold the ID exactly: ${TEXT_ID_HINT}` };
     }
-    return { id: String(cell) };
+    return roundedCheck(String(cell), trustIds);
   }
   const text = textOf(cell);
   if (SCIENTIFIC.test(text)) {
     return { message: `is "${text}", an ID shown in scientific notation whose digits are lost: ${TEXT_ID_HINT}` };
   }
-  return { id: text };
+  return roundedCheck(text, trustIds);
 }
 
-function coerceId(field: FieldSpec, cell: Cell): Coerced {
-  if (field.name === 'adgroup_id' && typeof cell === 'string' && LIST_SEPARATOR.test(cell.trim())) {
-    // Several ad groups in one cell: one ad per ad group (README, "Report"). Kept as text here;
-    // the row validator splits it.
-    return { ok: true, value: cell.trim().split(LIST_SEPARATOR).filter((s) => s !== '').join('|') };
+function roundedCheck(id: string, trustIds: boolean): { id?: string; message?: string } {
+  if (trustIds || !/^\d{16,19}$/.test(id) || !/^0+$/.test(id.slice(15))) return { id };
+  const zeros = id.length - 15;
+  return {
+    message: `is ${id}, which looks rounded by a spreadsheet: Excel keeps 15 significant digits, so an ID typed as a number loses its last ${zeros} ${zeros === 1 ? 'digit' : 'digits'} to zeros. ${TEXT_ID_HINT[0]!.toUpperCase()}${TEXT_ID_HINT.slice(1)}. If the ID really ends in ${zeros} zeros, pass --trust-ids`,
+  };
+}
+
+function coerceId(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
+  if (field.name === 'adgroup_id' && typeof cell === 'string') {
+    const list = splitList(field, cell.trim());
+    if ('message' in list) return { ok: false, message: list.message };
+    if (list.items.length > 1) {
+      // Several ad groups in one cell: one ad per ad group (README, "Report"). Kept as text here;
+      // the row validator splits it.
+      for (const item of list.items) {
+        const { message } = roundedCheck(item, trustIds);
+        if (message !== undefined) return { ok: false, message: `lists ad group ${item}: ${message.replace(/^is \d+, /, '')}` };
+      }
+      return { ok: true, value: list.items.join('|'), ...(list.warning ? { warning: list.warning } : {}) };
+    }
   }
-  const { id, message } = idFromCell(cell);
+  const { id, message } = idFromCell(cell, trustIds);
   if (message !== undefined) return { ok: false, message };
   return { ok: true, value: id };
+}
+
+/** RFC 3986 §3.1 and §3.2.2: scheme and host are case-insensitive; lower-case is their canonical form. */
+function lowerSchemeAndHost(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i, (_, scheme: string, host: string) => scheme.toLowerCase() + host.toLowerCase());
+}
+
+/**
+ * A list cell's items: separated by | or new lines, or by commas or semicolons when every part is
+ * a well-formed item (then with a warning); two or more links run together otherwise are refused
+ * rather than sent as one item.
+ */
+function splitList(field: FieldSpec, text: string): { items: string[]; warning?: string } | { message: string } {
+  const items: string[] = [];
+  let loose = false;
+  const wellFormed = (part: string): boolean => (field.kind === 'urlList' ? /^https?:\/\/[^\s,;]+$/i.test(part) : field.kind === 'digits' ? /^\d+$/.test(part) : /^[\w.:-]+$/.test(part));
+  for (const item of text.split(LIST_SEPARATOR).filter((s) => s !== '')) {
+    const parts = item.split(LOOSE_SEPARATOR).filter((s) => s !== '');
+    if (parts.length > 1 && parts.every(wellFormed)) {
+      items.push(...parts);
+      loose = true;
+    } else if (parts.length > 1 && (field.kind !== 'urlList' || parts.filter((p) => /^https?:\/\//i.test(p)).length > 1)) {
+      return { message: `holds "${clipValue(item)}", which looks like several items run together; separate items with | or new lines` };
+    } else items.push(item);
+  }
+  return loose ? { items, warning: 'was split at commas or semicolons; | or new lines are the separators to use' } : { items };
+}
+
+/** A value for a message: clipped, with invisible characters made visible. */
+export function clipValue(value: string): string {
+  const shown = value.replace(INVISIBLE, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
+  return shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
 }
 
 function formatNumber(n: number): string {
   return Math.abs(n) >= 1e15 ? n.toExponential(2).replace('e+', 'E+') : String(n);
 }
 
-function coerceList(field: FieldSpec, cell: Cell): Coerced {
+function coerceList(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
   if (typeof cell === 'number' && field.kind === 'refList') {
-    const { id, message } = idFromCell(cell);
+    const { id, message } = idFromCell(cell, trustIds);
     return message !== undefined ? { ok: false, message } : { ok: true, value: [id!] };
   }
-  const items = textOf(cell).split(LIST_SEPARATOR).filter((s) => s !== '');
+  const list = splitList(field, textOf(cell));
+  if ('message' in list) return { ok: false, message: list.message };
+  let items = list.items;
   if (field.kind === 'refList') {
     const bad = items.find((s) => SCIENTIFIC.test(s));
     if (bad !== undefined) return { ok: false, message: `holds "${bad}", an ID in scientific notation: ${TEXT_ID_HINT}` };
-  }
-  return { ok: true, value: items.length ? items : undefined };
+    for (const item of items) {
+      const { message } = roundedCheck(item, trustIds);
+      if (message !== undefined) return { ok: false, message: `holds ${item}: ${message.replace(/^is \d+, /, '')}` };
+    }
+  } else items = items.map(lowerSchemeAndHost);
+  return { ok: true, value: items.length ? items : undefined, ...(list.warning ? { warning: list.warning } : {}) };
 }
 
 const TRUE = new Set(['true', 'yes', 'y', '1']);

@@ -1,6 +1,10 @@
 import { RunError } from '../errors.js';
 import { FIELDS, IGNORED_COLUMNS, type FieldSpec } from './fields.js';
-import { nearest } from './nearest.js';
+import type { Cell } from '../read/cell.js';
+import { columnLetter } from '../read/sheet.js';
+
+export { columnLetter };
+import { editDistance } from './nearest.js';
 
 /** Header matching ignores case, spaces, `-` and `_` (README, "Input"). */
 export function normaliseHeader(name: string): string {
@@ -18,39 +22,69 @@ const BY_NORMALISED: ReadonlyMap<string, FieldSpec> = (() => {
 
 const IGNORED = new Set(IGNORED_COLUMNS.map(normaliseHeader));
 
-/** What one column of the input holds. */
-export type ColumnRole = { readonly kind: 'field'; readonly field: FieldSpec } | { readonly kind: 'ignored' } | { readonly kind: 'blank' };
+/**
+ * What one column of the input holds: a field; a column of the user's own (notes, client, owner),
+ * carried into the report and retry file but never sent; our report's `error` column; or nothing
+ * (a blank header).
+ */
+export type ColumnRole = { readonly kind: 'field'; readonly field: FieldSpec } | { readonly kind: 'extra' } | { readonly kind: 'ignored' } | { readonly kind: 'blank' };
 
 export interface ColumnMap {
   readonly header: readonly string[];
   readonly roles: readonly ColumnRole[];
   /** Column index of each field present. */
   readonly indexOf: ReadonlyMap<string, number>;
+  /** Names of the columns that are no field, in order. */
+  readonly extras: readonly string[];
+}
+
+/**
+ * The field a header that is no field is probably meant for: one typo away for a short name, up to
+ * four edits for a long one (`Ad Txt` → ad_text, `landing_url` → landing_page_url), so that a
+ * user's own column ("Notes", "Client", "Owner") is never taken for a typo.
+ */
+export function closeField(name: string): FieldSpec | undefined {
+  const norm = normaliseHeader(name);
+  if (norm.length < 3) return undefined;
+  let best: { field: FieldSpec; distance: number } | undefined;
+  for (const [candidate, field] of BY_NORMALISED) {
+    const allowed = candidate.length >= 12 ? 4 : candidate.length >= 8 ? 2 : 1;
+    const distance = editDistance(norm, candidate);
+    if (distance <= allowed && (!best || distance < best.distance)) best = { field, distance };
+  }
+  return best?.field;
+}
+
+/**
+ * A header row names fields: at least one cell is a field (or close to one), and no fewer than the
+ * other filled cells. Title, date and note rows above a header name none.
+ */
+export function looksLikeHeader(cells: readonly Cell[]): boolean {
+  let fields = 0;
+  let others = 0;
+  for (const cell of cells) {
+    if (cell === null) continue;
+    const text = String(cell).trim();
+    if (text === '') continue;
+    if (fieldForHeader(text) || IGNORED.has(normaliseHeader(text)) || closeField(text)) fields++;
+    else others++;
+  }
+  return fields > 0 && fields >= others;
 }
 
 export function fieldForHeader(name: string): FieldSpec | undefined {
   return BY_NORMALISED.get(normaliseHeader(name));
 }
 
-/** Spreadsheet column letters (0 → A, 26 → AA) for messages. */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
-
 /**
- * Maps header cells to fields. Unknown and repeated columns end the run (exit 2): guessing what a
- * column means could send the wrong thing to a paid API.
+ * Maps header cells to fields. A column that is close to a field's name (a likely typo) and a
+ * repeated field end the run (exit 2): guessing what a column means could send the wrong thing to
+ * a paid API. Any other column is the user's own: carried, never sent.
  */
 export function mapColumns(file: string, header: readonly string[]): ColumnMap {
   const roles: ColumnRole[] = [];
   const indexOf = new Map<string, number>();
+  const extras: string[] = [];
   const problems: string[] = [];
   header.forEach((name, i) => {
     if (name === '') {
@@ -64,10 +98,14 @@ export function mapColumns(file: string, header: readonly string[]): ColumnMap {
     }
     const field = BY_NORMALISED.get(norm);
     if (!field) {
-      const guess = nearest(norm, [...BY_NORMALISED.keys()]);
-      const guessField = guess === undefined ? undefined : BY_NORMALISED.get(guess);
-      problems.push(`column ${columnLetter(i)} "${name}" is not a field of add_tiktok_ad${guessField ? `; did you mean "${guessField.name}"?` : '.'}`);
-      roles.push({ kind: 'blank' });
+      const meant = closeField(name);
+      if (meant) {
+        problems.push(`column ${columnLetter(i)} "${name}" is not a field of add_tiktok_ad; did you mean "${meant.name}"?`);
+        roles.push({ kind: 'blank' });
+      } else {
+        extras.push(name);
+        roles.push({ kind: 'extra' });
+      }
       return;
     }
     const earlier = indexOf.get(field.name);
@@ -79,7 +117,7 @@ export function mapColumns(file: string, header: readonly string[]): ColumnMap {
     roles.push({ kind: 'field', field });
   });
   if (problems.length > 0) {
-    throw new RunError('COLUMNS', `${file}: ${problems.join('; ')}. Rename or remove ${problems.length === 1 ? 'it' : 'them'} (see \`tiktok-ads-bulk template\` for every column).`);
+    throw new RunError('COLUMNS', `${file}: ${problems.join('; ')}. Rename ${problems.length === 1 ? 'it' : 'them'} (see \`tiktok-ads-bulk template\` for every column).`);
   }
-  return { header, roles, indexOf };
+  return { header, roles, indexOf, extras };
 }

@@ -3,6 +3,7 @@ import type { Clickable } from './args.js';
 import { FIELDS, type FieldSpec } from './fields.js';
 import { nearest } from './nearest.js';
 import { findEmoji, tiktokLength } from './text-length.js';
+import { clipValue } from './coerce.js';
 
 /**
  * The one schema of add_tiktok_ad's arguments, derived from the field catalogue. Messages say what
@@ -43,6 +44,7 @@ export function checkHttpsUrl(value: string): string | undefined {
   } catch {
     return `"${clip(value)}" is not a full URL; write it as https://example.com/…`;
   }
+  if (/\s/.test(value)) return `"${clip(value)}" contains a space; a link has none (a space inside a link is written %20)`;
   if (url.protocol !== 'https:') return `"${clip(value)}" uses ${url.protocol.replace(':', '')}; TikTok needs an https:// URL`;
   if (!url.hostname || !url.hostname.includes('.')) return `"${clip(value)}" has no real host name; write it as https://example.com/…`;
   return undefined;
@@ -55,9 +57,7 @@ function checkDeeplink(value: string): string | undefined {
   return undefined;
 }
 
-function clip(value: string): string {
-  return value.length > 60 ? `${value.slice(0, 57)}…` : value;
-}
+const clip = clipValue;
 
 function checkEnum(field: FieldSpec, value: string, ctx: Ctx): void {
   const values = field.values ?? [];

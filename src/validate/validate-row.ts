@@ -14,6 +14,10 @@ export interface RowRules {
   /** The date {date} renders as: the batch's first run date, so re-runs derive the same keys. */
   readonly runDate: string;
   readonly maxCellChars: number;
+  /** For a required field with no column: the user's column that may be meant for it. */
+  readonly missingHints?: ReadonlyMap<string, string>;
+  /** --trust-ids: 16–19 digit IDs ending in zeros are taken as typed. */
+  readonly trustIds?: boolean;
 }
 
 /** A row after validation: one ad per ad group when valid, else its problems. */
@@ -67,7 +71,7 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
       unreadable.add(field.name);
       continue;
     }
-    const c = coerceCell(field, cell);
+    const c = coerceCell(field, cell, rules.trustIds === true);
     if (!c.ok) {
       problems.push({ field: field.name, message: c.message });
       unreadable.add(field.name);
@@ -94,7 +98,8 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'row');
         if (unreadable.has(field)) continue;
-        const p = { field, message: issue.message };
+        const hint = rules.missingHints?.get(field);
+        const p = { field, message: hint !== undefined && issue.message.startsWith('is missing') ? `${issue.message}. There is no ${field} column; is column "${hint}" meant to be ${field}? Rename it` : issue.message };
         if (!problems.some((q) => q.field === p.field && q.message === p.message)) problems.push(p);
       }
     }

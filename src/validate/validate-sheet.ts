@@ -5,7 +5,9 @@ import { DEFAULT_LIMITS } from '../read/limits.js';
 import type { Sheet } from '../read/sheet.js';
 import type { AdNameTemplate } from './ad-name.js';
 import type { AdArgs, Problem } from './args.js';
-import { mapColumns } from './columns.js';
+import { mapColumns, normaliseHeader, type ColumnMap } from './columns.js';
+import { FIELDS } from './fields.js';
+import { editDistance } from './nearest.js';
 import { validateRow, type RowRules } from './validate-row.js';
 
 export interface ValidateOptions {
@@ -15,6 +17,10 @@ export interface ValidateOptions {
   /** YYYY-MM-DD that {date} in --ad-name renders as. */
   readonly runDate?: string;
   readonly maxCellChars?: number;
+  /** Accept 16–19 digit IDs that look rounded by a spreadsheet (--trust-ids). */
+  readonly trustIds?: boolean;
+  /** What the user should know about the sheet before its rows: columns not sent, rows skipped. */
+  readonly onNotice?: (text: string) => void;
 }
 
 /** What `validate` reports of one ad: its row, its key when valid, its problems. */
@@ -46,6 +52,7 @@ function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string
  */
 export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}): AsyncGenerator<PlannedAd> {
   const rules = rowRulesFor(sheet.file, sheet.header, options);
+  for (const notice of [...sheet.notices, ...columnNotices(rules.columns)]) options.onNotice?.(notice);
   const counter = new OccurrenceCounter();
   let seq = 0;
   let rows = 0;
@@ -73,13 +80,29 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
 
 /** The rules every row of a sheet is checked by. */
 function rowRulesFor(file: string, header: readonly string[], options: ValidateOptions): RowRules {
+  const columns = mapColumns(file, header);
+  const defaults = options.defaults ?? new Map<string, string>();
+  const missingHints = new Map<string, string>();
+  for (const field of FIELDS) {
+    if (!field.required || columns.indexOf.has(field.name) || defaults.has(field.name) || columns.extras.length === 0) continue;
+    const norm = normaliseHeader(field.name);
+    const nearestExtra = [...columns.extras].sort((a, b) => editDistance(normaliseHeader(a), norm) - editDistance(normaliseHeader(b), norm))[0]!;
+    missingHints.set(field.name, nearestExtra);
+  }
   return {
-    columns: mapColumns(file, header),
-    defaults: options.defaults ?? new Map<string, string>(),
+    columns,
+    defaults,
+    missingHints,
+    ...(options.trustIds ? { trustIds: true } : {}),
     ...(options.adName ? { adName: options.adName } : {}),
     runDate: options.runDate ?? new Date().toISOString().slice(0, 10),
     maxCellChars: options.maxCellChars ?? DEFAULT_LIMITS.maxCellChars,
   };
+}
+
+function columnNotices(columns: ColumnMap): string[] {
+  if (columns.extras.length === 0) return [];
+  return [`not sent to TikTok: ${columns.extras.join(', ')} (${columns.extras.length === 1 ? 'a column that is no field of add_tiktok_ad; it is' : 'columns that are no field of add_tiktok_ad; they are'} kept in the report and the retry file)`];
 }
 
 function noAds(sheet: Sheet): RunError {
