@@ -1,10 +1,22 @@
 /** One spreadsheet cell, after the reader: what a user typed, in the type the file stored it. */
 export type Cell = string | number | boolean | Date | null;
 
+/** What a workbook cell holds beyond its value. */
+export interface CellNote {
+  /** The text the sheet shows for a number or date cell with a number format (e.g. 01.03.2026). */
+  readonly shown?: string;
+  /** A hyperlink's target, from a link cell or =HYPERLINK(url, label). */
+  readonly link?: string;
+  /** A formula with no saved value (the workbook was never calculated). */
+  readonly formula?: string;
+}
+
 /** One data row as read: its number as a spreadsheet shows it, and cells aligned to the header. */
 export interface RawRecord {
   readonly row: number;
   readonly cells: readonly Cell[];
+  /** By column index, for workbook cells that hold more than their value. */
+  readonly notes?: ReadonlyMap<number, CellNote>;
 }
 
 export function isEmptyCell(cell: Cell): boolean {

@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { RunError } from '../errors.js';
-import type { Cell, RawRecord } from './cell.js';
+import SSF from 'ssf';
+import type { Cell, CellNote, RawRecord } from './cell.js';
 import { openError } from './delimited.js';
 import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
 import { columnLetter, HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } from './sheet.js';
@@ -112,8 +113,50 @@ function* sheetRows(ws: ExcelJS.Worksheet): Generator<RawRecord> {
   for (let n = 1; n <= ws.rowCount; n++) {
     const row = ws.findRow(n);
     if (!row) continue;
-    const cells = rowCells(row.values);
-    if (cells.length > 0) yield { row: n, cells };
+    const cells: Cell[] = [];
+    const notes = new Map<number, CellNote>();
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      while (cells.length < col - 1) cells.push(null);
+      cells[col - 1] = fromExcelValue(cell.value);
+      const note = noteOf(cell);
+      if (note) notes.set(col - 1, note);
+    });
+    while (cells.length > 0 && cells[cells.length - 1] === null && !notes.has(cells.length - 1)) cells.pop();
+    if (cells.length > 0) yield { row: n, cells, ...(notes.size ? { notes } : {}) };
+  }
+}
+
+/** A HYPERLINK formula's target when it is a string literal: =HYPERLINK("https://…", "label"). */
+const HYPERLINK_FORMULA = /^\s*HYPERLINK\(\s*"((?:[^"]|"")*)"/i;
+
+function noteOf(cell: ExcelJS.Cell): CellNote | undefined {
+  const value = cell.value as unknown;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const v = value as { hyperlink?: unknown; formula?: unknown; result?: unknown };
+    if (typeof v.hyperlink === 'string' && v.hyperlink !== '') return { link: v.hyperlink };
+    const formula = typeof v.formula === 'string' ? v.formula : undefined;
+    if (formula !== undefined) {
+      const link = HYPERLINK_FORMULA.exec(formula)?.[1]?.replace(/""/g, '"');
+      if (link) return { link };
+      if (v.result === undefined || v.result === null) return { formula };
+    }
+  }
+  const shown = shownText(cell);
+  return shown === undefined ? undefined : { shown };
+}
+
+/** The text Excel shows for a number or date under its number format (SheetJS SSF renders it). */
+function shownText(cell: ExcelJS.Cell): string | undefined {
+  const raw = cell.value as unknown;
+  const value = raw && typeof raw === 'object' && !(raw instanceof Date) ? (raw as { result?: unknown }).result : raw;
+  const format = cell.numFmt;
+  if (!format || format === 'General' || (typeof value !== 'number' && !(value instanceof Date))) return undefined;
+  // exceljs turns date-formatted serials into UTC dates; SSF takes Excel's serial (1900 system).
+  const serial = value instanceof Date ? value.getTime() / 86_400_000 + 25_569 : value;
+  try {
+    return SSF.format(format, serial);
+  } catch {
+    return undefined;
   }
 }
 
@@ -121,13 +164,6 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items;
 }
 
-function rowCells(values: unknown): Cell[] {
-  const sparse = values as unknown[]; // exceljs: sparse, 1-based
-  const cells: Cell[] = [];
-  for (let i = 1; i < sparse.length; i++) cells.push(fromExcelValue(sparse[i]));
-  while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
-  return cells;
-}
 
 /** The file's bytes, once its zip directory says it is a workbook of a safe size. */
 async function readCheckedZip(file: string, limits: ReadLimits): Promise<Buffer> {

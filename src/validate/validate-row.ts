@@ -1,4 +1,4 @@
-import { isEmptyCell, type RawRecord } from '../read/cell.js';
+import { cellText, isEmptyCell, type Cell, type CellNote, type RawRecord } from '../read/cell.js';
 import type { AdArgs, ArgValue, Problem } from './args.js';
 import { renderAdName, type AdNameTemplate } from './ad-name.js';
 import { coerceCell } from './coerce.js';
@@ -65,8 +65,17 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
   const unreadable = new Set<string>();
   for (const { field, index, fallback } of fieldSources(rules)) {
     let cell = index === undefined ? null : (record.cells[index] ?? null);
+    const note = index === undefined ? undefined : record.notes?.get(index);
+    if (isEmptyCell(cell) && note?.formula !== undefined && fallback === null) {
+      problems.push({ field: field.name, message: `is the formula =${note.formula} with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run` });
+      unreadable.add(field.name);
+      continue;
+    }
     if (isEmptyCell(cell)) cell = fallback;
     if (cell === null) continue;
+    const read = readAs(field, cell, note);
+    cell = read.cell;
+    if (read.warning) warnings.push({ field: field.name, message: read.warning });
     if (typeof cell === 'string' && cell.length > rules.maxCellChars) {
       unreadable.add(field.name);
       continue;
@@ -105,6 +114,21 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     }
   }
   return problems.length ? { row: record.row, ads: [], problems, warnings } : { row: record.row, ads, problems, warnings };
+}
+
+/**
+ * What a workbook cell means for a field: a link cell whose text is a label gives its target to a
+ * URL field; a number or date typed into a text field keeps the text the sheet shows.
+ */
+function readAs(field: FieldSpec, cell: Cell, note: CellNote | undefined): { cell: Cell; warning?: string } {
+  if (!note) return { cell };
+  if (note.link !== undefined && (field.kind === 'url' || field.kind === 'urlList')) {
+    const text = cellText(cell).trim();
+    if (text === note.link || /^https?:\/\//i.test(text)) return { cell };
+    return { cell: note.link, warning: `is the link label "${text}"; its link ${note.link} is used` };
+  }
+  if (note.shown !== undefined && field.kind === 'text' && (typeof cell === 'number' || cell instanceof Date)) return { cell: note.shown };
+  return { cell };
 }
 
 interface FieldSource {
