@@ -69,7 +69,7 @@ describe('the CLI', () => {
     const path = await tempFile('u.csv', 'adgroup_id,Ad Txt,landing_page_url\n1,x,https://e.com\n');
     const r = await cli(['validate', path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/column B "Ad Txt" is not a field of add_tiktok_ad; did you mean "ad_text"\?/);
+    expect(r.stderr).toMatch(/column B "Ad Txt" is not a field of add_tiktok_ad \(did you mean ad_text\?\)/);
   });
 
   it('validate --report writes the contract report (CSV and XLSX), valid/invalid with the input columns after', async () => {

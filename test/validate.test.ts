@@ -39,7 +39,7 @@ describe('header matching', () => {
     expect(map.roles[5]).toEqual({ kind: 'ignored' });
   });
   it('refuses an unknown column naming it and the closest field', () => {
-    expect(() => mapColumns('f.csv', ['ad_txt', 'adgroup_id'])).toThrow(/column A "ad_txt" is not a field of add_tiktok_ad; did you mean "ad_text"\?/);
+    expect(() => mapColumns('f.csv', ['ad_txt', 'adgroup_id'])).toThrow(/column A "ad_txt" is not a field of add_tiktok_ad \(did you mean ad_text\?\)/);
     try {
       mapColumns('f.csv', ['ad_txt']);
     } catch (err) {

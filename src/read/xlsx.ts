@@ -153,11 +153,16 @@ function shownText(cell: ExcelJS.Cell): string | undefined {
   if (!format || format === 'General' || (typeof value !== 'number' && !(value instanceof Date))) return undefined;
   // exceljs turns date-formatted serials into UTC dates; SSF takes Excel's serial (1900 system).
   const serial = value instanceof Date ? value.getTime() / 86_400_000 + 25_569 : value;
-  try {
-    return SSF.format(format, serial);
-  } catch {
-    return undefined;
+  // exceljs hands the format over without its backslash escapes (dd\.mm\.yyyy becomes dd.mm.yyyy),
+  // which SSF reads as fractions of seconds; a second try escapes the dots again.
+  for (const f of [format, format.replace(/\\?\./g, '\\.')]) {
+    try {
+      return SSF.format(f, serial);
+    } catch {
+      // try the next form
+    }
   }
+  return undefined;
 }
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {

@@ -12,6 +12,8 @@ const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e[+-]?\d+$/i;
 const LIST_SEPARATOR = /\s*(?:\||\r?\n)\s*/;
 /** A comma or semicolon typed between list items instead of | or a new line. */
 const LOOSE_SEPARATOR = /\s*[,;]\s*/;
+/** A part that was meant as a link, typo or not (https//…, http:/…, www.…). */
+const LINK_LIKE = /^(?:https?:?\/*|www\.)/i;
 /** What Excel, LibreOffice and Google Sheets show in a cell whose formula failed. */
 const SPREADSHEET_ERROR = /^#(?:DIV\/0!|N\/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|GETTING_DATA|ERROR!?)$/i;
 /** Characters a copy from a web page or a PDF leaves in a cell that no one can see. */
@@ -140,7 +142,7 @@ function splitList(field: FieldSpec, text: string): { items: string[]; warning?:
     if (parts.length > 1 && parts.every(wellFormed)) {
       items.push(...parts);
       loose = true;
-    } else if (parts.length > 1 && (field.kind !== 'urlList' || parts.filter((p) => /^https?:\/\//i.test(p)).length > 1)) {
+    } else if (parts.length > 1 && (field.kind !== 'urlList' || parts.filter((p) => LINK_LIKE.test(p)).length > 1)) {
       return { message: `holds "${clipValue(item)}", which looks like several items run together; separate items with | or new lines` };
     } else items.push(item);
   }

@@ -100,7 +100,7 @@ export function mapColumns(file: string, header: readonly string[]): ColumnMap {
     if (!field) {
       const meant = closeField(name);
       if (meant) {
-        problems.push(`column ${columnLetter(i)} "${name}" is not a field of add_tiktok_ad; did you mean "${meant.name}"?`);
+        problems.push(`column ${columnLetter(i)} "${name}" is not a field of add_tiktok_ad (did you mean ${meant.name}?)`);
         roles.push({ kind: 'blank' });
       } else {
         extras.push(name);

@@ -107,6 +107,8 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'row');
         if (unreadable.has(field)) continue;
+        // "No creative" when a creative cell was there but could not be read says nothing new.
+        if (issue.message.startsWith('no creative') && CREATIVE_FIELDS.some((f) => unreadable.has(f))) continue;
         const hint = rules.missingHints?.get(field);
         const p = { field, message: hint !== undefined && issue.message.startsWith('is missing') ? `${issue.message}. There is no ${field} column; is column "${hint}" meant to be ${field}? Rename it` : issue.message };
         if (!problems.some((q) => q.field === p.field && q.message === p.message)) problems.push(p);
@@ -130,6 +132,8 @@ function readAs(field: FieldSpec, cell: Cell, note: CellNote | undefined): { cel
   if (note.shown !== undefined && field.kind === 'text' && (typeof cell === 'number' || cell instanceof Date)) return { cell: note.shown };
   return { cell };
 }
+
+const CREATIVE_FIELDS = ['video_url', 'video_id', 'image_urls', 'image_ids', 'tiktok_item_id'];
 
 interface FieldSource {
   readonly field: FieldSpec;

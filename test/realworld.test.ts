@@ -1,0 +1,162 @@
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openInput } from '../src/commands/common-options.js';
+import { validateSheet, type PlannedAd } from '../src/validate/validate-sheet.js';
+import { cli } from './helpers/cli.js';
+import { reportRows } from './helpers/report.js';
+import { tempDir } from './helpers/tmp.js';
+import { startSim, upload } from './helpers/upload.js';
+
+const F = 'fixtures/realworld';
+
+/** Every ad of a fixture as validate sees it, with the notices printed before the rows. */
+async function check(file: string, extra: { sheet?: string; trustIds?: boolean } = {}) {
+  const notices: string[] = [];
+  const sheet = await openInput({ file, ...extra });
+  const ads: PlannedAd[] = [];
+  for await (const ad of validateSheet(sheet, { onNotice: (n) => notices.push(n), trustIds: extra.trustIds === true })) ads.push(ad);
+  const problems = (ad: PlannedAd) => ad.problems.map((p) => `${p.field}: ${p.message}`);
+  const warnings = (ad: PlannedAd) => ad.warnings.map((p) => `${p.field}: ${p.message}`);
+  return { sheet, notices, ads, problems, warnings };
+}
+
+describe('sheets as people make them (fixtures/realworld)', () => {
+  it('Google Sheets CSV with columns of the user\'s own: carried, named once, never an error', async () => {
+    const { ads, notices } = await check(`${F}/extra-columns.csv`);
+    expect(notices).toEqual(['not sent to TikTok: Campaign Name, Notes, Client, Owner (columns that are no field of add_tiktok_ad; they are kept in the report and the retry file)']);
+    expect(ads.map((a) => a.args)).toEqual([
+      { adgroup_id: '1780000000000000101', ad_text: 'Fresh coffee 1', landing_page_url: 'https://beanthere.example.com/p/1', video_url: 'https://cdn.example.com/ads/1.mp4' },
+      { adgroup_id: '1780000000000000102', ad_text: 'Fresh coffee 2', landing_page_url: 'https://beanthere.example.com/p/2', video_url: 'https://cdn.example.com/ads/2.mp4' },
+    ]);
+  });
+
+  it('a header close to a field is refused, naming the field it probably means', async () => {
+    const r = await cli(['validate', `${F}/typo-header.csv`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`Error: ${F}/typo-header.csv: column B "Ad Txt" is not a field of add_tiktok_ad (did you mean ad_text?); column C "landing_url" is not a field of add_tiktok_ad (did you mean landing_page_url?). Rename them (see \`tiktok-ads-bulk template\` for every column).\n`);
+  });
+
+  it('a missing required field names the user\'s column that may be meant for it', async () => {
+    const { ads, problems } = await check(`${F}/missing-column.csv`);
+    expect(problems(ads[0]!)).toEqual(['ad_text: is missing; it is required (ad text shown with the creative). There is no ad_text column; is column "Copy" meant to be ad_text? Rename it']);
+  });
+
+  it('LibreOffice workbook: cover sheet skipped, header below title rows, hidden row and column named', async () => {
+    const { sheet, notices, ads } = await check(`${F}/title-rows.xlsx`);
+    expect(sheet.sheetName).toBe('Spring launch');
+    expect(sheet.headerRow).toBe(4);
+    expect(notices).toEqual([
+      `${F}/title-rows.xlsx: sheet "Cover" has no header row (no row names the columns of add_tiktok_ad); sheet "Spring launch" is read. Pass --sheet NAME to read another.`,
+      `${F}/title-rows.xlsx, sheet "Spring launch": the header is row 4; rows 1–2 above it were skipped ("Spring launch 2026", "Prepared 2026-03-01 by Anna").`,
+      `${F}/title-rows.xlsx: row 7 is hidden in Excel; it is read and will be uploaded like the others.`,
+      `${F}/title-rows.xlsx: column F "Client" is hidden in Excel; it is read like the others.`,
+      'not sent to TikTok: Notes, Client (columns that are no field of add_tiktok_ad; they are kept in the report and the retry file)',
+    ]);
+    expect(ads.map((a) => [a.row, a.key !== undefined, a.args?.ad_text])).toEqual([
+      [5, true, 'Fresh coffee 1'],
+      [6, true, 'Fresh coffee 2'],
+      [7, true, 'Fresh coffee 3'],
+      [8, true, 'Fresh coffee 4'],
+      [9, true, 'Fresh coffee 5'],
+    ]);
+  });
+
+  it('a workbook no sheet of which has a header: the sheets listed, the likely one named with --sheet', async () => {
+    const r = await cli(['validate', `${F}/title-rows.xlsx`, '--sheet', 'cover']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sheet "Cover" has no header row: none of its first 2 rows names the columns of add_tiktok_ad/);
+  });
+
+  it('openpyxl/pandas workbook: sheet names as Excel shows them, --sheet matched case-insensitively', async () => {
+    const { sheet, ads } = await check(`${F}/pandas-sheets.xlsx`, { sheet: 'ads' });
+    expect(sheet.sheetName).toBe('Ads');
+    expect(ads).toHaveLength(3);
+    const wrong = await cli(['validate', `${F}/pandas-sheets.xlsx`, '--sheet', 'Sheet1']);
+    expect(wrong.stderr).toBe(`Error: ${F}/pandas-sheets.xlsx has no sheet named "Sheet1"; its sheets are "Notes", "Ads".\n`);
+  });
+
+  it('what a cell means: link labels, =HYPERLINK, a failed formula, a date as text, invisible characters, case, spaces', async () => {
+    const { ads, problems, warnings } = await check(`${F}/cell-meanings.xlsx`);
+    const byRow = new Map(ads.map((a) => [a.row, a]));
+    expect(byRow.get(2)!.args?.landing_page_url).toBe('https://beanthere.example.com/sale');
+    expect(warnings(byRow.get(2)!)).toEqual(['landing_page_url: is the link label "Shop the sale"; its link https://beanthere.example.com/sale is used']);
+    expect(byRow.get(3)!.args?.landing_page_url).toBe('https://beanthere.example.com/beans');
+    expect(problems(byRow.get(4)!)).toEqual(['ad_text: is the spreadsheet error #DIV/0!: the formula in this cell failed. Fix the formula, or type the value']);
+    expect(byRow.get(5)!.args?.ad_name).toBe('01.03.2026');
+    expect(byRow.get(6)!.args?.adgroup_id).toBe('1780000000000000105');
+    expect(warnings(byRow.get(6)!)).toEqual(['adgroup_id: held invisible characters (zero-width space), which were removed']);
+    expect(byRow.get(7)!.args?.landing_page_url).toBe('https://beanthere.example.com/Path?Q=1');
+    expect(problems(byRow.get(8)!)).toEqual(['video_url: "https://cdn.example.com/ads/spring launch.mp4" contains a space; a link has none (a space inside a link is written %20)']);
+  });
+
+  it('a formula saved without its value (openpyxl) says so, not "is missing"', async () => {
+    const { ads, problems } = await check(`${F}/uncalculated.xlsx`);
+    expect(problems(ads[1]!)).toEqual(['ad_text: is the formula =CONCATENATE("Fresh ","coffee") with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run']);
+  });
+
+  it('lists typed with commas or semicolons are split when every part is well-formed; links run together are refused', async () => {
+    const { ads, problems, warnings } = await check(`${F}/lists.csv`);
+    expect(ads.slice(0, 2).map((a) => [a.row, a.args?.adgroup_id, a.args?.image_urls])).toEqual([
+      [2, '1780000000000000101', ['https://cdn.example.com/3.jpg', 'https://cdn.example.com/4.jpg']],
+      [2, '1780000000000000102', ['https://cdn.example.com/3.jpg', 'https://cdn.example.com/4.jpg']],
+    ]);
+    expect(warnings(ads[0]!)).toEqual(['adgroup_id: was split at commas or semicolons; | or new lines are the separators to use', 'image_urls: was split at commas or semicolons; | or new lines are the separators to use']);
+    expect(ads[2]!.args?.image_urls).toEqual(['https://cdn.example.com/5.jpg', 'https://cdn.example.com/6.jpg']);
+    expect(problems(ads[3]!)).toEqual(['image_urls: holds "https://cdn.example.com/7.jpg,https//cdn.example.com/8.jpg", which looks like several items run together; separate items with | or new lines']);
+    expect(ads[4]!.args?.image_urls).toEqual(['https://res.cloudinary.example.com/w_100,h_100/9.jpg']);
+  });
+
+  it('an ID Excel rounded to 15 digits is refused with the fix, unless --trust-ids', async () => {
+    const strict = await check(`${F}/rounded-ids.csv`);
+    expect(strict.problems(strict.ads[0]!)).toEqual([
+      'adgroup_id: is 1798765432109870000, which looks rounded by a spreadsheet: Excel keeps 15 significant digits, so an ID typed as a number loses its last 4 digits to zeros. Format the column as Text and re-enter the IDs (a spreadsheet that stores a long ID as a number has already changed its last digits). If the ID really ends in 4 zeros, pass --trust-ids',
+    ]);
+    expect(strict.ads[1]!.key).toBeDefined();
+    const trusted = await check(`${F}/rounded-ids.csv`, { trustIds: true });
+    expect(trusted.ads[0]!.args?.adgroup_id).toBe('1798765432109870000');
+  });
+
+  it('Excel CSV on Western Windows (Windows-1252), comma and German semicolon: decoded, with a notice', async () => {
+    const en = await check(`${F}/excel-windows-1252.csv`);
+    expect(en.ads[0]!.args?.ad_text).toBe('Café crème – 5 € off');
+    expect(en.notices[0]).toMatch(/excel-windows-1252\.csv is not UTF-8; it was read as Windows-1252/);
+    const de = await check(`${F}/excel-german.csv`);
+    expect(de.ads[0]!.args?.ad_text).toBe('Frischer Kaffee für 4,99 €');
+  });
+
+  it('upload: columns of the user\'s own come back unchanged in the report and the retry file', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'launch.csv');
+    const original = await readFile(`${F}/extra-columns.csv`, 'utf8');
+    // The second row made invalid, so that it lands in the retry file with its extra columns.
+    await copyFile(`${F}/extra-columns.csv`, file);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, original.replace('https://beanthere.example.com/p/2', 'http://beanthere.example.com/p/2'));
+    const sim = await startSim();
+    const { summary, stderr } = await upload(sim, { file });
+    expect(stderr).toMatch(/Note: not sent to TikTok: Campaign Name, Notes, Client, Owner/);
+    expect(summary.counts).toMatchObject({ created: 1, invalid: 1 });
+    const report = await reportRows(summary.report!);
+    expect(report.map((r) => [r['Campaign Name'], r.Notes, r.Client, r.Owner])).toEqual([
+      ['Spring', 'needs legal check, maybe', 'Bean There', 'Anna'],
+      ['Spring', '', 'Bean There', 'Ben'],
+    ]);
+    const retry = await reportRows(join(dir, 'launch.retry.csv'));
+    expect(retry).toEqual([
+      {
+        'Campaign Name': 'Spring',
+        adgroup_id: '1780000000000000102',
+        ad_text: 'Fresh coffee 2',
+        Notes: '',
+        landing_page_url: 'http://beanthere.example.com/p/2',
+        video_url: 'https://cdn.example.com/ads/2.mp4',
+        Client: 'Bean There',
+        Owner: 'Ben',
+        error: expect.stringContaining('landing_page_url'),
+      },
+    ]);
+    const sent = (await (await fetch(`${sim.url}/__sim/ads`)).json()) as { ads: { arguments: Record<string, unknown> }[] };
+    expect(Object.keys(sent.ads[0]!.arguments).sort()).toEqual(['ad_text', 'adgroup_id', 'landing_page_url', 'video_url']);
+  });
+});
