@@ -6,7 +6,9 @@ import { validateSheet, type PlannedAd } from '../src/validate/validate-sheet.js
 import { cli } from './helpers/cli.js';
 import { reportRows } from './helpers/report.js';
 import { tempDir } from './helpers/tmp.js';
-import { startSim, upload } from './helpers/upload.js';
+import { KEY, startSim, upload } from './helpers/upload.js';
+import { bufferIo } from '../src/commands/io.js';
+import { uploadFile } from '../src/commands/upload.js';
 
 const F = 'fixtures/realworld';
 
@@ -158,5 +160,90 @@ describe('sheets as people make them (fixtures/realworld)', () => {
     ]);
     const sent = (await (await fetch(`${sim.url}/__sim/ads`)).json()) as { ads: { arguments: Record<string, unknown> }[] };
     expect(Object.keys(sent.ads[0]!.arguments).sort()).toEqual(['ad_text', 'adgroup_id', 'landing_page_url', 'video_url']);
+  });
+});
+
+describe('the retry file never destroys an edit', () => {
+  async function brokenBatch() {
+    const dir = await tempDir();
+    const file = join(dir, 'launch.csv');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, 'adgroup_id,ad_text,landing_page_url,video_url\r\n1780000000000000101,Fresh coffee,https://e.com/a,https://e.com/v.mp4\r\n1780000000000000102,Fresh tea,http://e.com/b,https://e.com/w.mp4\r\n');
+    return { dir, file };
+  }
+
+  it('an edited retry file is kept when the original batch runs again; the new one goes beside it', async () => {
+    const { dir, file } = await brokenBatch();
+    const { writeFile } = await import('node:fs/promises');
+    const sim = await startSim();
+    await upload(sim, { file });
+    const retry = join(dir, 'launch.retry.csv');
+    const edited = (await readFile(retry, 'utf8')).replace('http://e.com/b', 'https://e.com/b');
+    await writeFile(retry, edited);
+    const again = await upload(sim, { file });
+    expect(await readFile(retry, 'utf8')).toBe(edited);
+    expect(again.stderr).toContain(`Note: ${retry} was edited since this tool wrote it, so it is kept as it is; the rows that need attention now are in ${join(dir, 'launch.retry-2.csv')}.`);
+    expect(again.stderr).toContain(`Rows to fix or resend: ${join(dir, 'launch.retry-2.csv')}`);
+    // The edited retry file uploads as it is.
+    const fixed = await upload(sim, { file: retry });
+    expect(fixed.summary.counts).toMatchObject({ created: 1, invalid: 0 });
+  });
+
+  it('an unedited retry file of ours is replaced, and removed once nothing needs attention', async () => {
+    const { dir, file } = await brokenBatch();
+    const sim = await startSim();
+    await upload(sim, { file });
+    await upload(sim, { file });
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(dir)).filter((f) => f.includes('.retry'))).toEqual(['launch.retry.csv']);
+  });
+
+  it('--retry-format xlsx: a CSV batch gets an XLSX retry file whose columns are Text, so Excel keeps 19-digit IDs', async () => {
+    const { dir, file } = await brokenBatch();
+    const sim = await startSim();
+    await upload(sim, { file, retryFormat: 'xlsx' });
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(dir, 'launch.retry.xlsx'));
+    const ws = wb.worksheets[0]!;
+    expect(ws.getCell('A2').value).toBe('1780000000000000102');
+    expect(ws.getColumn(1).numFmt).toBe('@');
+    expect(ws.getCell('A3').numFmt).toBe('@');
+    const bad = await cli(['upload', file, '--retry-format', 'ods'], { ADSPIRER_API_KEY: 'k' });
+    expect(bad.stderr).toBe('Error: --retry-format ods: use csv or xlsx.\n');
+  });
+});
+
+describe('small things', () => {
+  it('--limit says to run again without --limit; the progress counts only rows this run sends', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'five.csv');
+    const { writeFile } = await import('node:fs/promises');
+    const rows = Array.from({ length: 5 }, (_, i) => `178000000000000010${i + 1},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`);
+    await writeFile(file, ['adgroup_id,ad_text,landing_page_url,video_url', ...rows].join('\n'));
+    const sim = await startSim({ latencyMs: 400 });
+    // A terminal, so the progress line is drawn every 250 ms while the two rows (≥ 200 ms each) go.
+    const io = { ...bufferIo(), isTTY: true };
+    const summary = await uploadFile({ file, limit: 2, concurrency: 1, rate: 100, endpoint: sim.url, env: { ADSPIRER_API_KEY: KEY } }, io);
+    const stderr = io.stderr.join('');
+    expect(stderr).toMatch(/Stopped at --limit: run again without --limit to send the rest/);
+    const drawn = [...stderr.matchAll(/(\d+)\/(\d+) done/g)].map((m) => `${m[1]}/${m[2]}`);
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const d of drawn) expect(['0/2', '1/2', '2/2']).toContain(d);
+    const report = await reportRows(summary.report!);
+    expect(report.filter((l) => l.status === 'not_sent').map((l) => l.error)).toEqual(Array(3).fill('not sent: --limit 2 reached; run again without --limit to send it'));
+  });
+
+  it('number flags speak one style, naming the flag and the range', async () => {
+    for (const [flag, value, message] of [
+      ['--concurrency', '0', '--concurrency 0: expected a whole number from 1 to 64.'],
+      ['--concurrency', 'x', '--concurrency x: expected a whole number, 0 or more.'],
+      ['--rate', '0', '--rate 0: expected a number above 0 and at most 100 (requests per second).'],
+      ['--retries', '99', '--retries 99: expected a whole number from 0 to 20.'],
+      ['--limit', '-1', '--limit -1: expected a whole number, 0 or more.'],
+    ] as const) {
+      const r = await cli(['upload', 'fixtures/campaign.csv', `${flag}=${value}`], { ADSPIRER_API_KEY: 'k' });
+      expect(r.stderr, flag).toBe(`Error: ${message}\n`);
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
+import { bufferIo } from '../src/commands/io.js';
+import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { templateCsv, templateFields, exampleRow, writeTemplate } from '../src/commands/template.js';
 import { validateFile } from '../src/commands/validate.js';
@@ -14,14 +16,18 @@ describe('template', () => {
     expect(names.slice(0, 3)).toEqual(['adgroup_id', 'ad_text', 'landing_page_url']);
   });
 
-  it('has an example row that validates, as CSV and XLSX', async () => {
+  it('has an example row marked EXAMPLE that is refused as it is, and validates once a value is changed', async () => {
     const dir = await tempDir();
     for (const format of ['csv', 'xlsx'] as const) {
       const path = await writeTemplate(format, join(dir, `t.${format}`));
-      const summary = await validateFile({ file: path });
-      expect(summary.counts.valid).toBe(1);
-      expect(summary.exit_code).toBe(0);
+      const io = bufferIo();
+      const summary = await validateFile({ file: path }, io);
+      expect(summary.counts).toMatchObject({ valid: 0, invalid: 1 });
+      expect(io.stderr.join('')).toMatch(/row: is the template's example row \(every value is the example's\); delete it or replace it with a real ad/);
     }
+    const csv = join(dir, 't.csv');
+    await writeFile(csv, (await readFile(csv, 'utf8')).replace('EXAMPLE - delete this row', 'Spring V1'));
+    expect((await validateFile({ file: csv })).counts).toMatchObject({ valid: 1, invalid: 0 });
   });
 
   it('templates/ad-template.csv is what the schema generates (regenerate with `npm run templates`)', async () => {
@@ -41,6 +47,7 @@ describe('template', () => {
     const fields = templateFields();
     const cta = fields.findIndex((f) => f.name === 'call_to_action') + 1;
     expect(ads.getCell(2, cta).dataValidation).toMatchObject({ type: 'list' });
+    expect(ads.getCell(5000, cta).dataValidation).toMatchObject({ type: 'list' });
     const adgroup = fields.findIndex((f) => f.name === 'adgroup_id') + 1;
     expect(ads.getColumn(adgroup).numFmt).toBe('@');
     const help = wb.getWorksheet('Fields')!;

@@ -1,4 +1,6 @@
 import { uploadFile } from '../commands/upload.js';
+import { RunError } from '../errors.js';
+import type { RetryFormat } from '../report/paths.js';
 import type { RunSummary } from '../commands/summary.js';
 import type { SheetOptions } from '../commands/common-options.js';
 import { given, intOption, numberOption, str as s } from './option-values.js';
@@ -20,12 +22,20 @@ export function uploadFromCli(sheet: SheetOptions, values: Values, ctx: CliConte
       ...given('limit', intOption('limit', s(values.limit))),
       retryRejected: values['retry-rejected'] === true,
       dryRun: values['dry-run'] === true,
+      ...given('retryFormat', retryFormat(s(values['retry-format']))),
       ...(ctx.argv ? { commandLine: ['tiktok-ads-bulk', ...ctx.argv].map(shellWord).join(' ') } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       ...(ctx.hardSignal ? { hardSignal: ctx.hardSignal } : {}),
     },
     ctx.io,
   );
+}
+
+function retryFormat(raw: string | undefined): RetryFormat | undefined {
+  if (raw === undefined) return undefined;
+  const f = raw.trim().toLowerCase();
+  if (f === 'csv' || f === 'xlsx') return f;
+  throw new RunError('USAGE', `--retry-format ${raw}: use csv or xlsx.`);
 }
 
 /** Quotes a word the way a shell would need it, for showing the command in the report. */

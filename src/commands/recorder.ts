@@ -21,6 +21,9 @@ export class Recorder {
   quota: QuotaInfo | undefined;
   stopped: StopReason | 'setup' | null = null;
   private done = 0;
+  /** Rows this run sends, and how many of them have their answer: what the progress line counts. */
+  private answered = 0;
+  private toSend = 0;
   private requests = 0;
   private readonly report: OrderedReport;
 
@@ -49,6 +52,7 @@ export class Recorder {
     let recorder: Recorder | undefined;
     const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() });
     recorder = new Recorder(run, journal, writer, plan.quota);
+    recorder.toSend = plan.sendable.length;
     for (const ad of run.planned) {
       const line = plan.lines[ad.seq];
       const held = plan.notSent.get(ad.seq);
@@ -69,6 +73,7 @@ export class Recorder {
     const error = r.error ? { error: this.run.mask(r.error) } : {};
     await this.journal?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts });
     this.requests += r.attempts;
+    this.answered++;
     await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input: ad.input });
   }
 
@@ -79,7 +84,7 @@ export class Recorder {
 
   progress(): ProgressCounts {
     const q = this.quota;
-    return { done: this.done, total: this.run.planned.length, created: this.counts.created, failed: this.counts.failed, requests: this.requests, ...(q ? { quotaLeft: q.limit - q.used } : {}) };
+    return { done: this.answered, total: this.toSend, created: this.counts.created, failed: this.counts.failed, requests: this.requests, ...(q ? { quotaLeft: q.limit - q.used } : {}) };
   }
 
   /** Flushes the journal and the report (its Summary sheet reads `stopped`); both are complete after this. */

@@ -32,7 +32,7 @@ export function planSending(toSend: readonly SendItem[], input: PlanInput): Send
     sendable = [];
   }
   if (input.limit !== undefined && sendable.length > input.limit) {
-    for (const item of sendable.slice(input.limit)) notSent.set(item.seq, `not sent: --limit ${input.limit} reached; run again to send it`);
+    for (const item of sendable.slice(input.limit)) notSent.set(item.seq, `not sent: --limit ${input.limit} reached; run again without --limit to send it`);
     sendable = sendable.slice(0, input.limit);
     stopped ??= 'limit';
   }

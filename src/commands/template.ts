@@ -43,7 +43,8 @@ interface WithValidations {
 }
 
 /** Rows the template's dropdowns and Text formats cover. */
-const TEMPLATE_ROWS = 1000;
+/** Dropdowns reach this row: a long campaign sheet keeps them. */
+const TEMPLATE_ROWS = 5000;
 
 export function templateWorkbook(): ExcelJS.Workbook {
   const fields = templateFields();

@@ -43,7 +43,7 @@ export function endText(e: EndInfo): string {
     if (e.accounts?.length) out.push(`Run again with one of:\n${e.accounts.map((a) => `  --advertiser-id ${a}`).join('\n')}`);
   }
   if (e.stopped === 'interrupted') out.push('Interrupted: run the same command again to resume; created ads are never sent twice.');
-  if (e.stopped === 'limit') out.push('Stopped at --limit: run the same command again to send the rest.');
+  if (e.stopped === 'limit') out.push('Stopped at --limit: run again without --limit to send the rest (or with --limit N for the next N).');
   else if (e.quota && e.stopped !== 'quota') out.push(`Quota: ${e.quota.used}/${e.quota.limit} used on ${e.quota.tier}, resets ${e.quota.period_end}.`);
   out.push(`Report: ${e.report}`);
   if (c.invalid + c.rejected + c.failed + c.not_sent > 0) out.push(`Rows to fix or resend: ${e.retryPath}`);

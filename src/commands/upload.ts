@@ -1,7 +1,9 @@
 import { RunError } from '../errors.js';
 import type { Sheet } from '../read/sheet.js';
 import { carryOver, orphanedInFlight, type CarryOver } from '../report/carry-over.js';
-import { defaultReportPath, journalPath, retryFilePath } from '../report/paths.js';
+import { basename } from 'node:path';
+import { JournalWriter } from '../report/journal.js';
+import { defaultReportPath, journalPath, retryFilePath, type RetryFormat } from '../report/paths.js';
 import type { ReportLine } from '../report/report-line.js';
 import { loadResumeState, type ResumeState } from '../report/resume-state.js';
 import { writeRetryFile } from '../report/retry-file.js';
@@ -36,6 +38,8 @@ export interface UploadOptions extends SheetOptions {
   readonly limit?: number;
   readonly retryRejected?: boolean;
   readonly dryRun?: boolean;
+  /** The retry file's format; default: that of the input (README, "Report"). */
+  readonly retryFormat?: RetryFormat;
   /** First abort: no new rows, finish those in flight. */
   readonly signal?: AbortSignal;
   /** Second abort: abandon requests in flight (recorded as in doubt, re-sent with the same key next run). */
@@ -155,7 +159,7 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
   printer.finish(report);
 
   const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
-  return { options, io, say, mask, now, startedAt, settings, client, report, journal, retryPath: retryFilePath(options.file), sheet, resume, planned };
+  return { options, io, say, mask, now, startedAt, settings, client, report, journal, retryPath: retryFilePath(options.file, options.retryFormat), sheet, resume, planned };
 }
 
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
@@ -237,11 +241,19 @@ function howItEnded(run: UploadRun, plan: RunPlan, recorder: Recorder, outcome: 
 async function finish(run: UploadRun, plan: RunPlan, recorder: Recorder, ending: Ending): Promise<RunSummary> {
   const { options } = run;
   const { stopped, stopMessage, accounts } = ending;
-  await writeRetryFile(run.retryPath, run.sheet.header, recorder.lines);
+  const retry = await writeRetryFile(run.retryPath, run.sheet.header, recorder.lines, run.resume.retryFiles);
+  if (retry.written && !options.dryRun) {
+    // Recorded so that the next run can tell the user's edits to it from ours (it then writes beside it).
+    const journal = await JournalWriter.open(run.journal, undefined);
+    await journal.append({ event: 'retry-file', file: basename(retry.written.path), sha256: retry.written.sha256 });
+    await journal.close();
+  }
+  if (retry.note) run.say(`Note: ${retry.note}\n`);
+  const retryPath = retry.written?.path ?? run.retryPath;
   if (stopped === 'setup') throw new RunError('SETUP', run.mask(stopMessage ?? 'the endpoint is not usable'));
   const quota = recorder.quota;
   const exit = exitCode(stopped, recorder.counts, options.dryRun === true);
-  run.say(endText({ counts: recorder.counts, carried: plan.carried, report: run.report, retryPath: run.retryPath, elapsed: run.now() - run.startedAt, quota, stopped, stopMessage, accounts }));
+  run.say(endText({ counts: recorder.counts, carried: plan.carried, report: run.report, retryPath, elapsed: run.now() - run.startedAt, quota, stopped, stopMessage, accounts }));
   return {
     command: 'upload',
     file: options.file,

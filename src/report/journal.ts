@@ -23,7 +23,9 @@ export type JournalEvent =
       readonly ad_id?: string;
       readonly error?: string;
       readonly attempts: number;
-    };
+    }
+  /** A retry file this tool wrote, by name and content hash: an edit by the user changes the hash. */
+  | { readonly event: 'retry-file'; readonly file: string; readonly sha256: string };
 
 /** What earlier runs left for one key. */
 export interface PriorState {
@@ -38,6 +40,8 @@ export interface JournalContents {
   readonly states: ReadonlyMap<string, PriorState>;
   /** A last line cut off by a crash was ignored. */
   readonly truncatedTail: boolean;
+  /** The retry files this batch wrote (file name → SHA-256 of what was written). */
+  readonly retryFiles: ReadonlyMap<string, string>;
 }
 
 /** Parses a journal's text. Pure. A cut-off last line is tolerated; any other damage is refused. */
@@ -46,6 +50,7 @@ export function parseJournal(path: string, text: string): JournalContents {
   const endsClean = text.endsWith('\n');
   let truncatedTail = false;
   const states = new Map<string, PriorState>();
+  const retryFiles = new Map<string, string>();
   let header: JournalHeader | undefined;
   lines.forEach((line, i) => {
     if (line === '') return;
@@ -69,6 +74,10 @@ export function parseJournal(path: string, text: string): JournalContents {
       return;
     }
     const e = value as JournalEvent;
+    if (e.event === 'retry-file') {
+      if (typeof e.file === 'string' && typeof e.sha256 === 'string') retryFiles.set(e.file, e.sha256);
+      return;
+    }
     if (typeof e.key !== 'string') return;
     if (e.event === 'sending') {
       const prior = states.get(e.key);
@@ -81,10 +90,10 @@ export function parseJournal(path: string, text: string): JournalContents {
     }
   });
   if (!header) {
-    if (truncatedTail || text.trim() === '') return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true };
+    if (truncatedTail || text.trim() === '') return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true, retryFiles };
     throw new RunError('REPORT', `${path} is not a tiktok-ads-bulk journal. Move it away or choose another --report.`);
   }
-  return { header, states, truncatedTail };
+  return { header, states, truncatedTail, retryFiles };
 }
 
 /** Appends events durably. Writes are serialised; each is fsynced before its promise resolves. */

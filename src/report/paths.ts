@@ -5,10 +5,18 @@ export function defaultReportPath(file: string): string {
   return join(dirname(file), `${stem(file)}.results.csv`);
 }
 
-/** `<FILE stem>.retry.csv`, or `.xlsx` for an xlsx input (README, "Report"). */
-export function retryFilePath(file: string): string {
-  const ext = extname(file).toLowerCase() === '.xlsx' ? '.xlsx' : '.csv';
+export type RetryFormat = 'csv' | 'xlsx';
+
+/** `<FILE stem>.retry.csv`, or `.xlsx` for an xlsx input or --retry-format xlsx (README, "Report"). */
+export function retryFilePath(file: string, format?: RetryFormat): string {
+  const ext = `.${format ?? (extname(file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv')}`;
   return join(dirname(file), `${stem(file)}.retry${ext}`);
+}
+
+/** The n-th alternative to a retry file the user has edited: campaign.retry-2.csv, -3, … */
+export function retryFileAlternative(path: string, n: number): string {
+  const ext = extname(path);
+  return join(dirname(path), `${basename(path, ext)}-${n}${ext}`);
 }
 
 /** The resume journal lives beside the report it belongs to. */

@@ -12,6 +12,8 @@ export interface ResumeState {
   /** The batch's first date, so {date} in --ad-name renders the same on every re-run. */
   readonly date: string;
   readonly notes: readonly string[];
+  /** The retry files earlier runs wrote (file name → SHA-256), to tell a user's edit from ours. */
+  readonly retryFiles: ReadonlyMap<string, string>;
 }
 
 /**
@@ -35,19 +37,19 @@ export async function loadResumeState(file: string, report: string, journal: str
       notes.push('The last line of the journal was cut off by a crash; the row it described will be re-sent with its same key.');
     }
     if (contents.header.file === '') {
-      return { states: contents.states, newHeader: fresh, date: today, notes };
+      return { states: contents.states, newHeader: fresh, date: today, notes, retryFiles: contents.retryFiles };
     }
     if (contents.header.file !== name) {
       throw new RunError('REPORT', `${report} belongs to ${contents.header.file}, not ${name}. Choose another --report, or move the old report and ${basename(journal)} away.`);
     }
-    return { states: contents.states, date: contents.header.date || today, notes };
+    return { states: contents.states, date: contents.header.date || today, notes, retryFiles: contents.retryFiles };
   }
   const exists = await stat(report).then(() => true, () => false);
-  if (!exists) return { states: new Map(), newHeader: fresh, date: today, notes: [] };
+  if (!exists) return { states: new Map(), newHeader: fresh, date: today, notes: [], retryFiles: new Map() };
   const { states, cutOff } = await statesFromReport(report, inputHeader);
   const notes = [`No journal beside ${report}; its created and rejected rows are taken from the report itself.`];
   if (cutOff) notes.push('The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.');
-  return { states, newHeader: fresh, date: today, notes };
+  return { states, newHeader: fresh, date: today, notes, retryFiles: new Map() };
 }
 
 /** A report of ours starts with these bytes (a UTF-8 BOM, then the result columns). */

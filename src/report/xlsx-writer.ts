@@ -31,7 +31,8 @@ export async function openXlsxWriter(path: string, header: readonly string[], op
   });
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(options.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = header.map((h) => ({ header: h, key: h, width: Math.min(60, Math.max(10, h.length + 2)) }));
+  // Every column Text (numFmt @), empty cells too: an ID typed into it later keeps every digit.
+  sheet.columns = header.map((h) => ({ header: h, key: h, width: Math.min(60, Math.max(10, h.length + 2)), style: { numFmt: '@' } }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: Math.max(1, header.length) } };
   const head = sheet.getRow(1);
   head.font = { bold: true };

@@ -50,6 +50,10 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     }
   });
 
+  if (isTemplateExample(record, rules)) {
+    problems.push({ field: 'row', message: "is the template's example row (every value is the example's); delete it or replace it with a real ad" });
+  }
+
   if (beyond > 0) {
     // One problem for all of them: a row of 100,000 stray cells must not print 100,000 lines.
     problems.push({
@@ -131,6 +135,19 @@ function readAs(field: FieldSpec, cell: Cell, note: CellNote | undefined): { cel
   }
   if (note.shown !== undefined && field.kind === 'text' && (typeof cell === 'number' || cell instanceof Date)) return { cell: note.shown };
   return { cell };
+}
+
+/** The template's example row, left in by accident: every filled field holds its example value. */
+function isTemplateExample(record: RawRecord, rules: RowRules): boolean {
+  let same = 0;
+  for (const [name, index] of rules.columns.indexOf) {
+    const cell = record.cells[index] ?? null;
+    if (isEmptyCell(cell)) continue;
+    const field = FIELDS.find((f) => f.name === name);
+    if (!field || cellText(cell).trim() !== field.example) return false;
+    same++;
+  }
+  return same >= 3;
 }
 
 const CREATIVE_FIELDS = ['video_url', 'video_id', 'image_urls', 'image_ids', 'tiktok_item_id'];
