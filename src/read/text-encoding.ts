@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { RunError } from '../errors.js';
@@ -20,6 +21,33 @@ export interface Position {
 const UNDEFINED_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 
 export async function detectEncoding(file: string): Promise<Detected> {
+  if (await isAllUtf8(file)) return { encoding: 'utf-8' };
+  return scanBytes(file);
+}
+
+/**
+ * The common case, checked natively (buffer.isUtf8). A chunk is checked up to its last complete
+ * character; the bytes of a character cut at the chunk's end go with the next chunk.
+ */
+async function isAllUtf8(file: string): Promise<boolean> {
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    let end = data.length;
+    // Back up over continuation bytes (10xxxxxx) to the start of the last character, at most 3.
+    let start = end - 1;
+    while (start > 0 && end - start < 4 && (data[start]! & 0xc0) === 0x80) start--;
+    const lead = data[start] ?? 0;
+    const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (start + length > end) end = start;
+    if (!isUtf8(data.subarray(0, end))) return false;
+    carry = Buffer.from(data.subarray(end));
+  }
+  return carry.length === 0;
+}
+
+/** The byte-by-byte verdict, with where the first byte that is not UTF-8 is. */
+async function scanBytes(file: string): Promise<Detected> {
   let validMultibyte = 0;
   let firstInvalid: Position | undefined;
   let undefined1252: Position | undefined;
