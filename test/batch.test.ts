@@ -193,3 +193,37 @@ describe('sendBatch', () => {
     }
   });
 });
+
+describe('sendBatch: what a single-character change in the core would break', () => {
+  it('counts the quota down after each created row when answers carry no quota', async () => {
+    const bare: Outcome = { kind: 'http', status: 200, json: { success: true, data: { text: 'ad_id: 1800000000000000001' } }, text: '' };
+    const { t, calls } = fake(() => bare);
+    const { results, outcome } = await run(items(10), t, { quotaLeft: 3, concurrency: 1 });
+    expect(calls).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'not_sent')).toHaveLength(7);
+    expect(outcome.stopped).toBe('quota');
+  });
+
+  it('the breaker opens at exactly its threshold of transient failures in a row', async () => {
+    const { t, calls } = fake(() => ({ kind: 'network', code: 'ECONNRESET', message: 'reset', timeout: false }));
+    const { results } = await run(items(20), t, { breakerThreshold: 10, concurrency: 1, retries: 0 });
+    expect(calls).toHaveLength(10);
+    expect(results[9]!.error).toMatch(/gave up: the service failed 10 requests in a row/);
+    expect(results[10]!.error).toMatch(/^not attempted: the service failed 10 requests in a row/);
+  });
+
+  it('waits for the journal line before the request goes out', async () => {
+    const order: string[] = [];
+    const { t } = fake((k) => {
+      order.push(`call ${k}`);
+      return ok();
+    });
+    await run(items(1), t, {
+      onSending: async (i) => {
+        await new Promise((r) => setTimeout(r, 20));
+        order.push(`sending ${i.key}`);
+      },
+    });
+    expect(order).toEqual(['sending key-0', 'call key-0']);
+  });
+});

@@ -223,7 +223,34 @@ describe('secrets', () => {
     const everything = [viaEnv.stdout, viaEnv.stderr, viaFile.stdout, viaFile.stderr];
     for (const f of await readdir(dir)) if (f !== 'key.txt') everything.push(await readFile(join(dir, f), 'utf8'));
     expect(everything.join('\n')).not.toContain(KEY);
-    expect(everything.join('\n')).toContain('sk_…redacted');
+    expect(everything.join('\n')).toContain('[key redacted]');
+  });
+
+  it('a service that echoes the key in pieces (cut short, base64, spaced out): no 6-character piece of the secret anywhere', async () => {
+    const secret = KEY.replace(/^sk_live_/, '');
+    const b64 = Buffer.from(KEY).toString('base64');
+    const h = await hostile((req, res) => {
+      const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: false, error: `Invalid API key: ${key.slice(0, -1)}; as sent: ${Buffer.from(key).toString('base64')}; spelled: ${key.split('').join(' ')}; other: sk_test_abcdefgh1234` }));
+    });
+    const dir = await tempDir();
+    const path = join(dir, 'batch.csv');
+    await writeFile(path, csvRows(2));
+    const r = await cli(['upload', path, '--endpoint', h.url, '--json'], { ADSPIRER_API_KEY: KEY });
+    const rows = await reportRows(join(dir, 'batch.results.csv'));
+    expect(rows[0]!.error).toMatch(/Invalid API key: \[key redacted\]; as sent: .*\[key redacted\].*; spelled: .*\[key redacted\].*; other: \[key redacted\]/);
+    const everything = [r.stdout, r.stderr];
+    for (const f of await readdir(dir)) everything.push(await readFile(join(dir, f), 'utf8'));
+    expect(everything.length).toBeGreaterThan(4); // report, journal and retry file were written
+    const all = everything.join('\n');
+    const dense = all.replace(/\s/g, '');
+    for (let i = 0; i + 6 <= secret.length; i++) {
+      expect(all).not.toContain(secret.slice(i, i + 6));
+      expect(dense).not.toContain(secret.slice(i, i + 6));
+    }
+    for (let i = 12; i + 6 <= b64.length - 4; i++) expect(all).not.toContain(b64.slice(i, i + 6));
+    expect(all).not.toContain('abcdefgh1234');
   });
 
   it('a 401 echoing the key, seen through the real process with --debug', async () => {

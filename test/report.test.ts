@@ -116,6 +116,18 @@ describe('journal', () => {
     expect(j.states.get('b')).toMatchObject({ status: 'in_flight' });
     expect(j.truncatedTail).toBe(false);
   });
+  it('a created key stays created whatever later lines say (a later in-flight or not_sent line)', () => {
+    const text = [
+      '{"journal":"tiktok-ads-bulk","v":1,"file":"b.csv","date":"2026-12-01"}',
+      '{"key":"k1","row":2,"event":"sending"}',
+      '{"key":"k1","row":2,"event":"result","status":"created","ad_id":"1800","attempts":1}',
+      '{"key":"k1","row":2,"event":"sending"}',
+      '{"key":"k1","row":2,"event":"result","status":"not_sent","attempts":0}',
+      '',
+    ].join('\n');
+    expect(parseJournal('j', text).states.get('k1')).toEqual({ status: 'created', row: 2, adId: '1800' });
+  });
+
   it('tolerates a last line cut off by a crash', () => {
     const j = parseJournal('j', `${header}{"key":"a","row":2,"event":"sending"}\n{"key":"a","row":2,"ev`);
     expect(j.truncatedTail).toBe(true);

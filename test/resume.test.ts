@@ -136,6 +136,20 @@ describe('re-runs resume', () => {
     expect(sim.ads()).toHaveLength(3);
   });
 
+  it('without its journal, rejected rows in the report are carried over too, not re-sent', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(2));
+    const { validateFile } = await import('../src/commands/validate.js');
+    const checked = join(file, '..', 'checked.csv');
+    await validateFile({ file, report: checked });
+    const keys = (await reportRows(checked)).map((r) => r.idempotency_key!);
+    const lines = csvRows(2).trim().split('\r\n').slice(1);
+    await writeFile(join(file, '..', 'batch.results.csv'), `\ufeffrow,status,ad_id,idempotency_key,error,attempts,${HEADER}\r\n2,rejected,,${keys[0]},TikTok refused it,1,${lines[0]}\r\n`);
+    const r = await upload(sim, { file });
+    expect(r.summary.counts).toMatchObject({ created: 1, rejected: 1 });
+    expect(sim.ads().map((a) => a.idempotency_key)).toEqual([keys[1]]);
+  });
+
   it('a report a crash left empty or cut mid-row, without its journal, is resumed, not refused', async () => {
     const sim = await startSim();
     const file = await batchFile(csvRows(3));

@@ -61,6 +61,9 @@ describe('retry rules, case by case', () => {
   it('3xx: a redirect is a setup error, never followed', () => {
     expect(judge(http(307, undefined, { location: 'https://evil.example.net/steal' }), NOW)).toMatchObject({ kind: 'stop', reason: 'setup', message: expect.stringContaining('https://evil.example.net') });
   });
+  it('a plain 500, and every other 5xx, is retried', () => {
+    for (const code of [500, 501, 502, 503, 504, 599]) expect(judge(http(code, { success: false, error: 'boom' }), NOW).kind, String(code)).toBe('retry');
+  });
   it('every rule has a name and the last matches anything', () => {
     expect(RULES.every((r) => r.name.length > 10)).toBe(true);
     expect(RULES[RULES.length - 1]!.when(http(101, {}))).toBe(true);

@@ -187,6 +187,16 @@ describe('text length as TikTok counts', () => {
   });
 });
 
+describe('validateRow: several ad groups in one row', () => {
+  it('each ad is its own argument set: --ad-name renders with its own ad group', () => {
+    const v = check({ adgroup_id: '1780000000000000101|1780000000000000102' }, { adName: parseAdNameTemplate('{adgroup_id} - {row}') });
+    expect(v.ads.map((a) => [a.adgroup_id, a.ad_name])).toEqual([
+      ['1780000000000000101', '1780000000000000101 - 5'],
+      ['1780000000000000102', '1780000000000000102 - 5'],
+    ]);
+  });
+});
+
 describe('validateSheet', () => {
   it('duplicates are decided in input order: the first of identical rows is the original, each later one names it', async () => {
     const a = '1,T,https://e.com/a,https://e.com/v.mp4';

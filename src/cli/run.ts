@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { basename, extname } from 'node:path';
 import { RunError } from '../errors.js';
 import { given, str } from './option-values.js';
-import { redact } from '../send/api-key.js';
+import { redact } from '../send/redact.js';
 import type { Io } from '../commands/io.js';
 import type { RunSummary } from '../commands/summary.js';
 import { validateFile } from '../commands/validate.js';

@@ -22,6 +22,7 @@ export function uploadFromCli(sheet: SheetOptions, values: Values, ctx: CliConte
       ...given('limit', intOption('limit', s(values.limit))),
       retryRejected: values['retry-rejected'] === true,
       dryRun: values['dry-run'] === true,
+      forceUnlock: values['force-unlock'] === true,
       ...given('retryFormat', retryFormat(s(values['retry-format']))),
       ...(ctx.argv ? { commandLine: ['tiktok-ads-bulk', ...ctx.argv].map(shellWord).join(' ') } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -2,17 +2,20 @@ import { RunError } from '../errors.js';
 import type { Sheet } from '../read/sheet.js';
 import { carryOver, orphanedInFlight, type CarryOver } from '../report/carry-over.js';
 import { basename } from 'node:path';
+import { BatchLock } from '../report/batch-lock.js';
 import { JournalWriter } from '../report/journal.js';
 import { defaultReportPath, journalPath, retryFilePath, type RetryFormat } from '../report/paths.js';
 import type { ReportLine } from '../report/report-line.js';
 import { loadResumeState, type ResumeState } from '../report/resume-state.js';
 import { writeRetryFile } from '../report/retry-file.js';
-import { loadApiKey, redact } from '../send/api-key.js';
+import { loadApiKey } from '../send/api-key.js';
+import { redact } from '../send/redact.js';
 import { sendBatch, type Backoff, type BatchOutcome } from '../send/batch.js';
 import { AdspirerClient } from '../send/client.js';
 import { resolveEndpoint } from '../send/endpoint.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
+import type { AdNameTemplate } from '../validate/ad-name.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
 import { openInput, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { exitCode } from './exit-code.js';
@@ -38,6 +41,8 @@ export interface UploadOptions extends SheetOptions {
   readonly limit?: number;
   readonly retryRejected?: boolean;
   readonly dryRun?: boolean;
+  /** --force-unlock: take over a batch lock held on another host. */
+  readonly forceUnlock?: boolean;
   /** The retry file's format; default: that of the input (README, "Report"). */
   readonly retryFormat?: RetryFormat;
   /** First abort: no new rows, finish those in flight. */
@@ -82,6 +87,7 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     return await finish(run, plan, recorder, ending);
   } finally {
     await run.client?.close();
+    await run.lock.release();
   }
 }
 
@@ -98,6 +104,8 @@ export interface UploadRun {
   readonly client: (Transport & { close(): Promise<void> }) | undefined;
   readonly report: string;
   readonly journal: string;
+  /** Held from before the journal is read until the run ends, on every path. */
+  readonly lock: BatchLock;
   readonly retryPath: string;
   readonly sheet: Sheet;
   readonly resume: ResumeState;
@@ -139,15 +147,34 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
   const report = options.report ?? defaultReportPath(options.file);
   await checkWritable(report);
   const journal = journalPath(report);
-  const sheet = await openInput(options);
-  const resume = await loadResumeState(options.file, report, journal, sheet.header, new Date(now()).toISOString().slice(0, 10));
-  for (const note of resume.notes) say(`${note}\n`);
+  // Before the journal is read: a second run of the batch stops here, before any paid call.
+  const lock = await BatchLock.acquire(`${report}.lock`, { force: options.forceUnlock === true });
+  if (lock.notice) say(`Note: ${lock.notice}\n`);
+  try {
+    const batch = await readBatch(options, io, say, { report, journal, defaults, adName, today: new Date(now()).toISOString().slice(0, 10) });
+    const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
+    return { options, io, say, mask, now, startedAt, settings, client, report, journal, lock, retryPath: retryFilePath(options.file, options.retryFormat), ...batch };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
 
+/** The sheet, what earlier runs of the batch left, and every row checked. */
+async function readBatch(
+  options: UploadOptions,
+  io: Io,
+  say: (text: string) => void,
+  at: { report: string; journal: string; defaults: Map<string, string>; adName: AdNameTemplate | undefined; today: string },
+): Promise<Pick<UploadRun, 'sheet' | 'resume' | 'planned'>> {
+  const sheet = await openInput(options);
+  const resume = await loadResumeState(options.file, at.report, at.journal, sheet.header, at.today);
+  for (const note of resume.notes) say(`${note}\n`);
   const planned: PlannedAd[] = [];
   const printer = new ProblemPrinter(io);
   for await (const ad of validateSheet(sheet, {
-    defaults,
-    ...(adName ? { adName } : {}),
+    defaults: at.defaults,
+    ...(at.adName ? { adName: at.adName } : {}),
     allowDuplicates: options.allowDuplicates ?? false,
     trustIds: options.trustIds === true,
     runDate: resume.date,
@@ -156,10 +183,8 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
     planned.push(ad);
     printer.add(ad);
   }
-  printer.finish(report);
-
-  const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
-  return { options, io, say, mask, now, startedAt, settings, client, report, journal, retryPath: retryFilePath(options.file, options.retryFormat), sheet, resume, planned };
+  printer.finish(at.report);
+  return { sheet, resume, planned };
 }
 
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */

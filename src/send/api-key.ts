@@ -32,9 +32,3 @@ export async function loadApiKey(file: string | undefined, env: Readonly<Record<
   if (value === undefined || value === '') return undefined;
   return { value };
 }
-
-/** Removes the key from any text before it is shown or written anywhere. */
-export function redact(text: string, key: string | undefined): string {
-  if (!key || key.length < 4) return text;
-  return text.split(key).join('sk_…redacted');
-}

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BatchLock } from '../src/report/batch-lock.js';
+import { RunError } from '../src/errors.js';
+import { cli, spawnCli } from './helpers/cli.js';
+import { csvRows, tempDir } from './helpers/tmp.js';
+import { KEY, startSim, upload } from './helpers/upload.js';
+
+const env = { ADSPIRER_API_KEY: KEY };
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+async function batch(rows: number) {
+  const dir = await tempDir();
+  const file = join(dir, 'batch.csv');
+  await writeFile(file, csvRows(rows));
+  return { dir, file, lock: join(dir, 'batch.results.csv.lock') };
+}
+
+/** A pid that no process has any more: a child that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0']);
+  await new Promise((r) => child.once('exit', r));
+  return child.pid!;
+}
+
+describe('one run per batch at a time', () => {
+  it('a second run of the same batch refuses before any paid call (exit 2); after the first ends, a re-run resumes normally', async () => {
+    const sim = await startSim({ latencyMs: 150 });
+    const { file: file2, lock: lock2 } = await batch(8);
+    const running = spawnCli(['upload', file2, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1', '--json'], env);
+    // Wait until the first run holds its lock and has begun sending.
+    for (let i = 0; i < 200 && !(await exists(lock2)); i++) await new Promise((r) => setTimeout(r, 10));
+    const before = sim.stats().requests;
+    const second = await cli(['upload', file2, '--endpoint', sim.url, '--json'], env);
+    const requestsWhenSecondRan = sim.stats().requests - before;
+    const done = await running;
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(new RegExp(`^Error: another run of this batch is in progress \\(pid \\d+ on ${hostname()} since \\d\\d:\\d\\d\\); wait for it or stop it\\.`));
+    // The second run made no call at all, paid or free, while the first was sending (at most the first's own).
+    expect(requestsWhenSecondRan).toBeLessThanOrEqual(2);
+    expect(done.code).toBe(0);
+    expect(sim.ads()).toHaveLength(8);
+    expect(new Set(sim.ads().map((a) => a.idempotency_key)).size).toBe(8);
+    expect(await exists(lock2)).toBe(false);
+    const again = await upload(sim, { file: file2 });
+    expect(again.summary.counts.created).toBe(8);
+    expect(again.stderr).toMatch(/8 already created in an earlier run, 0 to send/);
+  });
+
+  it('a lock left by kill -9 (its process gone on this host) is taken over with a notice', async () => {
+    const sim = await startSim();
+    const { file, lock } = await batch(2);
+    await writeFile(lock, JSON.stringify({ pid: await deadPid(), host: hostname(), started: '2026-12-01T10:42:00.000Z' }));
+    const r = await upload(sim, { file });
+    expect(r.summary.exit_code).toBe(0);
+    expect(r.stderr).toMatch(/Note: an earlier run of this batch \(pid \d+ on .* since 10:42\) stopped without releasing its lock; it was taken over\./);
+    expect(await exists(lock)).toBe(false);
+  });
+
+  it('a real kill -9 mid-batch leaves a lock the next run recognises as stale', async () => {
+    const sim = await startSim({ latencyMs: 100 });
+    const { file, lock } = await batch(6);
+    await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1'], env, { killAfterMs: 250, signal: 'SIGKILL', startWhen: /to send/ });
+    expect(await exists(lock)).toBe(true);
+    const r = await upload(sim, { file });
+    expect(r.stderr).toMatch(/stopped without releasing its lock; it was taken over/);
+    expect(r.summary.counts.created).toBe(6);
+    expect(new Set(sim.ads().map((a) => a.idempotency_key)).size).toBe(6);
+  });
+
+  it('a lock from another host is refused unless --force-unlock', async () => {
+    const sim = await startSim();
+    const { file, lock } = await batch(1);
+    await writeFile(lock, JSON.stringify({ pid: 4242, host: 'laptop-of-anna', started: '2026-12-01T09:05:00.000Z' }));
+    const refused = await cli(['upload', file, '--endpoint', sim.url], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/another run of this batch may be in progress \(pid 4242 on laptop-of-anna since 09:05\); it cannot be checked from here\. Wait for it, or pass --force-unlock if it is over/);
+    expect(sim.stats().requests).toBe(0);
+    const forced = await cli(['upload', file, '--endpoint', sim.url, '--force-unlock'], env);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toMatch(/Note: the lock of a run on another host \(pid 4242 on laptop-of-anna since 09:05\) was taken over \(--force-unlock\)\./);
+    expect(await exists(lock)).toBe(false);
+  });
+
+  it('the lock is released on every exit path: an error after it was taken, Ctrl-C', async () => {
+    const sim = await startSim({ latencyMs: 150 });
+    const { dir, file, lock } = await batch(6);
+    const badHeader = join(dir, 'bad.csv');
+    await writeFile(badHeader, 'adgroup_id,Ad Txt,landing_page_url,video_url\n1,x,https://e.com,https://e.com/v.mp4\n');
+    const err = await cli(['upload', badHeader, '--endpoint', sim.url], env);
+    expect(err.code).toBe(2);
+    expect(await exists(join(dir, 'bad.results.csv.lock'))).toBe(false);
+    const interrupted = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1'], env, { killAfterMs: 300, signal: 'SIGINT', startWhen: /to send/ });
+    expect(interrupted.code).toBe(130);
+    expect(await exists(lock)).toBe(false);
+  });
+
+  it('release() leaves a lock that another run took over in place', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'r.lock');
+    const ours = await BatchLock.acquire(path, { self: { pid: 1, host: 'h', started: 'a' }, isAlive: () => false });
+    const theirs = await BatchLock.acquire(path, { self: { pid: 2, host: 'h', started: 'b' }, isAlive: () => false });
+    await ours.release();
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ pid: 2 });
+    await theirs.release();
+    expect(await exists(path)).toBe(false);
+    await writeFile(path, '{"pid": 3, "host": "h", "started": "c"}');
+    await expect(BatchLock.acquire(path, { self: { pid: 4, host: 'h', started: 'd' }, isAlive: () => true })).rejects.toBeInstanceOf(RunError);
+  });
+});
