@@ -1,7 +1,7 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openInput } from '../src/commands/common-options.js';
+import { openInput } from '../src/commands/input-source.js';
 import { validateSheet, type PlannedAd } from '../src/validate/validate-sheet.js';
 import { cli } from './helpers/cli.js';
 import { reportRows } from './helpers/report.js';
@@ -15,7 +15,7 @@ const F = 'fixtures/realworld';
 /** Every ad of a fixture as validate sees it, with the notices printed before the rows. */
 async function check(file: string, extra: { sheet?: string; trustIds?: boolean } = {}) {
   const notices: string[] = [];
-  const sheet = await openInput({ file, ...extra });
+  const { sheet } = await openInput({ file, ...extra });
   const ads: PlannedAd[] = [];
   for await (const ad of validateSheet(sheet, { onNotice: (n) => notices.push(n), trustIds: extra.trustIds === true })) ads.push(ad);
   const problems = (ad: PlannedAd) => ad.problems.map((p) => `${p.field}: ${p.message}`);
@@ -117,6 +117,17 @@ describe('sheets as people make them (fixtures/realworld)', () => {
     expect(strict.ads[1]!.key).toBeDefined();
     const trusted = await check(`${F}/rounded-ids.csv`, { trustIds: true });
     expect(trusted.ads[0]!.args?.adgroup_id).toBe('1798765432109870000');
+  });
+
+  it("IDs in TikTok's own format (id:…) under its template's headers: the prefix is removed without a warning", async () => {
+    const { ads, warnings } = await check(`${F}/tiktok-id-format.csv`);
+    expect(ads.map((a) => [a.row, a.args?.adgroup_id, a.args?.ad_name, a.args?.image_ids])).toEqual([
+      [2, '1780000000000000101', 'Spring V1', undefined],
+      [3, '1780000000000000102', 'Spring V2', ['7112233445566778899']],
+      [4, '1780000000000000103', 'Spring V3', undefined],
+      [4, '1780000000000000104', 'Spring V3', undefined],
+    ]);
+    expect(ads.flatMap(warnings)).toEqual([]);
   });
 
   it('Excel CSV on Western Windows (Windows-1252), comma and German semicolon: decoded, with a notice', async () => {

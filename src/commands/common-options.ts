@@ -1,8 +1,7 @@
 import { RunError } from '../errors.js';
 import { parseAdNameTemplate, type AdNameTemplate } from '../validate/ad-name.js';
-import { openSheet } from '../read/open-sheet.js';
-import type { Sheet } from '../read/sheet.js';
-import { fieldForHeader, looksLikeHeader, normaliseHeader } from '../validate/columns.js';
+import { fieldForHeader, normaliseHeader } from '../validate/columns.js';
+import type { Dispatcher } from 'undici';
 import type { Io } from './io.js';
 import { FIELDS } from '../validate/fields.js';
 import { nearest } from '../validate/nearest.js';
@@ -22,15 +21,10 @@ export interface SheetOptions {
   readonly trustIds?: boolean;
   /** --encoding NAME of delimited text. */
   readonly encoding?: string;
-}
-
-/** Opens the input as both commands do: the header found by the fields it names. */
-export function openInput(options: SheetOptions): Promise<Sheet> {
-  return openSheet(options.file, {
-    ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
-    ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
-    isHeader: looksLikeHeader,
-  });
+  /** For a Google Sheets link as FILE: the undici dispatcher of its download (tests, proxies). */
+  readonly dispatcher?: Dispatcher;
+  /** For a Google Sheets link: the folder its report, journal and retry file go to (default "."). */
+  readonly cwd?: string;
 }
 
 /** Notices about the input, printed once before its rows' problems. */

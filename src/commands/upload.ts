@@ -17,7 +17,8 @@ import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
 import type { AdNameTemplate } from '../validate/ad-name.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
-import { openInput, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { openInput, type InputSource } from './input-source.js';
 import { exitCode } from './exit-code.js';
 import { silentIo, type Io } from './io.js';
 import { preflight } from './preflight.js';
@@ -144,16 +145,18 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
   const mask = (text: string): string => redact(text, apiKey?.value);
   const say = (text: string): void => io.err(mask(text));
 
-  const report = options.report ?? defaultReportPath(options.file);
+  // Reading the input is free; a Google Sheets link must be read to know the batch's name.
+  const input = await openInput(options);
+  const report = options.report ?? defaultReportPath(input.place);
   await checkWritable(report);
   const journal = journalPath(report);
   // Before the journal is read: a second run of the batch stops here, before any paid call.
   const lock = await BatchLock.acquire(`${report}.lock`, { force: options.forceUnlock === true });
   if (lock.notice) say(`Note: ${lock.notice}\n`);
   try {
-    const batch = await readBatch(options, io, say, { report, journal, defaults, adName, today: new Date(now()).toISOString().slice(0, 10) });
+    const batch = await readBatch(input, options, io, say, { report, journal, defaults, adName, today: new Date(now()).toISOString().slice(0, 10) });
     const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
-    return { options, io, say, mask, now, startedAt, settings, client, report, journal, lock, retryPath: retryFilePath(options.file, options.retryFormat), ...batch };
+    return { options, io, say, mask, now, startedAt, settings, client, report, journal, lock, retryPath: retryFilePath(input.place, options.retryFormat), ...batch };
   } catch (err) {
     await lock.release();
     throw err;
@@ -162,13 +165,13 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
 
 /** The sheet, what earlier runs of the batch left, and every row checked. */
 async function readBatch(
+  { sheet, batchName }: InputSource,
   options: UploadOptions,
   io: Io,
   say: (text: string) => void,
   at: { report: string; journal: string; defaults: Map<string, string>; adName: AdNameTemplate | undefined; today: string },
 ): Promise<Pick<UploadRun, 'sheet' | 'resume' | 'planned'>> {
-  const sheet = await openInput(options);
-  const resume = await loadResumeState(options.file, at.report, at.journal, sheet.header, at.today);
+  const resume = await loadResumeState(batchName, at.report, at.journal, sheet.header, at.today);
   for (const note of resume.notes) say(`${note}\n`);
   const planned: PlannedAd[] = [];
   const printer = new ProblemPrinter(io);

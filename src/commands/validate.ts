@@ -3,7 +3,8 @@ import { problemsText } from '../report/problem-text.js';
 import { reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
 import { validateSheet, type CheckedAd } from '../validate/validate-sheet.js';
-import { noticePrinter, openInput, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { noticePrinter, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { openInput } from './input-source.js';
 import { silentIo, type Io } from './io.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { emptyCounts, type RunSummary } from './summary.js';
@@ -17,7 +18,7 @@ export type ValidateFileOptions = SheetOptions;
 export async function validateFile(options: ValidateFileOptions, io: Io = silentIo): Promise<RunSummary> {
   const defaults = parseDefaults(options.set, options.advertiserId);
   const adName = parseAdName(options.adName);
-  const sheet = await openInput(options);
+  const { sheet } = await openInput(options);
   let writer: TableWriter | undefined;
   if (options.report !== undefined) writer = await openTableWriter(options.report, reportHeader(sheet.header), { sheetName: 'Validation' });
   const counts = { ...emptyCounts(), valid: 0 };

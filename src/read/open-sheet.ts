@@ -16,6 +16,9 @@ export interface OpenOptions {
   readonly isHeader?: (cells: readonly Cell[]) => boolean;
   /** --encoding NAME of delimited text (any WHATWG encoding label). */
   readonly encoding?: string;
+  /** For a downloaded workbook: the name messages use, and which sheet to prefer (xlsx.ts). */
+  readonly label?: string;
+  readonly preferSheet?: (rows: readonly (readonly string[])[]) => boolean;
 }
 
 /** Opens FILE by its extension; the one entry point of the read stage. */
@@ -26,7 +29,13 @@ export async function openSheet(file: string, options: OpenOptions = {}): Promis
   // exceljs loads only for .xlsx input: a CSV run should not pay for it.
   if (ext === '.xlsx') {
     if (options.encoding !== undefined) throw new RunError('USAGE', `--encoding only applies to delimited text; ${file} is an .xlsx workbook.`);
-    return (await import('./xlsx.js')).readXlsx(file, { ...(options.sheet !== undefined ? { sheet: options.sheet } : {}), limits, isHeader });
+    return (await import('./xlsx.js')).readXlsx(file, {
+      ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
+      ...(options.label !== undefined ? { label: options.label } : {}),
+      ...(options.preferSheet ? { preferSheet: options.preferSheet } : {}),
+      limits,
+      isHeader,
+    });
   }
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     if (options.sheet !== undefined) throw new RunError('USAGE', `--sheet only applies to .xlsx files; ${file} is delimited text.`);

@@ -16,6 +16,10 @@ export interface XlsxOptions {
   readonly sheet?: string;
   readonly limits?: ReadLimits;
   readonly isHeader?: (cells: readonly Cell[]) => boolean;
+  /** The name messages give the file (a downloaded workbook's link or title); default: its path. */
+  readonly label?: string;
+  /** Without --sheet, sheets whose first rows this accepts are tried first (a Sheets link's gid). */
+  readonly preferSheet?: (rows: readonly (readonly string[])[]) => boolean;
 }
 
 /**
@@ -29,10 +33,11 @@ export interface XlsxOptions {
  * The sheet is --sheet NAME, else the first one with a header row within its first rows (a cover
  * sheet of prose is skipped, with a notice).
  */
-export async function readXlsx(file: string, options: XlsxOptions = {}): Promise<Sheet> {
+export async function readXlsx(path: string, options: XlsxOptions = {}): Promise<Sheet> {
+  const file = options.label ?? path;
   const limits = options.limits ?? DEFAULT_LIMITS;
   const isHeader = options.isHeader ?? (() => true);
-  const data = await readCheckedZip(file, limits);
+  const data = await readCheckedZip(path, file, limits);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ExcelJS.Buffer);
@@ -41,7 +46,9 @@ export async function readXlsx(file: string, options: XlsxOptions = {}): Promise
   }
   const sheets = workbook.worksheets;
   const names = (): string => sheets.map((ws) => `"${ws.name}"`).join(', ') || 'none';
-  const wanted = options.sheet === undefined ? sheets : [pickSheet(file, sheets, options.sheet, names)];
+  const preferred = options.preferSheet;
+  const ordered = preferred ? [...sheets.filter((ws) => preferred(firstRows(ws))), ...sheets.filter((ws) => !preferred(firstRows(ws)))] : sheets;
+  const wanted = options.sheet === undefined ? ordered : [pickSheet(file, sheets, options.sheet, names)];
   const notices: string[] = [];
   const passed: { name: string; rows: number }[] = [];
   for (const ws of wanted) {
@@ -170,11 +177,21 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
 }
 
 
+/** The first rows of a sheet as text, to recognise it. */
+function firstRows(ws: ExcelJS.Worksheet): string[][] {
+  const rows: string[][] = [];
+  for (const r of sheetRows(ws)) {
+    rows.push(r.cells.map((c) => (c === null ? '' : String(c).trim())));
+    if (rows.length >= 3) break;
+  }
+  return rows;
+}
+
 /** The file's bytes, once its zip directory says it is a workbook of a safe size. */
-async function readCheckedZip(file: string, limits: ReadLimits): Promise<Buffer> {
+async function readCheckedZip(path: string, file: string, limits: ReadLimits): Promise<Buffer> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    handle = await open(path, 'r');
   } catch (err) {
     throw openError(file, err);
   }

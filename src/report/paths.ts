@@ -1,16 +1,24 @@
 import { basename, dirname, extname, join } from 'node:path';
 
-/** `<FILE stem>.results.csv` beside FILE (README, `--report PATH`). */
-export function defaultReportPath(file: string): string {
-  return join(dirname(file), `${stem(file)}.results.csv`);
+/** Where a batch's files go: beside FILE, or in the current folder for a Google Sheets link. */
+export interface BatchPlace {
+  readonly dir: string;
+  /** FILE's name without its extension, or the Google Sheet's title. */
+  readonly stem: string;
+  /** The input is a workbook (an .xlsx, or a Google Sheet). */
+  readonly workbook: boolean;
+}
+
+/** `<stem>.results.csv` (README, `--report PATH`). */
+export function defaultReportPath(place: BatchPlace): string {
+  return join(place.dir, `${place.stem}.results.csv`);
 }
 
 export type RetryFormat = 'csv' | 'xlsx';
 
-/** `<FILE stem>.retry.csv`, or `.xlsx` for an xlsx input or --retry-format xlsx (README, "Report"). */
-export function retryFilePath(file: string, format?: RetryFormat): string {
-  const ext = `.${format ?? (extname(file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv')}`;
-  return join(dirname(file), `${stem(file)}.retry${ext}`);
+/** `<stem>.retry.csv`, or `.xlsx` for a workbook input or --retry-format xlsx (README, "Report"). */
+export function retryFilePath(place: BatchPlace, format?: RetryFormat): string {
+  return join(place.dir, `${place.stem}.retry.${format ?? (place.workbook ? 'xlsx' : 'csv')}`);
 }
 
 /** The n-th alternative to a retry file the user has edited: campaign.retry-2.csv, -3, … */
@@ -22,8 +30,4 @@ export function retryFileAlternative(path: string, n: number): string {
 /** The resume journal lives beside the report it belongs to. */
 export function journalPath(report: string): string {
   return `${report}.journal`;
-}
-
-function stem(file: string): string {
-  return basename(file, extname(file));
 }

@@ -10,6 +10,12 @@ export type Coerced =
 const TEXT_ID_HINT = 'format the column as Text and re-enter the IDs (a spreadsheet that stores a long ID as a number has already changed its last digits)';
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e[+-]?\d+$/i;
 const LIST_SEPARATOR = /\s*(?:\||\r?\n)\s*/;
+/**
+ * TikTok's bulk import template writes IDs as `id:1667930209559606` so that Excel cannot round
+ * them (TikTok Ads Manager help, "Troubleshoot bulk import issues": ✅ id:1667930209559606). The
+ * prefix is the user's way of keeping the ID, not part of it.
+ */
+const TIKTOK_ID_PREFIX = /^\s*id\s*:\s*/i;
 /** A comma or semicolon typed between list items instead of | or a new line. */
 const LOOSE_SEPARATOR = /\s*[,;]\s*/;
 /** A part that was meant as a link, typo or not (https//…, http:/…, www.…). */
@@ -89,7 +95,7 @@ function idFromCell(cell: Cell, trustIds: boolean): { id?: string; message?: str
     }
     return roundedCheck(String(cell), trustIds);
   }
-  const text = textOf(cell);
+  const text = textOf(cell).replace(TIKTOK_ID_PREFIX, '');
   if (SCIENTIFIC.test(text)) {
     return { message: `is "${text}", an ID shown in scientific notation whose digits are lost: ${TEXT_ID_HINT}` };
   }
@@ -137,8 +143,10 @@ function splitList(field: FieldSpec, text: string): { items: string[]; warning?:
   const items: string[] = [];
   let loose = false;
   const wellFormed = (part: string): boolean => (field.kind === 'urlList' ? /^https?:\/\/[^\s,;]+$/i.test(part) : field.kind === 'digits' ? /^\d+$/.test(part) : /^[\w.:-]+$/.test(part));
-  for (const item of text.split(LIST_SEPARATOR).filter((s) => s !== '')) {
-    const parts = item.split(LOOSE_SEPARATOR).filter((s) => s !== '');
+  const isIds = field.kind !== 'urlList';
+  for (const raw of text.split(LIST_SEPARATOR).filter((s) => s !== '')) {
+    const item = isIds ? raw.replace(TIKTOK_ID_PREFIX, '') : raw;
+    const parts = item.split(LOOSE_SEPARATOR).filter((s) => s !== '').map((p) => (isIds ? p.replace(TIKTOK_ID_PREFIX, '') : p));
     if (parts.length > 1 && parts.every(wellFormed)) {
       items.push(...parts);
       loose = true;
