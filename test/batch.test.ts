@@ -113,7 +113,8 @@ describe('sendBatch', () => {
   });
 
   it('never starts more rows than the quota has room for, counting those in flight', async () => {
-    const { t, calls } = fake(() => ok());
+    let used = 97;
+    const { t, calls } = fake(() => ok(++used));
     const { results, outcome } = await run(items(10), t, { quotaLeft: 3, concurrency: 8 });
     expect(calls).toHaveLength(3);
     expect(results.filter((r) => r.status === 'created')).toHaveLength(3);

@@ -3,7 +3,7 @@ import { judge, RULES } from '../src/send/rules.js';
 import { afterFailure } from '../src/send/after-failure.js';
 import { parseRetryAfter } from '../src/send/retry-after.js';
 import { adIdOf, quotaOf, isAccountPrompt, promptedAccounts } from '../src/send/answer.js';
-import { connectedAdvertisers } from '../src/send/accounts.js';
+import { connectedAccounts } from '../src/send/accounts.js';
 import { resolveEndpoint } from '../src/send/endpoint.js';
 import type { Outcome } from '../src/send/outcome.js';
 
@@ -35,9 +35,17 @@ describe('retry rules, case by case', () => {
     expect(v).toMatchObject({ kind: 'stop', reason: 'quota', message: 'Monthly limit reached (150/150 tool calls on Plus tier). Upgrade' });
     expect(v.kind === 'stop' && v.quota?.upgrade_url).toBe('https://adspirer.ai');
   });
-  it('400 multi-account prompt: stop (account) listing the accounts', () => {
+  it('the multi-account prompt, as a 400 or a 200 with success false: rows naming no advertiser are set aside, listing the accounts', () => {
     const error = 'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - A (advertiser_id="111")\n - B (advertiser_id="222")';
-    expect(judge(http(400, { success: false, error }), NOW)).toMatchObject({ kind: 'stop', reason: 'account', accounts: ['111', '222'] });
+    expect(judge(http(400, { success: false, error }), NOW)).toMatchObject({ kind: 'unnamed', accounts: ['111', '222'] });
+    expect(judge(http(200, { success: false, error }), NOW)).toMatchObject({ kind: 'unnamed', accounts: ['111', '222'] });
+  });
+  it('a 200 with success false saying the quota is spent: a stop, as its 402 twin', () => {
+    const error = '\ud83d\udea8 Monthly limit reached (150/150 tool calls on Plus tier).';
+    expect(judge(http(200, { success: false, error, quota: { used: 150, limit: 150, tier: 'plus', period_end: '2026-12-01' } }), NOW)).toMatchObject({ kind: 'stop', reason: 'quota', quota: { used: 150 } });
+  });
+  it('an advertiser that is not connected: rejected, naming it so that its other rows are set aside', () => {
+    expect(judge(http(400, { success: false, error: 'TikTok advertiser 7000000000000000009 is not connected to this Adspirer account.' }), NOW)).toMatchObject({ kind: 'rejected', unconnected: { advertiser: '7000000000000000009' } });
   });
   it('400: rejected, final', () => {
     expect(judge(http(400, { success: false, error: 'Invalid parameter ad_text' }), NOW)).toEqual({ kind: 'rejected', message: 'Invalid parameter ad_text' });
@@ -116,8 +124,8 @@ describe('answers', () => {
     expect(quotaOf({ quota: { used: 1, limit: 2 } })).toMatchObject({ used: 1, limit: 2, tier: 'unknown' });
     expect(isAccountPrompt('You have 25 meta_ads accounts connected. Please specify which account to use')).toBe(true);
     expect(promptedAccounts('(ad_account_id="act_1") (advertiser_id="22")')).toEqual(['act_1', '22']);
-    expect(connectedAdvertisers({ success: true, data: { accounts: [{ platform: 'tiktok_ads', advertiser_id: '1' }, { platform: 'meta_ads', account_id: 'x' }] } })).toEqual(['1']);
-    expect(connectedAdvertisers({ success: true, data: { text: 'nothing here' } })).toBeUndefined();
+    expect(connectedAccounts({ success: true, data: { accounts: [{ platform: 'tiktok_ads', advertiser_id: '1' }, { platform: 'meta_ads', account_id: 'x' }] } })).toEqual([{ id: '1', status: 'connected' }]);
+    expect(connectedAccounts({ success: true, data: { text: 'nothing here' } })).toBeUndefined();
   });
 });
 

@@ -56,8 +56,11 @@ describe('the simulator', () => {
     const s = await sim({ quota: 10, used: 3, advertisers: ['111', '222'] });
     const usage = await call(s, 'get_usage_status', {});
     expect(usage.json.data.quota).toMatchObject({ used: 3, limit: 10 });
-    const accounts = await call(s, 'list_connected_accounts', {});
-    expect(accounts.json.data.accounts.map((a: { advertiser_id: string }) => a.advertiser_id)).toEqual(['111', '222']);
+    const accounts = await call(s, 'list_connected_accounts', { platform: 'tiktok_ads' });
+    expect(accounts.json.data.structured.accounts).toEqual([
+      { platform: 'tiktok_ads', account_id: '111', account_name: 'Advertiser 1', account_tier: 'primary', status: 'connected' },
+      { platform: 'tiktok_ads', account_id: '222', account_name: 'Advertiser 2', account_tier: 'secondary', status: 'connected' },
+    ]);
     expect((await call(s, 'get_usage_status', {})).json.data.quota.used).toBe(3);
     expect((await call(s, 'delete_everything', {})).status).toBe(404);
   });
@@ -76,7 +79,7 @@ describe('the simulator', () => {
     const r = await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'x'.repeat(120) });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ success: false, is_error: true });
-    expect(r.json.error).toMatch(/Invalid parameter ad_text/);
+    expect(r.json.error).toMatch(/ad_text must be 1-100 characters \(got 120\)/);
     expect((await call(s, 'add_tiktok_ad', { ...AD, landing_page_url: 'http://x.com' })).json.error).toMatch(/landing_page_url/);
     expect(s.ads()).toHaveLength(0);
   });

@@ -59,7 +59,7 @@ describe('upload against the simulator', () => {
     const { summary } = await upload(sim, { file });
     expect(summary.counts).toMatchObject({ created: 2, invalid: 17 });
     expect(summary.exit_code).toBe(1);
-    expect(sim.stats().requests).toBe(2 + 2); // two ads plus the two free preflight calls
+    expect(sim.stats().requests).toBe(2 + 3); // two ads, the two free preflight calls and the free quota check after
     const rows = await reportRows(summary.report!);
     expect(rows[1]).toMatchObject({ row: '3', status: 'invalid', ad_id: '', idempotency_key: '' });
     expect(rows[1]!.ad_name).toBe('Too long');
@@ -108,13 +108,13 @@ describe('upload against the simulator', () => {
     expect(r.stderr + r.stdout).not.toContain(KEY);
   });
 
-  it('several advertisers and none named: exit 2 before any paid call, then --advertiser-id works', async () => {
+  it('several advertisers and none named: exit 2 before any paid call, with advice that works', async () => {
     const sim = await startSim({ advertisers: ['7000000000000000001', '7000000000000000002'] });
     const file = await campaign('one.csv', csvRows(3));
     const first = await cli(['upload', file, '--endpoint', sim.url, '--json'], { ADSPIRER_API_KEY: KEY });
     expect(first.code).toBe(2);
     expect(JSON.parse(first.stdout)).toMatchObject({ stopped: 'account', exit_code: 2 });
-    expect(first.stderr).toMatch(/7000000000000000001, 7000000000000000002/);
+    expect(first.stderr).toMatch(/3 rows name no advertiser and 2 are connected \(7000000000000000001 Advertiser 1, 7000000000000000002 Advertiser 2\)/);
     expect(first.stderr).toMatch(/--advertiser-id ID/);
     expect(sim.ads()).toHaveLength(0);
     expect(first.stderr).toMatch(/Run again with one of:\n  --advertiser-id 7000000000000000001\n  --advertiser-id 7000000000000000002/);
@@ -123,12 +123,13 @@ describe('upload against the simulator', () => {
     expect(sim.ads().map((a) => a.arguments.advertiser_id)).toEqual(['7000000000000000002', '7000000000000000002', '7000000000000000002']);
   });
 
-  it('an advertiser_id that is not connected stops before any paid call, listing the connected ones', async () => {
+  it('an advertiser_id that is not connected makes its rows invalid before any paid call, listing the connected ones', async () => {
     const sim = await startSim({ advertisers: ['111', '222'] });
     const file = await campaign('one.csv', csvRows(2));
-    const { summary, stderr } = await upload(sim, { file, advertiserId: '333' });
-    expect(summary).toMatchObject({ stopped: 'account', exit_code: 2 });
-    expect(stderr).toMatch(/advertiser 333 is not connected to this Adspirer account\. Connected: 111, 222/);
+    const { summary } = await upload(sim, { file, advertiserId: '333' });
+    expect(summary).toMatchObject({ stopped: null, exit_code: 1, counts: { invalid: 2, created: 0 } });
+    const rows = await reportRows(summary.report!);
+    expect(rows[0]!.error).toMatch(/advertiser 333 is not connected to this Adspirer account; connected: 111 Advertiser 1, 222 Advertiser 2/);
     expect(sim.ads()).toHaveLength(0);
   });
 

@@ -11,7 +11,12 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
     if (!(FAULT_KINDS as readonly string[]).includes(f)) throw new RunError('USAGE', `--faults: unknown fault "${f}"; use ${FAULT_KINDS.join(', ')}.`);
   }
   const advertisers = s(values.advertisers)?.split(',').map((a) => a.trim()).filter((a) => a !== '');
-  for (const a of advertisers ?? []) if (!/^\d+$/.test(a)) throw new RunError('USAGE', `--advertisers: "${a}" is not a TikTok advertiser ID (digits only).`);
+  for (const a of advertisers ?? []) {
+    if (!/^\d+\s*(?:=[^:]*)?(?::\s*(?:needs_reauth|connected))?$/.test(a)) throw new RunError('USAGE', `--advertisers: "${a}" is not a TikTok advertiser: write ID, ID=Name or ID=Name:needs_reauth.`);
+  }
+  const accountsShape = choice('accounts-shape', s(values['accounts-shape']), ['structured', 'text'] as const);
+  const adIdIn = choice('ad-id-in', s(values['ad-id-in']), ['data', 'text', 'none'] as const);
+  const quotaInAnswers = choice('quota-in-answers', s(values['quota-in-answers']), ['yes', 'no'] as const);
   const apiKey = s(values['api-key']);
   if (apiKey === '') throw new RunError('USAGE', '--api-key is empty; give the key the simulator should accept, or leave the option out.');
   const sim = await createSimulator({
@@ -21,6 +26,9 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
     ...given('used', intOption('used', s(values.used))),
     ...given('tier', s(values.tier)),
     ...(advertisers?.length ? { advertisers } : {}),
+    ...given('accountsShape', accountsShape),
+    ...given('adIdIn', adIdIn),
+    ...(quotaInAnswers ? { quotaInAnswers: quotaInAnswers === 'yes' } : {}),
     ...given('latencyMs', numberOption('latency', s(values.latency))),
     ...given('rateLimit', numberOption('rate-limit', s(values['rate-limit']), { min: 0, minExclusive: true })),
     ...given('failRate', numberOption('fail-rate', s(values['fail-rate']), { max: 1 })),
@@ -35,4 +43,11 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
   ctx.io.err(`Point an upload at it: ADSPIRER_API_KEY=${apiKey === undefined ? 'any-key' : '<the --api-key above>'} tiktok-ads-bulk upload FILE --endpoint ${sim.url}\n`);
   ctx.onSimStarted?.(() => sim.close());
   return 0;
+}
+
+function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  const v = raw.trim().toLowerCase() as T;
+  if (!allowed.includes(v)) throw new RunError('USAGE', `--${name} ${raw}: use ${allowed.join(' or ')}.`);
+  return v;
 }

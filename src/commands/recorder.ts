@@ -77,9 +77,17 @@ export class Recorder {
     await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input: ad.input });
   }
 
+  /** A quota figure from an answer: the newest wins (the highest `used` within a period; a new period). */
   quotaSeen(quota: QuotaInfo): void {
+    const current = this.quota;
+    if (current && current.period_end === quota.period_end && quota.used < current.used) return;
     this.quota = quota;
     this.run.options.onEvent?.({ type: 'quota', quota });
+  }
+
+  /** Paid calls were made and the service reported no quota afterwards: no figure is trustworthy. */
+  quotaUnknown(): void {
+    this.quota = undefined;
   }
 
   progress(): ProgressCounts {

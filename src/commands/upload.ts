@@ -11,6 +11,8 @@ import { writeRetryFile } from '../report/retry-file.js';
 import { loadApiKey } from '../send/api-key.js';
 import { redact } from '../send/redact.js';
 import { sendBatch, type Backoff, type BatchOutcome } from '../send/batch.js';
+import { describeAccount } from '../send/accounts.js';
+import { quotaOf } from '../send/answer.js';
 import { AdspirerClient } from '../send/client.js';
 import { resolveEndpoint } from '../send/endpoint.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
@@ -21,7 +23,7 @@ import { parseAdName, parseDefaults, type SheetOptions } from './common-options.
 import { openInput, type InputSource } from './input-source.js';
 import { exitCode } from './exit-code.js';
 import { silentIo, type Io } from './io.js';
-import { preflight } from './preflight.js';
+import { checkAccounts, preflight } from './preflight.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { Progress } from './progress.js';
 import { Recorder } from './recorder.js';
@@ -80,8 +82,10 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     const recorder = await Recorder.open(run, plan);
     let ending: Ending;
     try {
-      ending = howItEnded(run, plan, recorder, await send(run, plan, recorder));
+      const outcome = await send(run, plan, recorder);
+      ending = howItEnded(run, plan, recorder, outcome);
       recorder.stopped = ending.stopped;
+      if (outcome && outcome.requests > 0) await refreshQuota(run, recorder);
     } finally {
       await recorder.close();
     }
@@ -199,9 +203,34 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
   if (pre.quota) options.onEvent?.({ type: 'quota', quota: pre.quota });
   if (pre.stop?.reason === 'setup') throw new RunError('SETUP', mask(pre.stop.message));
   const preStop = pre.stop ? { reason: pre.stop.reason as StopReason, message: mask(pre.stop.message) } : undefined;
-  say(planText(options.file, planned.length, carried.invalid, carried.carried, carried.toSend.length, pre.quota, options.dryRun === true));
+  if (pre.notice) say(`Note: ${pre.notice}\n`);
 
-  const sending = planSending(carried.toSend, {
+  // An agency batch: rows the connected accounts rule out are settled before any paid call.
+  const accountCheck = pre.accounts ? checkAccounts(carried.toSend, pre.accounts) : undefined;
+  const lines = [...carried.lines];
+  let toSend = carried.toSend;
+  let invalid = carried.invalid;
+  if (accountCheck && accountCheck.held.size) {
+    for (const item of toSend) {
+      const held = accountCheck.held.get(item.seq);
+      if (!held) continue;
+      const ad = planned[item.seq]!;
+      if (held.status === 'invalid') invalid++;
+      lines[item.seq] = { row: ad.row, status: held.status, key: item.key, error: held.error, attempts: 0, input: ad.input };
+    }
+    toSend = toSend.filter((item) => !accountCheck.held.has(item.seq));
+  }
+  say(planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true));
+  // Account set-up ends the run (exit 2) only when it leaves nothing at all to send.
+  const accountStop =
+    !preStop && toSend.length === 0 && accountCheck?.advice !== undefined && pre.accounts
+      ? {
+          reason: 'account' as const,
+          message: `${accountCheck.held.size} ${accountCheck.held.size === 1 ? 'row names' : 'rows name'} no advertiser and ${pre.accounts.length} are connected (${pre.accounts.map(describeAccount).join(', ')}); fill advertiser_id, or pass --advertiser-id ID, which fills only empty cells`,
+        }
+      : undefined;
+
+  const sending = planSending(toSend, {
     ...(preStop ? { stop: preStop } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(pre.quota ? { quota: pre.quota } : {}),
@@ -212,7 +241,17 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
     const rows = [...new Set(items.map((i) => planned[i.seq]!.row))];
     say(`The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${pre.quota.period_end || 'the quota resets'}.\n`);
   }
-  return { ...carried, ...sending, quota: pre.quota, stopMessage: preStop?.message, accounts: pre.stop?.accounts };
+  return {
+    ...carried,
+    lines,
+    toSend,
+    invalid,
+    ...sending,
+    stopped: sending.stopped ?? accountStop?.reason ?? null,
+    quota: pre.quota,
+    stopMessage: preStop?.message ?? accountStop?.message,
+    accounts: accountCheck?.advice,
+  };
 }
 
 function warnOrphans(run: UploadRun): void {
@@ -250,6 +289,18 @@ async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): Promise<
   } finally {
     progress.stop();
   }
+}
+
+/**
+ * After paid calls, the quota as the service counts it now (the free get_usage_status): answers
+ * replayed for an Idempotency-Key carry the figure of their first time, so the last answer seen
+ * can be stale. When the service reports none, the quota is unknown, not the figure from before.
+ */
+async function refreshQuota(run: UploadRun, recorder: Recorder): Promise<void> {
+  const answer = await run.client!.call('get_usage_status', {});
+  const quota = answer.kind === 'http' && answer.status === 200 ? quotaOf(answer.json) : undefined;
+  if (quota) recorder.quotaSeen(quota);
+  else recorder.quotaUnknown();
 }
 
 interface Ending {

@@ -4,7 +4,7 @@ import type { QuotaInfo } from './quota.js';
 interface Envelope {
   success?: unknown;
   error?: unknown;
-  data?: { text?: unknown; ad_id?: unknown; quota?: unknown } | null;
+  data?: { text?: unknown; ad_id?: unknown; quota?: unknown; structured?: unknown } | null;
   quota?: unknown;
 }
 
@@ -12,16 +12,34 @@ export function envelope(json: unknown): Envelope | undefined {
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Envelope) : undefined;
 }
 
-/** `data.ad_id` when the answer names it, else the id in the success text ("ad_id: 1812…"). */
+/**
+ * The created ad's id from any documented form, in order: `data.structured`, `data`, then the
+ * markdown text (`(ad_id: N)`, `Ad ID: N`, `**Ad ID:** N`, `ad_id=N`). Undefined when the answer
+ * names none.
+ */
 export function adIdOf(json: unknown): string | undefined {
   const data = envelope(json)?.data;
-  // A JSON number above 2^53 has already lost digits (TikTok ids are 19 digits): use the text then.
-  if (data && (typeof data.ad_id === 'string' || (typeof data.ad_id === 'number' && Number.isSafeInteger(data.ad_id)))) {
-    const id = String(data.ad_id);
-    if (/^\d+$/.test(id)) return id;
+  const structured = data?.structured as Record<string, unknown> | undefined;
+  for (const holder of [structured && typeof structured === 'object' ? structured : undefined, (structured?.ad as Record<string, unknown> | undefined) ?? undefined, data ?? undefined]) {
+    const id = holder?.ad_id;
+    // A JSON number above 2^53 has already lost digits (TikTok ids are 19 digits): use the text then.
+    if (typeof id === 'string' && /^\d+$/.test(id.trim())) return id.trim();
+    if (typeof id === 'number' && Number.isSafeInteger(id)) return String(id);
   }
   const text = typeof data?.text === 'string' ? data.text : '';
-  return /\bad[_ ]?id\b["']?\s*[:=]\s*["']?(\d{6,})/i.exec(text)?.[1];
+  return /\bad[_ ]?id\b\s*(?:\*\*)?\s*["']?\s*[:=]\s*(?:\*\*)?\s*["'`]?(\d{6,})/i.exec(text)?.[1];
+}
+
+/** "Monthly limit reached": the quota-exhausted answer, whatever its status. */
+export function isQuotaExhausted(message: string): boolean {
+  return /monthly limit reached|quota (?:is )?(?:exhausted|exceeded|spent)/i.test(message);
+}
+
+/** A tool error saying an advertiser is not connected; the advertiser it names, if any. */
+export function notConnectedAdvertiser(message: string): { advertiser?: string } | undefined {
+  if (!/not connected/i.test(message)) return undefined;
+  const id = /advertiser(?:_id)?\s*"?(\d{6,})/i.exec(message)?.[1];
+  return id ? { advertiser: id } : {};
 }
 
 export function quotaOf(json: unknown): QuotaInfo | undefined {

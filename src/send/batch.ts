@@ -92,7 +92,12 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
   const rows = new PQueue({ concurrency: options.concurrency });
   const pacing = new Pacing(options.rate, options.adaptive ?? true);
 
-  let stop: { reason: StopReason | 'setup'; message: string; accounts?: readonly string[] } | undefined;
+  let stop: { reason: StopReason | 'setup'; message: string } | undefined;
+  // Rows the service showed cannot go: those naming no advertiser (the multi-account prompt), and
+  // those of an advertiser it said is not connected. The others go on.
+  let unnamed: { message: string; accounts: readonly string[] } | undefined;
+  const unconnected = new Map<string, string>();
+  let created = 0;
   let quota: QuotaInfo | undefined;
   let left = options.quotaLeft ?? Infinity;
   let started = 0; // rows whose first attempt is under way and not yet judged against the quota
@@ -101,8 +106,8 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
   let breakerOpen = false;
   let requests = 0;
 
-  const stopWith = (reason: StopReason | 'setup', message: string, accounts?: readonly string[]): void => {
-    if (!stop) stop = { reason, message, ...(accounts ? { accounts } : {}) };
+  const stopWith = (reason: StopReason | 'setup', message: string): void => {
+    if (!stop) stop = { reason, message };
   };
   const stopping = (): boolean => stop !== undefined || options.signal?.aborted === true;
   const seenQuota = (q: QuotaInfo | undefined): void => {
@@ -116,6 +121,9 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
     if (options.signal?.aborted) return result('not_sent', 0, { error: 'not sent: the batch was interrupted; run the same command again to resume' });
     if (stop) return result('not_sent', 0, { error: `not sent: the batch stopped (${stop.message})` });
     if (breakerOpen) return result('failed', 0, { error: `not attempted: the service failed ${options.breakerThreshold} requests in a row; run again later to resume` });
+    const advertiser = item.args.advertiser_id === undefined ? undefined : String(item.args.advertiser_id);
+    if (advertiser === undefined && unnamed) return result('not_sent', 0, { error: `not sent: ${unnamed.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)` });
+    if (advertiser !== undefined && unconnected.has(advertiser)) return result('not_sent', 0, { error: `not sent: ${unconnected.get(advertiser)!}` });
     if (left - started <= 0) {
       stopWith('quota', 'the monthly quota has no room for more calls');
       return result('not_sent', 0, { error: 'not sent: the monthly quota has no room for this row; it resumes when the quota resets or after an upgrade' });
@@ -211,29 +219,44 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
     if (!final) throw new Error('p-retry resolved without a final answer');
     switch (final.kind) {
       case 'created':
+        created++;
         if (final.quota) {
           seenQuota(final.quota);
           left = final.quota.limit - final.quota.used;
         } else left--;
-        return result('created', attempts, final.adId ? { adId: final.adId } : {});
+        // A success that names no ad is still a success: never a silent blank in the report.
+        return result('created', attempts, final.adId ? { adId: final.adId } : { error: 'the answer named no ad_id; find the ad in TikTok Ads Manager' });
       case 'rejected':
+        if (final.unconnected && advertiser !== undefined) {
+          unconnected.set(final.unconnected.advertiser ?? advertiser, `the service said advertiser ${final.unconnected.advertiser ?? advertiser} is not connected (row of key ${item.key.slice(0, 8)}…): connect it in Adspirer or fix advertiser_id`);
+        }
         return result('rejected', attempts, { error: final.message });
+      case 'unnamed':
+        unnamed ??= { message: final.message, accounts: final.accounts };
+        return result('not_sent', attempts, { error: `not created: ${final.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)` });
       case 'stop':
         seenQuota(final.quota);
         if (final.reason === 'quota') left = 0;
-        stopWith(final.reason, final.message, final.accounts);
+        stopWith(final.reason, final.message);
         return result('not_sent', attempts, { error: `not created: ${final.message}` });
     }
   }
 
+  // The first paid request goes alone (a probe): a wrong key, endpoint, account prompt or
+  // unconnected advertiser then costs one call, not one per row in flight.
+  const [probe, ...rest] = items;
+  if (probe) await options.onResult(await sendOne(probe));
   // The result is recorded outside the concurrency slot: journaling and the report line must not
   // keep the next row from starting.
-  await Promise.all(items.map((item) => rows.add(() => sendOne(item)).then((r) => options.onResult(r!))));
-  const reason = stop?.reason ?? (options.signal?.aborted ? 'interrupted' : null);
+  await Promise.all(rest.map((item) => rows.add(() => sendOne(item)).then((r) => options.onResult(r!))));
+  // Account set-up stops the batch (exit 2) only when nothing at all could be created for it.
+  const accountStop = created === 0 && (unnamed !== undefined || unconnected.size > 0) ? { reason: 'account' as const, message: unnamed?.message ?? [...unconnected.values()][0]! } : undefined;
+  const ended = stop ?? accountStop;
+  const reason = ended?.reason ?? (options.signal?.aborted ? 'interrupted' : null);
   return {
     stopped: reason,
-    ...(stop ? { stopMessage: stop.message } : {}),
-    ...(stop?.accounts ? { accounts: stop.accounts } : {}),
+    ...(ended ? { stopMessage: ended.message } : {}),
+    ...(unnamed ? { accounts: unnamed.accounts } : {}),
     ...(quota ? { quota } : {}),
     requests,
   };

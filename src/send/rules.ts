@@ -1,14 +1,16 @@
 import type { QuotaInfo } from './quota.js';
-import { adIdOf, errorTextOf, envelope, isAccountPrompt, oneLine, promptedAccounts, quotaOf } from './answer.js';
+import { adIdOf, errorTextOf, envelope, isAccountPrompt, isQuotaExhausted, notConnectedAdvertiser, oneLine, promptedAccounts, quotaOf } from './answer.js';
 import type { Outcome } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** What an attempt's outcome means for the row and the batch. */
 export type Verdict =
   | { readonly kind: 'created'; readonly adId?: string; readonly quota?: QuotaInfo }
-  | { readonly kind: 'rejected'; readonly message: string }
+  | { readonly kind: 'rejected'; readonly message: string; readonly unconnected?: { readonly advertiser?: string } }
+  /** The multi-account prompt: rows that name no advertiser cannot be sent; the others can. */
+  | { readonly kind: 'unnamed'; readonly message: string; readonly accounts: readonly string[] }
   | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs?: number; readonly throttled?: boolean }
-  | { readonly kind: 'stop'; readonly reason: 'auth' | 'quota' | 'account' | 'setup'; readonly message: string; readonly quota?: QuotaInfo; readonly accounts?: readonly string[] };
+  | { readonly kind: 'stop'; readonly reason: 'auth' | 'quota' | 'setup'; readonly message: string; readonly quota?: QuotaInfo };
 
 interface Rule {
   readonly name: string;
@@ -49,6 +51,27 @@ export const RULES: readonly Rule[] = [
     then: (o) => ({ kind: 'retry', message: `${describeBody(o as Http)}: the answer could not be read` }),
   },
   {
+    name: '2xx with success false saying the quota is spent: as its 402 twin',
+    when: (o) => http(o) && o.status >= 200 && o.status < 300 && isQuotaExhausted(errorTextOf(o.json) ?? ''),
+    then: (o) => {
+      const quota = quotaOf((o as Http).json);
+      return { kind: 'stop', reason: 'quota', message: message(o as Http, 'the monthly quota is spent'), ...(quota ? { quota } : {}) };
+    },
+  },
+  {
+    name: '2xx or 400 with the multi-account prompt: rows naming no advertiser are set aside',
+    when: (o) => http(o) && ((o.status >= 200 && o.status < 300) || o.status === 400) && isAccountPrompt(errorTextOf(o.json) ?? ''),
+    then: (o) => {
+      const text = errorTextOf((o as Http).json) ?? '';
+      return { kind: 'unnamed', message: oneLine(text), accounts: promptedAccounts(text) };
+    },
+  },
+  {
+    name: '2xx or 400 saying the advertiser is not connected: rejected; its other rows are set aside',
+    when: (o) => http(o) && ((o.status >= 200 && o.status < 300) || o.status === 400) && notConnectedAdvertiser(errorTextOf(o.json) ?? '') !== undefined,
+    then: (o) => ({ kind: 'rejected', message: message(o as Http, 'the advertiser is not connected'), unconnected: notConnectedAdvertiser(errorTextOf((o as Http).json) ?? '')! }),
+  },
+  {
     name: '2xx with success false: the tool refused',
     when: (o) => http(o) && o.status >= 200 && o.status < 300,
     then: (o) => ({ kind: 'rejected', message: message(o as Http, 'the API answered success: false without a reason') }),
@@ -64,14 +87,6 @@ export const RULES: readonly Rule[] = [
     then: (o) => {
       const quota = quotaOf((o as Http).json);
       return { kind: 'stop', reason: 'quota', message: message(o as Http, 'the monthly quota is spent'), ...(quota ? { quota } : {}) };
-    },
-  },
-  {
-    name: '400 multi-account prompt: every row would fail alike; stop',
-    when: (o) => http(o) && o.status === 400 && isAccountPrompt(errorTextOf(o.json) ?? ''),
-    then: (o) => {
-      const text = errorTextOf((o as Http).json) ?? '';
-      return { kind: 'stop', reason: 'account', message: oneLine(text), accounts: promptedAccounts(text) };
     },
   },
   {

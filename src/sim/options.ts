@@ -11,8 +11,14 @@ export interface SimOptions {
   readonly quota?: number;
   readonly used?: number;
   readonly tier?: string;
-  /** Connected TikTok advertisers. */
+  /** Connected TikTok advertisers: `ID`, `ID=Name`, or `ID=Name:needs_reauth`. */
   readonly advertisers?: readonly string[];
+  /** list_connected_accounts answers in `data.structured` (default) or in markdown text only. */
+  readonly accountsShape?: 'structured' | 'text';
+  /** add_tiktok_ad names the ad in `data.ad_id` and the text (default), the text only, or nowhere. */
+  readonly adIdIn?: 'data' | 'text' | 'none';
+  /** `data.quota` in every billable answer (default true). */
+  readonly quotaInAnswers?: boolean;
   /** Added latency per request, with ±50% jitter. */
   readonly latencyMs?: number;
   /** Requests per second before 429. */

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { drawFault, proxyPage } from './faults.js';
 import { FAULT_KINDS, type FaultKind, type SimOptions } from './options.js';
 import { seededRandom } from './random.js';
-import { nextPeriodEnd, SimService, type Answer, type CreatedAd } from './service.js';
+import { nextPeriodEnd, SimService, type Answer, type CreatedAd, type SimAccount } from './service.js';
 
 export interface SimStats {
   requests: number;
@@ -27,6 +27,13 @@ export interface Simulator {
 
 const MAX_BODY = 1024 * 1024;
 
+/** `ID`, `ID=Client A` or `ID=Client A:needs_reauth`, as --advertisers takes them. */
+export function parseAccount(spec: string, index: number): SimAccount {
+  const m = /^\s*(\d+)\s*(?:=\s*([^:]*?)\s*)?(?::\s*(needs_reauth|connected)\s*)?$/.exec(spec);
+  if (!m) throw new Error(`not an advertiser: ${spec}`);
+  return { id: m[1]!, name: m[2] || `Advertiser ${index + 1}`, status: (m[3] as SimAccount['status'] | undefined) ?? 'connected' };
+}
+
 /**
  * The Adspirer REST simulator on loopback (README, "The simulator"). `port: 0` picks a free
  * port. Faults are drawn from a seeded sequence, so a run can be repeated.
@@ -38,9 +45,10 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
   const idRng = seededRandom((options.seed ?? 1) ^ 0x1b873593);
   const service = new SimService(
     { used: options.used ?? 0, limit: options.quota ?? 150, tier: options.tier ?? 'plus', periodEnd: nextPeriodEnd(now()) },
-    options.advertisers ?? ['7000000000000000001'],
+    (options.advertisers ?? ['7000000000000000001']).map(parseAccount),
     idRng,
     now,
+    { accountsShape: options.accountsShape ?? 'structured', adIdIn: options.adIdIn ?? 'data', quotaInAnswers: options.quotaInAnswers ?? true },
   );
   const failRate = options.failRate ?? 0;
   const faultKinds: readonly FaultKind[] = options.faults ?? FAULT_KINDS;

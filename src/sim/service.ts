@@ -1,6 +1,13 @@
-import { canonicalJson } from '../keys/canonical-json.js';
-import { addTiktokAdSchema } from '../validate/schema.js';
 import type { Random } from './random.js';
+
+/**
+ * The Adspirer side of add_tiktok_ad and the free tools, kept in memory. It models the service
+ * from its public reference only (Adspirer's REST API reference and the add_tiktok_ad tool page)
+ * and never imports the client's rules, so the tests do not only confirm the client's guesses:
+ * it enforces what the service documents (required fields, an HTTPS landing page, ad_text of 1–100
+ * characters, the quota, idempotency, the multi-account prompt, unconnected advertisers) and
+ * answers in the documented dialects the options choose.
+ */
 
 /** One HTTP answer of the simulated service. */
 export interface Answer {
@@ -23,9 +30,25 @@ export interface QuotaState {
   readonly periodEnd: string;
 }
 
+/** A connected TikTok advertiser, as list_connected_accounts describes one. */
+export interface SimAccount {
+  readonly id: string;
+  readonly name: string;
+  readonly status: 'connected' | 'needs_reauth';
+}
+
+/** The documented answer forms the simulator can speak (README, "The simulator"). */
+export interface Dialect {
+  /** list_connected_accounts: machine-readable `data.structured`, or the markdown text only. */
+  readonly accountsShape: 'structured' | 'text';
+  /** Where add_tiktok_ad's answer names the new ad: `data.ad_id` (and the text), the text only, or nowhere. */
+  readonly adIdIn: 'data' | 'text' | 'none';
+  /** `data.quota` in every billable answer (the reference says it is always there). */
+  readonly quotaInAnswers: boolean;
+}
+
 const UPGRADE_URL = 'https://adspirer.ai';
 
-/** The Adspirer side of add_tiktok_ad and the free tools, kept in memory. */
 export class SimService {
   readonly ads: CreatedAd[] = [];
   private readonly idempotent = new Map<string, { fingerprint: string; answer: Promise<Answer> }>();
@@ -33,9 +56,10 @@ export class SimService {
 
   constructor(
     readonly quota: QuotaState,
-    private readonly advertisers: readonly string[],
+    private readonly accounts: readonly SimAccount[],
     private readonly rng: Random,
     private readonly now: () => number,
+    private readonly dialect: Dialect = { accountsShape: 'structured', adIdIn: 'data', quotaInAnswers: true },
   ) {}
 
   quotaBlock(): { used: number; limit: number; tier: string; period_end: string } {
@@ -45,11 +69,11 @@ export class SimService {
   /**
    * Runs a tool call. With an Idempotency-Key, the first answer is kept with a fingerprint of the
    * arguments: the same key and arguments replay it (even while the first is still running), other
-   * arguments get 409.
+   * arguments get 409 (the reference's meaning of 409).
    */
   async call(tool: string, args: Record<string, unknown>, key: string | undefined, work: () => Promise<void>): Promise<{ answer: Answer; replayed: boolean }> {
     if (key === undefined || tool !== 'add_tiktok_ad') return { answer: await this.execute(tool, args, key, work), replayed: false };
-    const fingerprint = canonicalJson(args);
+    const fingerprint = stableJson(args);
     const prior = this.idempotent.get(key);
     if (prior) {
       if (prior.fingerprint !== fingerprint) {
@@ -75,16 +99,24 @@ export class SimService {
       case 'get_usage_status':
         return ok(tool, { text: `Usage: ${this.quota.used}/${this.quota.limit} tool calls on ${titleCase(this.quota.tier)} tier.`, quota: this.quotaBlock() });
       case 'list_connected_accounts':
-        return ok(tool, {
-          text: `${this.advertisers.length} TikTok advertiser(s) connected.`,
-          accounts: this.advertisers.map((id, i) => ({ platform: 'tiktok_ads', advertiser_id: id, name: `Advertiser ${i + 1}` })),
-          quota: this.quotaBlock(),
-        });
+        return this.listAccounts(args);
       case 'add_tiktok_ad':
         return this.addAd(args, key);
       default:
         return { status: 404, body: { success: false, is_error: true, error: `Unknown tool: ${tool}`, tool } };
     }
+  }
+
+  /** Per account: platform, account_id, account_name, account_tier, status (the reference's fields). */
+  private listAccounts(args: Record<string, unknown>): Answer {
+    const platform = typeof args.platform === 'string' ? args.platform : undefined;
+    const shown = platform === undefined || platform === 'tiktok_ads' ? this.accounts : [];
+    const rows = shown.map((a, i) => ({ platform: 'tiktok_ads', account_id: a.id, account_name: a.name, account_tier: i === 0 ? 'primary' : 'secondary', status: a.status }));
+    const text = [
+      `**Connected TikTok Ads accounts (${rows.length})**`,
+      ...rows.map((r) => `- ${r.account_name} (advertiser_id="${r.account_id}") — ${r.account_tier}, ${r.status === 'connected' ? 'connected' : 'needs reauth'}`),
+    ].join('\n');
+    return ok('list_connected_accounts', this.dialect.accountsShape === 'structured' ? { text, structured: { accounts: rows } } : { text });
   }
 
   private addAd(args: Record<string, unknown>, key: string | undefined): Answer {
@@ -101,29 +133,59 @@ export class SimService {
       };
     }
     const advertiser = args.advertiser_id;
-    if (advertiser === undefined && this.advertisers.length > 1) {
-      const list = this.advertisers.map((id, i) => ` - Advertiser ${i + 1} (advertiser_id="${id}")`).join('\n');
-      return toolError(400, `You have ${this.advertisers.length} tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n${list}`);
+    if (advertiser === undefined && this.accounts.length > 1) {
+      const list = this.accounts.map((a) => ` - ${a.name} (advertiser_id="${a.id}")`).join('\n');
+      return toolError(400, `You have ${this.accounts.length} tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n${list}`);
     }
-    if (advertiser !== undefined && !this.advertisers.includes(String(advertiser))) {
-      return toolError(400, `TikTok advertiser ${String(advertiser)} is not connected to this Adspirer account. Connected: ${this.advertisers.join(', ')}.`);
+    const account = advertiser === undefined ? this.accounts[0] : this.accounts.find((a) => a.id === String(advertiser));
+    if (!account) {
+      return toolError(400, `TikTok advertiser ${String(advertiser)} is not connected to this Adspirer account. Connected: ${this.accounts.map((a) => a.id).join(', ')}.`);
     }
-    const parsed = addTiktokAdSchema.safeParse(args);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0]!;
-      const field = String(first.path[0] ?? 'arguments');
-      return toolError(400, `TikTok API error 40002: Invalid parameter ${field}: ${first.message}.`);
+    if (account.status === 'needs_reauth') {
+      return toolError(400, `TikTok advertiser ${account.id} (${account.name}) needs to be reconnected in Adspirer: its authorization has expired.`);
     }
+    const problem = documentedProblem(args);
+    if (problem) return toolError(400, `TikTok API error 40002: ${problem}`);
     this.quota.used++;
     const adId = `18${Array.from({ length: 17 }, () => Math.floor(this.rng() * 10)).join('')}`;
     const name = typeof args.ad_name === 'string' ? args.ad_name : `Ad ${new Date(this.now()).toISOString().slice(0, 10)} #${this.ads.length + 1}`;
     this.ads.push({ ad_id: adId, idempotency_key: key ?? null, arguments: args, created_at: new Date(this.now()).toISOString() });
+    const text =
+      this.dialect.adIdIn === 'none'
+        ? `Created TikTok ad "${name}" in ad group ${String(args.adgroup_id)}. Status: ENABLE.`
+        : `Created TikTok ad "${name}" (ad_id: ${adId}) in ad group ${String(args.adgroup_id)}. Status: ENABLE.`;
     return ok('add_tiktok_ad', {
-      text: `Created TikTok ad "${name}" (ad_id: ${adId}) in ad group ${String(args.adgroup_id)}. Status: ENABLE.`,
-      ad_id: adId,
-      quota: this.quotaBlock(),
+      text,
+      ...(this.dialect.adIdIn === 'data' ? { ad_id: adId } : {}),
+      ...(this.dialect.quotaInAnswers ? { quota: this.quotaBlock() } : {}),
     });
   }
+}
+
+/** What the tool page documents of the arguments: the required ones, an HTTPS landing page, ad_text 1–100. */
+function documentedProblem(args: Record<string, unknown>): string | undefined {
+  for (const field of ['adgroup_id', 'ad_text', 'landing_page_url']) {
+    if (typeof args[field] !== 'string' || (args[field] as string).trim() === '') return `${field} is required.`;
+  }
+  const text = args.ad_text as string;
+  const length = [...text].length;
+  if (length < 1 || length > 100) return `ad_text must be 1-100 characters (got ${length}).`;
+  if (!/^https:\/\//i.test(args.landing_page_url as string)) return 'landing_page_url must be HTTPS.';
+  return undefined;
+}
+
+/** The arguments as JSON with sorted keys: the simulator's own fingerprint of a request. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function ok(tool: string, data: Record<string, unknown>): Answer {
