@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { cli, spawnCli } from './helpers/cli.js';
+import { cli, processIt, spawnCli } from './helpers/cli.js';
 import { tempDir, tempFile } from './helpers/tmp.js';
 import { join } from 'node:path';
 import { openSheet } from '../src/read/open-sheet.js';
@@ -105,7 +105,7 @@ describe('the CLI', () => {
     expect((await cli(['template', '--format', 'pdf'])).code).toBe(2);
   });
 
-  it('the built binary runs, with exit codes from the process', async () => {
+  processIt('the built binary runs, with exit codes from the process', async () => {
     const v = await spawnCli(['--version']);
     expect(v.code).toBe(0);
     const bad = await spawnCli(['validate', 'fixtures/campaign-broken.csv']);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RunError } from '../src/errors.js';
 import { openSheet } from '../src/read/open-sheet.js';
 import { DEFAULT_LIMITS } from '../src/read/limits.js';
-import { cli, spawnCli } from './helpers/cli.js';
+import { cli, processIt, spawnCli } from './helpers/cli.js';
 import { hostile } from './helpers/hostile.js';
 import { csvRows, tempDir, tempFile } from './helpers/tmp.js';
 import { KEY, upload } from './helpers/upload.js';
@@ -253,7 +253,7 @@ describe('secrets', () => {
     expect(all).not.toContain('abcdefgh1234');
   });
 
-  it('a 401 echoing the key, seen through the real process with --debug', async () => {
+  processIt('a 401 echoing the key, seen through the real process with --debug', async () => {
     const h = await hostile((req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ success: false, error: `invalid key ${req.headers.authorization}` }));

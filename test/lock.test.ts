@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BatchLock } from '../src/report/batch-lock.js';
 import { RunError } from '../src/errors.js';
-import { cli, spawnCli } from './helpers/cli.js';
+import { cli, processIt, spawnCli } from './helpers/cli.js';
 import { csvRows, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
@@ -27,7 +27,7 @@ async function deadPid(): Promise<number> {
 }
 
 describe('one run per batch at a time', () => {
-  it('a second run of the same batch refuses before any paid call (exit 2); after the first ends, a re-run resumes normally', async () => {
+  processIt('a second run of the same batch refuses before any paid call (exit 2); after the first ends, a re-run resumes normally', async () => {
     const sim = await startSim({ latencyMs: 150 });
     const { file: file2, lock: lock2 } = await batch(8);
     const running = spawnCli(['upload', file2, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1', '--json'], env);
@@ -60,7 +60,7 @@ describe('one run per batch at a time', () => {
     expect(await exists(lock)).toBe(false);
   });
 
-  it('a real kill -9 mid-batch leaves a lock the next run recognises as stale', async () => {
+  processIt('a real kill -9 mid-batch leaves a lock the next run recognises as stale', async () => {
     const sim = await startSim({ latencyMs: 100 });
     const { file, lock } = await batch(6);
     await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1'], env, { killAfterMs: 250, signal: 'SIGKILL', startWhen: /to send/ });
@@ -85,7 +85,7 @@ describe('one run per batch at a time', () => {
     expect(await exists(lock)).toBe(false);
   });
 
-  it('the lock is released on every exit path: an error after it was taken, Ctrl-C', async () => {
+  processIt('the lock is released on every exit path: an error after it was taken, Ctrl-C', async () => {
     const sim = await startSim({ latencyMs: 150 });
     const { dir, file, lock } = await batch(6);
     const badHeader = join(dir, 'bad.csv');

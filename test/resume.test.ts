@@ -4,7 +4,7 @@ import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
 import { RunError } from '../src/errors.js';
 import type { Simulator } from '../src/sim/server.js';
-import { spawnCli } from './helpers/cli.js';
+import { processIt, spawnCli } from './helpers/cli.js';
 import { csvRows, HEADER, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
@@ -204,7 +204,7 @@ describe('re-runs resume', () => {
 describe('interruptions', () => {
   const env = { ADSPIRER_API_KEY: KEY };
 
-  it('kill -9 at random moments, then a re-run: exactly one ad per valid row, every time (20 runs)', async () => {
+  processIt('kill -9 at random moments, then a re-run: exactly one ad per valid row, every time (20 runs)', async () => {
     const rows = 8;
     for (let run = 0; run < 20; run++) {
       const sim = await startSim({ latencyMs: 30, failRate: 0.25, faults: ['drop-after', '500', 'drop-before'], seed: run + 1 });
@@ -219,7 +219,7 @@ describe('interruptions', () => {
   }, 90_000);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`${signal}: stops taking rows, finishes those in flight, writes the whole report, exits 130`, async () => {
+    processIt(`${signal}: stops taking rows, finishes those in flight, writes the whole report, exits 130`, async () => {
       const sim = await startSim({ latencyMs: 150 });
       const file = await batchFile(csvRows(12));
       const result = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '2', '--json'], env, { killAfterMs: 300, signal, startWhen: /to send/ });
@@ -237,7 +237,7 @@ describe('interruptions', () => {
     });
   }
 
-  it('a second Ctrl-C abandons requests in flight; they are re-sent with the same key and replayed', async () => {
+  processIt('a second Ctrl-C abandons requests in flight; they are re-sent with the same key and replayed', async () => {
     const sim = await startSim({ latencyMs: 400 });
     const file = await batchFile(csvRows(4));
     const result = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '50', '--concurrency', '2', '--json'], env, { killAfterMs: 200, alsoAfterMs: 300, signal: 'SIGINT', startWhen: /to send/ });

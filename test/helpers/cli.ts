@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { it } from 'vitest';
 import { bufferIo } from '../../src/commands/io.js';
 import { runCli } from '../../src/cli/run.js';
 
@@ -15,6 +16,13 @@ export interface Spawned {
   stdout: string;
   stderr: string;
 }
+
+/**
+ * `it` for a test that runs the built CLI (dist/) as a real process. Under mutation testing
+ * (npm run mutate) such a test runs code no mutant touches, so it is left out there; it always
+ * runs in npm test.
+ */
+export const processIt: (name: string, fn: () => Promise<void>, timeout?: number) => void = it.runIf(!process.env.STRYKER_MUTATOR_WORKER);
 
 /** Runs the built CLI (dist/) as a real process. */
 export function spawnCli(argv: string[], env: Record<string, string> = {}, options: { killAfterMs?: number; signal?: NodeJS.Signals; alsoAfterMs?: number; onStdout?: (s: string) => void; startWhen?: RegExp } = {}): Promise<Spawned> {
