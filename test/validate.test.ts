@@ -99,7 +99,8 @@ describe('a valid row', () => {
 describe('each rule names its field and says how to fix it', () => {
   const cases: [string, Record<string, Cell>, RegExp][] = [
     ['ad_text too long', { ad_text: 'x'.repeat(101) }, /^ad_text: is 101 characters long; TikTok allows at most 100/],
-    ['ad_text CJK counts two', { ad_text: '咖'.repeat(51) }, /^ad_text: is 102 characters long \(Chinese, Japanese and Korean/],
+    ['ad_text CJK counts two', { ad_text: '咖'.repeat(51) }, /^ad_text: is 102 characters long \(Chinese and Japanese characters count two\)/],
+    ['display_name Korean counts two', { display_name: '커'.repeat(21) }, /^display_name: is 42 characters long \(Chinese, Japanese and Korean characters count two\)/],
     ['ad_text emoji', { ad_text: 'Hot ☕ coffee' }, /^ad_text: contains the emoji "☕"/],
     ['ad_name too long', { ad_name: 'n'.repeat(513) }, /^ad_name: is 513 characters long; TikTok allows at most 512/],
     ['ad_name emoji', { ad_name: 'Launch 🚀' }, /^ad_name: contains the emoji/],
@@ -120,7 +121,12 @@ describe('each rule names its field and says how to fix it', () => {
     ['enum list shown', { card_type: 'video' }, /^card_type: "VIDEO" is not a value TikTok accepts.*Allowed: IMAGE, PRODUCT/],
     ['no creative', { video_url: null }, /^video_url: no creative/],
     ['two creatives', { video_id: 'v123' }, /video_url and video_id are both given/],
-    ['cover images', { image_ids: 'a|b' }, /^image_ids: holds 2 images, but a video ad takes at most one/],
+    // The tool page: one creative source per ad; image_ids are one (uploaded images), card_id another.
+    ['image_ids with a video', { image_ids: 'a' }, /^image_ids: video_url and image_ids are both given; an ad takes exactly one creative source/],
+    ['carousel with a video', { card_id: 'c1', card_type: 'IMAGE' }, /^card_id: video_url and card_id are both given/],
+    ['carousel without its type', { video_url: null, card_id: 'c1' }, /^card_id: is set but card_type is not; a carousel ad needs both/],
+    ['spark without identity', { video_url: null, tiktok_item_id: '7301234567890123456' }, /^identity_type: is missing; a Spark ad \(tiktok_item_id\) needs identity_type TT_USER/],
+    ['spark without identity_id', { video_url: null, tiktok_item_id: '7301234567890123456', identity_type: 'TT_USER' }, /^identity_id: is missing; a Spark ad \(tiktok_item_id\) needs the identity_id/],
     ['video_id None', { video_url: null, video_id: 'None' }, /^video_id: is "None", which means the video upload failed/],
     ['spark identity', { video_url: null, tiktok_item_id: '7301234567890123456', identity_type: 'BC_AUTH_TT' }, /^identity_type: is BC_AUTH_TT, but a Spark ad/],
     ['deeplink_type alone', { deeplink_type: 'NORMAL' }, /^deeplink_type: is set but there is no deeplink/],
@@ -184,6 +190,43 @@ describe('text length as TikTok counts', () => {
   });
   it('suggests the nearest value, preferring prefixes', () => {
     expect(nearest('LEARN', ['LEARN_MORE', 'READ_MORE'])).toBe('LEARN_MORE');
+  });
+});
+
+describe('rules from both sources: accepted, sent as written, warned where no source is sure', () => {
+  const warned = (fields: Record<string, Cell>) => {
+    const v = check(fields);
+    return { problems: v.problems.map((p) => `${p.field}: ${p.message}`), warnings: v.warnings.map((p) => `${p.field}: ${p.message}`), args: v.ads[0] };
+  };
+  it.each([
+    ['brand_safety_postbid_partner', 'DOUBLE_VERIFY', 'DV, IAS, MOAT'],
+    ['brand_safety_postbid_partner', 'ZEFR', 'DV, IAS, MOAT'],
+    ['deeplink_type', 'DEFERRED_DEEPLINK', 'NORMAL, DEFERRED'],
+    ['fallback_type', 'WEBSITE', 'APP_INSTALL, WEB_LANDING'],
+    ['dark_post_status', 'ON', 'ENABLE, DISABLE'],
+    ['identity_type', 'AUTH_CODE', 'BC_AUTH_TT, TT_USER'],
+  ])("%s %s (TikTok's SDK enum) is accepted with a warning", (field, value, listed) => {
+    const extra: Record<string, Cell> = field === 'deeplink_type' || field === 'fallback_type' ? { deeplink: 'myapp://p/1' } : {};
+    const r = warned({ [field]: value, ...extra });
+    expect(r.problems).toEqual([]);
+    expect(r.args?.[field]).toBe(value);
+    expect(r.warnings).toEqual([`${field}: ${value} is TikTok's own spelling, not on Adspirer's tool page (${listed}); it is sent as written`]);
+  });
+  it('a Google Drive page and a Dropbox ?dl=0 link become their direct downloads, with a warning; nothing else is rewritten', () => {
+    const drive = warned({ video_url: 'https://drive.google.com/file/d/1AbC-xyz_9/view?usp=sharing' });
+    expect(drive.args?.video_url).toBe('https://drive.google.com/uc?export=download&id=1AbC-xyz_9');
+    expect(drive.warnings[0]).toMatch(/^video_url: was a Google Drive page, which Adspirer cannot download; its direct link/);
+    const box = warned({ video_url: null, image_urls: 'https://www.dropbox.com/s/abc/1.jpg?dl=0|https://c.com/2.jpg' });
+    expect(box.args?.image_urls).toEqual(['https://www.dropbox.com/s/abc/1.jpg?dl=1', 'https://c.com/2.jpg']);
+    expect(warned({ video_url: 'https://drive.google.com/drive/folders/abc' }).args?.video_url).toBe('https://drive.google.com/drive/folders/abc');
+  });
+  it('a tracking URL over http warns (only the landing page must be https); Korean that is too long only if it counts two warns', () => {
+    const http = warned({ click_tracking_url: 'http://track.example.com/c?id=1' });
+    expect(http.problems).toEqual([]);
+    expect(http.warnings).toEqual(['click_tracking_url: uses http, not https; it is sent as written (an https link is safer for a tracking pixel)']);
+    const korean = warned({ ad_text: '커피'.repeat(30) });
+    expect(korean.problems).toEqual([]);
+    expect(korean.warnings[0]).toMatch(/^ad_text: is 60 characters, or 120 if TikTok counts Korean characters as two/);
   });
 });
 

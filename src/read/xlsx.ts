@@ -124,8 +124,9 @@ function* sheetRows(ws: ExcelJS.Worksheet): Generator<RawRecord> {
     const notes = new Map<number, CellNote>();
     row.eachCell({ includeEmpty: false }, (cell, col) => {
       while (cells.length < col - 1) cells.push(null);
-      cells[col - 1] = fromExcelValue(cell.value);
-      const note = noteOf(cell);
+      const value = valueOf(cell);
+      cells[col - 1] = fromExcelValue(value);
+      const note = noteOf(cell, value);
       if (note) notes.set(col - 1, note);
     });
     while (cells.length > 0 && cells[cells.length - 1] === null && !notes.has(cells.length - 1)) cells.pop();
@@ -136,8 +137,17 @@ function* sheetRows(ws: ExcelJS.Worksheet): Generator<RawRecord> {
 /** A HYPERLINK formula's target when it is a string literal: =HYPERLINK("https://…", "label"). */
 const HYPERLINK_FORMULA = /^\s*HYPERLINK\(\s*"((?:[^"]|"")*)"/i;
 
-function noteOf(cell: ExcelJS.Cell): CellNote | undefined {
-  const value = cell.value as unknown;
+/**
+ * A cell's value. For a formula, its cached result is read from `cell.result`: exceljs's
+ * `cell.value` copies only truthy fields, so a saved result of 0, FALSE or "" (LibreOffice writes
+ * TRUE and FALSE as =TRUE() and =FALSE() with 1 and 0) would read as no value at all.
+ */
+function valueOf(cell: ExcelJS.Cell): unknown {
+  if (cell.type === ExcelJS.ValueType.Formula) return { formula: cell.formula, result: cell.result };
+  return cell.value;
+}
+
+function noteOf(cell: ExcelJS.Cell, value: unknown): CellNote | undefined {
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const v = value as { hyperlink?: unknown; formula?: unknown; result?: unknown };
     if (typeof v.hyperlink === 'string' && v.hyperlink !== '') return { link: v.hyperlink };
@@ -148,13 +158,12 @@ function noteOf(cell: ExcelJS.Cell): CellNote | undefined {
       if (v.result === undefined || v.result === null) return { formula };
     }
   }
-  const shown = shownText(cell);
+  const shown = shownText(cell, value);
   return shown === undefined ? undefined : { shown };
 }
 
 /** The text Excel shows for a number or date under its number format (SheetJS SSF renders it). */
-function shownText(cell: ExcelJS.Cell): string | undefined {
-  const raw = cell.value as unknown;
+function shownText(cell: ExcelJS.Cell, raw: unknown): string | undefined {
   const value = raw && typeof raw === 'object' && !(raw instanceof Date) ? (raw as { result?: unknown }).result : raw;
   const format = cell.numFmt;
   if (!format || format === 'General' || (typeof value !== 'number' && !(value instanceof Date))) return undefined;

@@ -1,6 +1,7 @@
 import { cellText, type Cell } from '../read/cell.js';
 import type { ArgValue, Clickable } from './args.js';
-import { CTA_SYNONYMS, type FieldSpec } from './fields.js';
+import { CTA_SYNONYMS, TRACKING_URLS, type FieldSpec } from './fields.js';
+import { TEXT_RULES, tiktokLength } from './text-length.js';
 
 /** A cell turned into its argument's type, or why it cannot be. Pure. */
 export type Coerced =
@@ -61,7 +62,7 @@ export function coerceCell(field: FieldSpec, cell: Cell, trustIds = false): Coer
     case 'urlList':
       return coerceList(field, cell, trustIds);
     case 'url':
-      return { ok: true, value: lowerSchemeAndHost(textOf(cell)) };
+      return coerceUrl(field, textOf(cell));
     case 'bool':
       return coerceBool(cell);
     case 'enum':
@@ -69,8 +70,43 @@ export function coerceCell(field: FieldSpec, cell: Cell, trustIds = false): Coer
     case 'clickables':
       return coerceClickables(cell);
     default:
-      return { ok: true, value: textOf(cell) };
+      return coerceText(field, textOf(cell));
   }
+}
+
+/** A text that would be too long only if TikTok counted Korean as two: sent, with a warning. */
+function coerceText(field: FieldSpec, text: string): Coerced {
+  const rule = TEXT_RULES[field.name];
+  if (rule && !rule.koreanAsTwo && /\p{Script=Hangul}/u.test(text) && tiktokLength(text, false) <= rule.max && tiktokLength(text, true) > rule.max) {
+    return { ok: true, value: text, warning: `is ${tiktokLength(text, false)} characters, or ${tiktokLength(text, true)} if TikTok counts Korean characters as two (no source says whether it does; the limit is ${rule.max}); it is sent as it is` };
+  }
+  return { ok: true, value: text };
+}
+
+/**
+ * A URL as a link Adspirer can fetch: a Google Drive `/file/d/ID/view` page becomes its direct
+ * download (Adspirer's create_tiktok_video_campaign page asks for
+ * https://drive.google.com/uc?export=download&id=ID), a Dropbox `?dl=0` page becomes `?dl=1`, each
+ * with a warning; nothing else is rewritten. A tracking URL over http warns (only the landing page
+ * must be https, by the tool page).
+ */
+function coerceUrl(field: FieldSpec, text: string): Coerced {
+  const url = lowerSchemeAndHost(text);
+  const direct = directDownload(url);
+  if (direct && (field.name === 'video_url' || field.name === 'image_urls')) {
+    return { ok: true, value: direct, warning: `was a ${/dropbox/.test(url) ? 'Dropbox' : 'Google Drive'} page, which Adspirer cannot download; its direct link ${direct} is used` };
+  }
+  if (TRACKING_URLS.has(field.name) && /^http:\/\//.test(url)) {
+    return { ok: true, value: url, warning: 'uses http, not https; it is sent as written (an https link is safer for a tracking pixel)' };
+  }
+  return { ok: true, value: url };
+}
+
+function directDownload(url: string): string | undefined {
+  const drive = /^https:\/\/drive\.google\.com\/file\/d\/([\w-]+)(?:\/(?:view|edit)?)?(?:\?[^#]*)?$/.exec(url);
+  if (drive) return `https://drive.google.com/uc?export=download&id=${drive[1]}`;
+  if (/^https:\/\/(?:www\.)?dropbox\.com\/.*[?&]dl=0(?:&|$)/.test(url)) return url.replace(/([?&])dl=0(?=&|$)/, '$1dl=1');
+  return undefined;
 }
 
 function textOf(cell: Cell): string {
@@ -182,8 +218,15 @@ function coerceList(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
       const { message } = roundedCheck(item, trustIds);
       if (message !== undefined) return { ok: false, message: `holds ${item}: ${message.replace(/^is \d+, /, '')}` };
     }
-  } else items = items.map(lowerSchemeAndHost);
-  return { ok: true, value: items.length ? items : undefined, ...(list.warning ? { warning: list.warning } : {}) };
+    return { ok: true, value: items.length ? items : undefined, ...(list.warning ? { warning: list.warning } : {}) };
+  }
+  const warnings = list.warning ? [list.warning] : [];
+  items = items.map((item) => {
+    const url = coerceUrl(field, item);
+    if (url.ok && url.warning) warnings.push(url.warning);
+    return url.ok && typeof url.value === 'string' ? url.value : item;
+  });
+  return { ok: true, value: items.length ? items : undefined, ...(warnings.length ? { warning: warnings.join('; ') } : {}) };
 }
 
 const TRUE = new Set(['true', 'yes', 'y', '1']);
@@ -201,6 +244,9 @@ function coerceBool(cell: Cell): Coerced {
 /** Enumerations are accepted in any case, with spaces or hyphens for underscores, and stored upper-case. */
 function coerceEnum(field: FieldSpec, cell: Cell): Coerced {
   const value = textOf(cell).toUpperCase().replace(/[\s\-]+/g, '_');
+  if (field.alsoAccepted?.includes(value)) {
+    return { ok: true, value, warning: `${value} is TikTok's own spelling, not on Adspirer's tool page (${(field.values ?? []).join(', ')}); it is sent as written` };
+  }
   if (field.name === 'call_to_action') {
     const corrected = CTA_SYNONYMS[value];
     if (corrected !== undefined) {

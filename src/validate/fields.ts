@@ -20,6 +20,12 @@ export interface FieldSpec {
   readonly kind: FieldKind;
   readonly required?: boolean;
   readonly values?: readonly string[];
+  /**
+   * Spellings of TikTok's own SDK enums (TikTok Marketing API v1.3 models) that Adspirer's tool page
+   * does not list. Which one Adspirer forwards is not documented, so both are accepted and sent as
+   * written, with a warning (never a false refusal).
+   */
+  readonly alsoAccepted?: readonly string[];
   readonly limit?: string;
   readonly example: string;
   readonly description: string;
@@ -44,6 +50,8 @@ export const CTA_SYNONYMS: Readonly<Record<string, string>> = {
 
 const ENABLE_DISABLE = ['ENABLE', 'DISABLE'] as const;
 const POSTBID_PARTNERS = ['DV', 'IAS', 'MOAT'] as const;
+/** TikTok's SDK enum for post-bid partners (DOUBLE_VERIFY, IAS, ZEFR) beside the tool page's DV, IAS, MOAT. */
+const SDK_PARTNERS = ['DOUBLE_VERIFY', 'ZEFR'] as const;
 
 export const FIELDS: readonly FieldSpec[] = [
   { name: 'adgroup_id', kind: 'digits', required: true, example: '1780000000000000001', limit: 'digits; several separated by | make one ad per ad group', description: 'Existing TikTok ad group ID to add the ad to', aliases: ['ad_group', 'adgroup', 'ad_group_id'] },
@@ -53,22 +61,22 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'ad_format', kind: 'enum', values: ['SINGLE_VIDEO', 'SINGLE_IMAGE', 'CAROUSEL_ADS', 'CATALOG_CAROUSEL', 'LIVE_CONTENT'], example: '', description: 'Ad format; leave empty so Adspirer detects it from the creative', aliases: ['format'] },
   { name: 'display_name', kind: 'text', example: 'Bean There', limit: 'at most 40 characters (CJK count two)', description: 'Brand name shown on the ad', aliases: ['brand', 'brand_name'] },
   { name: 'call_to_action', kind: 'enum', values: CALLS_TO_ACTION, example: 'SHOP_NOW', description: 'Call-to-action button', aliases: ['cta'] },
-  { name: 'image_ids', kind: 'refList', example: '', limit: 'several separated by | or new lines; at most one with a video (its cover)', description: 'TikTok image IDs (from upload_tiktok_images)', aliases: ['image_id'] },
+  { name: 'image_ids', kind: 'refList', example: '', limit: 'several separated by | or new lines; a creative source of its own', description: 'TikTok image IDs (from upload_tiktok_images)', aliases: ['image_id'] },
   { name: 'image_urls', kind: 'urlList', example: '', limit: 'https:// URLs separated by | or new lines', description: 'Public image URLs, made into a slideshow', aliases: ['image_url', 'images'] },
   { name: 'video_id', kind: 'ref', example: '', description: 'TikTok video ID already on the advertiser' },
   { name: 'video_url', kind: 'url', example: 'https://cdn.example.com/ads/coffee-v1.mp4', limit: 'https:// URL of an MP4 or MOV', description: 'Public video URL; Adspirer uploads it', aliases: ['video'] },
   { name: 'identity_id', kind: 'ref', example: '', description: 'Advertiser identity ID; auto-resolved when empty' },
-  { name: 'identity_type', kind: 'enum', values: ['BC_AUTH_TT', 'TT_USER'], example: '', description: 'Identity type; auto-resolved when empty. Spark ads need TT_USER' },
-  { name: 'tiktok_item_id', kind: 'digits', example: '', description: 'TikTok post ID for Spark Ads', aliases: ['spark_post_id', 'item_id'] },
-  { name: 'card_id', kind: 'ref', example: '', description: 'Carousel card ID' },
-  { name: 'card_type', kind: 'enum', values: ['IMAGE', 'PRODUCT'], example: '', description: 'Card type' },
-  { name: 'click_tracking_url', kind: 'url', example: '', limit: 'https:// URL', description: 'Third-party click tracking URL' },
-  { name: 'impression_tracking_url', kind: 'url', example: '', limit: 'https:// URL', description: 'Third-party impression tracking URL' },
-  { name: 'video_view_tracking_url', kind: 'url', example: '', limit: 'https:// URL', description: 'Third-party video-view tracking URL' },
+  { name: 'identity_type', kind: 'enum', values: ['BC_AUTH_TT', 'TT_USER'], alsoAccepted: ['AUTH_CODE'], example: '', description: 'Identity type; auto-resolved when empty. Spark ads need TT_USER' },
+  { name: 'tiktok_item_id', kind: 'digits', example: '', limit: 'needs identity_type TT_USER and identity_id', description: 'TikTok post ID for Spark Ads', aliases: ['spark_post_id', 'item_id'] },
+  { name: 'card_id', kind: 'ref', example: '', limit: 'with card_type and no other creative', description: 'Carousel card ID (from create_tiktok_carousel_card)' },
+  { name: 'card_type', kind: 'enum', values: ['IMAGE', 'PRODUCT'], example: '', description: 'Card type; needs card_id' },
+  { name: 'click_tracking_url', kind: 'url', example: '', limit: 'URL (http warns)', description: 'Third-party click tracking URL' },
+  { name: 'impression_tracking_url', kind: 'url', example: '', limit: 'URL (http warns)', description: 'Third-party impression tracking URL' },
+  { name: 'video_view_tracking_url', kind: 'url', example: '', limit: 'URL (http warns)', description: 'Third-party video-view tracking URL' },
   { name: 'tracking_pixel_id', kind: 'digits', example: '', description: 'Numeric tracking pixel ID' },
   { name: 'deeplink', kind: 'uri', example: '', limit: 'an app URI such as myapp://product/123', description: 'App deep link', aliases: ['deep_link'] },
-  { name: 'deeplink_type', kind: 'enum', values: ['NORMAL', 'DEFERRED'], example: '', description: 'Deep link type; needs a deeplink' },
-  { name: 'fallback_type', kind: 'enum', values: ['APP_INSTALL', 'WEB_LANDING'], example: '', description: 'What happens when the deep link fails; needs a deeplink' },
+  { name: 'deeplink_type', kind: 'enum', values: ['NORMAL', 'DEFERRED'], alsoAccepted: ['DEFERRED_DEEPLINK'], example: '', description: 'Deep link type; needs a deeplink' },
+  { name: 'fallback_type', kind: 'enum', values: ['APP_INSTALL', 'WEB_LANDING'], alsoAccepted: ['WEBSITE'], example: '', description: 'What happens when the deep link fails; needs a deeplink' },
   { name: 'disclaimer_text', kind: 'text', example: '', limit: 'at most 90 characters', description: 'Disclaimer shown with the ad (allowlisted accounts only)' },
   { name: 'disclaimer_clickable_texts', kind: 'clickables', example: '', limit: 'JSON [{"text","url"}] or text|url lines; at most 3, texts 40 characters together', description: 'Clickable disclaimer segments' },
   { name: 'disclaimer_type', kind: 'enum', values: ['TEXT_LINK', 'TEXT_ONLY'], example: '', description: 'Disclaimer type' },
@@ -77,10 +85,10 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'item_stitch_status', kind: 'enum', values: ENABLE_DISABLE, example: '', description: 'Allow stitches' },
   { name: 'promotional_music_disabled', kind: 'bool', example: '', description: "Disable TikTok's promotional music library" },
   { name: 'creative_authorized', kind: 'bool', example: '', description: 'Authorise the creative for reuse in this advertiser' },
-  { name: 'dark_post_status', kind: 'enum', values: ENABLE_DISABLE, example: '', description: 'Dark post (not on the organic profile)' },
-  { name: 'brand_safety_postbid_partner', kind: 'enum', values: POSTBID_PARTNERS, example: '', description: 'Post-bid brand-safety partner; IAS needs brand_safety_vast_url' },
+  { name: 'dark_post_status', kind: 'enum', values: ENABLE_DISABLE, alsoAccepted: ['ON', 'OFF'], example: '', description: 'Dark post (not on the organic profile)' },
+  { name: 'brand_safety_postbid_partner', kind: 'enum', values: POSTBID_PARTNERS, alsoAccepted: SDK_PARTNERS, example: '', description: 'Post-bid brand-safety partner; IAS needs brand_safety_vast_url' },
   { name: 'brand_safety_vast_url', kind: 'url', example: '', limit: 'https:// URL', description: 'VAST tag URL for post-bid brand safety' },
-  { name: 'viewability_postbid_partner', kind: 'enum', values: POSTBID_PARTNERS, example: '', description: 'Viewability partner; IAS needs viewability_vast_url' },
+  { name: 'viewability_postbid_partner', kind: 'enum', values: POSTBID_PARTNERS, alsoAccepted: SDK_PARTNERS, example: '', description: 'Viewability partner; IAS needs viewability_vast_url' },
   { name: 'viewability_vast_url', kind: 'url', example: '', limit: 'https:// URL', description: 'VAST URL for post-bid viewability' },
   { name: 'vast_moat_enabled', kind: 'bool', example: '', description: 'Enable Moat viewability measurement' },
   { name: 'page_id', kind: 'ref', example: '', description: 'TikTok Page ID (Instant Forms, custom pages)' },
@@ -96,3 +104,6 @@ export const IGNORED_COLUMNS: readonly string[] = ['error'];
 export function isIdField(field: FieldSpec): boolean {
   return field.kind === 'digits' || field.kind === 'ref' || field.kind === 'refList';
 }
+
+/** Tracking URLs that TikTok fires: the tool page asks https only of the landing page, so http warns. */
+export const TRACKING_URLS: ReadonlySet<string> = new Set(['click_tracking_url', 'impression_tracking_url', 'video_view_tracking_url']);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Clickable } from './args.js';
-import { FIELDS, type FieldSpec } from './fields.js';
+import { FIELDS, TRACKING_URLS, type FieldSpec } from './fields.js';
 import { nearest } from './nearest.js';
-import { findEmoji, tiktokLength } from './text-length.js';
+import { findEmoji, TEXT_RULES, tiktokLength } from './text-length.js';
 import { clipValue } from './coerce.js';
 
 /**
@@ -15,26 +15,25 @@ function fail(ctx: Ctx, message: string, path: (string | number)[] = []): void {
   ctx.addIssue({ code: 'custom', message, path });
 }
 
-/** TikTok's text limits (TikTok Marketing API v1.3, ad/create request models). */
-const TEXT_RULES: Readonly<Record<string, { min?: number; max: number; noEmoji?: boolean }>> = {
-  ad_text: { min: 1, max: 100, noEmoji: true },
-  ad_name: { max: 512, noEmoji: true },
-  display_name: { max: 40 },
-  disclaimer_text: { max: 90 },
-};
 
 function checkText(field: string, value: string, ctx: Ctx): void {
   const rule = TEXT_RULES[field];
   if (!rule) return;
-  const len = tiktokLength(value);
+  const len = tiktokLength(value, rule.koreanAsTwo);
   if (len > rule.max) {
-    const cjk = len !== Array.from(value).length ? ' (Chinese, Japanese and Korean characters count two)' : '';
+    const cjk = len !== Array.from(value).length ? (rule.koreanAsTwo ? ' (Chinese, Japanese and Korean characters count two)' : ' (Chinese and Japanese characters count two)') : '';
     fail(ctx, `is ${len} characters long${cjk}; TikTok allows at most ${rule.max}. Shorten it by ${len - rule.max}`);
   }
   if (rule.noEmoji) {
     const emoji = findEmoji(value);
     if (emoji !== undefined) fail(ctx, `contains the emoji "${emoji}"; TikTok does not accept emoji here. Remove it`);
   }
+}
+
+/** An absolute http(s) URL: tracking URLs, where https is not documented as required. */
+function checkUrl(value: string): string | undefined {
+  if (/^http:\/\//i.test(value)) return checkHttpsUrl(`https://${value.slice(7)}`);
+  return checkHttpsUrl(value);
 }
 
 export function checkHttpsUrl(value: string): string | undefined {
@@ -61,7 +60,7 @@ const clip = clipValue;
 
 function checkEnum(field: FieldSpec, value: string, ctx: Ctx): void {
   const values = field.values ?? [];
-  if (values.includes(value)) return;
+  if (values.includes(value) || field.alsoAccepted?.includes(value)) return;
   if (field.name === 'identity_type' && value === 'CUSTOMIZED_USER') {
     fail(ctx, 'is CUSTOMIZED_USER, which TikTok stopped accepting for new ads in 2026-04; use BC_AUTH_TT, or TT_USER for Spark ads, or leave it empty');
     return;
@@ -89,7 +88,7 @@ function fieldSchema(field: FieldSpec): z.ZodType {
       return z.string().superRefine((v, ctx) => checkText(field.name, v, ctx));
     case 'url':
       return z.string().superRefine((v, ctx) => {
-        const m = checkHttpsUrl(v);
+        const m = TRACKING_URLS.has(field.name) ? checkUrl(v) : checkHttpsUrl(v);
         if (m) fail(ctx, m);
       });
     case 'uri':
@@ -131,7 +130,13 @@ function checkClickables(list: readonly Clickable[], ctx: Ctx): void {
   }
 }
 
-const SOURCES = ['video_url', 'video_id', 'image_urls', 'tiktok_item_id'] as const;
+/**
+ * The creative sources, exactly one per ad (the tool page: "Provide one of: video_url, video_id,
+ * image_urls, or tiktok_item_id"; image_ids are uploaded images, a source of their own; a carousel
+ * is card_id + card_type with no other creative).
+ */
+const SOURCES = ['video_url', 'video_id', 'image_urls', 'image_ids', 'tiktok_item_id', 'card_id'] as const;
+
 
 type Args = Record<string, unknown>;
 
@@ -139,21 +144,22 @@ type Args = Record<string, unknown>;
 function crossFieldRules(a: Args, ctx: Ctx): void {
   for (const f of REQUIRED) if (a[f.name] === undefined) fail(ctx, requiredMessage(f), [f.name]);
   const given = SOURCES.filter((s) => a[s] !== undefined);
-  if (given.length === 0 && a.image_ids === undefined) {
-    fail(ctx, 'no creative: give one of video_url, video_id, image_urls or tiktok_item_id', ['video_url']);
+  if (given.length === 0) {
+    fail(ctx, 'no creative: give one of video_url, video_id, image_urls, image_ids, tiktok_item_id, or card_id with card_type', ['video_url']);
   }
   if (given.length > 1) {
-    fail(ctx, `${given.join(' and ')} are both given; an ad takes exactly one creative source. Keep one`, [given[1]!]);
+    fail(ctx, `${given.join(' and ')} are ${given.length === 2 ? 'both' : 'all'} given; an ad takes exactly one creative source. Keep one`, [given[1]!]);
   }
-  const imageIds = a.image_ids as string[] | undefined;
-  if ((a.video_url !== undefined || a.video_id !== undefined) && imageIds && imageIds.length > 1) {
-    fail(ctx, `holds ${imageIds.length} images, but a video ad takes at most one (its cover)`, ['image_ids']);
+  if (a.card_id !== undefined && a.card_type === undefined) fail(ctx, 'is set but card_type is not; a carousel ad needs both (IMAGE or PRODUCT)', ['card_id']);
+  if (a.card_type !== undefined && a.card_id === undefined) fail(ctx, 'is set but there is no card_id; a carousel ad needs both', ['card_type']);
+  // The tool page: Spark Ads "requires tiktok_item_id + identity_type=TT_USER", and identity is
+  // auto-resolved "unless using Spark Ads", so the identity must be given.
+  if (a.tiktok_item_id !== undefined && a.identity_type !== 'TT_USER') {
+    fail(ctx, a.identity_type === undefined ? 'is missing; a Spark ad (tiktok_item_id) needs identity_type TT_USER' : `is ${String(a.identity_type)}, but a Spark ad (tiktok_item_id) needs TT_USER`, ['identity_type']);
   }
+  if (a.tiktok_item_id !== undefined && a.identity_id === undefined) fail(ctx, 'is missing; a Spark ad (tiktok_item_id) needs the identity_id of the TikTok account that posted it', ['identity_id']);
   if (typeof a.video_id === 'string' && a.video_id.toLowerCase() === 'none') {
     fail(ctx, 'is "None", which means the video upload failed; upload the video again and use its real ID', ['video_id']);
-  }
-  if (a.tiktok_item_id !== undefined && a.identity_type !== undefined && a.identity_type !== 'TT_USER') {
-    fail(ctx, `is ${String(a.identity_type)}, but a Spark ad (tiktok_item_id) needs TT_USER; change it or leave it empty`, ['identity_type']);
   }
   for (const f of ['deeplink_type', 'fallback_type'] as const) {
     if (a[f] !== undefined && a.deeplink === undefined) fail(ctx, `is set but there is no deeplink; add the deeplink or clear ${f}`, [f]);

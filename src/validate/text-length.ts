@@ -3,16 +3,17 @@
  * Chinese, Japanese or Korean character counts as two; everything else as one per code point.
  */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/gu;
+const CJ = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]/gu;
 const ASCII = /^[\x00-\x7f]*$/;
 
-export function tiktokLength(text: string): number {
+export function tiktokLength(text: string, koreanAsTwo = true): number {
   if (ASCII.test(text)) return text.length; // the common case, without walking code points
   let codePoints = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0xdc00 || c > 0xdfff) codePoints++; // a low surrogate continues the previous code point
   }
-  return codePoints + (text.match(CJK)?.length ?? 0);
+  return codePoints + (text.match(koreanAsTwo ? CJK : CJ)?.length ?? 0);
 }
 
 // ©, ® and ™ are "pictographic" in Unicode but are ordinary typography in ad copy.
@@ -26,3 +27,15 @@ export function findEmoji(text: string): string | undefined {
   const at = m.index;
   return Array.from(text.slice(Math.max(0, at - 2), at + 4)).find((c) => EMOJI.test(c)) ?? m[0];
 }
+
+/** TikTok's text limits (TikTok Marketing API v1.3, ad/create request models). */
+export const TEXT_RULES: Readonly<Record<string, { min?: number; max: number; noEmoji?: boolean; koreanAsTwo: boolean }>> = {
+  // TikTok's ad/create models: ad_text and ad_name count Chinese and Japanese characters as two;
+  // no source says so of Korean, so Korean counts one here and a text that would be too long if
+  // it counted two only warns (coerce.ts).
+  ad_text: { min: 1, max: 100, noEmoji: true, koreanAsTwo: false },
+  ad_name: { max: 512, noEmoji: true, koreanAsTwo: false },
+  // display_name: TikTok counts every CJK character, Korean included, as two.
+  display_name: { max: 40, koreanAsTwo: true },
+  disclaimer_text: { max: 90, koreanAsTwo: false },
+};
