@@ -193,6 +193,9 @@ describe('text length as TikTok counts', () => {
   });
 });
 
+// Sources: Adspirer's add_tiktok_ad tool page (DV, IAS, MOAT; NORMAL, DEFERRED; APP_INSTALL,
+// WEB_LANDING; ENABLE, DISABLE; BC_AUTH_TT, TT_USER) and TikTok's Marketing API v1.3 SDK enums
+// (DOUBLE_VERIFY, ZEFR; DEFERRED_DEEPLINK; WEBSITE; ON, OFF; AUTH_CODE).
 describe('rules from both sources: accepted, sent as written, warned where no source is sure', () => {
   const warned = (fields: Record<string, Cell>) => {
     const v = check(fields);
