@@ -160,7 +160,8 @@ describe('a hostile network, over loopback: readable per-row errors or a clean s
       res.write('{"success": true, "data": {"te');
     });
     const { summary } = await upload(asSim(h.url), { file: await file(1), retries: 1, timeoutSeconds: 0.3 });
-    expect((await reportRows(summary.report!))[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/timed out/) });
+    // The request was sent and its answer never completed: the ad may exist.
+    expect((await reportRows(summary.report!))[0]).toMatchObject({ status: 'unknown', error: expect.stringMatching(/timed out.*the service may have created it/) });
   });
 
   it('a Retry-After of a day is not waited out: failed, saying when to come back', async () => {
@@ -198,7 +199,8 @@ describe('a hostile network, over loopback: readable per-row errors or a clean s
       const { summary } = await upload(asSim(url), { file: path, retries: 1 });
       const rows = await reportRows(summary.report!);
       expect(rows).toHaveLength(2);
-      expect(rows.every((row) => row.status === 'failed' && /connection was closed|network error/.test(row.error!))).toBe(true);
+      // The body was on its way when the connection closed: the outcome is in doubt.
+      expect(rows.every((row) => row.status === 'unknown' && /connection was closed|network error/.test(row.error!))).toBe(true);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

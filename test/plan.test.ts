@@ -71,10 +71,11 @@ describe('planSending', () => {
 });
 
 describe('exit codes', () => {
-  const counts = (o: Partial<Record<'created' | 'invalid' | 'rejected' | 'failed' | 'not_sent', number>> = {}) => ({ created: 1, invalid: 0, rejected: 0, failed: 0, not_sent: 0, ...o });
+  const counts = (o: Partial<Record<'created' | 'invalid' | 'rejected' | 'failed' | 'not_sent' | 'unknown', number>> = {}) => ({ created: 1, invalid: 0, rejected: 0, failed: 0, not_sent: 0, unknown: 0, ...o });
   it('follow CONTRACT.md', () => {
     expect(exitCode(null, counts(), false)).toBe(0);
     expect(exitCode(null, counts({ failed: 1 }), false)).toBe(1);
+    expect(exitCode(null, counts({ unknown: 1 }), false)).toBe(1);
     expect(exitCode('limit', counts({ not_sent: 1 }), false)).toBe(1);
     expect(exitCode('quota', counts(), false)).toBe(3);
     expect(exitCode('auth', counts(), false)).toBe(4);

@@ -251,3 +251,40 @@ describe('interruptions', () => {
     await expectExactlyOnce(sim, rerun.summary.report!, 4);
   });
 });
+
+describe('rows in doubt (unknown)', () => {
+  it('an answer lost after the ad was made: unknown (exit 1); the unedited row is re-sent with its key and replayed; an edited one waits for --confirm-edits', async () => {
+    const sim = await startSim({ failRate: 1, faults: ['drop-after'] });
+    const file = await batchFile(csvRows(1));
+    const first = await upload(sim, { file, retries: 0 });
+    expect(first.summary).toMatchObject({ exit_code: 1, counts: { unknown: 1, created: 0, failed: 0 } });
+    const rows = await reportRows(first.summary.report!);
+    expect(rows[0]!.error).toMatch(/the service may have created it \(an answer was lost\), so it is re-sent with its same key on the next run/);
+    expect(first.stderr).toMatch(/1 unknown \(the service may have created it; run the same command again to confirm, with the same keys\)/);
+    expect(sim.ads()).toHaveLength(1); // it was made
+
+    // The user edits the row (a typo fixed) and re-runs: sending it could make a second ad.
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('Fresh coffee 1', 'Fresh coffee 1!'));
+    const edited = await upload(sim, { file });
+    expect(edited.summary).toMatchObject({ exit_code: 1, counts: { invalid: 1 } });
+    expect((await reportRows(edited.summary.report!))[0]!.error).toMatch(/^row: an earlier version of this row may already be an ad .* re-run with --confirm-edits/);
+    expect(sim.ads()).toHaveLength(1);
+    sim.setFailRate(0);
+    const confirmed = await upload(sim, { file, confirmEdits: true });
+    expect(confirmed.summary.counts.created).toBe(1);
+    expect(sim.ads()).toHaveLength(2);
+  });
+
+  it('the unedited row after unknown: replayed by the service, one ad in all', async () => {
+    const sim = await startSim({ failRate: 1, faults: ['drop-after'] });
+    const file = await batchFile(csvRows(2));
+    const first = await upload(sim, { file, retries: 0 });
+    expect(first.summary.counts.unknown).toBe(2);
+    sim.setFailRate(0);
+    const again = await upload(sim, { file });
+    expect(again.summary).toMatchObject({ exit_code: 0, counts: { created: 2, unknown: 0 } });
+    expect(sim.stats().replays).toBe(2);
+    await expectExactlyOnce(sim, again.summary.report!, 2);
+  });
+});

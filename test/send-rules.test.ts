@@ -13,8 +13,12 @@ const QUOTA = { used: 42, limit: 150, tier: 'plus', period_end: '2026-12-01' };
 
 describe('retry rules, case by case', () => {
   it('network errors and timeouts: retry (the ad may exist; the key makes it safe)', () => {
-    expect(judge({ kind: 'network', code: 'ECONNRESET', message: 'reset', timeout: false }, NOW)).toEqual({ kind: 'retry', message: 'reset' });
-    expect(judge({ kind: 'network', code: 'UND_ERR_HEADERS_TIMEOUT', message: 'the request timed out', timeout: true }, NOW).kind).toBe('retry');
+    expect(judge({ kind: 'network', code: 'ECONNRESET', message: 'reset', timeout: false }, NOW)).toEqual({ kind: 'retry', message: 'reset', inDoubt: true });
+    expect(judge({ kind: 'network', code: 'UND_ERR_HEADERS_TIMEOUT', message: 'the request timed out', timeout: true }, NOW)).toMatchObject({ kind: 'retry', inDoubt: true });
+    // Failures before the request left this machine: nothing reached the service.
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']) {
+      expect(judge({ kind: 'network', code, message: 'x', timeout: false }, NOW), code).toEqual({ kind: 'retry', message: 'x' });
+    }
   });
   it('200 success: created, with ad_id from data.ad_id, else from the text, and the quota', () => {
     expect(judge(http(200, { success: true, data: { ad_id: '1812345678901234567', text: 'x', quota: QUOTA } }), NOW)).toEqual({ kind: 'created', adId: '1812345678901234567', quota: QUOTA });
@@ -64,7 +68,10 @@ describe('retry rules, case by case', () => {
   });
   it('500, 502, 503, 504 and 408: retry; an HTML page becomes a readable message with its status', () => {
     for (const s of [500, 502, 503, 504, 408]) expect(judge(http(s, { error: 'x' }), NOW).kind).toBe('retry');
-    expect(judge(http(502, undefined, { text: '<html><head><title>502 Bad Gateway</title></head></html>' }), NOW)).toEqual({ kind: 'retry', message: 'HTTP 502 with a non-JSON answer ("502 Bad Gateway")' });
+    expect(judge(http(502, undefined, { text: '<html><head><title>502 Bad Gateway</title></head></html>' }), NOW)).toEqual({ kind: 'retry', message: 'HTTP 502 with a non-JSON answer ("502 Bad Gateway")', inDoubt: true });
+    // A gateway's 502 or 504: its upstream may have done the work. A 500 or 503 is the service's own answer.
+    expect(judge(http(504, { error: 'x' }), NOW)).toMatchObject({ inDoubt: true });
+    expect(judge(http(503, { error: 'x' }), NOW)).not.toHaveProperty('inDoubt');
   });
   it('3xx: a redirect is a setup error, never followed', () => {
     expect(judge(http(307, undefined, { location: 'https://evil.example.net/steal' }), NOW)).toMatchObject({ kind: 'stop', reason: 'setup', message: expect.stringContaining('https://evil.example.net') });

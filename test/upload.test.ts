@@ -221,7 +221,7 @@ describe('upload against the simulator', () => {
       file,
       report: join(file, '..', 'one.results.csv'),
       rows: 2,
-      counts: { created: 2, invalid: 0, rejected: 0, failed: 0, not_sent: 0 },
+      counts: { created: 2, invalid: 0, rejected: 0, failed: 0, not_sent: 0, unknown: 0 },
       quota: { used: 2, limit: 150, tier: 'plus', period_end: expect.any(String) },
       stopped: null,
       exit_code: 0,

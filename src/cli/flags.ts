@@ -36,6 +36,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'timeout', type: 'string', value: 'SECONDS', help: 'per request (default 120: Adspirer fetches and uploads videos)', commands: ['upload'] },
   { name: 'limit', type: 'string', value: 'N', help: 'send at most N rows in this run; the rest stay not_sent', commands: ['upload'] },
   { name: 'retry-rejected', type: 'boolean', help: 'also re-send rows the API rejected in an earlier run', commands: ['upload'] },
+  { name: 'confirm-edits', type: 'boolean', help: 'send edited rows whose earlier version may already be an ad (checked in Ads Manager)', commands: ['upload'] },
   { name: 'force-unlock', type: 'boolean', help: 'take over the lock of a run of this batch on another host', commands: ['upload'] },
   { name: 'retry-format', type: 'string', value: 'csv|xlsx', help: 'the retry file\'s format (default: the input\'s); xlsx keeps long IDs as Text in Excel', commands: ['upload'] },
   { name: 'dry-run', type: 'boolean', help: 'everything but creating ads: keys, plan and the free quota check', commands: ['upload'] },

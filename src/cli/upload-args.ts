@@ -23,6 +23,7 @@ export function uploadFromCli(sheet: SheetOptions, values: Values, ctx: CliConte
       retryRejected: values['retry-rejected'] === true,
       dryRun: values['dry-run'] === true,
       forceUnlock: values['force-unlock'] === true,
+      confirmEdits: values['confirm-edits'] === true,
       ...given('retryFormat', retryFormat(s(values['retry-format']))),
       ...(ctx.argv ? { commandLine: ['tiktok-ads-bulk', ...ctx.argv].map(shellWord).join(' ') } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),

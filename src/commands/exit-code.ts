@@ -17,5 +17,5 @@ export function exitCode(stopped: StopReason | 'setup' | null, counts: Record<Up
   const byStop = stopped === null ? undefined : STOP_EXIT_CODES[stopped];
   if (byStop !== undefined) return byStop;
   if (dryRun) return counts.invalid > 0 ? 1 : 0;
-  return counts.invalid + counts.rejected + counts.failed + counts.not_sent > 0 ? 1 : 0;
+  return counts.invalid + counts.rejected + counts.failed + counts.not_sent + counts.unknown > 0 ? 1 : 0;
 }

@@ -64,14 +64,16 @@ export class Recorder {
 
   /** Before a row's first request: the journal says its key may be in flight. */
   async sending(item: SendItem): Promise<void> {
-    await this.journal?.append({ key: item.key, row: this.run.planned[item.seq]!.row, event: 'sending' });
+    const adgroup = item.args.adgroup_id;
+    await this.journal?.append({ key: item.key, row: this.run.planned[item.seq]!.row, event: 'sending', ...(typeof adgroup === 'string' ? { adgroup } : {}) });
   }
 
   /** A row's final outcome from the batch: journal first, then the report. */
   async sent(r: SendResult): Promise<void> {
     const ad = this.run.planned[r.seq]!;
     const error = r.error ? { error: this.run.mask(r.error) } : {};
-    await this.journal?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts });
+    const adgroup = ad.args?.adgroup_id;
+    await this.journal?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts, ...(typeof adgroup === 'string' ? { adgroup } : {}) });
     this.requests += r.attempts;
     this.answered++;
     await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input: ad.input });
@@ -123,7 +125,7 @@ export class Recorder {
       ['file', run.options.file],
       ['started', new Date(run.startedAt).toISOString()],
       ['duration', formatDuration(run.now() - run.startedAt)],
-      ...(['created', 'invalid', 'rejected', 'failed', 'not_sent'] as const).map((s): [string, string] => [s, String(this.counts[s])]),
+      ...(['created', 'invalid', 'rejected', 'failed', 'not_sent', 'unknown'] as const).map((s): [string, string] => [s, String(this.counts[s])]),
       ['quota before', before ? `${before.used}/${before.limit} (${before.tier})` : 'unknown'],
       ['quota after', quota ? `${quota.used}/${quota.limit} (${quota.tier}), resets ${quota.period_end}` : 'unknown'],
       ['stopped', this.stopped ?? ''],

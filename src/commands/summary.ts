@@ -14,5 +14,5 @@ export interface RunSummary {
 }
 
 export function emptyCounts(): Record<UploadStatus, number> {
-  return { created: 0, invalid: 0, rejected: 0, failed: 0, not_sent: 0 };
+  return { created: 0, invalid: 0, rejected: 0, failed: 0, not_sent: 0, unknown: 0 };
 }

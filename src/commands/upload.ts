@@ -44,6 +44,8 @@ export interface UploadOptions extends SheetOptions {
   readonly limit?: number;
   readonly retryRejected?: boolean;
   readonly dryRun?: boolean;
+  /** --confirm-edits: send edited rows whose earlier version may already be an ad. */
+  readonly confirmEdits?: boolean;
   /** --force-unlock: take over a batch lock held on another host. */
   readonly forceUnlock?: boolean;
   /** The retry file's format; default: that of the input (README, "Report"). */
@@ -197,7 +199,7 @@ async function readBatch(
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
 async function planRun(run: UploadRun): Promise<RunPlan> {
   const { options, planned, say, mask } = run;
-  const carried = carryOver(planned, run.resume.states, options.retryRejected === true);
+  const carried = carryOver(planned, run.resume.states, options.retryRejected === true, options.confirmEdits === true);
   warnOrphans(run);
   const pre = run.client ? await preflight(run.client, carried.toSend, run.now()) : {};
   if (pre.quota) options.onEvent?.({ type: 'quota', quota: pre.quota });

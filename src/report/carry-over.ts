@@ -17,11 +17,12 @@ export interface CarryOver {
  * crashes and Ctrl-C"): created stays created; rejected stays rejected unless --retry-rejected; everything else
  * valid is sent. Pure.
  */
-export function carryOver(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, retryRejected: boolean): CarryOver {
+export function carryOver(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, retryRejected: boolean, confirmEdits = false): CarryOver {
   const lines: (ReportLine | undefined)[] = new Array(planned.length);
   const toSend: SendItem[] = [];
   const carried = { created: 0, rejected: 0 };
   let invalid = 0;
+  const doubts = confirmEdits ? new Map<string, PriorState>() : inDoubtByPlace(planned, states);
   for (const ad of planned) {
     if (!ad.args || !ad.key) {
       invalid++;
@@ -36,6 +37,16 @@ export function carryOver(planned: readonly PlannedAd[], states: ReadonlyMap<str
       carried.rejected++;
       const error = `${prior.error ?? 'rejected by the API'} (from an earlier run; edit the row or pass --retry-rejected to send it again)`;
       lines[ad.seq] = { row: ad.row, status: 'rejected', key: ad.key, error, attempts: 0, input: ad.input };
+    } else if (!prior && doubts.has(placeOf(ad.row, ad.args.adgroup_id))) {
+      // An edited row whose earlier version may already be an ad: sending it could make a second.
+      invalid++;
+      lines[ad.seq] = {
+        row: ad.row,
+        status: 'invalid',
+        key: ad.key,
+        error: `row: an earlier version of this row may already be an ad (an earlier run lost the answer to it, and the row has been edited since); check TikTok Ads Manager, then re-run with --confirm-edits to send this version`,
+        input: ad.input,
+      };
     } else {
       toSend.push({ seq: ad.seq, key: ad.key, args: ad.args });
     }
@@ -43,8 +54,27 @@ export function carryOver(planned: readonly PlannedAd[], states: ReadonlyMap<str
   return { lines, toSend, carried, invalid };
 }
 
-/** Keys that were in flight when an earlier run died but no row of the file has any more. */
+/** A row's identity across edits: its position and its ad group. */
+function placeOf(row: number, adgroup: unknown): string {
+  return `${row}\u0000${typeof adgroup === 'string' ? adgroup : ''}`;
+}
+
+/**
+ * Earlier versions whose outcome is in doubt (`unknown`, or in flight when a run died) and that no
+ * row of the file has any more, by the place they stood: an edited row at the same place is their
+ * new version (README, "Re-runs, crashes and Ctrl-C").
+ */
+function inDoubtByPlace(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>): Map<string, PriorState> {
+  const keys = new Set(planned.map((a) => a.key));
+  const doubts = new Map<string, PriorState>();
+  for (const [key, st] of states) {
+    if ((st.status === 'unknown' || st.status === 'in_flight') && !keys.has(key)) doubts.set(placeOf(st.row, st.adgroup), st);
+  }
+  return doubts;
+}
+
+/** Keys whose outcome is in doubt (in flight when a run died, or `unknown`) that no row of the file has any more. */
 export function orphanedInFlight(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>): PriorState[] {
   const keys = new Set(planned.map((a) => a.key));
-  return [...states.entries()].filter(([key, st]) => st.status === 'in_flight' && !keys.has(key)).map(([, st]) => st);
+  return [...states.entries()].filter(([key, st]) => (st.status === 'in_flight' || st.status === 'unknown') && !keys.has(key)).map(([, st]) => st);
 }

@@ -14,12 +14,14 @@ export interface JournalHeader {
 }
 
 export type JournalEvent =
-  | { readonly key: string; readonly row: number; readonly event: 'sending' }
+  | { readonly key: string; readonly row: number; readonly event: 'sending'; readonly adgroup?: string }
   | {
       readonly key: string;
       readonly row: number;
       readonly event: 'result';
-      readonly status: 'created' | 'rejected' | 'failed' | 'not_sent';
+      readonly status: 'created' | 'rejected' | 'failed' | 'not_sent' | 'unknown';
+      /** The ad group this key's ad goes to, so an edited row can be matched to its earlier version. */
+      readonly adgroup?: string;
       readonly ad_id?: string;
       readonly error?: string;
       readonly attempts: number;
@@ -29,7 +31,8 @@ export type JournalEvent =
 
 /** What earlier runs left for one key. */
 export interface PriorState {
-  readonly status: 'created' | 'rejected' | 'failed' | 'not_sent' | 'in_flight';
+  readonly status: 'created' | 'rejected' | 'failed' | 'not_sent' | 'unknown' | 'in_flight';
+  readonly adgroup?: string;
   readonly adId?: string;
   readonly error?: string;
   readonly row: number;
@@ -81,12 +84,12 @@ export function parseJournal(path: string, text: string): JournalContents {
     if (typeof e.key !== 'string') return;
     if (e.event === 'sending') {
       const prior = states.get(e.key);
-      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row });
+      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row, ...(e.adgroup ? { adgroup: e.adgroup } : {}) });
     } else if (e.event === 'result') {
       const prior = states.get(e.key);
       // A created ad stays created: a later not_sent for the same key cannot undo it.
       if (prior?.status === 'created' && e.status !== 'created') return;
-      states.set(e.key, { status: e.status, row: e.row, ...(e.ad_id ? { adId: e.ad_id } : {}), ...(e.error ? { error: e.error } : {}) });
+      states.set(e.key, { status: e.status, row: e.row, ...(e.ad_id ? { adId: e.ad_id } : {}), ...(e.error ? { error: e.error } : {}), ...(e.adgroup ?? prior?.adgroup ? { adgroup: e.adgroup ?? prior?.adgroup } : {}) });
     }
   });
   if (!header) {

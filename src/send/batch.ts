@@ -14,7 +14,7 @@ export interface SendItem {
   readonly args: AdArgs;
 }
 
-export type SendStatus = 'created' | 'rejected' | 'failed' | 'not_sent';
+export type SendStatus = 'created' | 'rejected' | 'failed' | 'not_sent' | 'unknown';
 
 export interface SendResult {
   readonly seq: number;
@@ -136,6 +136,13 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
     };
     let attempts = 0;
     let throttles = 0;
+    // An attempt whose answer was lost after the request may have reached the service: until an
+    // answer settles it, the ad may exist, and the row ends `unknown`, not failed or not_sent.
+    let inDoubt = false;
+    const doubtful = (status: SendStatus, error: string): SendResult =>
+      inDoubt && (status === 'failed' || status === 'not_sent')
+        ? result('unknown', attempts, { error: `${error.replace(/^not (?:created|sent): /, '')}; the service may have created it (an answer was lost), so it is re-sent with its same key on the next run, which the service answers with what happened` })
+        : result(status, attempts, { error });
     let lastTransient = '';
     // The final verdict, kept here: p-retry checks its signal after a successful attempt and would
     // otherwise throw away an answer that says the ad was created.
@@ -154,7 +161,10 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
             idempotencyKey: item.key,
             ...(options.hardSignal ? { signal: options.hardSignal } : {}),
           });
-          if (options.hardSignal?.aborted) throw new Abandoned();
+          if (options.hardSignal?.aborted) {
+            inDoubt = true;
+            throw new Abandoned();
+          }
           const verdict = judge(outcome, now());
           options.onAttempt?.(item, attempts, verdict);
           if (verdict.kind !== 'retry') {
@@ -164,6 +174,7 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
             return;
           }
           if (++consecutiveTransient >= options.breakerThreshold) breakerOpen = true;
+          if (verdict.inDoubt) inDoubt = true;
           lastTransient = verdict.message;
           if (verdict.throttled) {
             throttles++;
@@ -205,12 +216,12 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
       if (answer.final) {
         // Created, rejected or a stop, with the batch stopping around it: the answer stands.
       } else if (error instanceof Abandoned) {
-        return result('not_sent', attempts, { error: 'interrupted while in flight; the next run re-sends it with the same key' });
+        return doubtful('not_sent', 'interrupted while in flight; the next run re-sends it with the same key');
       } else if (error instanceof TransientAttempt) {
-        if (error.next && !error.next.again) return result(error.next.status, attempts, { error: error.next.error });
-        return result('not_sent', attempts, { error: `not created: ${error.message}; the batch stopped before a retry. Run again to resume` });
+        if (error.next && !error.next.again) return doubtful(error.next.status, error.next.error);
+        return doubtful('not_sent', `not created: ${error.message}; the batch stopped before a retry. Run again to resume`);
       } else if (options.signal?.aborted) {
-        return result('not_sent', attempts, { error: `not created: ${lastTransient || 'interrupted'}; the batch stopped before a retry. Run again to resume` });
+        return doubtful('not_sent', `not created: ${lastTransient || 'interrupted'}; the batch stopped before a retry. Run again to resume`);
       } else throw error;
     } finally {
       release();

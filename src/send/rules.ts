@@ -9,7 +9,14 @@ export type Verdict =
   | { readonly kind: 'rejected'; readonly message: string; readonly unconnected?: { readonly advertiser?: string } }
   /** The multi-account prompt: rows that name no advertiser cannot be sent; the others can. */
   | { readonly kind: 'unnamed'; readonly message: string; readonly accounts: readonly string[] }
-  | { readonly kind: 'retry'; readonly message: string; readonly retryAfterMs?: number; readonly throttled?: boolean }
+  | {
+      readonly kind: 'retry';
+      readonly message: string;
+      readonly retryAfterMs?: number;
+      readonly throttled?: boolean;
+      /** The request may have reached the service and created the ad: the answer was lost. */
+      readonly inDoubt?: boolean;
+    }
   | { readonly kind: 'stop'; readonly reason: 'auth' | 'quota' | 'setup'; readonly message: string; readonly quota?: QuotaInfo };
 
 interface Rule {
@@ -34,7 +41,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'network error or timeout: the ad may exist; retry with the same key',
     when: (o) => o.kind === 'network',
-    then: (o) => ({ kind: 'retry', message: o.kind === 'network' ? o.message : '' }),
+    then: (o) => ({ kind: 'retry', message: o.kind === 'network' ? o.message : '', ...(o.kind === 'network' && !NEVER_SENT.has(o.code) ? { inDoubt: true } : {}) }),
   },
   {
     name: '200 success: created',
@@ -110,7 +117,9 @@ export const RULES: readonly Rule[] = [
       const h = o as Http;
       const retryAfterMs = parseRetryAfter(h.retryAfter, now);
       const text = h.status === 429 ? `rate limited (HTTP 429)` : h.json === undefined ? describeBody(h) : `HTTP ${h.status}: ${message(h, 'server error')}`;
-      return { kind: 'retry', message: text, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(h.status === 429 ? { throttled: true } : {}) };
+      // RFC 9110 §15.6.3 and §15.6.5: a 502 or 504 comes from a gateway whose upstream may have done the work.
+      const inDoubt = h.status === 502 || h.status === 504;
+      return { kind: 'retry', message: text, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(h.status === 429 ? { throttled: true } : {}), ...(inDoubt ? { inDoubt: true } : {}) };
     },
   },
   {
@@ -128,6 +137,9 @@ export const RULES: readonly Rule[] = [
     then: (o) => ({ kind: 'retry', message: http(o) ? `unexpected HTTP ${o.status}` : 'unexpected outcome' }),
   },
 ];
+
+/** Network failures before a request could leave this machine: nothing reached the service. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 function redirectTarget(location: string): string {
   try {

@@ -22,6 +22,8 @@ export interface Simulator {
   stats(): SimStats;
   /** Quota state, mutable for tests (e.g. a new month). */
   readonly quota: { used: number; readonly limit: number };
+  /** Changes the share of add_tiktok_ad requests that meet a fault (a rehearsal's network heals). */
+  setFailRate(rate: number): void;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
     now,
     { accountsShape: options.accountsShape ?? 'structured', adIdIn: options.adIdIn ?? 'data', quotaInAnswers: options.quotaInAnswers ?? true },
   );
-  const failRate = options.failRate ?? 0;
+  let failRate = options.failRate ?? 0;
   const faultKinds: readonly FaultKind[] = options.faults ?? FAULT_KINDS;
   // Counted here; replays and ads created are the service's own, read when stats are asked for.
   const stats: Omit<SimStats, 'replays' | 'created'> = { requests: 0, byStatus: {}, faults: {}, maxInFlight: 0, rateLimited: 0 };
@@ -186,6 +188,9 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
     ads: () => service.ads,
     stats: snapshot,
     quota: service.quota,
+    setFailRate: (rate: number) => {
+      failRate = rate;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();
