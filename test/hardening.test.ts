@@ -304,3 +304,48 @@ describe('the multi-account prompt from add_tiktok_ad itself (when the preflight
     expect(h.requests.filter((q) => q.path.includes('add_tiktok_ad'))).toHaveLength(1);
   });
 });
+
+describe('small truths', () => {
+  it('input that is not a regular file (a named pipe) is refused before it is opened, at once', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = await tempDir();
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const r = await cli(['validate', fifo]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`Error: ${fifo} is not a regular file (a named pipe, socket or device). Save the sheet to a file and pass that.\n`);
+  });
+
+  it('--report equal to the retry file\'s path is refused up front', async () => {
+    const path = await tempFile('b.csv', csvRows(1));
+    const r = await cli(['upload', path, '--report', path.replace(/\.csv$/, '.retry.csv')], { ADSPIRER_API_KEY: KEY });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is the retry file's path; the two would overwrite each other/);
+  });
+
+  it('success "true" as a string is a success; a 200 with neither a clear success nor an error is unknown, not rejected', async () => {
+    const answers = [JSON.stringify({ success: 'true', data: { text: 'Created (ad_id: 1812345678901234567)' } }), JSON.stringify({ data: { text: 'done?' } })];
+    let n = 0;
+    const h = await hostile((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(answers[Math.min(n++, 1)]);
+    });
+    const dir = await tempDir();
+    const path = join(dir, 'batch.csv');
+    await writeFile(path, csvRows(2));
+    const { summary } = await upload({ url: h.url } as unknown as Simulator, { file: path, retries: 1, concurrency: 1 });
+    const rows = await reportRows(summary.report!);
+    expect(rows.map((r) => [r.status, r.ad_id])).toEqual([
+      ['created', '1812345678901234567'],
+      ['unknown', ''],
+    ]);
+    expect(rows[1]!.error).toMatch(/answered 200 without saying whether the ad was created.*may have created it/);
+  });
+
+  it('a disk that fills names the file and says the batch is resumable', async () => {
+    const { writeError } = await import('../src/report/open-writer.js');
+    expect(writeError('/data/r.csv', Object.assign(new Error('no space'), { code: 'ENOSPC' })).message).toBe(
+      'Cannot write the report /data/r.csv: the disk is full (free some space and run the same command again: the batch is resumable). Choose another path with --report.',
+    );
+  });
+});

@@ -73,7 +73,11 @@ export class Recorder {
     const ad = this.run.planned[r.seq]!;
     const error = r.error ? { error: this.run.mask(r.error) } : {};
     const adgroup = ad.args?.adgroup_id;
-    await this.journal?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts, ...(typeof adgroup === 'string' ? { adgroup } : {}) });
+    await this.journal
+      ?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts, ...(typeof adgroup === 'string' ? { adgroup } : {}) })
+      .catch((err: unknown) => {
+        throw writeError(this.run.journal, err, 'the journal beside the report');
+      });
     this.requests += r.attempts;
     this.answered++;
     await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input: ad.input });
@@ -114,7 +118,9 @@ export class Recorder {
     this.done++;
     this.run.options.onEvent?.({ type: 'row', line });
     this.run.options.onEvent?.({ type: 'progress', done: this.done, total: this.run.planned.length });
-    await this.report.add(seq, line);
+    await this.report.add(seq, line).catch((err: unknown) => {
+      throw writeError(this.run.report, err);
+    });
   }
 
   /** The XLSX report's Summary sheet, read when the report is closed. */

@@ -1,7 +1,7 @@
 import { RunError } from '../errors.js';
 import type { Sheet } from '../read/sheet.js';
 import { carryOver, orphanedInFlight, type CarryOver } from '../report/carry-over.js';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { BatchLock } from '../report/batch-lock.js';
 import { JournalWriter } from '../report/journal.js';
 import { defaultReportPath, journalPath, retryFilePath, type RetryFormat } from '../report/paths.js';
@@ -154,6 +154,10 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
   // Reading the input is free; a Google Sheets link must be read to know the batch's name.
   const input = await openInput(options);
   const report = options.report ?? defaultReportPath(input.place);
+  const retryPath = retryFilePath(input.place, options.retryFormat);
+  if (resolve(report) === resolve(retryPath)) {
+    throw new RunError('USAGE', `--report ${report} is the retry file's path; the two would overwrite each other. Choose another --report.`);
+  }
   await checkWritable(report);
   const journal = journalPath(report);
   // Before the journal is read: a second run of the batch stops here, before any paid call.
@@ -162,7 +166,7 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
   try {
     const batch = await readBatch(input, options, io, say, { report, journal, defaults, adName, today: new Date(now()).toISOString().slice(0, 10) });
     const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
-    return { options, io, say, mask, now, startedAt, settings, client, report, journal, lock, retryPath: retryFilePath(input.place, options.retryFormat), ...batch };
+    return { options, io, say, mask, now, startedAt, settings, client, report, journal, lock, retryPath, ...batch };
   } catch (err) {
     await lock.release();
     throw err;

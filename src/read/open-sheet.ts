@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RunError } from '../errors.js';
 import { readDelimited } from './delimited.js';
@@ -23,6 +24,11 @@ export interface OpenOptions {
 
 /** Opens FILE by its extension; the one entry point of the read stage. */
 export async function openSheet(file: string, options: OpenOptions = {}): Promise<Sheet> {
+  // A named pipe, socket or device would block the read forever or never end: refused before it is opened.
+  const kind = await stat(file).catch(() => undefined);
+  if (kind && !kind.isFile() && !kind.isDirectory()) {
+    throw new RunError('FILE', `${file} is not a regular file (a named pipe, socket or device). Save the sheet to a file and pass that.`);
+  }
   const ext = extname(file).toLowerCase();
   const limits = options.limits ?? DEFAULT_LIMITS;
   const isHeader = options.isHeader ?? (() => true);

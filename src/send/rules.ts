@@ -45,7 +45,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     name: '200 success: created',
-    when: (o) => http(o) && o.status >= 200 && o.status < 300 && envelope(o.json)?.success === true,
+    when: (o) => http(o) && o.status >= 200 && o.status < 300 && succeeded(o.json) === true,
     then: (o) => {
       const adId = adIdOf((o as Http).json);
       const quota = quotaOf((o as Http).json);
@@ -79,9 +79,14 @@ export const RULES: readonly Rule[] = [
     then: (o) => ({ kind: 'rejected', message: message(o as Http, 'the advertiser is not connected'), unconnected: notConnectedAdvertiser(errorTextOf((o as Http).json) ?? '')! }),
   },
   {
-    name: '2xx with success false: the tool refused',
-    when: (o) => http(o) && o.status >= 200 && o.status < 300,
+    name: '2xx with success false or an error: the tool refused',
+    when: (o) => http(o) && o.status >= 200 && o.status < 300 && (succeeded(o.json) === false || errorTextOf(o.json) !== undefined),
     then: (o) => ({ kind: 'rejected', message: message(o as Http, 'the API answered success: false without a reason') }),
+  },
+  {
+    name: '2xx with neither a clear success nor an error: the ad may exist; retry with the same key',
+    when: (o) => http(o) && o.status >= 200 && o.status < 300,
+    then: () => ({ kind: 'retry', message: 'the service answered 200 without saying whether the ad was created', inDoubt: true }),
   },
   {
     name: '401: the key is refused; stop the batch',
@@ -140,6 +145,14 @@ export const RULES: readonly Rule[] = [
 
 /** Network failures before a request could leave this machine: nothing reached the service. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** `success` as a boolean, also when a proxy or SDK wrote it as the string "true" or "false". */
+function succeeded(json: unknown): boolean | undefined {
+  const s = envelope(json)?.success;
+  if (s === true || s === 'true') return true;
+  if (s === false || s === 'false') return false;
+  return undefined;
+}
 
 function redirectTarget(location: string): string {
   try {
