@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { carryOver, orphanedInFlight } from '../src/report/carry-over.js';
+import { retryKey } from '../src/keys/idempotency-key.js';
 import { planSending } from '../src/commands/send-plan.js';
 import { exitCode } from '../src/commands/exit-code.js';
 import type { PlannedAd } from '../src/validate/validate-sheet.js';
@@ -34,7 +35,13 @@ describe('carryOver', () => {
     expect(c.invalid).toBe(1);
   });
   it('re-sends rejected rows with --retry-rejected', () => {
-    expect(carryOver(planned, states, true).toSend.map((i) => i.key)).toEqual(['b', 'c', 'd']);
+    const sent = carryOver(planned, states, true).toSend;
+    // b goes with its first re-send generation's key (the service replays a refusal for 'b').
+    expect(sent.map((i) => i.key)).toEqual([retryKey('b', 1), 'c', 'd']);
+    expect(sent[0]!.base).toEqual({ key: 'b', generation: 1 });
+    // Once generation 1 is recorded and rejected too, the next re-send is generation 2.
+    const again = carryOver(planned, new Map([...states, [retryKey('b', 1), { status: 'rejected', row: 4 }]]), true, false, new Map([['b', 1]]));
+    expect(again.toSend[0]!.key).toBe(retryKey('b', 2));
   });
   it('finds in-flight keys whose rows are gone', () => {
     expect(orphanedInFlight(planned, states)).toEqual([{ status: 'in_flight', row: 9 }]);

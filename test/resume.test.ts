@@ -60,8 +60,17 @@ describe('re-runs resume', () => {
     expect(third.summary.counts).toMatchObject({ created: 2, rejected: 1 });
     expect((await reportRows(third.summary.report!))[2]!.error).toMatch(/from an earlier run; edit the row or pass --retry-rejected/);
     expect(sim.stats().byStatus['409']).toBe(1);
-    await upload(sim, { file, retryRejected: true });
-    expect(sim.stats().byStatus['409']).toBe(2);
+    // --retry-rejected sends it again with a new key (the service would replay the stored refusal
+    // for the old one): this time it is created; a later run keeps it created, under that key.
+    const fourth = await upload(sim, { file, retryRejected: true });
+    expect(fourth.summary.counts).toMatchObject({ created: 3, rejected: 0 });
+    expect(sim.stats().byStatus['409']).toBe(1);
+    const retried = (await reportRows(fourth.summary.report!))[2]!;
+    expect(retried.idempotency_key).not.toBe(key3);
+    const fifth = await upload(sim, { file, retryRejected: true });
+    expect(fifth.summary.counts).toMatchObject({ created: 3 });
+    expect((await reportRows(fifth.summary.report!))[2]!.idempotency_key).toBe(retried.idempotency_key);
+    expect(sim.ads()).toHaveLength(4); // the three rows, and the ad the test itself made with key3 to provoke the 409
   });
 
   it('re-checks invalid rows from the file: fixed rows are sent', async () => {

@@ -65,7 +65,13 @@ export class Recorder {
   /** Before a row's first request: the journal says its key may be in flight. */
   async sending(item: SendItem): Promise<void> {
     const adgroup = item.args.adgroup_id;
-    await this.journal?.append({ key: item.key, row: this.run.planned[item.seq]!.row, event: 'sending', ...(typeof adgroup === 'string' ? { adgroup } : {}) });
+    await this.journal?.append({
+      key: item.key,
+      row: this.run.planned[item.seq]!.row,
+      event: 'sending',
+      ...(typeof adgroup === 'string' ? { adgroup } : {}),
+      ...(item.base ? { base: item.base.key, generation: item.base.generation } : {}),
+    });
   }
 
   /** A row's final outcome from the batch: journal first, then the report. */

@@ -203,7 +203,7 @@ async function readBatch(
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
 async function planRun(run: UploadRun): Promise<RunPlan> {
   const { options, planned, say, mask } = run;
-  const carried = carryOver(planned, run.resume.states, options.retryRejected === true, options.confirmEdits === true);
+  const carried = carryOver(planned, run.resume.states, options.retryRejected === true, options.confirmEdits === true, run.resume.generations);
   warnOrphans(run);
   const pre = run.client ? await preflight(run.client, carried.toSend, run.now()) : {};
   if (pre.quota) options.onEvent?.({ type: 'quota', quota: pre.quota });
@@ -261,7 +261,7 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
 }
 
 function warnOrphans(run: UploadRun): void {
-  const orphans = orphanedInFlight(run.planned, run.resume.states);
+  const orphans = orphanedInFlight(run.planned, run.resume.states, run.resume.generations);
   if (!orphans.length) return;
   const one = orphans.length === 1;
   run.say(

@@ -23,6 +23,16 @@ export function idempotencyKey(args: AdArgs, occurrence: number): string {
  * given a string, uuid re-parses the namespace and encodes the name character by character on
  * every call, which was the largest cost of checking a row.
  */
+/**
+ * The key of the n-th deliberate re-send of a rejected row (--retry-rejected): the service keeps
+ * and replays its answer for a key, a rejection included, so a new attempt needs a new key. It is
+ * derived from the row's key and the generation, so it is the same on every machine, and the
+ * journal records which generation a row is at.
+ */
+export function retryKey(key: string, generation: number): string {
+  return generation === 0 ? key : uuidv5(Buffer.from(`add_tiktok_ad retry\n${key}\n${generation}`, 'utf8'), NAMESPACE_BYTES);
+}
+
 export function keyOfCanonical(canonical: string, occurrence: number): string {
   return uuidv5(Buffer.from(`add_tiktok_ad\n${canonical}\n${occurrence}`, 'utf8'), NAMESPACE_BYTES);
 }

@@ -1,3 +1,4 @@
+import { retryKey } from '../keys/idempotency-key.js';
 import type { SendItem } from '../send/batch.js';
 import type { PlannedAd } from '../validate/validate-sheet.js';
 import type { PriorState } from './journal.js';
@@ -17,26 +18,38 @@ export interface CarryOver {
  * crashes and Ctrl-C"): created stays created; rejected stays rejected unless --retry-rejected; everything else
  * valid is sent. Pure.
  */
-export function carryOver(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, retryRejected: boolean, confirmEdits = false): CarryOver {
+export function carryOver(
+  planned: readonly PlannedAd[],
+  states: ReadonlyMap<string, PriorState>,
+  retryRejected: boolean,
+  confirmEdits = false,
+  generations: ReadonlyMap<string, number> = new Map(),
+): CarryOver {
   const lines: (ReportLine | undefined)[] = new Array(planned.length);
   const toSend: SendItem[] = [];
   const carried = { created: 0, rejected: 0 };
   let invalid = 0;
-  const doubts = confirmEdits ? new Map<string, PriorState>() : inDoubtByPlace(planned, states);
+  const doubts = confirmEdits ? new Map<string, PriorState>() : inDoubtByPlace(planned, states, generations);
   for (const ad of planned) {
     if (!ad.args || !ad.key) {
       invalid++;
       lines[ad.seq] = { row: ad.row, status: 'invalid', error: problemsText(ad.problems), input: ad.input };
       continue;
     }
-    const prior = states.get(ad.key);
+    // A row re-sent after a rejection is known by its latest generation's key.
+    const generation = generations.get(ad.key) ?? 0;
+    const key = retryKey(ad.key, generation);
+    const prior = states.get(key);
     if (prior?.status === 'created') {
       carried.created++;
-      lines[ad.seq] = { row: ad.row, status: 'created', key: ad.key, ...(prior.adId ? { adId: prior.adId } : {}), attempts: 0, input: ad.input };
+      lines[ad.seq] = { row: ad.row, status: 'created', key, ...(prior.adId ? { adId: prior.adId } : {}), attempts: 0, input: ad.input };
     } else if (prior?.status === 'rejected' && !retryRejected) {
       carried.rejected++;
       const error = `${prior.error ?? 'rejected by the API'} (from an earlier run; edit the row or pass --retry-rejected to send it again)`;
-      lines[ad.seq] = { row: ad.row, status: 'rejected', key: ad.key, error, attempts: 0, input: ad.input };
+      lines[ad.seq] = { row: ad.row, status: 'rejected', key, error, attempts: 0, input: ad.input };
+    } else if (prior?.status === 'rejected') {
+      // The service replays a stored rejection for its key: a deliberate re-send needs a new one.
+      toSend.push({ seq: ad.seq, key: retryKey(ad.key, generation + 1), args: ad.args, base: { key: ad.key, generation: generation + 1 } });
     } else if (!prior && doubts.has(placeOf(ad.row, ad.args.adgroup_id))) {
       // An edited row whose earlier version may already be an ad: sending it could make a second.
       invalid++;
@@ -48,7 +61,7 @@ export function carryOver(planned: readonly PlannedAd[], states: ReadonlyMap<str
         input: ad.input,
       };
     } else {
-      toSend.push({ seq: ad.seq, key: ad.key, args: ad.args });
+      toSend.push({ seq: ad.seq, key, args: ad.args, ...(generation ? { base: { key: ad.key, generation } } : {}) });
     }
   }
   return { lines, toSend, carried, invalid };
@@ -64,8 +77,8 @@ function placeOf(row: number, adgroup: unknown): string {
  * row of the file has any more, by the place they stood: an edited row at the same place is their
  * new version (README, "Re-runs, crashes and Ctrl-C").
  */
-function inDoubtByPlace(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>): Map<string, PriorState> {
-  const keys = new Set(planned.map((a) => a.key));
+function inDoubtByPlace(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number>): Map<string, PriorState> {
+  const keys = knownKeys(planned, generations);
   const doubts = new Map<string, PriorState>();
   for (const [key, st] of states) {
     if ((st.status === 'unknown' || st.status === 'in_flight') && !keys.has(key)) doubts.set(placeOf(st.row, st.adgroup), st);
@@ -74,7 +87,17 @@ function inDoubtByPlace(planned: readonly PlannedAd[], states: ReadonlyMap<strin
 }
 
 /** Keys whose outcome is in doubt (in flight when a run died, or `unknown`) that no row of the file has any more. */
-export function orphanedInFlight(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>): PriorState[] {
-  const keys = new Set(planned.map((a) => a.key));
+export function orphanedInFlight(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number> = new Map()): PriorState[] {
+  const keys = knownKeys(planned, generations);
   return [...states.entries()].filter(([key, st]) => (st.status === 'in_flight' || st.status === 'unknown') && !keys.has(key)).map(([, st]) => st);
+}
+
+/** Every key the file's rows have been sent with: their own, and those of their re-sends. */
+function knownKeys(planned: readonly PlannedAd[], generations: ReadonlyMap<string, number>): Set<string | undefined> {
+  const keys = new Set<string | undefined>();
+  for (const ad of planned) {
+    keys.add(ad.key);
+    if (ad.key) for (let g = 1; g <= (generations.get(ad.key) ?? 0); g++) keys.add(retryKey(ad.key, g));
+  }
+  return keys;
 }

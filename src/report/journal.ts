@@ -14,7 +14,15 @@ export interface JournalHeader {
 }
 
 export type JournalEvent =
-  | { readonly key: string; readonly row: number; readonly event: 'sending'; readonly adgroup?: string }
+  | {
+      readonly key: string;
+      readonly row: number;
+      readonly event: 'sending';
+      readonly adgroup?: string;
+      /** For a re-send of a rejected row (--retry-rejected): the row's own key and the generation. */
+      readonly base?: string;
+      readonly generation?: number;
+    }
   | {
       readonly key: string;
       readonly row: number;
@@ -45,6 +53,8 @@ export interface JournalContents {
   readonly truncatedTail: boolean;
   /** The retry files this batch wrote (file name → SHA-256 of what was written). */
   readonly retryFiles: ReadonlyMap<string, string>;
+  /** Rows re-sent after a rejection: the row's own key → the latest generation sent. */
+  readonly generations: ReadonlyMap<string, number>;
 }
 
 /** Parses a journal's text. Pure. A cut-off last line is tolerated; any other damage is refused. */
@@ -54,6 +64,7 @@ export function parseJournal(path: string, text: string): JournalContents {
   let truncatedTail = false;
   const states = new Map<string, PriorState>();
   const retryFiles = new Map<string, string>();
+  const generations = new Map<string, number>();
   let header: JournalHeader | undefined;
   lines.forEach((line, i) => {
     if (line === '') return;
@@ -83,6 +94,7 @@ export function parseJournal(path: string, text: string): JournalContents {
     }
     if (typeof e.key !== 'string') return;
     if (e.event === 'sending') {
+      if (typeof e.base === 'string' && typeof e.generation === 'number') generations.set(e.base, Math.max(generations.get(e.base) ?? 0, e.generation));
       const prior = states.get(e.key);
       if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row, ...(e.adgroup ? { adgroup: e.adgroup } : {}) });
     } else if (e.event === 'result') {
@@ -93,10 +105,10 @@ export function parseJournal(path: string, text: string): JournalContents {
     }
   });
   if (!header) {
-    if (truncatedTail || text.trim() === '') return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true, retryFiles };
+    if (truncatedTail || text.trim() === '') return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true, retryFiles, generations };
     throw new RunError('REPORT', `${path} is not a tiktok-ads-bulk journal. Move it away or choose another --report.`);
   }
-  return { header, states, truncatedTail, retryFiles };
+  return { header, states, truncatedTail, retryFiles, generations };
 }
 
 /** Appends events durably. Writes are serialised; each is fsynced before its promise resolves. */

@@ -10,8 +10,11 @@ import type { Transport } from './transport.js';
 
 export interface SendItem {
   readonly seq: number;
+  /** The Idempotency-Key it is sent with. */
   readonly key: string;
   readonly args: AdArgs;
+  /** A re-send of a rejected row: the row's own key and the generation of `key`. */
+  readonly base?: { readonly key: string; readonly generation: number };
 }
 
 export type SendStatus = 'created' | 'rejected' | 'failed' | 'not_sent' | 'unknown';
