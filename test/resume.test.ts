@@ -297,3 +297,29 @@ describe('rows in doubt (unknown)', () => {
     await expectExactlyOnce(sim, again.summary.report!, 2);
   });
 });
+
+describe('Ctrl-C while rows are checked', () => {
+  async function bigFile(rows: number): Promise<string> {
+    const lines = [HEADER];
+    for (let i = 0; i < rows; i++) lines.push(`17800000000000001${String(i % 100).padStart(2, '0')},Fresh coffee ${i},https://example.com/a${i},https://cdn.example.com/v${i}.mp4`);
+    return batchFile(`${lines.join('\n')}\n`, 'big.csv');
+  }
+
+  processIt('validate stops at once with exit 130 and says how far it got', async () => {
+    const file = await bigFile(80_000);
+    const r = await spawnCli(['validate', file], {}, { killAfterMs: 400, signal: 'SIGINT' });
+    expect(r.code).toBe(130);
+    const checked = Number(/: (\d+) ads checked before Ctrl-C/.exec(r.stderr)?.[1]);
+    expect(checked).toBeLessThan(80_000);
+  });
+
+  processIt('upload while checking: exit 130, nothing sent, no report written', async () => {
+    const sim = await startSim();
+    const file = await bigFile(80_000);
+    const r = await spawnCli(['upload', file, '--endpoint', sim.url], { ADSPIRER_API_KEY: KEY }, { killAfterMs: 400, signal: 'SIGINT' });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/Interrupted while checking rows \(\d+ checked\): nothing was sent and no report was written/);
+    expect(sim.stats().requests).toBe(0);
+    await expect(stat(join(file, '..', 'big.results.csv'))).rejects.toThrow();
+  });
+});

@@ -112,7 +112,7 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
     case 'validate': {
       const { values, positionals } = parse(command, rest);
       if (values.help) return help(ctx, VALIDATE_HELP);
-      const summary = await validateFile(sheetOptions(command, values, positionals), ctx.io);
+      const summary = await validateFile({ ...sheetOptions(command, values, positionals), ...(ctx.signal ? { signal: ctx.signal } : {}) }, ctx.io);
       return finish(ctx, summary, values.json === true);
     }
     case 'upload': {

@@ -25,6 +25,8 @@ export interface SheetOptions {
   readonly dispatcher?: Dispatcher;
   /** For a Google Sheets link: the folder its report, journal and retry file go to (default "."). */
   readonly cwd?: string;
+  /** Ctrl-C: stop checking rows (validate, and upload before it sends), exit 130. */
+  readonly signal?: AbortSignal;
 }
 
 /** Notices about the input, printed once before its rows' problems. */

@@ -28,7 +28,7 @@ import { ProblemPrinter } from './problem-printer.js';
 import { Progress } from './progress.js';
 import { Recorder } from './recorder.js';
 import { planSending, type SendPlan } from './send-plan.js';
-import type { RunSummary } from './summary.js';
+import { emptyCounts, type RunSummary } from './summary.js';
 import { checkNumbers, checkWritable } from './upload-checks.js';
 import { endText, planText, summariseRows } from './upload-messages.js';
 
@@ -80,6 +80,7 @@ export const UPLOAD_DEFAULTS = { concurrency: 4, rate: 2, retries: 4, timeoutSec
 export async function uploadFile(options: UploadOptions, io: Io = silentIo): Promise<RunSummary> {
   const run = await prepare(options, io);
   try {
+    if (run.interrupted) return interruptedWhileChecking(run);
     const plan = await planRun(run);
     const recorder = await Recorder.open(run, plan);
     let ending: Ending;
@@ -96,6 +97,11 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     await run.client?.close();
     await run.lock.release();
   }
+}
+
+function interruptedWhileChecking(run: UploadRun): RunSummary {
+  run.say(`Interrupted while checking rows (${run.planned.length} checked): nothing was sent and no report was written. Run the same command again.\n`);
+  return { command: 'upload', file: run.options.file, report: null, rows: run.planned.length, counts: emptyCounts(), quota: null, stopped: 'interrupted', exit_code: 130 };
 }
 
 /** Everything the stages share: settings, the key's client, the files, the checked rows. */
@@ -118,6 +124,8 @@ export interface UploadRun {
   readonly resume: ResumeState;
   /** Every ad of the file, valid or not, in input order (seq = index). */
   readonly planned: readonly PlannedAd[];
+  /** Ctrl-C came while the rows were being checked. */
+  readonly interrupted: boolean;
 }
 
 export interface RunPlan extends CarryOver, SendPlan {
@@ -180,7 +188,7 @@ async function readBatch(
   io: Io,
   say: (text: string) => void,
   at: { report: string; journal: string; defaults: Map<string, string>; adName: AdNameTemplate | undefined; today: string },
-): Promise<Pick<UploadRun, 'sheet' | 'resume' | 'planned'>> {
+): Promise<Pick<UploadRun, 'sheet' | 'resume' | 'planned' | 'interrupted'>> {
   const resume = await loadResumeState(batchName, at.report, at.journal, sheet.header, at.today);
   for (const note of resume.notes) say(`${note}\n`);
   const planned: PlannedAd[] = [];
@@ -193,11 +201,13 @@ async function readBatch(
     runDate: resume.date,
     onNotice: (text) => say(`Note: ${text}\n`),
   })) {
+    // Ctrl-C while the rows are checked: nothing has been sent, nothing is written.
+    if (options.signal?.aborted) return { sheet, resume, planned, interrupted: true };
     planned.push(ad);
     printer.add(ad);
   }
   printer.finish(at.report);
-  return { sheet, resume, planned };
+  return { sheet, resume, planned, interrupted: false };
 }
 
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */

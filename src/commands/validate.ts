@@ -24,6 +24,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   const counts = { ...emptyCounts(), valid: 0 };
   let lines = 0;
   let warnings = 0;
+  let interrupted = false;
   const printer = new ProblemPrinter(io);
   try {
     for await (const ad of validateSheet(sheet, {
@@ -33,6 +34,10 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
       trustIds: options.trustIds === true,
       onNotice: noticePrinter(io),
     })) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
       lines++;
       const line = toLine(ad);
       if (line.status === 'valid') counts.valid++;
@@ -46,7 +51,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   }
   printer.finish(writer?.path);
   const where = sheet.sheetName ? `${options.file} (sheet "${sheet.sheetName}")` : options.file;
-  io.err(`${where}: ${lines} ${lines === 1 ? 'ad' : 'ads'} checked, ${counts.valid} valid, ${counts.invalid} invalid${warnings ? `, ${warnings} ${warnings === 1 ? 'value' : 'values'} corrected` : ''}.\n`);
+  io.err(`${where}: ${lines} ${lines === 1 ? 'ad' : 'ads'} checked${interrupted ? ' before Ctrl-C' : ''}, ${counts.valid} valid, ${counts.invalid} invalid${warnings ? `, ${warnings} ${warnings === 1 ? 'value' : 'values'} corrected` : ''}.\n`);
   if (writer) io.err(`Report: ${writer.path}\n`);
   return {
     command: 'validate',
@@ -55,8 +60,8 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
     rows: lines,
     counts,
     quota: null,
-    stopped: null,
-    exit_code: counts.invalid > 0 ? 1 : 0,
+    stopped: interrupted ? 'interrupted' : null,
+    exit_code: interrupted ? 130 : counts.invalid > 0 ? 1 : 0,
   };
 }
 
