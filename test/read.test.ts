@@ -87,9 +87,12 @@ describe('delimited files', () => {
     expect(rows[0]!.cells).toEqual(['1', '2', '3']);
   });
 
-  it('undoes the formula escape of its own reports', async () => {
-    const { rows } = await readAll(await tempFile('a.csv', "a,b\n'=SUM(1),'-5% off\n"));
-    expect(rows[0]!.cells).toEqual(['=SUM(1)', '-5% off']);
+  it("undoes the formula escape only in the tool's own files; elsewhere a leading ' is the user's", async () => {
+    const path = await tempFile('a.csv', "a,b\n'=SUM(1),'-5% off\n");
+    const own = await openSheet(path, { ownFile: () => true });
+    for await (const r of own.records) expect(r.cells).toEqual(['=SUM(1)', '-5% off']);
+    const { rows } = await readAll(path);
+    expect(rows[0]!.cells).toEqual(["'=SUM(1)", "'-5% off"]);
   });
 
   it('reads a file that is not UTF-8 as Windows-1252 when that explains every byte, with a notice', async () => {

@@ -174,6 +174,24 @@ describe('sheets as people make them (fixtures/realworld)', () => {
   });
 });
 
+describe("a leading ' is the user's, except in the tool's own files", () => {
+  it("kept as typed in a user's CSV; removed from the tool's own report and retry file, where the tool put it", async () => {
+    const dir = await tempDir();
+    const { writeFile } = await import('node:fs/promises');
+    const file = join(dir, 'quotes.csv');
+    await writeFile(file, "adgroup_id,ad_text,landing_page_url,video_url,Notes\r\n1780000000000000101,'=not a formula,https://e.com/a,https://e.com/v.mp4,'-5% off\r\n");
+    const { ads } = await check(file);
+    expect(ads[0]!.args?.ad_text).toBe("'=not a formula");
+    const sim = await startSim();
+    const { summary } = await upload(sim, { file });
+    expect(sim.ads()[0]!.arguments.ad_text).toBe("'=not a formula");
+    // The report escapes its cells ('+ the value); read back as the tool's own file, the value returns.
+    const rows = await reportRows(summary.report!);
+    expect(rows[0]!.ad_text).toBe("'=not a formula");
+    expect(rows[0]!.Notes).toBe("'-5% off");
+  });
+});
+
 describe('the retry file never destroys an edit', () => {
   async function brokenBatch() {
     const dir = await tempDir();

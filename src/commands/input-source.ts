@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS } from '../read/limits.js';
 import { openSheet } from '../read/open-sheet.js';
 import type { Sheet } from '../read/sheet.js';
 import type { BatchPlace } from '../report/paths.js';
+import { RESULT_COLUMNS } from '../report/report-line.js';
 import { looksLikeHeader } from '../validate/columns.js';
 
 /** Where a batch's input is read from, and where its report, journal and retry file live. */
@@ -38,7 +39,7 @@ export async function openInput(options: SourceOptions): Promise<InputSource> {
   const common = { ...(options.sheet !== undefined ? { sheet: options.sheet } : {}), isHeader: looksLikeHeader } as const;
   const link = parseSheetsLink(options.file);
   if (!link) {
-    const sheet = await openSheet(options.file, { ...common, ...(options.encoding !== undefined ? { encoding: options.encoding } : {}) });
+    const sheet = await openSheet(options.file, { ...common, ownFile: isOwnFile, ...(options.encoding !== undefined ? { encoding: options.encoding } : {}) });
     const ext = extname(options.file);
     return { sheet, batchName: basename(options.file), place: { dir: dirname(options.file), stem: basename(options.file, ext), workbook: ext.toLowerCase() === '.xlsx' } };
   }
@@ -59,6 +60,11 @@ export async function openInput(options: SourceOptions): Promise<InputSource> {
     // The workbook is read whole when it is opened; the download is no longer needed.
     await downloaded.cleanup();
   }
+}
+
+/** The tool's report (its result columns first) or retry file (the input's columns, then `error`). */
+function isOwnFile(header: readonly string[]): boolean {
+  return RESULT_COLUMNS.every((c, i) => header[i] === c) || header[header.length - 1] === 'error';
 }
 
 /** Whether a sheet's first rows are the linked tab's (its CSV export): the header row decides. */

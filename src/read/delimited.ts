@@ -17,6 +17,12 @@ export interface DelimitedOptions {
   readonly isHeader?: (cells: readonly Cell[]) => boolean;
   /** --encoding: a WHATWG label; default: UTF-16 by its BOM, else UTF-8, else Windows-1252 (text-encoding.ts). */
   readonly encoding?: string;
+  /**
+   * Whether, by its header, the file is one the tool wrote (a report, a retry file): only there a
+   * leading `'` before a formula character is the tool's own escaping (report/safe-cell.ts) and is
+   * removed; in any other file it is kept as the user typed it.
+   */
+  readonly ownFile?: (header: readonly string[]) => boolean;
 }
 
 /** Reads .csv/.tsv/.txt: UTF-8 (BOM or not), UTF-16 with BOM, Windows-1252 or --encoding; delimiter detected. */
@@ -59,13 +65,14 @@ export async function readDelimited(file: string, options: DelimitedOptions = {}
     }
     if (skipped.length) notices.push(`${file}: the header is row ${row}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped.map((r) => rowPreview(r.cells)).slice(0, 3).join(', ')}).`);
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
+    const own = options.ownFile?.(header) === true;
     return {
       file,
       format: 'csv',
       header,
       headerRow: row,
       notices,
-      records: { [Symbol.asyncIterator]: () => iterator },
+      records: own ? unescapedRecords(iterator) : { [Symbol.asyncIterator]: () => iterator },
     };
   }
 }
@@ -123,7 +130,7 @@ function swapBytePairs(): Transform {
 }
 
 /** Our CSV reports prefix a formula-like cell with `'` (see report/safe-cell.ts); undo it on read so a retry file reads back as written. */
-const ESCAPED_FORMULA = /^'[=+\-@\t\r]/;
+const ESCAPED_FORMULA = /^''*[=+\-@\t\r]/;
 
 /**
  * The file's records, in order. Records csv-parse produced before a failure (an unclosed quote, a
@@ -198,8 +205,17 @@ async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, 
 const WAITING_RECORDS = 1024;
 
 function toCell(value: string): Cell {
-  if (value.trim() === '') return null;
-  return value.charCodeAt(0) === 0x27 && ESCAPED_FORMULA.test(value) ? value.slice(1) : value;
+  return value.trim() === '' ? null : value;
+}
+
+/** A cell of the tool's own CSV, with the `'` it put before a formula-like value removed. */
+function unescaped(cell: Cell): Cell {
+  return typeof cell === 'string' && cell.charCodeAt(0) === 0x27 && ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell;
+}
+
+/** The records of the tool's own report or retry file, read back as the values it wrote. */
+async function* unescapedRecords(records: AsyncIterator<RawRecord>): AsyncGenerator<RawRecord> {
+  for (let next = await records.next(); !next.done; next = await records.next()) yield { ...next.value, cells: next.value.cells.map(unescaped) };
 }
 
 /**

@@ -17,6 +17,8 @@ export interface OpenOptions {
   readonly isHeader?: (cells: readonly Cell[]) => boolean;
   /** --encoding NAME of delimited text (any WHATWG encoding label). */
   readonly encoding?: string;
+  /** Delimited text written by the tool itself (its report, its retry file): see delimited.ts. */
+  readonly ownFile?: (header: readonly string[]) => boolean;
   /** For a downloaded workbook: the name messages use, and which sheet to prefer (xlsx.ts). */
   readonly label?: string;
   readonly preferSheet?: (rows: readonly (readonly string[])[]) => boolean;
@@ -45,7 +47,7 @@ export async function openSheet(file: string, options: OpenOptions = {}): Promis
   }
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     if (options.sheet !== undefined) throw new RunError('USAGE', `--sheet only applies to .xlsx files; ${file} is delimited text.`);
-    return readDelimited(file, { limits, isHeader, ...(options.encoding !== undefined ? { encoding: options.encoding } : {}) });
+    return readDelimited(file, { limits, isHeader, ...(options.encoding !== undefined ? { encoding: options.encoding } : {}), ...(options.ownFile ? { ownFile: options.ownFile } : {}) });
   }
   if (ext === '.xls' || ext === '.xlsm' || ext === '.ods' || ext === '.numbers') {
     throw new RunError('FILE', `${file} is a ${ext} file, which is not read. Save it as .xlsx or CSV (UTF-8) and try again.`);

@@ -67,7 +67,7 @@ async function statesFromReport(report: string, inputHeader: readonly string[]):
   if (cutInHeader) return { states: new Map(), cutOff: true };
   let sheet;
   try {
-    sheet = await openSheet(report);
+    sheet = await openSheet(report, { ownFile: () => true });
   } catch {
     throw refuse('cannot be read back as a report');
   }
