@@ -7,7 +7,7 @@ import { bufferIo } from '../src/commands/io.js';
 import { validateFile } from '../src/commands/validate.js';
 import { uploadFile } from '../src/commands/upload.js';
 import { RunError } from '../src/errors.js';
-import { parseSheetsLink } from '../src/read/google-sheets.js';
+import { parseSheetsLink } from '../src/read/sheets-link.js';
 import { reportRows } from './helpers/report.js';
 import { tempDir } from './helpers/tmp.js';
 import { KEY, startSim } from './helpers/upload.js';

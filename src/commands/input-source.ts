@@ -1,6 +1,6 @@
 import { basename, dirname, extname } from 'node:path';
 import type { Dispatcher } from 'undici';
-import { downloadSheet, parseSheetsLink } from '../read/google-sheets.js';
+import { parseSheetsLink } from '../read/sheets-link.js';
 import { DEFAULT_LIMITS } from '../read/limits.js';
 import { openSheet } from '../read/open-sheet.js';
 import type { Sheet } from '../read/sheet.js';
@@ -43,6 +43,8 @@ export async function openInput(options: SourceOptions): Promise<InputSource> {
     const ext = extname(options.file);
     return { sheet, batchName: basename(options.file), place: { dir: dirname(options.file), stem: basename(options.file, ext), workbook: ext.toLowerCase() === '.xlsx' } };
   }
+  // undici and the download code load only for a link: a local file's run does not pay for them.
+  const { downloadSheet } = await import('../read/google-sheets.js');
   const downloaded = await downloadSheet(link, {
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     timeoutMs: (options.timeoutSeconds ?? 120) * 1000,

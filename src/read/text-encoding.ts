@@ -34,7 +34,7 @@ async function isAllUtf8(file: string): Promise<boolean> {
   for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
     const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     let end = data.length;
-    // Back up over continuation bytes (10xxxxxx) to the start of the last character, at most 3.
+    // Back up over continuation bytes (those with the high bits 10) to the last character's start, at most 3.
     let start = end - 1;
     while (start > 0 && end - start < 4 && (data[start]! & 0xc0) === 0x80) start--;
     const lead = data[start] ?? 0;

@@ -103,6 +103,7 @@ function coerceUrl(field: FieldSpec, text: string): Coerced {
 }
 
 function directDownload(url: string): string | undefined {
+  if (!url.includes('drive.google.com') && !url.includes('dropbox.com')) return undefined;
   const drive = /^https:\/\/drive\.google\.com\/file\/d\/([\w-]+)(?:\/(?:view|edit)?)?(?:\?[^#]*)?$/.exec(url);
   if (drive) return `https://drive.google.com/uc?export=download&id=${drive[1]}`;
   if (/^https:\/\/(?:www\.)?dropbox\.com\/.*[?&]dl=0(?:&|$)/.test(url)) return url.replace(/([?&])dl=0(?=&|$)/, '$1dl=1');
@@ -147,7 +148,7 @@ function roundedCheck(id: string, trustIds: boolean): { id?: string; message?: s
 }
 
 function coerceId(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
-  if (field.name === 'adgroup_id' && typeof cell === 'string') {
+  if (field.name === 'adgroup_id' && typeof cell === 'string' && /[|\n,;]/.test(cell)) {
     const list = splitList(field, cell.trim());
     if ('message' in list) return { ok: false, message: list.message };
     if (list.items.length > 1) {
@@ -167,6 +168,8 @@ function coerceId(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
 
 /** RFC 3986 §3.1 and §3.2.2: scheme and host are case-insensitive; lower-case is their canonical form. */
 function lowerSchemeAndHost(url: string): string {
+  // The common case, an all-lower-case scheme and host, is returned as it is.
+  if (!/^[^/]*\/\/[^/?#]*[A-Z]/.test(url) && !/^[^:]*[A-Z][^:]*:/.test(url)) return url;
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i, (_, scheme: string, host: string) => scheme.toLowerCase() + host.toLowerCase());
 }
 
