@@ -349,3 +349,24 @@ describe('small truths', () => {
     );
   });
 });
+
+describe('XLSX as other writers make it', () => {
+  it('rows and cells without their optional r= reference are read by position (fixtures/bad/no-cell-refs.xlsx)', async () => {
+    const r = await cli(['validate', 'fixtures/bad/no-cell-refs.xlsx', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 3, counts: { valid: 3 } });
+  });
+
+  it('numbers rows and cells by position, continuing from the last reference given', async () => {
+    const { numberRowsAndCells } = await import('../src/read/xlsx-refs.js');
+    expect(numberRowsAndCells('<row><c t="s"><v>0</v></c><c/></row><row r="5"><c r="C5"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>')).toBe(
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"/></row><row r="5"><c r="C5"><v>1</v></c><c r="D5"><v>2</v></c></row><row r="6"><c r="A6"><v>3</v></c></row>',
+    );
+  });
+
+  it("a damaged workbook's message is our own sentence, never the reader's internal text", async () => {
+    const r = await cli(['validate', 'fixtures/bad/corrupt.xlsx']);
+    expect(r.stderr).toMatch(/is a damaged or unsupported \.xlsx workbook \((its zip structure is damaged|its contents could not be read)\)\. Open it in Excel or LibreOffice and save it again\./);
+    expect(r.stderr).not.toMatch(/Cannot read properties|undefined|TypeError/);
+  });
+});

@@ -10,6 +10,7 @@ import { sniffBytes } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
 import { fromExcelValue } from './xlsx-cell.js';
 import { listZip, zipBombReason } from './zip-guard.js';
+import { withCellReferences } from './xlsx-refs.js';
 
 export interface XlsxOptions {
   /** --sheet NAME: matched exactly, else case-insensitively when that names one sheet. */
@@ -38,11 +39,18 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
   const limits = options.limits ?? DEFAULT_LIMITS;
   const isHeader = options.isHeader ?? (() => true);
   const data = await readCheckedZip(path, file, limits);
-  const workbook = new ExcelJS.Workbook();
+  let workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ExcelJS.Buffer);
   } catch (err) {
-    throw xlsxError(file, err);
+    // Rows or cells written without their optional reference: numbered by position, read again.
+    if (!/Invalid row number|Invalid (?:cell )?address/i.test((err as Error).message ?? '')) throw xlsxError(file, err);
+    try {
+      workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await withCellReferences(data)) as unknown as ExcelJS.Buffer);
+    } catch (again) {
+      throw xlsxError(file, again);
+    }
   }
   const sheets = workbook.worksheets;
   const names = (): string => sheets.map((ws) => `"${ws.name}"`).join(', ') || 'none';
@@ -237,8 +245,16 @@ async function readCheckedZip(path: string, file: string, limits: ReadLimits): P
   }
 }
 
+/**
+ * What the workbook reader's failure means for the user, in a sentence of ours: its own text
+ * ("Cannot read properties of undefined …") is an internal detail, kept as the cause (--debug).
+ */
 function xlsxError(file: string, err: unknown): RunError {
   if (err instanceof RunError) return err;
   const msg = err instanceof Error ? err.message : String(err);
-  return new RunError('FILE', `${file} is a damaged or unsupported .xlsx workbook (${msg.split('\n')[0]}). Open it in Excel or LibreOffice and save it again.`, { cause: err });
+  if (/Invalid column letter|Out of bounds/i.test(msg)) {
+    return new RunError('FILE', `${file} has a cell beyond the last column a spreadsheet can hold (XFD, 16,384 columns), so it cannot be a campaign sheet as saved. Open it in Excel or LibreOffice and save it again.`, { cause: err });
+  }
+  const why = /end of central directory|corrupted zip|invalid (?:zip|signature)|unexpected end/i.test(msg) ? 'its zip structure is damaged' : 'its contents could not be read';
+  return new RunError('FILE', `${file} is a damaged or unsupported .xlsx workbook (${why}). Open it in Excel or LibreOffice and save it again.`, { cause: err });
 }
