@@ -125,6 +125,15 @@ describe('delimited files', () => {
     expect(String(rows[1]!.cells[0])).toContain('\ufffd');
   });
 
+  it('blank lines are skipped yet keep the row numbers a spreadsheet shows, blank lines inside a quoted cell included', async () => {
+    const { rows } = await readAll(await tempFile('blank.csv', 'a,b\n\n1,x\n\n\n2,"y\n\nz"\n3,w\n'));
+    expect(rows.map((r) => [r.row, r.cells[0]])).toEqual([
+      [3, '1'],
+      [6, '2'],
+      [7, '3'],
+    ]);
+  });
+
   it('ends with one clear sentence for files it cannot read', async () => {
     expect((await fileError('/nonexistent/x.csv')).message).toMatch(/does not exist/);
     expect((await fileError(await tempFile('e.csv', ''))).message).toMatch(/is empty/);
