@@ -366,7 +366,29 @@ describe('XLSX as other writers make it', () => {
 
   it("a damaged workbook's message is our own sentence, never the reader's internal text", async () => {
     const r = await cli(['validate', 'fixtures/bad/corrupt.xlsx']);
-    expect(r.stderr).toMatch(/is a damaged or unsupported \.xlsx workbook \((its zip structure is damaged|its contents could not be read)\)\. Open it in Excel or LibreOffice and save it again\./);
+    expect(r.stderr).toMatch(/is a damaged or unsupported \.xlsx workbook \((its zip structure is damaged|its contents could not be read|its parts do not match the sizes its zip directory declares)\)\. Open it in Excel or LibreOffice and save it again\./);
     expect(r.stderr).not.toMatch(/Cannot read properties|undefined|TypeError/);
+  });
+});
+
+describe('bombs that lie about their sizes', () => {
+  // fixtures/bad/lying-sizes.xlsx: 53 KB whose shared strings (400,000 texts, 16 MB inflated) declare 1,000 bytes.
+  const read = async (zip: Partial<import('../src/read/zip-guard.js').ZipLimits>) => {
+    const { ZIP_LIMITS } = await import('../src/read/zip-guard.js');
+    return readAllRows('fixtures/bad/lying-sizes.xlsx', { ...DEFAULT_LIMITS, zip: { ...ZIP_LIMITS, ...zip } }).then(
+      () => 'read',
+      (e: unknown) => (e as Error).message,
+    );
+  };
+  it('the bytes actually inflated are counted, per part, for the shared strings and in total, by count too', async () => {
+    expect(await read({ maxSharedStringsBytes: 8 * 1024 * 1024 })).toMatch(/is refused: its shared strings unpack to more than 8 MiB/);
+    expect(await read({ maxPartBytes: 4 * 1024 * 1024 })).toMatch(/is refused: its shared strings unpack to more than 4 MiB/);
+    expect(await read({ maxTotalBytes: 4 * 1024 * 1024 })).toMatch(/is refused: its parts unpack to more than 4 MiB together/);
+    expect(await read({ maxSharedStrings: 1000 })).toMatch(/is refused: its shared strings hold more than 1,000 texts/);
+  });
+  it('within the limits, the lie itself is a clear FILE error', async () => {
+    const r = await cli(['validate', 'fixtures/bad/lying-sizes.xlsx']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/its parts do not match the sizes its zip directory declares/);
   });
 });

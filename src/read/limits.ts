@@ -1,4 +1,5 @@
 import { RunError } from '../errors.js';
+import type { ZipLimits } from './zip-guard.js';
 
 /**
  * Hard limits on what a reader accepts, so a hostile or broken file ends in a clear message with
@@ -16,6 +17,8 @@ export interface ReadLimits {
   readonly maxRows: number;
   /** Bytes of an .xlsx file, which is read whole (read/xlsx.ts). */
   readonly maxXlsxBytes: number;
+  /** What an .xlsx may unpack to (read/zip-guard.ts); default ZIP_LIMITS. */
+  readonly zip?: ZipLimits;
 }
 
 export const DEFAULT_LIMITS: ReadLimits = {

@@ -9,7 +9,8 @@ import { columnLetter, HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } fr
 import { sniffBytes } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
 import { fromExcelValue } from './xlsx-cell.js';
-import { listZip, zipBombReason } from './zip-guard.js';
+import { listZip, ZIP_LIMITS, zipBombReason } from './zip-guard.js';
+import { inflatedBombReason } from './zip-inflate-guard.js';
 import { withCellReferences } from './xlsx-refs.js';
 
 export interface XlsxOptions {
@@ -39,6 +40,11 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
   const limits = options.limits ?? DEFAULT_LIMITS;
   const isHeader = options.isHeader ?? (() => true);
   const data = await readCheckedZip(path, file, limits);
+  const zipLimits = limits.zip ?? ZIP_LIMITS;
+  const bomb = await inflatedBombReason(data, zipLimits).catch((err: unknown) => {
+    throw xlsxError(file, err);
+  });
+  if (bomb) throw new RunError('FILE', `${file} is refused: ${bomb}. Save the sheet again from Excel or LibreOffice, or export it as CSV.`);
   let workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ExcelJS.Buffer);
@@ -228,7 +234,7 @@ async function readCheckedZip(path: string, file: string, limits: ReadLimits): P
     if (!entries.some((e) => /^xl\/workbook\.xml$/i.test(e.name))) {
       throw new RunError('FILE', `${file} is a zip archive but not an Excel workbook (it has no xl/workbook.xml). Export the sheet as .xlsx or CSV.`);
     }
-    const bomb = zipBombReason(entries);
+    const bomb = zipBombReason(entries, limits.zip ?? ZIP_LIMITS);
     if (bomb) throw new RunError('FILE', `${file} is refused: ${bomb}. Save the sheet again from Excel or LibreOffice, or export it as CSV.`);
     if (size > limits.maxXlsxBytes) {
       const mib = (n: number): string => `${Math.round(n / 1024 / 1024)} MiB`;
@@ -255,6 +261,10 @@ function xlsxError(file: string, err: unknown): RunError {
   if (/Invalid column letter|Out of bounds/i.test(msg)) {
     return new RunError('FILE', `${file} has a cell beyond the last column a spreadsheet can hold (XFD, 16,384 columns), so it cannot be a campaign sheet as saved. Open it in Excel or LibreOffice and save it again.`, { cause: err });
   }
-  const why = /end of central directory|corrupted zip|invalid (?:zip|signature)|unexpected end/i.test(msg) ? 'its zip structure is damaged' : 'its contents could not be read';
+  const why = /size mismatch|crc32/i.test(msg)
+    ? 'its parts do not match the sizes its zip directory declares'
+    : /end of central directory|corrupted zip|invalid (?:zip|signature)|unexpected end/i.test(msg)
+      ? 'its zip structure is damaged'
+      : 'its contents could not be read';
   return new RunError('FILE', `${file} is a damaged or unsupported .xlsx workbook (${why}). Open it in Excel or LibreOffice and save it again.`, { cause: err });
 }

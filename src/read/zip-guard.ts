@@ -58,23 +58,29 @@ export interface ZipLimits {
   readonly maxSharedStringsBytes: number;
   /** Compression ratio allowed for a part over 16 MiB; real sheets compress 5–20×. */
   readonly maxRatio: number;
+  /** All parts together, as actually inflated (the workbook is read whole into memory). */
+  readonly maxTotalBytes: number;
+  /** Strings in the shared-strings table. */
+  readonly maxSharedStrings: number;
 }
 
 export const ZIP_LIMITS: ZipLimits = {
-  maxPartBytes: 1024 * 1024 * 1024,
+  maxPartBytes: 256 * 1024 * 1024,
   maxSharedStringsBytes: 256 * 1024 * 1024,
   maxRatio: 100,
+  maxTotalBytes: 512 * 1024 * 1024,
+  maxSharedStrings: 2_000_000,
 };
 
 /** Why an xlsx would blow up when unpacked (a "zip bomb"), or undefined when it is safe. Pure. */
 export function zipBombReason(entries: readonly ZipEntry[], limits: ZipLimits = ZIP_LIMITS): string | undefined {
   const mib = (n: number): string => `${Math.round(n / 1024 / 1024).toLocaleString('en-US')} MiB`;
   for (const e of entries) {
+    if (/sharedStrings\.xml$/i.test(e.name) && e.uncompressed !== 0xffffffff && e.uncompressed > limits.maxSharedStringsBytes) {
+      return `its shared strings unpack to ${mib(e.uncompressed)}, more than the ${mib(limits.maxSharedStringsBytes)} the reader holds in memory`;
+    }
     if (e.uncompressed === 0xffffffff || e.uncompressed > limits.maxPartBytes) {
       return `its part ${e.name} unpacks to more than ${mib(limits.maxPartBytes)}`;
-    }
-    if (/sharedStrings\.xml$/i.test(e.name) && e.uncompressed > limits.maxSharedStringsBytes) {
-      return `its shared strings unpack to ${mib(e.uncompressed)}, more than the ${mib(limits.maxSharedStringsBytes)} the reader holds in memory`;
     }
     if (e.uncompressed > 16 * 1024 * 1024 && e.uncompressed / Math.max(1, e.compressed) > limits.maxRatio) {
       return `its part ${e.name} unpacks ${Math.round(e.uncompressed / Math.max(1, e.compressed))} times larger than it is stored, which no real spreadsheet does`;
