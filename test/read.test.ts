@@ -134,6 +134,22 @@ describe('delimited files', () => {
     ]);
   });
 
+  it('a stray quote that swallows the next line is named on its row when the cell count then differs from the header', async () => {
+    const csv = 'adgroup_id,ad_text,landing_page_url,video_url\n1,"Fresh coffee,https://e.com/a,https://e.com/v.mp4\n2,Tea",https://e.com/b,https://e.com/w.mp4,https://e.com/z\n4,Milk,https://e.com/d,https://e.com/y.mp4\n';
+    const { rows } = await readAll(await tempFile('stray.csv', csv));
+    expect(rows.map((r) => r.row)).toEqual([2, 3]);
+    expect(rows[0]!.problems).toEqual([
+      { field: 'column B', message: "a quote in column B seems unclosed: the line after it (from row 3) was read as part of this cell, and the row has 5 cells for the header's 4. Close the quote (or remove it) and try again" },
+    ]);
+    expect(rows[1]!.problems).toBeUndefined();
+  });
+
+  it('a 50 MB cell makes only its row invalid; the rows after it are read', async () => {
+    const big = `2,${'x'.repeat(50 * 1024 * 1024)},https://e.com/b,https://e.com/w.mp4`;
+    const { rows } = await readAll(await tempFile('huge.csv', `adgroup_id,ad_text,landing_page_url,video_url\n1,a,https://e.com/a,https://e.com/v.mp4\n${big}\n3,c,https://e.com/c,https://e.com/x.mp4\n`));
+    expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
+  });
+
   it('ends with one clear sentence for files it cannot read', async () => {
     expect((await fileError('/nonexistent/x.csv')).message).toMatch(/does not exist/);
     expect((await fileError(await tempFile('e.csv', ''))).message).toMatch(/is empty/);

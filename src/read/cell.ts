@@ -17,6 +17,8 @@ export interface RawRecord {
   readonly cells: readonly Cell[];
   /** By column index, for workbook cells that hold more than their value. */
   readonly notes?: ReadonlyMap<number, CellNote>;
+  /** What the reader saw wrong with the row itself (a quote that seems unclosed): it makes the row invalid. */
+  readonly problems?: readonly { readonly field: string; readonly message: string }[];
 }
 
 export function isEmptyCell(cell: Cell): boolean {

@@ -5,7 +5,7 @@ import { parse, CsvError } from 'csv-parse';
 import { RunError } from '../errors.js';
 import { type Cell, type RawRecord } from './cell.js';
 import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
-import { HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } from './sheet.js';
+import { columnLetter, HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } from './sheet.js';
 import { detectDelimiter, sniffBytes, type Delimiter } from './sniff.js';
 import { detectEncoding, encodingLabel, toUtf8 } from './text-encoding.js';
 import { describeSniffed } from './unreadable.js';
@@ -66,13 +66,14 @@ export async function readDelimited(file: string, options: DelimitedOptions = {}
     if (skipped.length) notices.push(`${file}: the header is row ${row}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped.map((r) => rowPreview(r.cells)).slice(0, 3).join(', ')}).`);
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
     const own = options.ownFile?.(header) === true;
+    const checked = strayQuotes(iterator, header.length);
     return {
       file,
       format: 'csv',
       header,
       headerRow: row,
       notices,
-      records: own ? unescapedRecords(iterator) : { [Symbol.asyncIterator]: () => iterator },
+      records: own ? unescapedRecords(checked) : checked,
     };
   }
 }
@@ -213,6 +214,25 @@ const WAITING_RECORDS = 1024;
 
 function toCell(value: string): Cell {
   return value.trim() === '' ? null : value;
+}
+
+/**
+ * A stray quote opens a cell that swallows the line breaks and rows after it until the next quote:
+ * two rows merge silently. When a quoted cell spans a line break and its row then has another
+ * number of cells than the header, the row says so instead of passing as one odd row.
+ */
+async function* strayQuotes(records: AsyncIterator<RawRecord>, width: number): AsyncGenerator<RawRecord> {
+  for (let next = await records.next(); !next.done; next = await records.next()) {
+    const record = next.value;
+    const at = record.cells.length === width ? -1 : record.cells.findIndex((c) => typeof c === 'string' && c.includes('\n'));
+    if (at < 0) {
+      yield record;
+      continue;
+    }
+    const lines = (record.cells[at] as string).split('\n').length - 1;
+    const message = `a quote in column ${columnLetter(at)} seems unclosed: the ${lines === 1 ? 'line' : `${lines} lines`} after it (from row ${record.row + 1}) ${lines === 1 ? 'was' : 'were'} read as part of this cell, and the row has ${record.cells.length} cells for the header's ${width}. Close the quote (or remove it) and try again`;
+    yield { ...record, problems: [...(record.problems ?? []), { field: `column ${columnLetter(at)}`, message }] };
+  }
 }
 
 /** A cell of the tool's own CSV, with the `'` it put before a formula-like value removed. */

@@ -24,7 +24,9 @@ export interface ReadLimits {
 export const DEFAULT_LIMITS: ReadLimits = {
   maxCellChars: 32_768,
   maxColumns: 1_000,
-  maxRecordChars: 16 * 1024 * 1024,
+  // Above the largest cell a row is read with (a 50 MB pasted blob makes its row invalid, the
+  // others go on); below what would let an unclosed quote take the rest of a huge file into memory.
+  maxRecordChars: 64 * 1024 * 1024,
   maxRows: 2_000_000,
   maxXlsxBytes: 64 * 1024 * 1024,
 };

@@ -30,7 +30,7 @@ export interface RowVerdict {
 
 /** Turns one raw record into checked add_tiktok_ad arguments, or every problem found. Pure. */
 export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...(record.problems ?? [])];
   const warnings: Problem[] = [];
   const { roles, header } = rules.columns;
 
