@@ -87,6 +87,16 @@ try {
     out(`| ${rows.toLocaleString('en-US')} | ${fmt(v!.wallMs / 1000)} s | ${fmt(((v!.wallMs - startup!.wallMs) * 1000) / rows, 1)} |`);
   }
   out();
+  out('### upload --dry-run (preparation: read, check, key, plan, report) vs validate, each a fresh process');
+  out();
+  out('| rows | validate | upload --dry-run | ratio (target ≤ 2) | peak RSS dry-run |');
+  out('|---:|---:|---:|---:|---:|');
+  for (const rows of quick ? [3_000, 30_000] : [3_000, 30_000, 200_000]) {
+    const file = join(dir, `bench-${rows}.csv`);
+    const [v, d] = await sideBySide([['validate', file], ['dry-run', file, join(dir, `dry-${rows}.results.csv`)]], rows > 10_000 ? 3 : 5);
+    out(`| ${rows.toLocaleString('en-US')} | ${fmt(v!.wallMs / 1000)} s | ${fmt(d!.wallMs / 1000)} s | ${fmt(d!.wallMs / v!.wallMs)} | ${d!.maxRssMB} MB |`);
+  }
+  out();
   out('### upload against the simulator (its own process, on loopback)');
   out();
   out('| scenario | expected min(rate, R, concurrency/L) | throughput | of expected (target ≥ 95%, adaptive ≥ 85% of R) | 429s / requests (adaptive target ≤ 5%) | client CPU per row |');

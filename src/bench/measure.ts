@@ -31,6 +31,13 @@ switch (task) {
     rows = summary.rows;
     break;
   }
+  case 'dry-run': {
+    // upload's preparation (read, check, key, plan, report) without a key: no network at all.
+    const { uploadFile } = await import('../commands/upload.js');
+    const summary = await uploadFile({ file: file!, dryRun: true, env: {}, ...(report ? { report } : {}) });
+    rows = summary.rows;
+    break;
+  }
   default:
     throw new Error(`unknown task ${task}`);
 }
