@@ -211,5 +211,10 @@ describe('the simulator', () => {
     expect((await cli(['sim', '--fail-rate', '2'])).stderr).toMatch(/--fail-rate 2: expected a number at least 0 and at most 1/);
     expect((await cli(['sim', '--faults', 'boom'])).stderr).toMatch(/--faults: unknown fault "boom"/);
     expect((await cli(['sim', '--advertisers', 'abc'])).code).toBe(2);
+    expect((await cli(['sim', '--accounts-shape', 'weird'])).stderr).toBe('Error: --accounts-shape weird: use structured or text.\n');
+    expect((await cli(['sim', '--ad-id-in', 'x'])).stderr).toBe('Error: --ad-id-in x: use data or text or none.\n');
+    const { parseAccount } = await import('../src/sim/server.js');
+    expect(parseAccount('7000000000000000002=Client B:needs_reauth', 1)).toEqual({ id: '7000000000000000002', name: 'Client B', status: 'needs_reauth' });
+    expect(parseAccount('7000000000000000001', 0)).toEqual({ id: '7000000000000000001', name: 'Advertiser 1', status: 'connected' });
   });
 });
