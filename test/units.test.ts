@@ -1,0 +1,96 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KEY_NAMESPACE, idempotencyKey, retryKey } from '../src/keys/idempotency-key.js';
+import { parseJournal } from '../src/report/journal.js';
+import { defaultReportPath, journalPath, retryFileAlternative, retryFilePath } from '../src/report/paths.js';
+import { writeRetryFile } from '../src/report/retry-file.js';
+import { needsAttention, UPLOAD_STATUSES } from '../src/report/status.js';
+import { redact } from '../src/send/redact.js';
+import { tempDir } from './helpers/tmp.js';
+
+describe('keys of re-sends (--retry-rejected)', () => {
+  it('generation 0 is the row key itself; later generations are pinned UUID v5s of the key and the generation', () => {
+    const key = idempotencyKey({ adgroup_id: '1', ad_text: 'x' }, 1);
+    expect(retryKey(key, 0)).toBe(key);
+    expect(retryKey(key, 1)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(retryKey(key, 1)).not.toBe(retryKey(key, 2));
+    // Cross-checked with Python's uuid.uuid5 over the same name.
+    expect(retryKey('00000000-0000-5000-8000-000000000000', 1)).toBe('1c197ecf-2dfb-59ca-8dcf-16a6f713cf00');
+    expect(KEY_NAMESPACE).toBe('f9dbc566-79c4-49a3-a6d2-93de62cf34fe');
+  });
+});
+
+describe('paths of a batch', () => {
+  it('report, journal and retry file beside the input or in the current folder for a link', () => {
+    expect(defaultReportPath({ dir: 'a', stem: 'spring', workbook: false })).toBe(join('a', 'spring.results.csv'));
+    expect(journalPath('a/r.csv')).toBe('a/r.csv.journal');
+    expect(retryFilePath({ dir: 'a', stem: 'spring', workbook: false })).toBe(join('a', 'spring.retry.csv'));
+    expect(retryFilePath({ dir: 'a', stem: 'spring', workbook: true })).toBe(join('a', 'spring.retry.xlsx'));
+    expect(retryFilePath({ dir: 'a', stem: 'spring', workbook: false }, 'xlsx')).toBe(join('a', 'spring.retry.xlsx'));
+    expect(retryFileAlternative(join('a', 'spring.retry.csv'), 2)).toBe(join('a', 'spring.retry-2.csv'));
+  });
+  it('every status but created needs attention', () => {
+    expect(UPLOAD_STATUSES.filter(needsAttention)).toEqual(['invalid', 'rejected', 'failed', 'not_sent', 'unknown']);
+    expect(needsAttention('valid')).toBe(false);
+  });
+});
+
+describe('the journal records retry files and re-send generations', () => {
+  it('keeps the latest hash per retry file and the highest generation per row key', () => {
+    const text = [
+      '{"journal":"tiktok-ads-bulk","v":1,"file":"b.csv","date":"2026-12-01"}',
+      '{"event":"retry-file","file":"b.retry.csv","sha256":"aaa"}',
+      '{"event":"retry-file","file":"b.retry.csv","sha256":"bbb"}',
+      '{"key":"g1","row":2,"event":"sending","base":"k","generation":1}',
+      '{"key":"g2","row":2,"event":"sending","base":"k","generation":2}',
+      '{"key":"g2","row":2,"event":"result","status":"unknown","attempts":1,"adgroup":"178"}',
+      '',
+    ].join('\n');
+    const j = parseJournal('j', text);
+    expect([...j.retryFiles]).toEqual([['b.retry.csv', 'bbb']]);
+    expect([...j.generations]).toEqual([['k', 2]]);
+    expect(j.states.get('g2')).toEqual({ status: 'unknown', row: 2, adgroup: '178' });
+  });
+});
+
+describe('writeRetryFile', () => {
+  const lines = [{ row: 2, status: 'failed' as const, key: 'k', error: 'HTTP 503', attempts: 1, input: ['1', 'x'] }];
+  it('replaces its own retry file, keeps an edited one and writes beside it, and removes its own when nothing is left', async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'b.retry.csv');
+    const first = await writeRetryFile(path, ['adgroup_id', 'ad_text'], lines, new Map());
+    expect(first.written?.path).toBe(path);
+    const ours = new Map([['b.retry.csv', first.written!.sha256]]);
+    const again = await writeRetryFile(path, ['adgroup_id', 'ad_text'], lines, ours);
+    expect(again).toEqual({ written: { path, sha256: first.written!.sha256 } });
+    await writeFile(path, `${await readFile(path, 'utf8')}edited\r\n`);
+    const beside = await writeRetryFile(path, ['adgroup_id', 'ad_text'], lines, ours);
+    expect(beside.written?.path).toBe(join(dir, 'b.retry-2.csv'));
+    expect(beside.note).toMatch(/was edited since this tool wrote it, so it is kept as it is/);
+    expect(await readFile(path, 'utf8')).toMatch(/edited/);
+    const done = await writeRetryFile(path, ['adgroup_id', 'ad_text'], [{ ...lines[0]!, status: 'created' }], ours);
+    expect(done).toEqual({ note: `${path} was edited since this tool wrote it; it is left as it is.` });
+  });
+});
+
+describe('redact', () => {
+  const key = 'sk_live_AbCdEfGhIjKlMnOp';
+  it('masks 6 characters of the secret, never 5; the public prefix alone is not a secret', () => {
+    expect(redact('got AbCdEf here', key)).toBe('got [key redacted] here');
+    expect(redact('got AbCdE here', key)).toBe('got AbCdE here');
+    expect(redact('starts with sk_live_ only', key)).toBe('starts with sk_live_ only');
+  });
+  it('masks key-shaped tokens of other keys, and works without a key', () => {
+    expect(redact('other sk_test_zzzz9999 and sk_live_12345678', undefined)).toBe('other [key redacted] and [key redacted]');
+    expect(redact('plain text', undefined)).toBe('plain text');
+  });
+  it('masks across white space and in base64 at every alignment', () => {
+    expect(redact('s e c r e t: A b C d E f G h', key)).toBe('s e c r e t: [key redacted]');
+    for (let cut = 0; cut < 3; cut++) {
+      const b64 = Buffer.from(key.slice(8 + cut)).toString('base64');
+      expect(redact(`x ${b64} y`, key), String(cut)).toContain('[key redacted]');
+    }
+  });
+});
