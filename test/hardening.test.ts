@@ -392,3 +392,25 @@ describe('bombs that lie about their sizes', () => {
     expect(r.stderr).toMatch(/its parts do not match the sizes its zip directory declares/);
   });
 });
+
+describe('sheets that are not read are not parsed', () => {
+  it('a damaged sheet after the one with the header does not stop the read; asked for by --sheet, it does', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const JSZip = (await import('jszip')).default;
+    const wb = new ExcelJS.Workbook();
+    const ads = wb.addWorksheet('Ads');
+    ads.addRow(['adgroup_id', 'ad_text', 'landing_page_url', 'video_url']);
+    ads.addRow(['1780000000000000101', 'Fresh coffee', 'https://e.com/a', 'https://e.com/v.mp4']);
+    for (let i = 0; i < 20; i++) wb.addWorksheet(`Filler ${i}`).addRow(['filler']);
+    const zip = await JSZip.loadAsync(Buffer.from(await wb.xlsx.writeBuffer()));
+    for (let i = 2; i <= 21; i++) zip.file(`xl/worksheets/sheet${i}.xml`, '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>not closed');
+    const path = join(await tempDir(), 'filler.xlsx');
+    await writeFile(path, await zip.generateAsync({ type: 'nodebuffer' }));
+    const ok = await cli(['validate', path, '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ rows: 1, counts: { valid: 1 } });
+    const asked = await cli(['validate', path, '--sheet', 'Filler 3']);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/is a damaged or unsupported \.xlsx workbook/);
+  });
+});

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { RunError } from '../errors.js';
 import SSF from 'ssf';
 import type { Cell, CellNote, RawRecord } from './cell.js';
@@ -45,27 +46,32 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
     throw xlsxError(file, err);
   });
   if (bomb) throw new RunError('FILE', `${file} is refused: ${bomb}. Save the sheet again from Excel or LibreOffice, or export it as CSV.`);
-  let workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(data as unknown as ExcelJS.Buffer);
-  } catch (err) {
-    // Rows or cells written without their optional reference: numbered by position, read again.
-    if (!/Invalid row number|Invalid (?:cell )?address/i.test((err as Error).message ?? '')) throw xlsxError(file, err);
-    try {
-      workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load((await withCellReferences(data)) as unknown as ExcelJS.Buffer);
-    } catch (again) {
-      throw xlsxError(file, again);
+  // Each sheet is read on its own (a workbook of that one sheet's part): sheets before the one
+  // with the header are read, sheets after it never parsed (150 filler sheets once took 36 s).
+  const zip = await JSZip.loadAsync(data).catch((err: unknown) => {
+    throw xlsxError(file, err);
+  });
+  const parts = await sheetParts(zip);
+  const names = (): string => parts.map((p) => `"${p.name}"`).join(', ') || 'none';
+  const load = (part: SheetPart): Promise<ExcelJS.Worksheet | undefined> => loadSheet(file, data, parts, part);
+  let wanted: SheetPart[] = parts;
+  if (options.sheet !== undefined) wanted = [pickSheet(file, parts, options.sheet, names)];
+  else if (options.preferSheet) {
+    const preferred: SheetPart[] = [];
+    for (const part of parts) {
+      const ws = await load(part);
+      if (ws && options.preferSheet(firstRows(ws))) preferred.push(part);
     }
+    wanted = [...preferred, ...parts.filter((p) => !preferred.includes(p))];
   }
-  const sheets = workbook.worksheets;
-  const names = (): string => sheets.map((ws) => `"${ws.name}"`).join(', ') || 'none';
-  const preferred = options.preferSheet;
-  const ordered = preferred ? [...sheets.filter((ws) => preferred(firstRows(ws))), ...sheets.filter((ws) => !preferred(firstRows(ws)))] : sheets;
-  const wanted = options.sheet === undefined ? ordered : [pickSheet(file, sheets, options.sheet, names)];
   const notices: string[] = [];
   const passed: { name: string; rows: number }[] = [];
-  for (const ws of wanted) {
+  for (const part of wanted) {
+    const ws = await load(part);
+    if (!ws) {
+      passed.push({ name: part.name, rows: 0 });
+      continue;
+    }
     const rows = sheetRows(ws);
     const skipped: RawRecord[] = [];
     for (let next = rows.next(); !next.done; next = rows.next()) {
@@ -107,7 +113,62 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
   );
 }
 
-function pickSheet(file: string, sheets: ExcelJS.Worksheet[], name: string, names: () => string): ExcelJS.Worksheet {
+interface SheetPart {
+  readonly name: string;
+  /** The worksheet's part in the zip, e.g. xl/worksheets/sheet1.xml. */
+  readonly path: string;
+}
+
+/** The workbook's sheets, in its own order (xl/workbook.xml) with their parts (its rels). */
+async function sheetParts(zip: JSZip): Promise<SheetPart[]> {
+  const workbook = (await zip.file(/^xl\/workbook\.xml$/i)[0]?.async('string')) ?? '';
+  const rels = (await zip.file(/^xl\/_rels\/workbook\.xml\.rels$/i)[0]?.async('string')) ?? '';
+  const targets = new Map<string, string>();
+  for (const m of rels.matchAll(/<Relationship\b[^>]*>/g)) {
+    const id = /\bId="([^"]*)"/.exec(m[0])?.[1];
+    const target = /\bTarget="([^"]*)"/.exec(m[0])?.[1];
+    if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+  }
+  const parts: SheetPart[] = [];
+  for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(m[0])?.[1];
+    const id = /\b(?:\w+:)?id="([^"]*)"/.exec(m[0].replace(/\bsheetId="[^"]*"/, ''))?.[1];
+    const path = id ? targets.get(id) : undefined;
+    if (name !== undefined && path) parts.push({ name: decodeXml(name), path });
+  }
+  return parts;
+}
+
+function decodeXml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (_, e: string) => {
+    const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+    if (named[e.toLowerCase()] !== undefined) return named[e.toLowerCase()]!;
+    return String.fromCodePoint(e[1]!.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+  });
+}
+
+/** One sheet, read by exceljs from the workbook with every other sheet's part left out. */
+async function loadSheet(file: string, data: Buffer, parts: readonly SheetPart[], part: SheetPart): Promise<ExcelJS.Worksheet | undefined> {
+  const zip = await JSZip.loadAsync(data);
+  for (const other of parts) if (other.path !== part.path) zip.remove(other.path);
+  const trimmed = await zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+  let workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(trimmed as unknown as ExcelJS.Buffer);
+  } catch (err) {
+    // Rows or cells written without their optional reference: numbered by position, read again.
+    if (!/Invalid row number|Invalid (?:cell )?address/i.test((err as Error).message ?? '')) throw xlsxError(file, err);
+    try {
+      workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await withCellReferences(trimmed)) as unknown as ExcelJS.Buffer);
+    } catch (again) {
+      throw xlsxError(file, again);
+    }
+  }
+  return workbook.worksheets.find((ws) => ws.name === part.name) ?? workbook.worksheets[0];
+}
+
+function pickSheet(file: string, sheets: readonly SheetPart[], name: string, names: () => string): SheetPart {
   const exact = sheets.find((ws) => ws.name === name);
   if (exact) return exact;
   const folded = sheets.filter((ws) => ws.name.toLowerCase() === name.trim().toLowerCase());
