@@ -1,5 +1,5 @@
 /**
- * The catalogue of add_tiktok_ad's arguments (shared/reference/add_tiktok_ad.txt), with the
+ * The catalogue of add_tiktok_ad's arguments (Adspirer's add_tiktok_ad reference page), with the
  * rules from TikTok's Marketing API v1.3 ad/create models. The schema, the header matcher, the template
  * and the README's field table are all derived from this one list.
  */
