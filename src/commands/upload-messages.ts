@@ -27,6 +27,8 @@ export interface EndInfo {
   retryPath: string;
   elapsed: number;
   quota: QuotaInfo | undefined;
+  /** The service was asked (there was a key): without an answer, the quota is unknown. */
+  quotaAsked: boolean;
   stopped: StopReason | 'setup' | null;
   stopMessage: string | undefined;
   accounts: readonly string[] | undefined;
@@ -45,7 +47,7 @@ export function endText(e: EndInfo): string {
   if (e.stopped === 'interrupted') out.push('Interrupted: run the same command again to resume; created ads are never sent twice.');
   if (e.stopped === 'limit') out.push('Stopped at --limit: run again without --limit to send the rest (or with --limit N for the next N).');
   else if (e.quota && e.stopped !== 'quota') out.push(`Quota: ${e.quota.used}/${e.quota.limit} used on ${e.quota.tier}, resets ${e.quota.period_end}.`);
-  else if (!e.quota) out.push('Quota: unknown (the service reported none).');
+  else if (!e.quota && e.quotaAsked) out.push('Quota: unknown (the service reported none).');
   out.push(`Report: ${e.report}`);
   if (c.invalid + c.rejected + c.failed + c.not_sent + c.unknown > 0) out.push(`Rows to fix or resend: ${e.retryPath}`);
   return `${out.join('\n')}\n`;

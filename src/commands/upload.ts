@@ -348,7 +348,7 @@ async function finish(run: UploadRun, plan: RunPlan, recorder: Recorder, ending:
   if (stopped === 'setup') throw new RunError('SETUP', run.mask(stopMessage ?? 'the endpoint is not usable'));
   const quota = recorder.quota;
   const exit = exitCode(stopped, recorder.counts, options.dryRun === true);
-  run.say(endText({ counts: recorder.counts, carried: plan.carried, report: run.report, retryPath, elapsed: run.now() - run.startedAt, quota, stopped, stopMessage, accounts }));
+  run.say(endText({ counts: recorder.counts, carried: plan.carried, report: run.report, retryPath, elapsed: run.now() - run.startedAt, quota, quotaAsked: run.client !== undefined, stopped, stopMessage, accounts }));
   return {
     command: 'upload',
     file: options.file,
