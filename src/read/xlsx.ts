@@ -41,16 +41,16 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
   const limits = options.limits ?? DEFAULT_LIMITS;
   const isHeader = options.isHeader ?? (() => true);
   const data = await readCheckedZip(path, file, limits);
-  const zipLimits = limits.zip ?? ZIP_LIMITS;
-  const bomb = await inflatedBombReason(data, zipLimits).catch((err: unknown) => {
+  // One read of the zip serves the size check and the list of sheets.
+  const zip = await JSZip.loadAsync(data).catch((err: unknown) => {
+    throw xlsxError(file, err);
+  });
+  const bomb = await inflatedBombReason(zip, limits.zip ?? ZIP_LIMITS).catch((err: unknown) => {
     throw xlsxError(file, err);
   });
   if (bomb) throw new RunError('FILE', `${file} is refused: ${bomb}. Save the sheet again from Excel or LibreOffice, or export it as CSV.`);
   // Each sheet is read on its own (a workbook of that one sheet's part): sheets before the one
   // with the header are read, sheets after it never parsed (150 filler sheets once took 36 s).
-  const zip = await JSZip.loadAsync(data).catch((err: unknown) => {
-    throw xlsxError(file, err);
-  });
   const parts = await sheetParts(zip);
   const names = (): string => parts.map((p) => `"${p.name}"`).join(', ') || 'none';
   const load = (part: SheetPart): Promise<ExcelJS.Worksheet | undefined> => loadSheet(file, data, parts, part);

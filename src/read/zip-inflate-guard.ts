@@ -1,4 +1,4 @@
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import type { ZipLimits } from './zip-guard.js';
 
 /**
@@ -7,9 +7,8 @@ import type { ZipLimits } from './zip-guard.js';
  * Each part is inflated and counted (JSZip, which exceljs reads workbooks with), stopping at the
  * first limit passed; the shared strings are also counted by number. Undefined when it is safe.
  */
-export async function inflatedBombReason(data: Buffer, limits: ZipLimits): Promise<string | undefined> {
+export async function inflatedBombReason(zip: JSZip, limits: ZipLimits): Promise<string | undefined> {
   const mib = (n: number): string => `${Math.round(n / 1024 / 1024).toLocaleString('en-US')} MiB`;
-  const zip = await JSZip.loadAsync(data);
   let total = 0;
   for (const entry of Object.values(zip.files)) {
     if (entry.dir) continue;
