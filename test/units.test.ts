@@ -94,3 +94,33 @@ describe('redact', () => {
     }
   });
 });
+
+describe('the batch lock, case by case', () => {
+  it('a damaged lock (a crash between creating and writing it) is taken over with a note', async () => {
+    const { BatchLock } = await import('../src/report/batch-lock.js');
+    const dir = await tempDir();
+    const path = join(dir, 'r.lock');
+    await writeFile(path, '{"pid": 12');
+    const lock = await BatchLock.acquire(path, { self: { pid: 7, host: 'h', started: '2026-12-01T10:00:00.000Z' }, isAlive: () => true });
+    expect(lock.notice).toBe('a damaged lock of an earlier run was taken over.');
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ pid: 7, host: 'h', started: '2026-12-01T10:00:00.000Z' });
+  });
+  it('a live lock on this host is refused with its pid, host and time; a lock that cannot be created is a setup error', async () => {
+    const { BatchLock } = await import('../src/report/batch-lock.js');
+    const dir = await tempDir();
+    const path = join(dir, 'r.lock');
+    await writeFile(path, JSON.stringify({ pid: 42, host: 'h', started: '2026-12-01T10:42:00.000Z' }));
+    await expect(BatchLock.acquire(path, { self: { pid: 7, host: 'h', started: 'x' }, isAlive: (pid) => pid === 42 })).rejects.toThrow(/another run of this batch is in progress \(pid 42 on h since 10:42\); wait for it or stop it/);
+    await expect(BatchLock.acquire(join(dir, 'missing', 'r.lock'))).rejects.toThrow(/Cannot create the lock .* \(ENOENT\)/);
+  });
+});
+
+describe('the journal refuses damage it cannot explain', () => {
+  const header = '{"journal":"tiktok-ads-bulk","v":1,"file":"b.csv","date":"2026-12-01"}';
+  it('a cut-off last line is tolerated; damage elsewhere and other files are refused', () => {
+    expect(parseJournal('j', `${header}\n{"key":"k","row":2,"ev`).truncatedTail).toBe(true);
+    expect(() => parseJournal('j', `${header}\nnot json\n{"key":"k","row":2,"event":"sending"}\n`)).toThrow(/is damaged at line 2/);
+    expect(() => parseJournal('j', 'hello\n')).toThrow(/is not a tiktok-ads-bulk journal/);
+    expect(() => parseJournal('j', '{"journal":"other","v":1,"file":"b"}\n')).toThrow(/is not a tiktok-ads-bulk journal/);
+  });
+});
