@@ -2,7 +2,6 @@ import { RunError } from '../errors.js';
 import { parseAdNameTemplate, type AdNameTemplate } from '../validate/ad-name.js';
 import { fieldForHeader, normaliseHeader } from '../validate/columns.js';
 import type { Dispatcher } from 'undici';
-import type { Io } from './io.js';
 import { FIELDS } from '../validate/fields.js';
 import { nearest } from '../validate/nearest.js';
 
@@ -29,9 +28,9 @@ export interface SheetOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Notices about the input, printed once before its rows' problems. */
-export function noticePrinter(io: Io): (text: string) => void {
-  return (text) => io.err(`Note: ${text}\n`);
+/** Notices about the input, printed once before its rows' problems, through `err` (upload's masks the key). */
+export function noticePrinter(err: (text: string) => void): (text: string) => void {
+  return (text) => err(`Note: ${text}\n`);
 }
 
 /** `--set FIELD=VALUE` pairs to a field → value map; a bad pair is a usage error naming it. */

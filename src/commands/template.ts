@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { writeFile } from 'node:fs/promises';
 import { csvLine } from '../report/csv-line.js';
 import { RunError } from '../errors.js';
-import { columnLetter } from '../validate/columns.js';
+import { columnLetter } from '../read/sheet.js';
 import { FIELDS, isIdField, type FieldSpec } from '../validate/fields.js';
 import { writeError } from '../report/open-writer.js';
 

@@ -19,7 +19,7 @@ import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
 import type { AdNameTemplate } from '../validate/ad-name.js';
 import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
-import { parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { noticePrinter, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { openInput, type InputSource } from './input-source.js';
 import { exitCode } from './exit-code.js';
 import { silentIo, type Io } from './io.js';
@@ -199,7 +199,7 @@ async function readBatch(
     allowDuplicates: options.allowDuplicates ?? false,
     trustIds: options.trustIds === true,
     runDate: resume.date,
-    onNotice: (text) => say(`Note: ${text}\n`),
+    onNotice: noticePrinter(say),
   })) {
     // Ctrl-C while the rows are checked: nothing has been sent, nothing is written.
     if (options.signal?.aborted) return { sheet, resume, planned, interrupted: true };

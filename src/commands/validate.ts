@@ -32,7 +32,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
       ...(adName ? { adName } : {}),
       allowDuplicates: options.allowDuplicates ?? false,
       trustIds: options.trustIds === true,
-      onNotice: noticePrinter(io),
+      onNotice: noticePrinter(io.err),
     })) {
       if (options.signal?.aborted) {
         interrupted = true;

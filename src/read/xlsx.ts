@@ -53,7 +53,13 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
   // with the header are read, sheets after it never parsed (150 filler sheets once took 36 s).
   const parts = await sheetParts(zip);
   const names = (): string => parts.map((p) => `"${p.name}"`).join(', ') || 'none';
-  const load = (part: SheetPart): Promise<ExcelJS.Worksheet | undefined> => loadSheet(file, data, parts, part);
+  // Each sheet is loaded once, also when a link's gid made every sheet be looked at first.
+  const loaded = new Map<string, Promise<ExcelJS.Worksheet | undefined>>();
+  const load = (part: SheetPart): Promise<ExcelJS.Worksheet | undefined> => {
+    let ws = loaded.get(part.path);
+    if (!ws) loaded.set(part.path, (ws = loadSheet(file, data, parts, part)));
+    return ws;
+  };
   let wanted: SheetPart[] = parts;
   if (options.sheet !== undefined) wanted = [pickSheet(file, parts, options.sheet, names)];
   else if (options.preferSheet) {

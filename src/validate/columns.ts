@@ -2,8 +2,6 @@ import { RunError } from '../errors.js';
 import { FIELDS, IGNORED_COLUMNS, type FieldSpec } from './fields.js';
 import type { Cell } from '../read/cell.js';
 import { columnLetter } from '../read/sheet.js';
-
-export { columnLetter };
 import { editDistance } from './nearest.js';
 
 /** Header matching ignores case, spaces, `-` and `_` (README, "Input"). */

@@ -2,8 +2,9 @@ import { cellText, isEmptyCell, type Cell, type CellNote, type RawRecord } from 
 import type { AdArgs, ArgValue, Problem } from './args.js';
 import { renderAdName, type AdNameTemplate } from './ad-name.js';
 import { coerceCell } from './coerce.js';
-import { columnLetter, type ColumnMap } from './columns.js';
-import { FIELDS, type FieldSpec } from './fields.js';
+import { columnLetter } from '../read/sheet.js';
+import type { ColumnMap } from './columns.js';
+import { FIELD_BY_NAME, FIELDS, type FieldSpec } from './fields.js';
 import { addTiktokAdSchema } from './schema.js';
 
 export interface RowRules {
@@ -143,7 +144,7 @@ function isTemplateExample(record: RawRecord, rules: RowRules): boolean {
   for (const [name, index] of rules.columns.indexOf) {
     const cell = record.cells[index] ?? null;
     if (isEmptyCell(cell)) continue;
-    const field = FIELDS.find((f) => f.name === name);
+    const field = FIELD_BY_NAME.get(name);
     if (!field || cellText(cell).trim() !== field.example) return false;
     same++;
   }
