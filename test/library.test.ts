@@ -23,6 +23,7 @@ describe('the library API', () => {
         endpoint: sim.url,
         env: { ADSPIRER_API_KEY: 'sk_test_lib' },
         rate: 100,
+        checkLinks: false,
         signal: controller.signal,
         onEvent: (e) => {
           events.push(e);

@@ -34,7 +34,7 @@ switch (task) {
   case 'dry-run': {
     // upload's preparation (read, check, key, plan, report) without a key: no network at all.
     const { uploadFile } = await import('../commands/upload.js');
-    const summary = await uploadFile({ file: file!, dryRun: true, env: {}, ...(report ? { report } : {}) });
+    const summary = await uploadFile({ file: file!, dryRun: true, checkLinks: false, env: {}, ...(report ? { report } : {}) });
     rows = summary.rows;
     break;
   }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { basename, extname } from 'node:path';
 import { RunError } from '../errors.js';
-import { given, str } from './option-values.js';
+import { given, numberOption, str } from './option-values.js';
 import { redact } from '../send/redact.js';
 import type { Io } from '../commands/io.js';
 import type { RunSummary } from '../commands/summary.js';
@@ -72,6 +72,10 @@ function sheetOptions(command: string, values: Values, positionals: string[]) {
     trustIds: values['trust-ids'] === true,
     ...given('encoding', str(values.encoding)),
     json: values.json === true,
+    // upload checks links unless told not to; validate only when asked.
+    checkLinks: command === 'upload' ? values['no-check-links'] !== true : values['check-links'] === true,
+    strictLinks: values['strict-links'] === true,
+    ...given('linkTimeoutSeconds', numberOption('link-timeout', str(values['link-timeout']), { min: 0, max: 300, minExclusive: true })),
   };
 }
 

@@ -26,6 +26,8 @@ export class Recorder {
   private toSend = 0;
   private requests = 0;
   private readonly report: OrderedReport;
+  /** Link warnings of rows that go ahead, carried in their report error (by seq). */
+  private linkWarnings: ReadonlyMap<number, string> = new Map();
 
   private constructor(
     private readonly run: UploadRun,
@@ -53,6 +55,9 @@ export class Recorder {
     const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() });
     recorder = new Recorder(run, journal, writer, plan.quota);
     recorder.toSend = plan.sendable.length;
+    recorder.linkWarnings = plan.links?.warnings ?? new Map();
+    const at = new Date(run.now()).toISOString();
+    for (const { link, seen } of plan.links?.usable ?? []) await journal?.append({ event: 'link', link, at, seen });
     for (const ad of run.planned) {
       const line = plan.lines[ad.seq];
       const held = plan.notSent.get(ad.seq);
@@ -77,7 +82,8 @@ export class Recorder {
   /** A row's final outcome from the batch: journal first, then the report. */
   async sent(r: SendResult): Promise<void> {
     const ad = this.run.planned[r.seq]!;
-    const error = r.error ? { error: this.run.mask(r.error) } : {};
+    const text = [r.error ? this.run.mask(r.error) : undefined, this.linkWarnings.get(r.seq)].filter((t) => t !== undefined).join('; ');
+    const error = text ? { error: text } : {};
     const adgroup = ad.args?.adgroup_id;
     await this.journal
       ?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts, ...(typeof adgroup === 'string' ? { adgroup } : {}) })

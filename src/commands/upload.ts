@@ -30,9 +30,11 @@ import { Recorder } from './recorder.js';
 import { planSending, type SendPlan } from './send-plan.js';
 import { emptyCounts, type RunSummary } from './summary.js';
 import { checkNumbers, checkWritable } from './upload-checks.js';
+import { checkRunLinks, type RunLinks } from './upload-links.js';
+import type { LinkOptions } from './link-stage.js';
 import { endText, planText, summariseRows } from './upload-messages.js';
 
-export interface UploadOptions extends SheetOptions {
+export interface UploadOptions extends SheetOptions, LinkOptions {
   readonly endpoint?: string;
   readonly apiKeyFile?: string;
   /** Where ADSPIRER_API_KEY and ADSPIRER_BASE_URL are read; the CLI passes process.env. */
@@ -134,6 +136,8 @@ export interface RunPlan extends CarryOver, SendPlan {
   /** A stop decided before sending (preflight, --limit, quota). */
   readonly stopMessage: string | undefined;
   readonly accounts: readonly string[] | undefined;
+  /** What the link checks found: warnings for rows that go ahead, observations for the journal. */
+  readonly links: RunLinks | undefined;
 }
 
 /** Options checked, key loaded, files located, and every row validated: no paid call before that. */
@@ -236,6 +240,16 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
     }
     toSend = toSend.filter((item) => !accountCheck.held.has(item.seq));
   }
+  // Links are free to check and calls are not: a row whose creative cannot be downloaded never reaches the service.
+  const links = options.checkLinks === false || toSend.length === 0 ? undefined : await checkRunLinks(run, toSend);
+  if (links) {
+    for (const [seq, error] of links.invalid) {
+      const ad = planned[seq]!;
+      lines[seq] = { row: ad.row, status: 'invalid', error, input: ad.input };
+      invalid++;
+    }
+    toSend = toSend.filter((item) => !links.invalid.has(item.seq));
+  }
   say(planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true));
   // Account set-up ends the run (exit 2) only when it leaves nothing at all to send.
   const accountStop =
@@ -265,6 +279,7 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
     ...sending,
     stopped: sending.stopped ?? accountStop?.reason ?? null,
     quota: pre.quota,
+    links,
     stopMessage: preStop?.message ?? accountStop?.message,
     accounts: accountCheck?.advice,
   };

@@ -2,14 +2,16 @@ import { openTableWriter } from '../report/open-writer.js';
 import { problemsText } from '../report/problem-text.js';
 import { reportCells, reportHeader, reportStyle, type ReportLine } from '../report/report-line.js';
 import type { TableWriter } from '../report/table-writer.js';
-import { validateSheet, type CheckedAd } from '../validate/validate-sheet.js';
+import { validateSheet, type CheckedAd, type PlannedAd } from '../validate/validate-sheet.js';
+import { runLinkStage, type LinkOptions } from './link-stage.js';
+import { withLinkResults } from './link-results.js';
 import { noticePrinter, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { openInput } from './input-source.js';
 import { silentIo, type Io } from './io.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { emptyCounts, type RunSummary } from './summary.js';
 
-export type ValidateFileOptions = SheetOptions;
+export type ValidateFileOptions = SheetOptions & LinkOptions;
 
 /**
  * `validate FILE`: parse and check every row, no network. Problems go to stderr grouped by row;
@@ -26,14 +28,17 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   let warnings = 0;
   let interrupted = false;
   const printer = new ProblemPrinter(io);
+  const checked = validateSheet(sheet, {
+    defaults,
+    ...(adName ? { adName } : {}),
+    allowDuplicates: options.allowDuplicates ?? false,
+    trustIds: options.trustIds === true,
+    onNotice: noticePrinter(io.err),
+  });
   try {
-    for await (const ad of validateSheet(sheet, {
-      defaults,
-      ...(adName ? { adName } : {}),
-      allowDuplicates: options.allowDuplicates ?? false,
-      trustIds: options.trustIds === true,
-      onNotice: noticePrinter(io.err),
-    })) {
+    // --check-links needs every row's links before the first verdict is final; files are a few thousand rows.
+    const ads = options.checkLinks ? await linkChecked(checked, options, io) : checked;
+    for await (const ad of ads) {
       if (options.signal?.aborted) {
         interrupted = true;
         break;
@@ -65,13 +70,25 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   };
 }
 
+/** Every row checked, then their links: a row with a bad link becomes invalid, warnings join its own. */
+async function linkChecked(checked: AsyncIterable<PlannedAd>, options: ValidateFileOptions, io: Io): Promise<PlannedAd[]> {
+  const all: PlannedAd[] = [];
+  for await (const ad of checked) {
+    if (options.signal?.aborted) return all;
+    all.push(ad);
+  }
+  const linked = all.flatMap((ad) => (ad.args && ad.key !== undefined ? [{ id: ad.seq, args: ad.args }] : []));
+  const result = await runLinkStage(linked, options, io, options.signal ? { signal: options.signal } : {});
+  return all.map((ad) => withLinkResults(ad, result.byAd.get(ad.seq)));
+}
+
 function toLine(ad: CheckedAd): ReportLine {
   const valid = ad.key !== undefined;
   return {
     row: ad.row,
     status: valid ? 'valid' : 'invalid',
     ...(ad.key ? { key: ad.key } : {}),
-    ...(valid ? {} : { error: problemsText(ad.problems) }),
+    ...(valid ? (ad.linkWarnings?.length ? { error: problemsText(ad.linkWarnings) } : {}) : { error: problemsText(ad.problems) }),
     input: ad.input,
   };
 }

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RunError } from '../errors.js';
+import type { Observation } from '../links/observation.js';
 
 /**
  * The resume journal: one JSON object per line, appended and fsynced before a row's first request
@@ -35,7 +36,9 @@ export type JournalEvent =
       readonly attempts: number;
     }
   /** A retry file this tool wrote, by name and content hash: an edit by the user changes the hash. */
-  | { readonly event: 'retry-file'; readonly file: string; readonly sha256: string };
+  | { readonly event: 'retry-file'; readonly file: string; readonly sha256: string }
+  /** A link checked and found usable (checkLinks' key "field url"), with when: a re-run within a day reuses it. */
+  | { readonly event: 'link'; readonly link: string; readonly at: string; readonly seen: Observation };
 
 /** What earlier runs left for one key. */
 export interface PriorState {
@@ -55,6 +58,8 @@ export interface JournalContents {
   readonly retryFiles: ReadonlyMap<string, string>;
   /** Rows re-sent after a rejection: the row's own key → the latest generation sent. */
   readonly generations: ReadonlyMap<string, number>;
+  /** Links found usable by earlier runs: checkLinks' key → when and what was seen. */
+  readonly links: ReadonlyMap<string, { readonly at: string; readonly seen: Observation }>;
 }
 
 /** Parses a journal's text. Pure. A cut-off last line is tolerated; any other damage is refused. */
@@ -65,6 +70,7 @@ export function parseJournal(path: string, text: string): JournalContents {
   const states = new Map<string, PriorState>();
   const retryFiles = new Map<string, string>();
   const generations = new Map<string, number>();
+  const links = new Map<string, { at: string; seen: Observation }>();
   let header: JournalHeader | undefined;
   lines.forEach((line, i) => {
     if (line === '') return;
@@ -92,6 +98,10 @@ export function parseJournal(path: string, text: string): JournalContents {
       if (typeof e.file === 'string' && typeof e.sha256 === 'string') retryFiles.set(e.file, e.sha256);
       return;
     }
+    if (e.event === 'link') {
+      if (typeof e.link === 'string' && typeof e.at === 'string' && typeof e.seen === 'object' && e.seen !== null) links.set(e.link, { at: e.at, seen: e.seen });
+      return;
+    }
     if (typeof e.key !== 'string') return;
     if (e.event === 'sending') {
       if (typeof e.base === 'string' && typeof e.generation === 'number') generations.set(e.base, Math.max(generations.get(e.base) ?? 0, e.generation));
@@ -105,10 +115,10 @@ export function parseJournal(path: string, text: string): JournalContents {
     }
   });
   if (!header) {
-    if (truncatedTail || text.trim() === '') return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true, retryFiles, generations };
+    if (truncatedTail || text.trim() === '') return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true, retryFiles, generations, links };
     throw new RunError('REPORT', `${path} is not a tiktok-ads-bulk journal. Move it away or choose another --report.`);
   }
-  return { header, states, truncatedTail, retryFiles, generations };
+  return { header, states, truncatedTail, retryFiles, generations, links };
 }
 
 /** Appends events durably. Writes are serialised; each is fsynced before its promise resolves. */

@@ -2,7 +2,7 @@ import { open, readFile, stat, truncate } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { RunError } from '../errors.js';
 import { openSheet } from '../read/open-sheet.js';
-import { parseJournal, type JournalHeader, type PriorState } from './journal.js';
+import { parseJournal, type JournalContents, type JournalHeader, type PriorState } from './journal.js';
 import { RESULT_COLUMNS } from './report-line.js';
 
 export interface ResumeState {
@@ -16,6 +16,8 @@ export interface ResumeState {
   readonly retryFiles: ReadonlyMap<string, string>;
   /** Rows re-sent after a rejection: the row's own key → the latest generation (--retry-rejected). */
   readonly generations: ReadonlyMap<string, number>;
+  /** Links earlier runs found usable, with when (journal "link" lines). */
+  readonly links: JournalContents['links'];
 }
 
 /**
@@ -39,19 +41,19 @@ export async function loadResumeState(file: string, report: string, journal: str
       notes.push('The last line of the journal was cut off by a crash; the row it described will be re-sent with its same key.');
     }
     if (contents.header.file === '') {
-      return { states: contents.states, newHeader: fresh, date: today, notes, retryFiles: contents.retryFiles, generations: contents.generations };
+      return { states: contents.states, newHeader: fresh, date: today, notes, retryFiles: contents.retryFiles, generations: contents.generations, links: contents.links };
     }
     if (contents.header.file !== name) {
       throw new RunError('REPORT', `${report} belongs to ${contents.header.file}, not ${name}. Choose another --report, or move the old report and ${basename(journal)} away.`);
     }
-    return { states: contents.states, date: contents.header.date || today, notes, retryFiles: contents.retryFiles, generations: contents.generations };
+    return { states: contents.states, date: contents.header.date || today, notes, retryFiles: contents.retryFiles, generations: contents.generations, links: contents.links };
   }
   const exists = await stat(report).then(() => true, () => false);
-  if (!exists) return { states: new Map(), newHeader: fresh, date: today, notes: [], retryFiles: new Map(), generations: new Map() };
+  if (!exists) return { states: new Map(), newHeader: fresh, date: today, notes: [], retryFiles: new Map(), generations: new Map(), links: new Map() };
   const { states, cutOff } = await statesFromReport(report, inputHeader);
   const notes = [`No journal beside ${report}; its created and rejected rows are taken from the report itself.`];
   if (cutOff) notes.push('The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.');
-  return { states, newHeader: fresh, date: today, notes, retryFiles: new Map(), generations: new Map() };
+  return { states, newHeader: fresh, date: today, notes, retryFiles: new Map(), generations: new Map(), links: new Map() };
 }
 
 /** A report of ours starts with these bytes (a UTF-8 BOM, then the result columns). */

@@ -31,6 +31,8 @@ export interface CheckedAd {
   readonly key?: string;
   readonly problems: readonly Problem[];
   readonly warnings: readonly Problem[];
+  /** Warnings about its links (also in `warnings`), which the report's error column carries even when the row goes ahead. */
+  readonly linkWarnings?: readonly Problem[];
 }
 
 /** One line of the batch: a valid ad with its key, or an invalid row with its problems. */

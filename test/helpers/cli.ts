@@ -3,10 +3,20 @@ import { it } from 'vitest';
 import { bufferIo } from '../../src/commands/io.js';
 import { runCli } from '../../src/cli/run.js';
 
+/**
+ * Tests never reach the internet: the fixtures' links (example.com, e.com) are not ours to fetch, so
+ * `upload` runs with --no-check-links unless a test checks links against its own server
+ * (test/links.test.ts passes `links: true`).
+ */
+function offline(argv: string[], links: boolean): string[] {
+  return argv[0] === 'upload' && !links && !argv.includes('--help') ? [argv[0], '--no-check-links', ...argv.slice(1)] : argv;
+}
+
 /** Runs the CLI in-process with captured output. */
-export async function cli(argv: string[], env: Record<string, string | undefined> = {}, signals: { signal?: AbortSignal; hardSignal?: AbortSignal } = {}) {
+export async function cli(argv: string[], env: Record<string, string | undefined> = {}, signals: { signal?: AbortSignal; hardSignal?: AbortSignal; links?: boolean } = {}) {
   const io = bufferIo();
-  const code = await runCli(argv, { env, io, ...signals });
+  const { links = false, ...rest } = signals;
+  const code = await runCli(offline(argv, links), { env, io, ...rest });
   return { code, stdout: io.stdout.join(''), stderr: io.stderr.join('') };
 }
 
@@ -25,9 +35,9 @@ export interface Spawned {
 export const processIt: (name: string, fn: () => Promise<void>, timeout?: number) => void = it.runIf(!process.env.STRYKER_MUTATOR_WORKER);
 
 /** Runs the built CLI (dist/) as a real process. */
-export function spawnCli(argv: string[], env: Record<string, string> = {}, options: { killAfterMs?: number; signal?: NodeJS.Signals; alsoAfterMs?: number; onStdout?: (s: string) => void; startWhen?: RegExp } = {}): Promise<Spawned> {
+export function spawnCli(argv: string[], env: Record<string, string> = {}, options: { killAfterMs?: number; signal?: NodeJS.Signals; alsoAfterMs?: number; onStdout?: (s: string) => void; startWhen?: RegExp; links?: boolean } = {}): Promise<Spawned> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', ...argv], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...offline(argv, options.links === true)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -1,0 +1,72 @@
+import type { Dispatcher } from 'undici';
+import { RunError } from '../errors.js';
+import { checkLinks, LINK_CHECK_DEFAULTS, type LinkCheckResult, type LinkedAd } from '../links/check-links.js';
+import type { Observation } from '../links/observation.js';
+import type { Io } from './io.js';
+
+/** Link-check options shared by validate (--check-links) and upload (on unless --no-check-links). */
+export interface LinkOptions {
+  /** Check links: upload's default is true, validate's false. */
+  readonly checkLinks?: boolean;
+  /** --strict-links: a link that cannot be checked makes its row invalid. */
+  readonly strictLinks?: boolean;
+  /** --link-timeout SECONDS per link (default 10). */
+  readonly linkTimeoutSeconds?: number;
+  /** undici dispatcher of the link requests (tests trust their certificate through it; proxies). */
+  readonly linkDispatcher?: Dispatcher;
+}
+
+export function checkLinkTimeout(seconds: number | undefined): number {
+  if (seconds === undefined) return LINK_CHECK_DEFAULTS.timeoutMs;
+  if (!(seconds > 0) || seconds > 300) throw new RunError('USAGE', `--link-timeout ${seconds}: expected a number above 0 and at most 300 (seconds).`);
+  return seconds * 1000;
+}
+
+/**
+ * Runs the link checks with a progress line on stderr ("Checking links: 12/40"), redrawn on a
+ * terminal and printed every few seconds elsewhere, and a closing line with what was found.
+ */
+export async function runLinkStage(
+  ads: readonly LinkedAd[],
+  options: LinkOptions,
+  io: Io,
+  extra: { known?: ReadonlyMap<string, Observation>; signal?: AbortSignal; say?: (text: string) => void } = {},
+): Promise<LinkCheckResult> {
+  const say = extra.say ?? ((t: string) => io.err(t));
+  const timeoutMs = checkLinkTimeout(options.linkTimeoutSeconds);
+  let last = 0;
+  let drawn = false;
+  const result = await checkLinks(ads, {
+    timeoutMs,
+    strict: options.strictLinks === true,
+    ...(options.linkDispatcher ? { dispatcher: options.linkDispatcher } : {}),
+    ...(extra.known ? { known: extra.known } : {}),
+    ...(extra.signal ? { signal: extra.signal } : {}),
+    onProgress: (done, total) => {
+      if (total === 0) return;
+      const now = Date.now();
+      const every = io.isTTY ? 200 : 5000;
+      if (done !== 0 && done !== total && now - last < every) return;
+      last = now;
+      if (io.isTTY) {
+        say(`\r\x1b[KChecking links: ${done}/${total}`);
+        drawn = true;
+      } else if (done === 0) say(`Checking ${total} ${total === 1 ? 'link' : 'links'} before any paid call…\n`);
+      else if (done !== total) say(`Checking links: ${done}/${total}\n`);
+    },
+  });
+  if (drawn) say('\r\x1b[K');
+  let invalid = 0;
+  let warned = 0;
+  for (const r of result.byAd.values()) {
+    if (r.problems.length) invalid++;
+    else if (r.warnings.length) warned++;
+  }
+  const reused = result.observed.size - result.fetched;
+  if (result.observed.size > 0) {
+    say(
+      `Links: ${result.observed.size} checked${reused > 0 ? ` (${reused} from an earlier run)` : ''}; ${invalid} ${invalid === 1 ? 'ad has' : 'ads have'} a bad link${warned ? `, ${warned} ${warned === 1 ? 'has' : 'have'} a warning` : ''}.\n`,
+    );
+  }
+  return result;
+}
