@@ -50,6 +50,8 @@ export async function readMediaInfo(head: Uint8Array, size: number | undefined, 
 }
 
 function append(file: ReturnType<typeof createFile>, bytes: Uint8Array, at: number): number {
-  const copy = bytes.slice().buffer;
-  return file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy, at));
+  // A copy of exactly these bytes: a Buffer's .buffer can be a larger pool or the whole file.
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy.buffer, at));
 }

@@ -1,0 +1,296 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLinks, linksOf } from '../src/links/check-links.js';
+import { readMediaInfo } from '../src/links/media-info.js';
+import { imageKind, judgeLink, looksLikeMp4, videoAdvice } from '../src/links/verdict.js';
+import type { AdArgs } from '../src/validate/args.js';
+import { processIt, spawnCli } from './helpers/cli.js';
+import { certificate, MP4, startLinkServer, type LinkServer } from './helpers/link-server.js';
+import { reportRows } from './helpers/report.js';
+import { tempDir } from './helpers/tmp.js';
+import { KEY, startSim, upload } from './helpers/upload.js';
+
+let tls: { cert: string; key: string };
+let server: LinkServer;
+beforeAll(async () => {
+  tls = await certificate();
+  server = await startLinkServer(tls);
+});
+afterAll(async () => server.close());
+
+const ad = (args: Record<string, unknown>): AdArgs => ({ adgroup_id: '1780000000000000101', ad_text: 'Coffee', ...args }) as AdArgs;
+
+describe('verdict rules (pure)', () => {
+  const answer = (o: Record<string, unknown>) => ({ kind: 'answer' as const, finalUrl: 'https://x/y', redirects: 0, status: 200, ...o });
+
+  it('a video must answer 2xx; a 4xx is invalid, a 5xx only a warning (the file may be fine a minute later)', () => {
+    expect(judgeLink('video_url', answer({ status: 404 }), false)).toEqual({ level: 'invalid', message: 'answered 404 Not Found: Adspirer could not download it' });
+    expect(judgeLink('video_url', answer({ status: 403 }), false).level).toBe('invalid');
+    expect(judgeLink('video_url', answer({ status: 503 }), false).level).toBe('warning');
+    expect(judgeLink('video_url', answer({ status: 199 }), false).level).toBe('invalid');
+    expect(judgeLink('video_url', answer({ status: 300 }), false).level).toBe('invalid');
+  });
+
+  it('a video over 500 MB is invalid; exactly 500 MB is not', () => {
+    const head = MP4.vertical.subarray(0, 64);
+    expect(judgeLink('video_url', answer({ type: 'video/mp4', size: 500 * 1024 * 1024 + 1, head }), false)).toMatchObject({ level: 'invalid', message: expect.stringMatching(/500\.0 MB, over TikTok's 500 MB limit/) });
+    expect(judgeLink('video_url', answer({ type: 'video/mp4', size: 500 * 1024 * 1024, head }), false).level).toBe('ok');
+  });
+
+  it('types: video/* and octet-stream pass, anything else is invalid naming what was seen', () => {
+    const head = MP4.vertical.subarray(0, 64);
+    expect(judgeLink('video_url', answer({ type: 'binary/octet-stream', head }), false).level).toBe('ok');
+    expect(judgeLink('video_url', answer({ type: 'image/gif', size: 2048, head }), false)).toMatchObject({ level: 'invalid', message: 'answered image/gif, 2 KB, not a video: expected an MP4 or MOV file' });
+    expect(judgeLink('video_url', answer({ type: 'text/html', size: 300 }), false).message).toMatch(/^answered an HTML page \(text\/html, 300 bytes\), not a video: a share or preview link\?/);
+  });
+
+  it('images: 10 MB limit, JPG/PNG/WEBP by type and by their first bytes', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(judgeLink('image_urls', answer({ type: 'image/png', size: 10 * 1024 * 1024, head: png }), false).level).toBe('ok');
+    expect(judgeLink('image_urls', answer({ type: 'image/png', size: 10 * 1024 * 1024 + 1, head: png }), false).message).toMatch(/over the 10 MB limit for an image/);
+    expect(judgeLink('image_urls', answer({ type: 'image/gif', head: Buffer.from('GIF89a......') }), false).message).toBe('answered image/gif, not a JPG, PNG or WEBP image');
+    expect(judgeLink('image_urls', answer({ type: 'application/octet-stream', head: png }), false).level).toBe('ok');
+    expect(imageKind(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).toBe('webp');
+    expect(imageKind(Buffer.from('RIFF\0\0\0\0WAVEfmt '))).toBeUndefined();
+    expect(imageKind(Buffer.from([0xff, 0xd8, 0xff]))).toBe('jpg');
+    expect(imageKind(Buffer.from([0xff, 0xd8]))).toBeUndefined();
+  });
+
+  it('MP4 and MOV signatures', () => {
+    expect(looksLikeMp4(MP4.vertical)).toBe(true);
+    expect(looksLikeMp4(Buffer.from('\0\0\0\x08wide\0\0\0\x10mdat'))).toBe(true);
+    expect(looksLikeMp4(Buffer.from('\0\0\0\x08ftyp'.slice(0, 7)))).toBe(false);
+    expect(looksLikeMp4(Buffer.from('GIF89a not a video'))).toBe(false);
+  });
+
+  it("a landing page's 4xx/5xx is a warning, never invalid; 2xx and 3xx are fine", () => {
+    expect(judgeLink('landing_page_url', answer({ status: 403 }), true)).toEqual({ level: 'warning', message: 'answered 403 Forbidden; check that the page opens in a browser' });
+    expect(judgeLink('landing_page_url', answer({ status: 500 }), false).level).toBe('warning');
+    expect(judgeLink('landing_page_url', answer({ status: 399 }), false).level).toBe('ok');
+  });
+
+  it('a link that could not be checked is a warning, invalid with --strict-links', () => {
+    const unchecked = { kind: 'unchecked' as const, reason: 'host not found (DNS)' };
+    expect(judgeLink('landing_page_url', unchecked, false)).toEqual({ level: 'warning', message: 'could not be checked: host not found (DNS)' });
+    expect(judgeLink('video_url', unchecked, true)).toEqual({ level: 'invalid', message: 'could not be checked: host not found (DNS) (--strict-links)' });
+  });
+
+  it("TikTok's recommended in-feed specs: 9:16, 1:1, 16:9 at their minimum sizes, 5–60 s", () => {
+    expect(videoAdvice({ seconds: 15, width: 1080, height: 1920 })).toBeUndefined();
+    expect(videoAdvice({ seconds: 5, width: 540, height: 960 })).toBeUndefined();
+    expect(videoAdvice({ seconds: 60, width: 640, height: 640 })).toBeUndefined();
+    expect(videoAdvice({ seconds: 10, width: 1080, height: 1918 })).toBeUndefined();
+    expect(videoAdvice({ seconds: 10, width: 538, height: 956 })).toBe('TikTok recommends at least 540×960 for 9:16');
+    expect(videoAdvice({ seconds: 10, width: 959, height: 540 })).toBe('TikTok recommends at least 960×540 for 16:9');
+    expect(videoAdvice({ seconds: 10, width: 639, height: 639 })).toBe('TikTok recommends at least 640×640 for 1:1');
+    expect(videoAdvice({ seconds: 10, width: 1440, height: 1080 })).toBe('TikTok recommends 9:16, 1:1 or 16:9 for in-feed ads');
+    expect(videoAdvice({ seconds: 4.9, width: 540, height: 960 })).toBe('TikTok recommends 5–60 s for in-feed ads');
+    expect(videoAdvice({ seconds: 60.5, width: 540, height: 960 })).toBe('TikTok recommends 5–60 s for in-feed ads');
+  });
+
+  it('which links an ad has: https only, each image numbered when there are several', () => {
+    expect(linksOf(ad({ video_url: 'https://a/v.mp4', landing_page_url: 'http://plain/', image_urls: ['https://a/1.jpg', 'https://a/2.jpg'] }))).toEqual([
+      { field: 'video_url', label: 'video_url', url: 'https://a/v.mp4' },
+      { field: 'image_urls', label: 'image_urls #1', url: 'https://a/1.jpg' },
+      { field: 'image_urls', label: 'image_urls #2', url: 'https://a/2.jpg' },
+    ]);
+    expect(linksOf(ad({ image_urls: ['https://a/1.jpg'] }))[0]!.label).toBe('image_urls');
+  });
+});
+
+describe('mp4 header through byte ranges (mp4box)', () => {
+  it('reads duration and size, fetching only the range where moov sits', async () => {
+    const asked: [number, number][] = [];
+    const media = await readMediaInfo(MP4.late.subarray(0, 4096), MP4.late.length, async (start, length) => {
+      asked.push([start, length]);
+      return MP4.late.subarray(start, start + length);
+    }, { chunk: 1 << 20, ranges: 4 });
+    expect(media).toEqual({ seconds: 3, width: 640, height: 360 });
+    // ftyp (32) + free (8) + mdat (28,633 bytes) end at 28,673: the one range asked for starts there.
+    expect(asked).toEqual([[28673, 1 << 20]]);
+  });
+
+  it("a phone video's rotation matrix swaps width and height", async () => {
+    expect(await readMediaInfo(MP4.rotated, MP4.rotated.length, async () => undefined, { chunk: 1024, ranges: 1 })).toEqual({ seconds: 8, width: 540, height: 960 });
+  });
+
+  it('gives up within its range budget', async () => {
+    let calls = 0;
+    const media = await readMediaInfo(MP4.late.subarray(0, 64), MP4.late.length, async () => {
+      calls++;
+      return undefined;
+    }, { chunk: 1024, ranges: 3 });
+    expect(media).toBeUndefined();
+    expect(calls).toBe(1);
+  });
+});
+
+describe('checkLinks against a local HTTPS server', () => {
+  it('judges each kind of link the way a user needs to hear it', async () => {
+    const u = (p: string) => `${server.url}${p}`;
+    const cases: [string, Record<string, unknown>, 'ok' | 'warning' | 'invalid', RegExp | undefined][] = [
+      ['ok', { video_url: u('/ok.mp4') }, 'ok', undefined],
+      ['rotated', { video_url: u('/rotated.mov') }, 'ok', undefined],
+      ['no type', { video_url: u('/no-type.mp4') }, 'ok', undefined],
+      ['no HEAD', { video_url: u('/no-head.mp4') }, 'ok', undefined],
+      ['redirects', { video_url: u('/hop/3') }, 'ok', undefined],
+      ['late', { video_url: u('/late.mp4') }, 'warning', /^video_url: 3 s, 640×360: TikTok recommends at least 960×540 for 16:9; TikTok recommends 5–60 s for in-feed ads$/],
+      ['404', { video_url: u('/missing.mp4') }, 'invalid', /^video_url: answered 404 Not Found: Adspirer could not download it$/],
+      ['html', { video_url: u('/share.mp4') }, 'invalid', /^video_url: answered an HTML page \(text\/html\), not a video: a share or preview link\? Use the file's direct download link$/],
+      ['renamed', { video_url: u('/renamed.mp4') }, 'invalid', /^video_url: answered video\/mp4, 58 bytes that does not start like an MP4 or MOV file \(no ftyp box\)/],
+      ['huge', { video_url: u('/huge.mp4') }, 'invalid', /^video_url: is 600\.0 MB, over TikTok's 500 MB limit for a video$/],
+      ['to http', { video_url: u('/to-http.mp4') }, 'warning', /^video_url: could not be checked: redirects to http:\/\/127\.0\.0\.1:9, and only https:\/\/ redirects are followed$/],
+      ['loop', { video_url: u('/loop') }, 'warning', /^video_url: could not be checked: more than 5 redirects$/],
+      ['hang', { video_url: u('/hang.mp4') }, 'warning', /^video_url: could not be checked: no answer within 0\.3 s$/],
+      ['big image', { image_urls: [u('/photo.jpg'), u('/big.png')] }, 'invalid', /^image_urls #2: is 30\.0 MB, over the 10 MB limit for an image$/],
+      ['fake image', { image_urls: [u('/fake.jpg')] }, 'invalid', /^image_urls: answered image\/jpeg, 36 bytes that is not a JPG, PNG or WEBP image$/],
+      ['landing 403', { landing_page_url: u('/bot-wall') }, 'warning', /^landing_page_url: answered 403 Forbidden; check that the page opens in a browser$/],
+      ['landing ok', { landing_page_url: u('/page') }, 'ok', undefined],
+      ['no host', { landing_page_url: 'https://no-such-host.invalid/' }, 'warning', /^landing_page_url: could not be checked: host not found \(DNS\)$/],
+    ];
+    const result = await checkLinks(
+      cases.map(([, args], id) => ({ id, args: ad(args) })),
+      { dispatcher: server.dispatcher, timeoutMs: 300 },
+    );
+    for (const [id, [name, , level, message]] of cases.entries()) {
+      const r = result.byAd.get(id);
+      const got = r?.problems.length ? 'invalid' : r?.warnings.length ? 'warning' : 'ok';
+      expect(`${name}: ${got}`).toBe(`${name}: ${level}`);
+      if (message) expect([...(r?.problems ?? []), ...(r?.warnings ?? [])].map((p) => `${p.field}: ${p.message}`).join('; ')).toMatch(message);
+    }
+    expect(result.byAd.get(0)!.info).toEqual([{ field: 'video_url', message: '6 s, 540×960' }]);
+    expect(result.byAd.get(1)!.info).toEqual([{ field: 'video_url', message: '8 s, 540×960' }]);
+  });
+
+  it('a server that ignores Range: the file is judged from its first bytes and not downloaded further', async () => {
+    const result = await checkLinks([{ id: 1, args: ad({ video_url: `${server.url}/ignores-range.mp4` }) }], { dispatcher: server.dispatcher, probeBytes: 4096 });
+    expect(result.byAd.get(1)!.info).toEqual([{ field: 'video_url', message: 'duration and size not read: the server does not serve byte ranges' }]);
+  });
+
+  it('each distinct link is fetched once, whatever the number of rows naming it', async () => {
+    const before = server.seen.length;
+    const ads = Array.from({ length: 30 }, (_, id) => ({ id, args: ad({ video_url: `${server.url}/ok.mp4`, landing_page_url: `${server.url}/page` }) }));
+    const result = await checkLinks(ads, { dispatcher: server.dispatcher });
+    const requests = server.seen.slice(before);
+    expect(requests.filter((r) => r.path === '/ok.mp4').length).toBe(2); // HEAD, then the ranged GET
+    expect(requests.filter((r) => r.path === '/page').map((r) => r.method)).toEqual(['HEAD']);
+    expect(result.fetched).toBe(2);
+  });
+
+  it('known observations are not fetched again', async () => {
+    const first = await checkLinks([{ id: 1, args: ad({ video_url: `${server.url}/ok.mp4` }) }], { dispatcher: server.dispatcher });
+    const before = server.seen.length;
+    const again = await checkLinks([{ id: 1, args: ad({ video_url: `${server.url}/ok.mp4` }) }], { dispatcher: server.dispatcher, known: first.observed });
+    expect(server.seen.length).toBe(before);
+    expect(again.fetched).toBe(0);
+    expect(again.byAd.get(1)!.info).toEqual([{ field: 'video_url', message: '6 s, 540×960' }]);
+  });
+
+  it('at most 2 checks at once on one host, and no header but a plain User-Agent (and Range)', async () => {
+    const slow = await startLinkServer(tls, { slowMs: 40 });
+    try {
+      const ads = Array.from({ length: 8 }, (_, id) => ({ id, args: ad({ landing_page_url: `${slow.url}/page?${id}` }) }));
+      const progress: [number, number][] = [];
+      await checkLinks(ads, { dispatcher: slow.dispatcher, onProgress: (d, t) => progress.push([d, t]) });
+      expect(slow.maxInFlight).toBe(2);
+      expect(progress[0]).toEqual([0, 8]);
+      expect(progress.at(-1)).toEqual([8, 8]);
+      await checkLinks([{ id: 0, args: ad({ video_url: `${slow.url}/ok.mp4` }) }], { dispatcher: slow.dispatcher });
+      for (const r of slow.seen) {
+        const names = Object.keys(r.headers).filter((h) => !['host', 'connection', 'range'].includes(h));
+        expect(names).toEqual(['user-agent']);
+        expect(r.headers['user-agent']).toMatch(/^tiktok-ads-bulk\/\d+\.\d+\.\d+ \(link check\)$/);
+      }
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a certificate nobody trusts is a link that could not be checked', async () => {
+    const result = await checkLinks([{ id: 0, args: ad({ video_url: `${server.url}/ok.mp4` }) }], {});
+    expect(result.byAd.get(0)!.warnings[0]!.message).toMatch(/^could not be checked: its TLS certificate is not trusted \(/);
+  });
+});
+
+describe('upload checks links before the first paid call', () => {
+  async function batch(dir: string): Promise<string> {
+    const file = join(dir, 'links.csv');
+    const rows = [
+      ['1780000000000000101', 'Good video', `${server.url}/page`, `${server.url}/ok.mp4`],
+      ['1780000000000000101', 'Missing video', `${server.url}/page`, `${server.url}/missing.mp4`],
+      ['1780000000000000101', 'Share page', `${server.url}/page`, `${server.url}/share.mp4`],
+      ['1780000000000000101', 'Bot wall', `${server.url}/bot-wall`, `${server.url}/ok.mp4`],
+    ];
+    await writeFile(file, ['adgroup_id,ad_text,landing_page_url,video_url', ...rows.map((r) => r.join(','))].join('\n'));
+    return file;
+  }
+
+  it('bad links are invalid and never reach the service; warnings ride along in the report; the key never reaches a link', async () => {
+    const dir = await tempDir();
+    const file = await batch(dir);
+    const sim = await startSim();
+    const before = server.seen.length;
+    const { summary, stderr } = await upload(sim, { file, checkLinks: true, linkDispatcher: server.dispatcher });
+    expect(summary.counts).toMatchObject({ created: 2, invalid: 2 });
+    expect(summary.exit_code).toBe(1);
+    expect(sim.stats().created).toBe(2);
+    expect(sim.stats().requests).toBeLessThanOrEqual(2 + 3); // two paid calls, plus the free preflight calls
+    const rows = await reportRows(join(dir, 'links.results.csv'));
+    expect(rows.map((r) => [r.row, r.status, r.error])).toEqual([
+      ['2', 'created', ''],
+      ['3', 'invalid', 'video_url: answered 404 Not Found: Adspirer could not download it'],
+      ['4', 'invalid', "video_url: answered an HTML page (text/html), not a video: a share or preview link? Use the file's direct download link"],
+      ['5', 'created', 'landing_page_url: answered 403 Forbidden; check that the page opens in a browser'],
+    ]);
+    expect(stderr).toMatch(/Row 3:\n {2}✗ video_url: answered 404 Not Found/);
+    expect(stderr).toMatch(/Links: 5 checked; 2 ads have a bad link, 1 has a warning\./);
+    const retry = await readFile(join(dir, 'links.retry.csv'), 'utf8');
+    expect(retry).toMatch(/Missing video/);
+    expect(retry).toMatch(/Share page/);
+    for (const r of server.seen.slice(before)) {
+      expect(JSON.stringify(r)).not.toContain(KEY.slice(8, 14));
+      expect(r.headers.authorization).toBeUndefined();
+    }
+  });
+
+  it('a re-run within the day does not fetch the links it found usable, and re-checks the bad ones', async () => {
+    const dir = await tempDir();
+    const file = await batch(dir);
+    const sim = await startSim();
+    await upload(sim, { file, checkLinks: true, linkDispatcher: server.dispatcher });
+    const journal = await readFile(join(dir, 'links.results.csv.journal'), 'utf8');
+    expect(journal.split('\n').filter((l) => l.includes('"event":"link"'))).toHaveLength(3); // ok.mp4, page, bot-wall
+    const before = server.seen.length;
+    const again = await upload(sim, { file, checkLinks: true, linkDispatcher: server.dispatcher });
+    expect(again.summary.counts).toMatchObject({ created: 2, invalid: 2 });
+    expect([...new Set(server.seen.slice(before).map((r) => r.path))].sort()).toEqual(['/missing.mp4', '/share.mp4']);
+  });
+
+  it('--no-check-links (checkLinks: false) fetches nothing', async () => {
+    const dir = await tempDir();
+    const file = await batch(dir);
+    const sim = await startSim();
+    const before = server.seen.length;
+    const { summary } = await upload(sim, { file, checkLinks: false });
+    expect(server.seen.length).toBe(before);
+    expect(summary.counts.created).toBe(4);
+  });
+
+  processIt('the CLI trusts a certificate through NODE_EXTRA_CA_CERTS: validate --check-links and upload', async () => {
+    const dir = await tempDir();
+    const file = await batch(dir);
+    const ca = join(dir, 'ca.pem');
+    await writeFile(ca, tls.cert);
+    const checked = await spawnCli(['validate', file, '--check-links', '--json'], { NODE_EXTRA_CA_CERTS: ca });
+    expect(checked.code).toBe(1);
+    expect(JSON.parse(checked.stdout).counts).toMatchObject({ valid: 2, invalid: 2 });
+    expect(checked.stderr).toMatch(/Row 4:\n {2}✗ video_url: answered an HTML page/);
+    const offline = await spawnCli(['validate', file, '--json'], { NODE_EXTRA_CA_CERTS: ca });
+    expect(JSON.parse(offline.stdout).counts).toMatchObject({ valid: 4, invalid: 0 });
+    const sim = await startSim();
+    const up = await spawnCli(['upload', file, '--endpoint', sim.url, '--json', '--rate', '50'], { NODE_EXTRA_CA_CERTS: ca, ADSPIRER_API_KEY: KEY }, { links: true });
+    expect(JSON.parse(up.stdout).counts).toMatchObject({ created: 2, invalid: 2 });
+    expect(sim.stats().created).toBe(2);
+  });
+});
