@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 
-export type Command = 'validate' | 'upload' | 'template' | 'sim';
+export type Command = 'validate' | 'upload' | 'template' | 'sim' | 'ui';
 
 /** One flag: how it is parsed and how --help shows it. Parsing and help are both made from FLAGS. */
 export interface Flag {
@@ -32,8 +32,8 @@ export const FLAGS: readonly Flag[] = [
   { name: 'link-timeout', type: 'string', value: 'SECONDS', help: 'per link checked, redirects included (default 10)', commands: SHEET },
   { name: 'json', type: 'boolean', help: 'print one JSON summary object on stdout, nothing else', commands: SHEET },
   { name: 'debug', type: 'boolean', help: 'show stack traces of unexpected errors', commands: SHEET },
-  { name: 'endpoint', type: 'string', value: 'URL', help: 'Adspirer base URL (plain http only to this machine)', commands: ['upload'] },
-  { name: 'api-key-file', type: 'string', value: 'PATH', help: 'read the API key from a file instead of ADSPIRER_API_KEY', commands: ['upload'] },
+  { name: 'endpoint', type: 'string', value: 'URL', help: 'Adspirer base URL (plain http only to this machine)', commands: ['upload', 'ui'] },
+  { name: 'api-key-file', type: 'string', value: 'PATH', help: 'read the API key from a file instead of ADSPIRER_API_KEY', commands: ['upload', 'ui'] },
   { name: 'concurrency', type: 'string', value: 'N', help: 'requests in flight at once, 1–64 (default 4)', commands: ['upload'] },
   { name: 'rate', type: 'string', value: 'N', help: 'at most N requests per second, decimals allowed, up to 100 (default 2)', commands: ['upload'] },
   { name: 'retries', type: 'string', value: 'N', help: 'retries per row for network errors, timeouts, 429 and 5xx, 0–20 (default 4)', commands: ['upload'] },
@@ -47,6 +47,9 @@ export const FLAGS: readonly Flag[] = [
   { name: 'format', type: 'string', value: 'csv|xlsx', help: "default: from --out's extension, else csv", commands: ['template'] },
   { name: 'out', type: 'string', value: 'PATH', help: 'default: tiktok-ads-template.csv (or .xlsx)', commands: ['template'] },
   { name: 'port', type: 'string', value: 'N', help: 'port, 0 = any free port (default 8787)', commands: ['sim'] },
+  { name: 'port', type: 'string', value: 'N', help: 'port on 127.0.0.1, 0 = any free port (default 8790)', commands: ['ui'] },
+  { name: 'dir', type: 'string', value: 'PATH', help: 'the folder whose sheets the page lists and where batch files go (default: here)', commands: ['ui'] },
+  { name: 'open', type: 'boolean', help: 'open the page in the default browser', commands: ['ui'] },
   { name: 'api-key', type: 'string', value: 'KEY', help: 'the one bearer key accepted (default: any non-empty key)', commands: ['sim'] },
   { name: 'quota', type: 'string', value: 'N', help: 'monthly call limit (default 150, Plus)', commands: ['sim'] },
   { name: 'used', type: 'string', value: 'N', help: 'calls already used this month (default 0)', commands: ['sim'] },
@@ -61,7 +64,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'faults', type: 'string', value: 'LIST', help: 'which faults --fail-rate draws from (default all):\n500,502,503,drop-before,drop-after,hang', commands: ['sim'] },
   { name: 'seed', type: 'string', value: 'N', help: 'seed of the fault sequence, for repeatable runs', commands: ['sim'] },
   { name: 'quiet', type: 'boolean', help: 'no per-request log lines', commands: ['sim'] },
-  { name: 'help', type: 'boolean', short: 'h', help: 'this help', commands: ['validate', 'upload', 'template', 'sim'] },
+  { name: 'help', type: 'boolean', short: 'h', help: 'this help', commands: ['validate', 'upload', 'template', 'sim', 'ui'] },
 ];
 
 export function flagsOf(command: Command): Flag[] {

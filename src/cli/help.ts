@@ -8,6 +8,7 @@ Usage:
   tiktok-ads-bulk upload FILE [options]     validate, then create one ad per valid row; writes a report
   tiktok-ads-bulk template [--format csv|xlsx] [--out PATH]
   tiktok-ads-bulk sim [--port N] [options]  a local Adspirer simulator for rehearsals
+  tiktok-ads-bulk ui [--port N] [--open]    a web page on this machine: check, plan, launch
   tiktok-ads-bulk COMMAND --help            options of one command
   tiktok-ads-bulk --version
 
@@ -85,4 +86,19 @@ ${optionsHelp('sim')}
 Examples:
   tiktok-ads-bulk sim --quota 20 --fail-rate 0.1
   tiktok-ads-bulk sim --port 0 --advertisers 7000000000000000001,7000000000000000002 --latency 200
+`;
+
+export const UI_HELP = `Usage: tiktok-ads-bulk ui [options]
+
+Serves a web page on 127.0.0.1 (this machine only) over the same library as the CLI: choose or
+drop a sheet, see its problems cell by cell, plan from the free calls, create the ads with live
+progress, stop, resume, and download the report and retry file. Prints the address to open,
+with its session token. The API key is read as for upload and never reaches the browser.
+
+Options:
+${optionsHelp('ui')}
+
+Examples:
+  ADSPIRER_API_KEY=sk_live_… tiktok-ads-bulk ui --open
+  tiktok-ads-bulk ui --endpoint http://127.0.0.1:8787 --port 0
 `;

@@ -10,7 +10,7 @@ import type { TemplateFormat } from '../commands/template.js';
 import { VERSION } from '../version.js';
 import { editDistance, nearest } from '../validate/nearest.js';
 import { FLAGS, flagsOf, parseOptions, type Command } from './flags.js';
-import { SIM_HELP, TEMPLATE_HELP, TOOL_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
+import { SIM_HELP, TEMPLATE_HELP, TOOL_HELP, UI_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
 
 /** What the CLI needs from the outside world; main.ts passes the process's. */
 export interface CliContext {
@@ -20,7 +20,7 @@ export interface CliContext {
   readonly signal?: AbortSignal;
   /** Aborted on the second: abandon requests in flight. */
   readonly hardSignal?: AbortSignal;
-  /** Called with a running simulator's stop function, so main can close it on Ctrl-C. */
+  /** Called with a running server's (sim, ui) stop function, so main can close it on Ctrl-C. */
   readonly onSimStarted?: (stop: () => Promise<void>) => void;
   /** The arguments as typed, for the report's Summary sheet (runCli fills it in). */
   readonly argv?: readonly string[];
@@ -147,8 +147,15 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
       const { simFromCli } = await import('./sim-args.js');
       return simFromCli(values, ctx);
     }
+    case 'ui': {
+      const { values, positionals } = parse(command, rest);
+      if (values.help) return help(ctx, UI_HELP);
+      if (positionals.length) throw new RunError('USAGE', `ui takes no file: choose or drop one on the page (the folder is --dir, default here).`);
+      const { uiFromCli } = await import('./ui-args.js');
+      return uiFromCli(values, ctx);
+    }
     default:
-      throw new RunError('USAGE', `unknown command "${command}"; use validate, upload, template or sim (see --help).`);
+      throw new RunError('USAGE', `unknown command "${command}"; use validate, upload, template, sim or ui (see --help).`);
   }
 }
 

@@ -69,7 +69,9 @@ export interface UploadOptions extends SheetOptions, LinkOptions {
 export type UploadEvent =
   | { readonly type: 'row'; readonly line: ReportLine }
   | { readonly type: 'quota'; readonly quota: QuotaInfo }
-  | { readonly type: 'progress'; readonly done: number; readonly total: number };
+  | { readonly type: 'progress'; readonly done: number; readonly total: number }
+  /** An attempt that will be retried; `throttled` for a 429, after which the whole batch slows down. */
+  | { readonly type: 'retry'; readonly row: number; readonly attempt: number; readonly throttled: boolean; readonly message: string };
 
 /**
  * Safe defaults (README, "Rate limits"): TikTok's ad/create allows 5 requests/s and 150/min on the
@@ -314,6 +316,9 @@ async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): Promise<
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.hardSignal ? { hardSignal: options.hardSignal } : {}),
       onSending: (item) => recorder.sending(item),
+      onAttempt: (item, attempt, verdict) => {
+        if (verdict.kind === 'retry') options.onEvent?.({ type: 'retry', row: run.planned[item.seq]!.row, attempt, throttled: verdict.throttled === true, message: run.mask(verdict.message) });
+      },
       onResult: (result) => recorder.sent(result),
       onQuota: (quota) => recorder.quotaSeen(quota),
     });

@@ -335,3 +335,12 @@ function xlsxError(file: string, err: unknown): RunError {
       : 'its contents could not be read';
   return new RunError('FILE', `${file} is a damaged or unsupported .xlsx workbook (${why}). Open it in Excel or LibreOffice and save it again.`, { cause: err });
 }
+
+/** A workbook's sheet names in its own order (the web page's sheet picker), after the same size checks as a read. */
+export async function xlsxSheetNames(path: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<string[]> {
+  const data = await readCheckedZip(path, path, limits);
+  const zip = await JSZip.loadAsync(data).catch((err: unknown) => {
+    throw xlsxError(path, err);
+  });
+  return (await sheetParts(zip)).map((p) => p.name);
+}

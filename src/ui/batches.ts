@@ -1,0 +1,91 @@
+import type { ServerResponse } from 'node:http';
+import type { RunSummary } from '../commands/summary.js';
+import { uploadFile, type UploadEvent, type UploadOptions } from '../commands/upload.js';
+import { RunError } from '../errors.js';
+
+/** What the page hears about a batch, in order: the upload's own events, its messages, its end. */
+export type BatchEvent =
+  | UploadEvent
+  | { readonly type: 'message'; readonly text: string }
+  | { readonly type: 'done'; readonly summary: RunSummary }
+  | { readonly type: 'error'; readonly message: string };
+
+interface Batch {
+  readonly stop: AbortController;
+  readonly events: BatchEvent[];
+  readonly listeners: Set<ServerResponse>;
+  done: boolean;
+}
+
+/**
+ * The batches the page has launched, one at a time per input file (a second launch of the same
+ * file is refused; another process's run of it is refused by the batch lock). Each batch keeps
+ * its events so a page that connects late, or reloads, sees the whole story.
+ */
+export class Batches {
+  private readonly byFile = new Map<string, Batch>();
+
+  running(file: string): boolean {
+    return this.byFile.get(file)?.done === false;
+  }
+
+  /** Starts an upload; its events go to every listener of the file. Throws USAGE when one runs. */
+  launch(file: string, options: Omit<UploadOptions, 'signal' | 'onEvent'>): void {
+    if (this.running(file)) throw new RunError('USAGE', `${options.file} is already being uploaded from this page; wait for it to finish or press Stop.`);
+    const batch: Batch = { stop: new AbortController(), events: [], listeners: new Set(), done: false };
+    this.byFile.set(file, batch);
+    const emit = (event: BatchEvent): void => {
+      batch.events.push(event);
+      for (const res of batch.listeners) send(res, event);
+    };
+    const io = {
+      out: () => {},
+      // Progress lines are the page's own business (it draws a bar); messages are shown as they come.
+      err: (text: string) => {
+        const clean = text.replace(/\r?\x1b\[K/g, '').trim();
+        if (clean && !/^\d+\/\d+ done,/.test(clean)) emit({ type: 'message', text: clean });
+      },
+      isTTY: false,
+      color: false,
+    };
+    void uploadFile({ ...options, signal: batch.stop.signal, onEvent: emit }, io)
+      .then((summary) => emit({ type: 'done', summary }))
+      .catch((err: unknown) => emit({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
+      .finally(() => {
+        batch.done = true;
+        for (const res of batch.listeners) res.end();
+        batch.listeners.clear();
+      });
+  }
+
+  /** Ctrl-C's meaning: no new rows, requests in flight finish, the report is complete. */
+  stop(file: string): boolean {
+    const batch = this.byFile.get(file);
+    if (!batch || batch.done) return false;
+    batch.stop.abort();
+    return true;
+  }
+
+  /** Streams a file's batch events as server-sent events: the story so far, then live. */
+  listen(file: string, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const batch = this.byFile.get(file);
+    for (const event of batch?.events ?? []) send(res, event);
+    if (!batch || batch.done) {
+      res.end();
+      return;
+    }
+    batch.listeners.add(res);
+    res.on('close', () => batch.listeners.delete(res));
+  }
+
+  /** Stops every batch and waits for them to end (the server is closing). */
+  async stopAll(): Promise<void> {
+    for (const batch of this.byFile.values()) if (!batch.done) batch.stop.abort();
+    while ([...this.byFile.values()].some((b) => !b.done)) await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function send(res: ServerResponse, event: BatchEvent): void {
+  res.write(`data: ${JSON.stringify(event)}\n\n`);
+}

@@ -1,0 +1,78 @@
+import { noticePrinter, parseAdName, parseDefaults } from '../commands/common-options.js';
+import { openInput } from '../commands/input-source.js';
+import { RESULT_COLUMNS, reportCells } from '../report/report-line.js';
+import type { Problem } from '../validate/args.js';
+import { mapColumns } from '../validate/columns.js';
+import { validateSheet } from '../validate/validate-sheet.js';
+
+export interface CheckRequest {
+  readonly file: string;
+  readonly sheet?: string;
+  readonly set?: readonly string[];
+  readonly advertiserId?: string;
+  readonly adName?: string;
+  readonly allowDuplicates?: boolean;
+  readonly trustIds?: boolean;
+}
+
+/** A problem with the column it belongs to, so the page can outline that cell. */
+export interface PlacedProblem extends Problem {
+  /** Index into the sheet's columns; absent for a row-wide problem or a field filled by a default. */
+  readonly col?: number;
+}
+
+export interface CheckedRow {
+  readonly row: number;
+  /** The input cells as the report writes them. */
+  readonly cells: readonly string[];
+  readonly status: 'valid' | 'invalid';
+  readonly problems: readonly PlacedProblem[];
+  readonly warnings: readonly PlacedProblem[];
+}
+
+export interface SheetCheck {
+  readonly file: string;
+  readonly sheetName?: string;
+  readonly header: readonly string[];
+  readonly headerRow: number;
+  readonly notices: readonly string[];
+  readonly rows: readonly CheckedRow[];
+  readonly counts: { readonly valid: number; readonly invalid: number; readonly warnings: number };
+}
+
+/**
+ * `validate` for the page: the same reader and checks, answered as a table (one line per ad, its
+ * cells in the sheet's own column order, each problem placed on its column) instead of a report.
+ */
+export async function checkSheet(req: CheckRequest): Promise<SheetCheck> {
+  const defaults = parseDefaults(req.set, req.advertiserId);
+  const adName = parseAdName(req.adName);
+  const { sheet } = await openInput({ file: req.file, ...(req.sheet ? { sheet: req.sheet } : {}) });
+  const notices: string[] = [];
+  const columns = mapColumns(sheet.file, sheet.header);
+  const place = placer(columns.indexOf);
+  const rows: CheckedRow[] = [];
+  const counts = { valid: 0, invalid: 0, warnings: 0 };
+  for await (const ad of validateSheet(sheet, {
+    defaults,
+    ...(adName ? { adName } : {}),
+    allowDuplicates: req.allowDuplicates === true,
+    trustIds: req.trustIds === true,
+    onNotice: noticePrinter((t) => notices.push(t.replace(/^Note: /, '').trimEnd())),
+  })) {
+    const status = ad.key !== undefined ? 'valid' : 'invalid';
+    counts[status]++;
+    counts.warnings += ad.warnings.length;
+    const cells = reportCells({ row: ad.row, status, input: ad.input }, sheet.header.length).slice(RESULT_COLUMNS.length);
+    rows.push({ row: ad.row, cells, status, problems: ad.problems.map(place), warnings: ad.warnings.map(place) });
+  }
+  return { file: req.file, ...(sheet.sheetName ? { sheetName: sheet.sheetName } : {}), header: sheet.header, headerRow: sheet.headerRow, notices, rows, counts };
+}
+
+/** Places a problem on its field's column ("image_urls #2" is image_urls' column). */
+export function placer(indexOf: ReadonlyMap<string, number>): (p: Problem) => PlacedProblem {
+  return (p) => {
+    const col = indexOf.get(p.field.replace(/ #\d+$/, ''));
+    return col === undefined ? { ...p } : { ...p, col };
+  };
+}

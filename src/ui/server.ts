@@ -1,0 +1,306 @@
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, extname, join, resolve } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { templateCsv, templateWorkbook } from '../commands/template.js';
+import type { UploadEvent } from '../commands/upload.js';
+import { RunError } from '../errors.js';
+import { formatBytes } from '../links/verdict.js';
+import { xlsxSheetNames } from '../read/xlsx.js';
+import { retryFilePath } from '../report/paths.js';
+import { loadApiKey } from '../send/api-key.js';
+import { Batches } from './batches.js';
+import { checkSheet, type CheckRequest } from './check-sheet.js';
+import { guard, newToken } from './guard.js';
+
+export interface UiOptions {
+  /** The folder whose sheets the page lists and where dropped files and batch files go. */
+  readonly dir: string;
+  /** 0 = any free port. */
+  readonly port: number;
+  /** Where ADSPIRER_API_KEY and ADSPIRER_BASE_URL are read, as for upload. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly apiKeyFile?: string;
+  readonly endpoint?: string;
+  /** Largest file the page accepts. Default 50 MB (the .xlsx limit). */
+  readonly maxUploadBytes?: number;
+  /** Link requests' undici dispatcher (tests trust their certificate through it). */
+  readonly linkDispatcher?: Dispatcher;
+  /** Upload tuning for tests (short backoffs). */
+  readonly uploadTuning?: Record<string, unknown>;
+  /** For tests: a fixed token. */
+  readonly token?: string;
+}
+
+export interface UiServer {
+  readonly url: string;
+  readonly token: string;
+  /** The address to open: url with the token. */
+  readonly openUrl: string;
+  /** A key-loading warning to show once. */
+  readonly warning?: string;
+  close(): Promise<void>;
+}
+
+const STATIC = new URL('./static/', import.meta.url);
+const ASSETS: Record<string, string> = { '/app.js': 'text/javascript; charset=utf-8', '/style.css': 'text/css; charset=utf-8' };
+const SHEET_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
+
+/**
+ * No third-party assets, no inline script or style, nothing framed: everything the page runs is
+ * served by this package from this address.
+ */
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  // The token is in the page's address: never send it to another site.
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+  'x-frame-options': 'DENY',
+} as const;
+
+/** `tiktok-ads-bulk ui`: the page and its API, on 127.0.0.1 only. */
+export async function startUi(options: UiOptions): Promise<UiServer> {
+  const apiKey = await loadApiKey(options.apiKeyFile, options.env);
+  const token = options.token ?? newToken();
+  const dir = resolve(options.dir);
+  const maxUpload = options.maxUploadBytes ?? 50 * 1024 * 1024;
+  const batches = new Batches();
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const header = req.headers['x-token'];
+    const verdict = guard(
+      { method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin, token: (typeof header === 'string' ? header : undefined) ?? url.searchParams.get('t') ?? undefined },
+      port,
+      token,
+    );
+    if (!verdict.ok) return void reply(res, 403, { error: verdict.message });
+    handle(req, res, url).catch((err: unknown) => {
+      if (res.headersSent) return void res.end();
+      if (err instanceof RunError) reply(res, 400, { error: err.message });
+      else reply(res, 500, { error: `Unexpected error: ${err instanceof Error ? err.message : String(err)}` });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /') {
+      const html = (await readFile(new URL('index.html', STATIC), 'utf8')).replaceAll('{{TOKEN}}', token);
+      return void send(res, 200, 'text/html; charset=utf-8', html);
+    }
+    const asset = ASSETS[url.pathname];
+    if (req.method === 'GET' && asset) return void send(res, 200, asset, await readFile(new URL(url.pathname.slice(1), STATIC)));
+    switch (route) {
+      case 'GET /api/files':
+        return reply(res, 200, { dir, files: await sheetFiles(dir), key: apiKey !== undefined, endpoint: options.endpoint ?? options.env.ADSPIRER_BASE_URL ?? null });
+      case 'POST /api/file':
+        return reply(res, 200, await saveDropped(req));
+      case 'POST /api/sheets': {
+        const { file } = (await json(req)) as { file?: string };
+        const path = inDir(file);
+        return reply(res, 200, { sheets: extname(path).toLowerCase() === '.xlsx' ? await xlsxSheetNames(path) : [] });
+      }
+      case 'POST /api/check': {
+        const body = (await json(req)) as Body;
+        return reply(res, 200, await checkSheet({ ...sheetOptions(body), file: inDir(body.file) }));
+      }
+      case 'POST /api/plan':
+        return reply(res, 200, await plan((await json(req)) as LaunchBody));
+      case 'POST /api/launch': {
+        const body = (await json(req)) as LaunchBody;
+        const file = inDir(body.file);
+        if (!apiKey) throw new RunError('SETUP', 'No API key: start the page with ADSPIRER_API_KEY set, or with --api-key-file PATH.');
+        batches.launch(file, uploadOptions(body, file, false));
+        return reply(res, 200, { started: true });
+      }
+      case 'POST /api/stop': {
+        const { file } = (await json(req)) as { file?: string };
+        return reply(res, 200, { stopping: batches.stop(inDir(file)) });
+      }
+      case 'GET /api/events':
+        return batches.listen(inDir(url.searchParams.get('file') ?? undefined), res);
+      case 'GET /api/download':
+        return download(res, url);
+      case 'GET /api/template': {
+        const format = url.searchParams.get('format') === 'xlsx' ? 'xlsx' : 'csv';
+        const body = format === 'xlsx' ? Buffer.from(await templateWorkbook().xlsx.writeBuffer()) : templateCsv();
+        return void send(res, 200, format === 'xlsx' ? XLSX_TYPE : 'text/csv; charset=utf-8', body, `tiktok-ads-template.${format}`);
+      }
+      default:
+        return reply(res, 404, { error: `${route}: no such page or action.` });
+    }
+  }
+
+  interface LaunchBody extends Body {
+    readonly reportFormat?: 'csv' | 'xlsx';
+    readonly checkLinks?: boolean;
+  }
+
+  function uploadOptions(body: LaunchBody, file: string, dryRun: boolean) {
+    const stem = basename(file, extname(file));
+    return {
+      ...sheetOptions(body),
+      file,
+      report: join(dirname(file), `${stem}.results.${body.reportFormat === 'xlsx' ? 'xlsx' : 'csv'}`),
+      env: { ...(apiKey ? { ADSPIRER_API_KEY: apiKey.value } : {}), ...(options.env.ADSPIRER_BASE_URL ? { ADSPIRER_BASE_URL: options.env.ADSPIRER_BASE_URL } : {}) },
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      checkLinks: body.checkLinks !== false,
+      ...(options.linkDispatcher ? { linkDispatcher: options.linkDispatcher } : {}),
+      dryRun,
+      commandLine: `tiktok-ads-bulk ui (${basename(file)})`,
+      ...(options.uploadTuning ?? {}),
+    };
+  }
+
+  /** The plan from the free calls: upload --dry-run, told row by row. */
+  async function plan(body: LaunchBody): Promise<unknown> {
+    const file = inDir(body.file);
+    if (batches.running(file)) throw new RunError('USAGE', `${basename(file)} is being uploaded; wait for it to finish or press Stop.`);
+    const rows: { row: number; status: string; error?: string }[] = [];
+    const messages: string[] = [];
+    let quota: unknown = null;
+    const { uploadFile } = await import('../commands/upload.js');
+    const summary = await uploadFile(
+      {
+        ...uploadOptions(body, file, true),
+        onEvent: (e: UploadEvent) => {
+          if (e.type === 'row') rows.push({ row: e.line.row, status: e.line.status, ...(e.line.error ? { error: e.line.error } : {}) });
+          if (e.type === 'quota') quota = e.quota;
+        },
+      },
+      { out: () => {}, err: (t) => void (t.trim() && messages.push(t.trim())), isTTY: false, color: false },
+    );
+    return { summary, rows, quota, messages };
+  }
+
+  async function download(res: ServerResponse, url: URL): Promise<void> {
+    const file = inDir(url.searchParams.get('file') ?? undefined);
+    const stem = basename(file, extname(file));
+    const kind = url.searchParams.get('kind');
+    const format = url.searchParams.get('format') === 'xlsx' ? 'xlsx' : 'csv';
+    const path =
+      kind === 'retry'
+        ? retryFilePath({ dir: dirname(file), stem, workbook: extname(file).toLowerCase() === '.xlsx' })
+        : join(dirname(file), `${stem}.results.${format}`);
+    const body = await readFile(path).catch(() => {
+      throw new RunError('USAGE', `${basename(path)} does not exist yet: it is written when a batch runs.`);
+    });
+    send(res, 200, path.endsWith('.xlsx') ? XLSX_TYPE : 'text/csv; charset=utf-8', body, basename(path));
+  }
+
+  /** A file named by the page: a plain name inside the folder, never a path that leaves it. */
+  function inDir(name: string | undefined): string {
+    if (typeof name !== 'string' || name === '' || name !== basename(name) || name === '.' || name === '..') throw new RunError('USAGE', 'Choose a sheet from the list, or drop one on the page.');
+    return join(dir, name);
+  }
+
+  /** A dropped file is saved in the folder under its own name, so its batch files sit beside it as the CLI's do. */
+  async function saveDropped(req: IncomingMessage): Promise<unknown> {
+    const raw = req.headers['x-file-name'];
+    const name = typeof raw === 'string' ? decodeURIComponent(raw) : '';
+    const path = inDir(name);
+    if (!SHEET_EXTENSIONS.has(extname(name).toLowerCase())) throw new RunError('USAGE', `${name}: the page takes .csv, .tsv, .txt and .xlsx files.`);
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > maxUpload) throw tooBig(name);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxUpload) throw tooBig(name);
+      chunks.push(chunk);
+    }
+    const body = Buffer.concat(chunks);
+    const existing = await readFile(path).catch(() => undefined);
+    if (existing && !existing.equals(body) && req.headers['x-replace'] !== '1') {
+      return { saved: false, exists: true, message: `${name} already exists in ${dir} with other contents. Replace it? Its batch files (report, journal) stay, so rows created earlier are still carried over.` };
+    }
+    if (!existing || !existing.equals(body)) await writeFile(path, body);
+    return { saved: true, file: name };
+  }
+
+  function tooBig(name: string): RunError {
+    return new RunError('USAGE', `${name} is larger than ${formatBytes(maxUpload)}, the most the page accepts; split it, or run the CLI on it.`);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new RunError('SETUP', `port ${options.port} is in use; choose another with --port N (0 = any free port).`) : err),
+    );
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: base,
+    token,
+    openUrl: `${base}/?t=${token}`,
+    ...(apiKey?.warning ? { warning: apiKey.warning } : {}),
+    async close() {
+      await batches.stopAll();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** What the page sends: the check's options, the file by name. */
+type Body = Partial<CheckRequest>;
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function dirname(path: string): string {
+  return resolve(path, '..');
+}
+
+function sheetOptions(body: Body): Omit<CheckRequest, 'file'> {
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  const sheet = text(body.sheet);
+  const advertiserId = text(body.advertiserId);
+  const adName = text(body.adName);
+  const set = Array.isArray(body.set) ? body.set.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : [];
+  return { ...(sheet ? { sheet } : {}), ...(advertiserId ? { advertiserId } : {}), ...(adName ? { adName } : {}), ...(set.length ? { set } : {}), allowDuplicates: body.allowDuplicates === true, trustIds: body.trustIds === true };
+}
+
+async function sheetFiles(dir: string): Promise<{ name: string; size: number; modified: string }[]> {
+  const names = await readdir(dir);
+  const files: { name: string; size: number; modified: string }[] = [];
+  for (const name of names.sort()) {
+    if (!SHEET_EXTENSIONS.has(extname(name).toLowerCase()) || name.startsWith('.') || name.startsWith('~$')) continue;
+    const info = await stat(join(dir, name)).catch(() => undefined);
+    if (info?.isFile()) files.push({ name, size: info.size, modified: info.mtime.toISOString() });
+  }
+  return files;
+}
+
+async function json(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 1024 * 1024) throw new RunError('USAGE', 'request too large');
+    chunks.push(chunk);
+  }
+  try {
+    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new RunError('USAGE', 'the request body must be a JSON object');
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, filename?: string): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'content-type': type,
+    ...(filename ? { 'content-disposition': `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"` } : {}),
+  });
+  res.end(body);
+}

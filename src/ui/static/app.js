@@ -1,0 +1,277 @@
+// The page of `tiktok-ads-bulk ui`. Plain modules, no framework: the server does the work (the
+// same library as the CLI); this file only shows it. Every cell is set with textContent, never as
+// HTML: sheet contents are data.
+const token = new URLSearchParams(location.search).get('t') ?? '';
+const $ = (id) => document.getElementById(id);
+const state = { file: '', check: null, running: false, done: 0, total: 0, started: 0, slowdowns: 0, retries: 0, source: null };
+
+async function api(path, body) {
+  const res = await fetch(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'x-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const data = await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }));
+  if (!res.ok) throw new Error(data.error ?? `${res.status}`);
+  return data;
+}
+
+const withToken = (path, params = {}) => `${path}?${new URLSearchParams({ t: token, ...params })}`;
+
+function showError(err) {
+  const box = $('error');
+  box.hidden = !err;
+  box.textContent = err ? String(err.message ?? err) : '';
+}
+
+function options() {
+  return {
+    file: state.file,
+    sheet: $('sheet-wrap').hidden || $('sheet').value === '' ? undefined : $('sheet').value,
+    advertiserId: $('advertiser').value,
+    adName: $('adname').value,
+    set: $('set').value.split('\n').map((s) => s.trim()).filter(Boolean),
+    reportFormat: $('format').value,
+    checkLinks: $('links').checked,
+  };
+}
+
+async function loadFiles(select) {
+  const data = await api('/api/files');
+  $('dir').textContent = data.dir;
+  $('service').textContent = `${data.key ? 'API key loaded' : 'No API key: checks and plans only'} · ${data.endpoint ?? 'api.adspirer.ai'}`;
+  const sel = $('file');
+  sel.replaceChildren(new Option('Choose a sheet…', ''), ...data.files.map((f) => new Option(f.name, f.name)));
+  if (select) sel.value = select;
+  else if (state.file) sel.value = state.file;
+}
+
+async function chooseFile(name) {
+  state.file = name;
+  $('sheet-wrap').hidden = true;
+  $('launch').disabled = true;
+  if (!name) return;
+  const { sheets } = await api('/api/sheets', { file: name });
+  if (sheets.length > 1) {
+    // As the CLI without --sheet: the first sheet with a header row (a cover sheet is skipped).
+    $('sheet').replaceChildren(new Option('first with a header row', ''), ...sheets.map((s) => new Option(s, s)));
+    $('sheet-wrap').hidden = false;
+  }
+  await check();
+}
+
+async function upload(file) {
+  const send = (replace) =>
+    fetch('/api/file', { method: 'POST', headers: { 'x-token': token, 'x-file-name': encodeURIComponent(file.name), ...(replace ? { 'x-replace': '1' } : {}) }, body: file });
+  let res = await send(false);
+  let data = await res.json();
+  if (!res.ok) throw new Error(data.error);
+  if (data.exists) {
+    if (!confirm(data.message)) return;
+    res = await send(true);
+    data = await res.json();
+    if (!res.ok) throw new Error(data.error);
+  }
+  await loadFiles(data.file);
+  await chooseFile(data.file);
+}
+
+async function check() {
+  showError(null);
+  $('check').disabled = true;
+  try {
+    const result = await api('/api/check', options());
+    state.check = result;
+    renderCheck(result);
+  } finally {
+    $('check').disabled = false;
+  }
+}
+
+function renderCheck(result) {
+  $('notices').replaceChildren(...result.notices.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
+  const head = document.createElement('tr');
+  for (const name of ['row', 'status', 'problems', ...result.header]) head.append(Object.assign(document.createElement('th'), { textContent: name || '(blank)', scope: 'col' }));
+  $('rows').tHead.replaceChildren(head);
+  const body = $('rows').tBodies[0];
+  body.replaceChildren(
+    ...result.rows.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.row = String(r.row);
+      tr.dataset.kind = r.status === 'invalid' ? 'invalid' : r.warnings.length ? 'warnings' : 'ok';
+      const status = Object.assign(document.createElement('td'), { textContent: r.status, className: `status s-${r.status}` });
+      const problems = document.createElement('td');
+      problems.className = 'problems';
+      for (const p of r.problems) problems.append(Object.assign(document.createElement('div'), { textContent: `✗ ${p.field}: ${p.message}` }));
+      for (const p of r.warnings) problems.append(Object.assign(document.createElement('div'), { textContent: `! ${p.field}: ${p.message}`, className: 'w' }));
+      tr.append(Object.assign(document.createElement('th'), { textContent: String(r.row), scope: 'row' }), status, problems);
+      r.cells.forEach((text, col) => {
+        const td = Object.assign(document.createElement('td'), { textContent: text });
+        const bad = r.problems.filter((p) => p.col === col);
+        const warn = r.warnings.filter((p) => p.col === col);
+        if (bad.length) td.className = 'bad';
+        else if (warn.length) td.className = 'warn';
+        if (bad.length || warn.length) td.title = [...bad, ...warn].map((p) => p.message).join('\n');
+        tr.append(td);
+      });
+      return tr;
+    }),
+  );
+  const c = result.counts;
+  $('counts').textContent = `${result.rows.length} ads: ${c.valid} valid, ${c.invalid} invalid, ${c.warnings} ${c.warnings === 1 ? 'warning' : 'warnings'}${result.sheetName ? ` · sheet "${result.sheetName}"` : ''} · header on row ${result.headerRow}`;
+  $('rows-panel').hidden = false;
+  $('launch').disabled = c.valid === 0 || state.running;
+  $('launch').textContent = `Create ${c.valid} ${c.valid === 1 ? 'ad' : 'ads'}`;
+  applyFilter();
+}
+
+function applyFilter() {
+  const filter = document.querySelector('input[name=filter]:checked').value;
+  for (const tr of $('rows').tBodies[0].rows) tr.hidden = filter !== 'all' && tr.dataset.kind !== filter;
+}
+
+function rowStatus(row, status, error) {
+  const tr = $('rows').querySelector(`tr[data-row="${row}"]`);
+  if (!tr) return;
+  const cell = tr.cells[1];
+  cell.textContent = status;
+  cell.className = `status s-${status}`;
+  if (error) {
+    tr.cells[2].replaceChildren(Object.assign(document.createElement('div'), { textContent: error, className: status === 'created' ? 'w' : '' }));
+    if (status === 'invalid') tr.dataset.kind = 'invalid';
+  }
+}
+
+async function plan() {
+  showError(null);
+  $('plan').disabled = true;
+  try {
+    const result = await api('/api/plan', options());
+    const facts = $('plan-facts');
+    const q = result.quota;
+    const toSend = result.rows.filter((r) => r.status === 'not_sent' && /would be sent/.test(r.error ?? '')).length;
+    const wontFit = result.rows.filter((r) => r.status === 'not_sent' && !/would be sent/.test(r.error ?? ''));
+    const carried = result.rows.filter((r) => r.status === 'created').length;
+    const pairs = [
+      ['Quota', q ? `${q.used} of ${q.limit} used (${q.tier}), ${q.limit - q.used} left, resets ${q.period_end || '?'}` : 'unknown (no key, or the service did not say)'],
+      ['Calls this batch needs', String(toSend)],
+      ['Already created (carried over)', String(carried)],
+      ['Invalid', String(result.summary.counts.invalid)],
+      ['Will not fit', wontFit.length ? `rows ${wontFit.map((r) => r.row).join(', ')}` : 'none'],
+    ];
+    facts.replaceChildren(...pairs.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+    // Row problems are in the table already; the plan lists what is about the batch.
+    const notes = result.messages.filter((m) => !/^Row \d+:|^… and \d+ more rows|^Done in /.test(m));
+    $('plan-notes').replaceChildren(...notes.map((m) => Object.assign(document.createElement('li'), { textContent: m })));
+    for (const r of result.rows) if (r.status === 'invalid' || r.status === 'created') rowStatus(r.row, r.status, r.error);
+    $('plan-panel').hidden = false;
+  } finally {
+    $('plan').disabled = false;
+  }
+}
+
+async function launch() {
+  showError(null);
+  const n = state.check?.counts.valid ?? 0;
+  if (!confirm(`Create up to ${n} ${n === 1 ? 'ad' : 'ads'} from ${state.file}? Each costs one API call; rows created earlier are not sent again.`)) return;
+  await api('/api/launch', options());
+  Object.assign(state, { running: true, done: 0, total: 0, started: Date.now(), slowdowns: 0, retries: 0 });
+  $('run').hidden = false;
+  $('summary').hidden = true;
+  $('log').textContent = '';
+  $('bar').value = 0;
+  $('launch').disabled = true;
+  $('stop').disabled = false;
+  $('check').disabled = true;
+  $('plan').disabled = true;
+  $('run').scrollIntoView({ block: 'start' });
+  listen();
+}
+
+function listen() {
+  state.source?.close();
+  const source = new EventSource(withToken('/api/events', { file: state.file }));
+  state.source = source;
+  let quota = '';
+  source.onmessage = (message) => {
+    const e = JSON.parse(message.data);
+    if (e.type === 'row') rowStatus(e.line.row, e.line.status, e.line.error);
+    else if (e.type === 'progress') {
+      state.done = e.done;
+      state.total = e.total;
+    } else if (e.type === 'quota') quota = `quota ${e.quota.used}/${e.quota.limit}`;
+    else if (e.type === 'retry') {
+      state.retries++;
+      if (e.throttled) state.slowdowns++;
+    } else if (e.type === 'message') $('log').textContent += `${e.text}\n`;
+    else if (e.type === 'done') finished(e.summary);
+    else if (e.type === 'error') {
+      showError(e.message);
+      finished(null);
+    }
+    drawProgress(quota);
+  };
+  source.onerror = () => {
+    if (!state.running) source.close();
+  };
+}
+
+function drawProgress(quota) {
+  const { done, total } = state;
+  $('bar').max = Math.max(total, 1);
+  $('bar').value = done;
+  const elapsed = Date.now() - state.started;
+  const eta = done > 0 && total > done ? ` · about ${Math.ceil(((elapsed / done) * (total - done)) / 1000)} s left` : '';
+  const slow = state.slowdowns ? ` · ${state.slowdowns} slow-downs (429)` : '';
+  const retries = state.retries ? ` · ${state.retries} retries` : '';
+  $('progress-text').textContent = `${done}/${total} rows${eta}${slow}${retries}${quota ? ` · ${quota}` : ''}`;
+}
+
+function finished(summary) {
+  state.running = false;
+  state.source?.close();
+  $('stop').disabled = true;
+  $('check').disabled = false;
+  $('plan').disabled = false;
+  $('launch').disabled = false;
+  $('launch').textContent = 'Resume (send what is left)';
+  if (!summary) return;
+  const c = summary.counts;
+  const parts = Object.entries(c).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`);
+  $('summary-text').textContent = `${summary.stopped ? `Stopped (${summary.stopped}). ` : 'Done. '}${parts.join(', ') || 'nothing to do'}.`;
+  $('summary').hidden = false;
+  $('dl-report').href = withToken('/api/download', { file: state.file, kind: 'report', format: $('format').value });
+  $('dl-retry').href = withToken('/api/download', { file: state.file, kind: 'retry' });
+}
+
+function on(id, event, fn) {
+  $(id).addEventListener(event, (e) => Promise.resolve(fn(e)).catch(showError));
+}
+
+on('refresh', 'click', () => loadFiles());
+on('file', 'change', (e) => chooseFile(e.target.value));
+on('sheet', 'change', () => check());
+on('check', 'click', () => check());
+on('plan', 'click', () => plan());
+on('launch', 'click', () => launch());
+on('stop', 'click', async () => {
+  $('stop').disabled = true;
+  await api('/api/stop', { file: state.file });
+});
+on('upload-input', 'change', (e) => e.target.files[0] && upload(e.target.files[0]));
+for (const radio of document.querySelectorAll('input[name=filter]')) radio.addEventListener('change', applyFilter);
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const file = e.dataTransfer?.files[0];
+  if (file) upload(file).catch(showError);
+});
+$('tpl-csv').href = withToken('/api/template', { format: 'csv' });
+$('tpl-xlsx').href = withToken('/api/template', { format: 'xlsx' });
+loadFiles().catch(showError);
