@@ -3,13 +3,14 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guard, sameToken } from '../src/ui/guard.js';
 import { startUi, type UiServer } from '../src/ui/server.js';
-import { cli } from './helpers/cli.js';
+import { cli, processIt } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import { KEY, startSim } from './helpers/upload.js';
 
@@ -63,6 +64,26 @@ describe('the guard (pure)', () => {
     expect(sameToken('abc', 'abc')).toBe(true);
     expect(sameToken('ab', 'abc')).toBe(false);
     expect(sameToken('', 'abc')).toBe(false);
+  });
+});
+
+describe('the ui command', () => {
+  processIt('prints "open http://127.0.0.1:PORT/?t=TOKEN" on stdout, serves the page there, and stops on Ctrl-C', async () => {
+    const dir = await tempDir();
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'ui', '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ADSPIRER_API_KEY: KEY } });
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    expect(first).toMatch(/^open http:\/\/127\.0\.0\.1:\d+\/\?t=[0-9a-f]{32}\n$/);
+    const page = await raw(first.slice(5).trim(), {});
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain(KEY);
+    child.kill('SIGINT');
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+  });
+
+  it('takes no file, and names its options in --help', async () => {
+    expect((await cli(['ui', 'campaign.csv'])).stderr).toBe('Error: ui takes no file: choose or drop one on the page (the folder is --dir, default here).\n');
+    const help = (await cli(['ui', '--help'])).stdout;
+    for (const flag of ['--port N', '--open', '--dir PATH', '--endpoint URL', '--api-key-file PATH']) expect(help).toContain(flag);
   });
 });
 
