@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guard, sameToken } from '../src/ui/guard.js';
 import { startUi, type UiServer } from '../src/ui/server.js';
@@ -16,6 +17,8 @@ import { KEY, startSim } from './helpers/upload.js';
 
 /** Debian's chromium (`.ci/run` installs it); CHROMIUM_PATH for another. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's firefox-esr (`.ci/run` installs it), driven over WebDriver BiDi by puppeteer-core; FIREFOX_PATH for another. */
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 /** `npm run screenshots` sets this: the browser tests then write the README's pictures. */
 const SHOTS = process.env.SCREENSHOTS === '1' ? 'test/screenshots' : undefined;
 
@@ -312,4 +315,38 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
     expect(other.stderr).toMatch(/another run of this batch is in progress/);
     await raw(`${server.url}/api/stop`, { method: 'POST', headers: h, body });
   }, 20_000);
+});
+
+// playwright-core drives only its own patched Firefox; puppeteer-core drives a stock one over
+// WebDriver BiDi, so the page is checked in the Firefox users have.
+describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Firefox', () => {
+  it('checks a sheet (red cells, counts) and launches a batch to the end', async () => {
+    if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: install Debian's firefox-esr package or set FIREFOX_PATH.`);
+    const dir = await tempDir();
+    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
+    const sim = await startSim();
+    const server = await ui(dir, sim.url);
+    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 800 });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('dialog', (d) => void d.accept());
+      await page.goto(server.openUrl);
+      await page.waitForSelector('#file option[value="campaign-broken.csv"]');
+      await page.select('#file', 'campaign-broken.csv');
+      await page.waitForSelector('#rows tbody tr');
+      expect(await page.$eval('#counts', (e) => e.textContent)).toMatch(/^19 ads: 2 valid, 17 invalid/);
+      expect(await page.$$eval('td.bad', (cells) => cells.length)).toBeGreaterThanOrEqual(17);
+      await page.click('#links'); // unchecked: the fixture's links are not ours to fetch
+      await page.click('#launch');
+      await page.waitForFunction(() => /^Done/.test(document.querySelector('#summary-text')?.textContent ?? ''), { timeout: 20_000 });
+      expect(await page.$eval('#summary-text', (e) => e.textContent)).toBe('Done. 2 created, 17 invalid.');
+      expect(sim.stats().created).toBe(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
