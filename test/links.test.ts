@@ -267,6 +267,25 @@ describe('upload checks links before the first paid call', () => {
     expect([...new Set(server.seen.slice(before).map((r) => r.path))].sort()).toEqual(['/missing.mp4', '/share.mp4']);
   });
 
+  it('Ctrl-C while links are checked: nothing is sent, no row is made invalid by the cut-short checks', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'hang.csv');
+    await writeFile(file, `adgroup_id,ad_text,landing_page_url,video_url\n1780000000000000101,Coffee,${server.url}/page,${server.url}/hang.mp4\n`);
+    const sim = await startSim();
+    const controller = new AbortController();
+    const { summary } = await upload(sim, {
+      file,
+      checkLinks: true,
+      strictLinks: true,
+      linkTimeoutSeconds: 30,
+      linkDispatcher: server.dispatcher,
+      signal: controller.signal,
+    }, { onErr: (t) => void (/Checking 2 links/.test(t) && setTimeout(() => controller.abort(), 50)) }); // Ctrl-C while the hanging link holds the checks up
+    expect(summary).toMatchObject({ stopped: 'interrupted', exit_code: 130 });
+    expect(summary.counts).toMatchObject({ invalid: 0, created: 0, not_sent: 1 });
+    expect(sim.stats().requests).toBeLessThanOrEqual(2); // the free preflight calls only
+  });
+
   it('--no-check-links (checkLinks: false) fetches nothing', async () => {
     const dir = await tempDir();
     const file = await batch(dir);

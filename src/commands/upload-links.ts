@@ -33,6 +33,9 @@ export async function checkRunLinks(run: UploadRun, toSend: readonly SendItem[])
   );
   const invalid = new Map<number, string>();
   const warnings = new Map<number, string>();
+  // Ctrl-C during the checks: links cut short say nothing about the rows (none is made invalid by
+  // --strict-links for it); the batch then stops before sending, as Ctrl-C does.
+  if (options.signal?.aborted) return { invalid, warnings, usable: [] };
   const printer = new ProblemPrinter({ ...run.io, err: run.say });
   for (const item of toSend) {
     const found = result.byAd.get(item.seq);

@@ -17,8 +17,9 @@ afterEach(async () => {
 });
 
 /** An upload against a simulator with short delays; returns the summary and captured output. */
-export async function upload(sim: Simulator, options: Omit<UploadOptions, 'env'> & { env?: UploadOptions['env'] }) {
-  const io = bufferIo();
+export async function upload(sim: Simulator, options: Omit<UploadOptions, 'env'> & { env?: UploadOptions['env'] }, watch: { onErr?: (text: string) => void } = {}) {
+  const buffered = bufferIo();
+  const io = { ...buffered, err: (t: string) => (buffered.err(t), watch.onErr?.(t)) };
   const summary = await uploadFile(
     {
       env: { ADSPIRER_API_KEY: KEY },
@@ -35,5 +36,5 @@ export async function upload(sim: Simulator, options: Omit<UploadOptions, 'env'>
     },
     io,
   );
-  return { summary, stdout: io.stdout.join(''), stderr: io.stderr.join('') };
+  return { summary, stdout: buffered.stdout.join(''), stderr: buffered.stderr.join('') };
 }
