@@ -197,6 +197,28 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   });
 
+  it('is usable from the keyboard alone: Tab to the file list, choose with the arrow keys, Tab to each action', async () => {
+    const dir = await tempDir();
+    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
+    const page = await open(await ui(dir, undefined));
+    await page.focus('body');
+    let guard = 0;
+    while ((await page.evaluate(() => document.activeElement?.id)) !== 'file' && guard++ < 20) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('file');
+    // Focus is visible where it lands.
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector('#rows tbody tr');
+    expect(await page.textContent('#counts')).toMatch(/^19 ads: 2 valid, 17 invalid/);
+    // Every action is reachable by Tab, in reading order.
+    const reached: string[] = [];
+    while (!reached.includes('launch') && guard++ < 40) {
+      await page.keyboard.press('Tab');
+      reached.push((await page.evaluate(() => document.activeElement?.id)) ?? '');
+    }
+    expect(reached.filter((id) => ['check', 'plan', 'launch'].includes(id))).toEqual(['check', 'plan', 'launch']);
+  });
+
   it('a workbook gets a sheet picker; a dropped file is saved beside the others; the template downloads', async () => {
     const dir = await tempDir();
     await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
