@@ -15,6 +15,8 @@ interface Batch {
   readonly events: BatchEvent[];
   readonly listeners: Set<ServerResponse>;
   done: boolean;
+  /** Settles when the upload has ended, whichever way. */
+  finished?: Promise<void>;
 }
 
 /**
@@ -48,8 +50,8 @@ export class Batches {
       isTTY: false,
       color: false,
     };
-    void uploadFile({ ...options, signal: batch.stop.signal, onEvent: emit }, io)
-      .then((summary) => emit({ type: 'done', summary }))
+    batch.finished = uploadFile({ ...options, signal: batch.stop.signal, onEvent: emit }, io)
+      .then((summary) => void emit({ type: 'done', summary }))
       .catch((err: unknown) => emit({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
       .finally(() => {
         batch.done = true;
@@ -82,7 +84,7 @@ export class Batches {
   /** Stops every batch and waits for them to end (the server is closing). */
   async stopAll(): Promise<void> {
     for (const batch of this.byFile.values()) if (!batch.done) batch.stop.abort();
-    while ([...this.byFile.values()].some((b) => !b.done)) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([...this.byFile.values()].map((b) => b.finished));
   }
 }
 

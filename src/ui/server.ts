@@ -1,7 +1,7 @@
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { templateCsv, templateWorkbook } from '../commands/template.js';
 import type { UploadEvent } from '../commands/upload.js';
@@ -250,10 +250,6 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
 type Body = Partial<CheckRequest>;
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function dirname(path: string): string {
-  return resolve(path, '..');
-}
 
 function sheetOptions(body: Body): Omit<CheckRequest, 'file'> {
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
