@@ -207,6 +207,19 @@ describe('checkLinks against a local HTTPS server', () => {
     }
   });
 
+  it('the overall limit holds across hosts (3 here, 8 by default), under the 2 per host', async () => {
+    const slow = await startLinkServer(tls, { slowMs: 40 });
+    try {
+      const local = slow.url.replace('127.0.0.1', 'localhost');
+      const ads = Array.from({ length: 12 }, (_, id) => ({ id, args: ad({ landing_page_url: `${id % 2 ? slow.url : local}/page?${id}` }) }));
+      await checkLinks(ads, { dispatcher: slow.dispatcher, concurrency: 3 });
+      // Two hosts at 2 each would allow 4 at once; the overall limit allows 3.
+      expect(slow.maxInFlight).toBe(3);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('a certificate nobody trusts is a link that could not be checked', async () => {
     const result = await checkLinks([{ id: 0, args: ad({ video_url: `${server.url}/ok.mp4` }) }], {});
     expect(result.byAd.get(0)!.warnings[0]!.message).toMatch(/^could not be checked: its TLS certificate is not trusted \(/);
