@@ -80,15 +80,15 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
   const jobs = new Map<string, { url: string; field: LinkField }>();
   for (const ad of ads) for (const link of linksOf(ad.args)) jobs.set(jobKey(link.field, link.url), { url: link.url, field: link.field });
   const observed = new Map<string, Observation>();
-  const todo = [...jobs].filter(([k]) => {
+  const toFetch = [...jobs].filter(([k]) => {
     const known = options.known?.get(k);
     if (known) observed.set(k, known);
     return !known;
   });
   let done = 0;
-  options.onProgress?.(0, todo.length);
+  options.onProgress?.(0, toFetch.length);
   await Promise.all(
-    todo.map(([k, job]) => {
+    toFetch.map(([k, job]) => {
       const host = new URL(job.url).host;
       let queue = hosts.get(host);
       if (!queue) hosts.set(host, (queue = new PQueue({ concurrency: perHost })));
@@ -100,7 +100,7 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
             ? ({ kind: 'unchecked', reason: 'the check was stopped' } as const)
             : await observeLink(job.url, job.field, { ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}), signal: linkSignal(timeoutMs, options.signal), timeoutMs, probeBytes });
           observed.set(k, seen);
-          options.onProgress?.(++done, todo.length);
+          options.onProgress?.(++done, toFetch.length);
         }),
       );
     }),
@@ -121,7 +121,7 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
     }
     if (problems.length || warnings.length || info.length) byAd.set(ad.id, { problems, warnings, info });
   }
-  return { byAd, observed, fetched: todo.length, verdicts };
+  return { byAd, observed, fetched: toFetch.length, verdicts };
 }
 
 /** How observations are keyed (the journal keeps the same keys). */
