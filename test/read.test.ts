@@ -5,12 +5,40 @@ import { fromExcelValue } from '../src/read/xlsx-cell.js';
 import { RunError } from '../src/errors.js';
 import { tempFile } from './helpers/tmp.js';
 import type { RawRecord } from '../src/read/cell.js';
+import fc from 'fast-check';
+import { parse as parseSync } from 'csv-parse/sync';
+import { CUT_MARKER, recordSizeGuard } from '../src/read/record-size-guard.js';
+import { DEFAULT_LIMITS } from '../src/read/limits.js';
 
-async function readAll(path: string, sheet?: string): Promise<{ header: readonly string[]; rows: RawRecord[]; sheetName?: string }> {
-  const s = await openSheet(path, sheet !== undefined ? { sheet } : {});
+async function readAll(path: string, sheet?: string, limits?: typeof DEFAULT_LIMITS): Promise<{ header: readonly string[]; rows: RawRecord[]; sheetName?: string }> {
+  const s = await openSheet(path, { ...(sheet !== undefined ? { sheet } : {}), ...(limits ? { limits } : {}) });
   const rows: RawRecord[] = [];
   for await (const r of s.records) rows.push(r);
   return { header: s.header, rows, ...(s.sheetName ? { sheetName: s.sheetName } : {}) };
+}
+
+/** What csv-parse makes of bytes, with the reader's options: its records or its error code. */
+function parsed(bytes: Buffer): { records: string[][] } | { error: string } {
+  try {
+    return { records: parseSync(bytes, { delimiter: ',', relax_quotes: true, relax_column_count: true, bom: true, skip_empty_lines: true }) as string[][] };
+  } catch (err) {
+    return { error: (err as { code?: string }).code ?? String(err) };
+  }
+}
+
+/** Bytes through the record size guard, written in chunks cut at `splits`. */
+async function throughGuard(bytes: Buffer, splits: readonly number[], limit: number): Promise<Buffer> {
+  const guard = recordSizeGuard(',', limit);
+  const out: Buffer[] = [];
+  guard.on('data', (b: Buffer) => out.push(b));
+  const cuts = [...new Set(splits.map((s) => s % (bytes.length + 1)))].sort((a, b) => a - b);
+  let from = 0;
+  for (const at of [...cuts, bytes.length]) {
+    guard.write(bytes.subarray(from, at));
+    from = at;
+  }
+  await new Promise<void>((resolve) => guard.end(resolve));
+  return Buffer.concat(out);
 }
 
 async function fileError(path: string): Promise<RunError> {
@@ -148,6 +176,71 @@ describe('delimited files', () => {
     const big = `2,${'x'.repeat(50 * 1024 * 1024)},https://e.com/b,https://e.com/w.mp4`;
     const { rows } = await readAll(await tempFile('huge.csv', `adgroup_id,ad_text,landing_page_url,video_url\n1,a,https://e.com/a,https://e.com/v.mp4\n${big}\n3,c,https://e.com/c,https://e.com/x.mp4\n`));
     expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
+  });
+
+  it('a row over the record limit is invalid with its size; the cells before the cut and every later row are read', async () => {
+    const limits = { ...DEFAULT_LIMITS, maxRecordBytes: 4096 };
+    const header = 'adgroup_id,ad_name,ad_text,landing_page_url,video_url';
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const huge = `2,Big,"${'many lines\n'.repeat(2000)}",https://e.com/b,https://e.com/w.mp4`;
+      const csv = [header, '1,A,a,https://e.com/a,https://e.com/v.mp4', huge, '3,C,"c, ""quoted""",https://e.com/c,https://e.com/x.mp4', ''].join(eol);
+      const { rows } = await readAll(await tempFile('cut.csv', csv), undefined, limits);
+      expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
+      expect(rows[1]!.cells).toEqual(['2', 'Big', null]);
+      expect(rows[1]!.problems).toEqual([
+        { field: 'column C', message: 'makes this row 21.5 KB long, more than the 4 KB a row may have, so the row was not read from there on (the rows after it were). Is a file pasted into the cell, or a quote left open? Fix the cell and try again' },
+      ]);
+      expect(rows[2]!.cells).toEqual(['3', 'C', 'c, "quoted"', 'https://e.com/c', 'https://e.com/x.mp4']);
+    }
+  });
+
+  it('a row over the record limit in the default limits is cut too (70 MB in one cell), and the read goes on', async () => {
+    const big = `2,${'x'.repeat(70 * 1024 * 1024)},https://e.com/b,https://e.com/w.mp4`;
+    const { rows } = await readAll(await tempFile('huge70.csv', `adgroup_id,ad_text,landing_page_url,video_url\n1,a,https://e.com/a,https://e.com/v.mp4\n${big}\n3,c,https://e.com/c,https://e.com/x.mp4\n`));
+    expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
+    expect(rows[1]!.cells).toEqual(['2', null]);
+    expect(rows[1]!.problems![0]!.message).toMatch(/^makes this row 70 MB long, more than the 64 MB a row may have/);
+  });
+
+  it('a quote left open to the end of the file is still "never closed" when the record was cut', async () => {
+    const limits = { ...DEFAULT_LIMITS, maxRecordBytes: 1024 };
+    for (const tail of [`2,"${'x'.repeat(5000)}`, `2,${'x'.repeat(5000)},"open`]) {
+      const err = await readAll(await tempFile('open.csv', `a,b\n1,2\n${tail}\n3,4\n`), undefined, limits).catch((e: unknown) => e);
+      expect((err as RunError).message).toMatch(/starts at row 3 is never closed/);
+    }
+  });
+
+  it('the record size guard changes nothing csv-parse reads of records within the limit, however the input is split into chunks', async () => {
+    const soup = fc.array(fc.constantFrom('a', 'é', ',', '"', '\n', '\r', ' '), { maxLength: 80 }).map((cs) => ({ text: `h,k\n${cs.join('')}`, sizes: undefined }));
+    // Well-formed files as spreadsheet apps write them, in each line ending, quoted where needed.
+    const cell = fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', '\n', ' '), maxLength: 12 }).map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c));
+    const sheet = fc
+      .tuple(fc.constantFrom('\n', '\r\n', '\r'), fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { maxLength: 6 }))
+      .map(([eol, rows]) => {
+        const lines = ['h,k', ...rows.map((r) => r.join(','))].map((line) => line.replaceAll('\n', eol));
+        // The bytes of each record csv-parse will return (blank lines are skipped).
+        return { text: lines.join(eol) + eol, sizes: lines.filter((l) => l !== '').map((l) => Buffer.byteLength(l)) };
+      });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(soup, sheet), fc.array(fc.nat(), { maxLength: 4 }), fc.integer({ min: 1, max: 30 }), async ({ text, sizes }, splits, limit) => {
+        const bytes = Buffer.from(text);
+        const plain = parsed(bytes);
+        expect(parsed(await throughGuard(bytes, splits, 1e9))).toEqual(plain);
+        const guarded = parsed(await throughGuard(bytes, splits, limit));
+        if ('error' in plain) {
+          expect(guarded).toEqual(plain);
+          return;
+        }
+        if ('error' in guarded) throw new Error(`guarded parse failed: ${guarded.error}`);
+        expect(guarded.records.length).toBe(plain.records.length);
+        guarded.records.forEach((record, i) => {
+          if (!record.at(-1)?.startsWith(CUT_MARKER)) expect(record).toEqual(plain.records[i]);
+        });
+        // Every record past the first (which tells the line ending) is cut exactly when it is too long.
+        if (sizes) expect(guarded.records.map((r) => r.at(-1)?.startsWith(CUT_MARKER) === true).slice(1)).toEqual(sizes.map((n) => n > limit).slice(1));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('ends with one clear sentence for files it cannot read', async () => {

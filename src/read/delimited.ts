@@ -1,11 +1,12 @@
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { RunError } from '../errors.js';
 import { type Cell, type RawRecord } from './cell.js';
 import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
 import { columnLetter, HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } from './sheet.js';
+import { CUT_MARKER, recordSizeGuard } from './record-size-guard.js';
 import { detectDelimiter, sniffBytes, type Delimiter } from './sniff.js';
 import { detectEncoding, encodingLabel, toUtf8 } from './text-encoding.js';
 import { describeSniffed } from './unreadable.js';
@@ -111,25 +112,6 @@ export function openError(file: string, err: unknown): RunError {
   return new RunError('FILE', `${file} cannot be read (${code ?? String(err)}).`, { cause: err });
 }
 
-/**
- * UTF-16BE to UTF-16LE, byte pairs swapped across chunk boundaries, so csv-parse can decode it
- * (it knows UTF-8 and UTF-16LE natively, which is the fast path for every other file).
- */
-function swapBytePairs(): Transform {
-  let carry: Buffer | undefined;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-      carry = undefined;
-      if (buf.length % 2 === 1) {
-        carry = buf.subarray(buf.length - 1);
-        buf = buf.subarray(0, buf.length - 1);
-      }
-      done(null, Buffer.from(buf).swap16());
-    },
-  });
-}
-
 /** Our CSV reports prefix a formula-like cell with `'` (see report/safe-cell.ts); undo it on read so a retry file reads back as written. */
 const ESCAPED_FORMULA = /^''*[=+\-@\t\r]/;
 
@@ -141,17 +123,19 @@ const ESCAPED_FORMULA = /^''*[=+\-@\t\r]/;
  * memory stays bounded.
  */
 async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, limits: ReadLimits): AsyncGenerator<RawRecord> {
-  // csv-parse decodes UTF-8 and UTF-16LE itself (and drops the BOM); UTF-16BE has its byte pairs
-  // swapped; any other encoding is decoded to UTF-8 first. Invalid UTF-8 (a file read with
-  // --encoding utf-8) becomes U+FFFD, which the validator flags per row.
+  // csv-parse reads UTF-8 (and drops its BOM); any other encoding is decoded to UTF-8 first, so
+  // the record size guard sees one encoding. Invalid UTF-8 (a file read with --encoding utf-8)
+  // becomes U+FFFD, which the validator flags per row.
   const source = createReadStream(file);
-  const input: Readable = encoding === 'utf-16be' ? source.pipe(swapBytePairs()) : encoding === 'utf-8' || encoding === 'utf-16le' ? source : source.pipe(toUtf8(encoding));
+  const decoded: Readable = encoding === 'utf-8' ? source : source.pipe(toUtf8(encoding));
+  const input = decoded.pipe(recordSizeGuard(delimiter, limits.maxRecordBytes));
   const parser = parse({
     delimiter,
     relax_quotes: true,
     relax_column_count: true,
-    max_record_size: limits.maxRecordChars,
-    encoding: encoding === 'utf-16le' || encoding === 'utf-16be' ? 'utf16le' : 'utf8',
+    // Only a header row over the limit gets here: the guard cuts every later record first.
+    max_record_size: limits.maxRecordBytes + CUT_SLACK,
+    encoding: 'utf8',
     bom: true,
     // Blank lines are skipped by the parser itself: each would otherwise be a record of another
     // length than the first, for which csv-parse builds (and, relaxed, drops) an error object with
@@ -195,6 +179,10 @@ async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, 
         for (const { row: at, record } of batch) {
           row = at;
           if (row > limits.maxRows + 1) throw tooManyRows(file, limits);
+          if (record.at(-1)?.startsWith(CUT_MARKER)) {
+            yield cutRecord(row, record, limits);
+            continue;
+          }
           const cells = record.map(toCell);
           // Entirely empty rows are skipped, not reported (README, "Input").
           if (cells.some((c) => c !== null)) yield { row, cells };
@@ -211,6 +199,27 @@ async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, 
 }
 
 const WAITING_RECORDS = 1024;
+
+function byteSize(n: number): string {
+  const [value, unit] = n >= 1024 * 1024 ? [n / 1024 / 1024, 'MB'] : [n / 1024, 'KB'];
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${unit}`;
+}
+
+/** Room for the quote, delimiter and marker the guard adds to a record it cut. */
+const CUT_SLACK = 4096;
+
+/**
+ * A record the guard cut at the size limit: the cells read before the cut stay (so the report shows
+ * which ad it was), the one cut through is dropped, and the row is invalid with its size.
+ */
+function cutRecord(row: number, record: readonly string[], limits: ReadLimits): RawRecord {
+  const bytes = Number(record.at(-1)!.slice(CUT_MARKER.length));
+  const cells = record.slice(0, -1).map(toCell);
+  const at = Math.max(0, cells.length - 1);
+  cells[at] = null;
+  const message = `makes this row ${byteSize(bytes)} long, more than the ${byteSize(limits.maxRecordBytes)} a row may have, so the row was not read from there on (the rows after it were). Is a file pasted into the cell, or a quote left open? Fix the cell and try again`;
+  return { row, cells, problems: [{ field: `column ${columnLetter(at)}`, message }] };
+}
 
 function toCell(value: string): Cell {
   return value.trim() === '' ? null : value;

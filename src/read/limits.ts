@@ -11,8 +11,8 @@ export interface ReadLimits {
   readonly maxCellChars: number;
   /** Columns in the header. */
   readonly maxColumns: number;
-  /** Characters in one delimited record; beyond it the file cannot be parsed safely. */
-  readonly maxRecordChars: number;
+  /** UTF-8 bytes of one delimited record; a longer one makes its row invalid and is not kept (read/record-size-guard.ts). */
+  readonly maxRecordBytes: number;
   /** Data rows in one file. */
   readonly maxRows: number;
   /** Bytes of an .xlsx file, which is read whole (read/xlsx.ts). */
@@ -24,9 +24,9 @@ export interface ReadLimits {
 export const DEFAULT_LIMITS: ReadLimits = {
   maxCellChars: 32_768,
   maxColumns: 1_000,
-  // Above the largest cell a row is read with (a 50 MB pasted blob makes its row invalid, the
-  // others go on); below what would let an unclosed quote take the rest of a huge file into memory.
-  maxRecordChars: 64 * 1024 * 1024,
+  // Far above any campaign row (a pasted 50 MB blob is still read, and its row is invalid by the
+  // cell rule); low enough that a runaway quote cannot take a huge file into memory.
+  maxRecordBytes: 64 * 1024 * 1024,
   maxRows: 2_000_000,
   maxXlsxBytes: 64 * 1024 * 1024,
 };
