@@ -222,8 +222,9 @@ describe('delimited files', () => {
         return { text: lines.join(eol) + eol, sizes: lines.filter((l) => l !== '').map((l) => Buffer.byteLength(l)) };
       });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(soup, sheet), fc.array(fc.nat(), { maxLength: 4 }), fc.integer({ min: 1, max: 30 }), async ({ text, sizes }, splits, limit) => {
-        const bytes = Buffer.from(text);
+      fc.asyncProperty(fc.oneof(soup, sheet), fc.boolean(), fc.array(fc.nat(), { maxLength: 4 }), fc.integer({ min: 1, max: 30 }), async ({ text, sizes }, bom, splits, limit) => {
+        // Excel's "CSV UTF-8" starts with a BOM, which csv-parse drops (bom: true): it is no cell's.
+        const bytes = Buffer.from(bom ? `\ufeff${text}` : text);
         const plain = parsed(bytes);
         expect(parsed(await throughGuard(bytes, splits, 1e9))).toEqual(plain);
         const guarded = parsed(await throughGuard(bytes, splits, limit));

@@ -11,7 +11,12 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** The record delimiter csv-parse settles on: the first of \r\n, \n or \r found outside quotes. */
-type RecordEnd = 'unknown' | 'lf' | 'crlf' | 'cr';
+const UNKNOWN = 0;
+const LF_END = 1;
+const CRLF_END = 2;
+const CR_END = 3;
+const END_BYTES = [Buffer.alloc(0), Buffer.from('\n'), Buffer.from('\r\n'), Buffer.from('\r')];
+const BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Keeps every record csv-parse sees within `maxBytes`, so one oversized row (a pasted file, a
@@ -21,104 +26,155 @@ type RecordEnd = 'unknown' | 'lf' | 'crlf' | 'cr';
  *
  * It follows csv-parse's grammar with `relax_quotes` (csv.js.org/parse/options/relax_quotes/): a
  * quote opens a quoted cell only at a cell's start, `""` inside is one quote, a quote followed by
- * anything else closes it; the record delimiter is discovered as csv-parse discovers it. The input
- * is UTF-8, in which none of these bytes occurs inside a multi-byte character. A record that never
- * ends (an unclosed quote to the end of the file) is left to csv-parse, which reports it.
+ * anything else closes it; the record delimiter is discovered as csv-parse discovers it; a leading
+ * BOM is not part of the first cell (`bom: true`). The input is UTF-8, in which none of these bytes
+ * occurs inside a multi-byte character. A record that never ends (an unclosed quote to the end of
+ * the file) is left to csv-parse, which reports it.
  */
 export function recordSizeGuard(delimiter: string, maxBytes: number): Transform {
   const delim = delimiter.charCodeAt(0);
-  let recordEnd: RecordEnd = 'unknown';
-  let recordEndBytes = Buffer.alloc(0);
+  // The scan state between chunks; the loop works on local copies (the hot path of every CSV read).
+  let recordEnd = UNKNOWN;
   let inQuotes = false;
   let quotePending = false;
   let fieldEmpty = true;
   let prevCR = false;
   let recordBytes = 0;
-  let cut: { closure: string } | undefined;
+  let started = false;
+  /** Set while the rest of a record over the limit is dropped: what closes the part passed on. */
+  let cut: string | undefined;
 
-  const marker = (size: number): Buffer => Buffer.from(`${cut!.closure}${delimiter}${CUT_MARKER}${size}`, 'utf8');
+  const marker = (size: number): Buffer => Buffer.from(`${cut!}${delimiter}${CUT_MARKER}${size}`, 'utf8');
 
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       const out: Buffer[] = [];
       let from = 0;
-      for (let i = 0; i < chunk.length; i++) {
+      let i = 0;
+      if (!started) {
+        started = true;
+        if (chunk.length >= 3 && chunk[0] === BOM[0] && chunk[1] === BOM[1] && chunk[2] === BOM[2]) i = 3;
+      }
+      let end = recordEnd;
+      let quoted = inQuotes;
+      let pending = quotePending;
+      let empty = fieldEmpty;
+      let cr = prevCR;
+      let bytes = recordBytes;
+      const n = chunk.length;
+      for (; i < n; i++) {
+        if (quoted && !pending) {
+          // Inside a quoted cell only a quote matters: jump to it.
+          let q = chunk.indexOf(QUOTE, i);
+          if (q < 0) q = n;
+          const span = q - i;
+          if (cut === undefined && end !== UNKNOWN && bytes + span > maxBytes) {
+            out.push(chunk.subarray(from, i + (maxBytes - bytes)));
+            cut = '"';
+          }
+          bytes += span;
+          i = q;
+          if (q === n) break;
+          bytes++;
+          pending = true;
+          cr = false;
+          if (cut === undefined && end !== UNKNOWN && bytes > maxBytes) {
+            out.push(chunk.subarray(from, i));
+            cut = '"';
+          }
+          continue;
+        }
+        if (!quoted && end !== UNKNOWN && !cr) {
+          // Outside quotes, once the delimiter is known, only a record end and a quote matter:
+          // jump to the nearer one (natively), and take the bytes between as one stretch.
+          const endByte = end === CR_END ? CR : LF;
+          let e = chunk.indexOf(endByte, i);
+          let q = chunk.indexOf(QUOTE, i);
+          if (e < 0) e = n;
+          if (q < 0) q = n;
+          const stop = Math.min(e, q);
+          if (stop > i) {
+            const span = stop - i;
+            // A stretch ending at \r\n: its \r is the delimiter's, not the record's.
+            const own = stop === e && end === CRLF_END && chunk[stop - 1] === CR ? span - 1 : span;
+            if (cut === undefined && bytes + own > maxBytes) {
+              out.push(chunk.subarray(from, i + (maxBytes - bytes)));
+              cut = '';
+            }
+            bytes += span;
+            empty = chunk[stop - 1] === delim;
+            cr = chunk[stop - 1] === CR;
+            i = stop;
+            if (stop === n) break;
+          }
+        }
         const b = chunk[i]!;
-        if (prevCR && recordEnd === 'unknown' && b !== LF) {
+        if (cr && end === UNKNOWN && b !== LF) {
           // csv-parse settled on a lone \r at the previous byte: this byte starts the next record.
-          settle('cr');
-          recordBytes = 0;
-          fieldEmpty = true;
+          end = CR_END;
+          bytes = 0;
+          empty = true;
         }
-        const openBefore = inQuotes && !quotePending;
-        recordBytes++;
+        bytes++;
         let ends = false;
-        if (openBefore) {
-          if (b === QUOTE) quotePending = true;
-        } else if (inQuotes && b === QUOTE) {
-          quotePending = false; // "" is one quote inside the quoted cell
+        if (pending && b === QUOTE) {
+          pending = false; // "" is one quote inside the quoted cell
         } else {
-          if (quotePending) {
+          if (pending) {
             // A quote followed by anything but a quote closes the quoted cell (relax_quotes).
-            inQuotes = false;
-            quotePending = false;
-            fieldEmpty = false;
+            quoted = false;
+            pending = false;
+            empty = false;
           }
-          if (b === QUOTE && fieldEmpty) {
-            inQuotes = true;
-            fieldEmpty = false;
+          if (b === QUOTE && empty) {
+            quoted = true;
+            empty = false;
           } else if (b === delim) {
-            fieldEmpty = true;
-          } else if (b === LF || b === CR) {
-            ends = isRecordEnd(b);
-            if (!ends) fieldEmpty = false;
+            empty = true;
+          } else if (b === LF) {
+            if (end === UNKNOWN) end = cr ? CRLF_END : LF_END;
+            ends = end === LF_END || (end === CRLF_END && cr);
+            empty = ends;
+          } else if (b === CR) {
+            // Before the delimiter is known, a \r waits for the next byte (\r\n or \r).
+            ends = end === CR_END;
+            empty = ends;
           } else {
-            fieldEmpty = false;
+            empty = false;
           }
         }
-        prevCR = b === CR && !inQuotes;
+        cr = b === CR && !quoted;
         if (ends) {
-          if (cut) {
+          if (cut !== undefined) {
             // The whole delimiter follows the marker: the first byte of \r\n was among the dropped ones.
-            out.push(marker(recordBytes - recordEndBytes.length), recordEndBytes);
+            out.push(marker(bytes - END_BYTES[end]!.length), END_BYTES[end]!);
             from = i + 1;
             cut = undefined;
           }
-          recordBytes = 0;
-          fieldEmpty = true;
-        } else if (!cut && recordBytes > maxBytes && recordEnd !== 'unknown' && !(prevCR && recordEnd === 'crlf')) {
+          bytes = 0;
+        } else if (cut === undefined && bytes > maxBytes && end !== UNKNOWN && !(cr && end === CRLF_END)) {
           // (An unquoted \r in a \r\n file may be the delimiter's first byte: the next byte decides.)
           out.push(chunk.subarray(from, i));
-          // Close what csv-parse has seen: an open quoted cell gets its quote; a pending quote
-          // closes itself when the delimiter before the marker follows.
-          cut = { closure: openBefore ? '"' : '' };
+          // Close what csv-parse has seen: a pending quote closes itself when the delimiter before
+          // the marker follows (an open quoted cell is cut in the jump above).
+          cut = '';
         }
       }
-      if (!cut) out.push(chunk.subarray(from));
+      recordEnd = end;
+      inQuotes = quoted;
+      quotePending = pending;
+      fieldEmpty = empty;
+      prevCR = cr;
+      recordBytes = bytes;
+      if (cut === undefined) out.push(chunk.subarray(from));
       done(null, out.length === 1 ? out[0] : Buffer.concat(out));
     },
     flush(done) {
-      if (!cut) return done();
+      if (cut === undefined) return done();
       // A quote still open at the end swallowed the rest of the file: csv-parse is to report it
       // as never closed, so what it has seen is left open (or opened) instead of marked.
-      if (inQuotes && !quotePending) return done(null, cut.closure === '"' ? undefined : Buffer.from(`${delimiter}"`));
+      if (inQuotes && !quotePending) return done(null, cut === '"' ? undefined : Buffer.from(`${delimiter}"`));
       done(null, marker(recordBytes));
     },
   });
-
-  function isRecordEnd(b: number): boolean {
-    if (recordEnd === 'unknown') {
-      if (b !== LF) return false; // a \r: the next byte tells \r\n from \r
-      settle(prevCR ? 'crlf' : 'lf');
-      return true;
-    }
-    if (recordEnd === 'lf') return b === LF;
-    if (recordEnd === 'crlf') return b === LF && prevCR;
-    return b === CR;
-  }
-
-  function settle(end: RecordEnd): void {
-    recordEnd = end;
-    recordEndBytes = Buffer.from(end === 'crlf' ? '\r\n' : end === 'lf' ? '\n' : '\r');
-  }
 }
