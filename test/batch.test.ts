@@ -43,6 +43,57 @@ function run(list: SendItem[], t: Transport, extra: Partial<BatchOptions> = {}) 
 }
 
 describe('sendBatch', () => {
+  it('takes items from an async source only as the queue has room, so a long file is never held whole', async () => {
+    const { t } = fake(() => ok());
+    let taken = 0;
+    let answered = 0;
+    let ahead = 0;
+    async function* source(): AsyncGenerator<SendItem> {
+      for (const item of items(60)) {
+        taken++;
+        ahead = Math.max(ahead, taken - answered);
+        yield item;
+      }
+    }
+    const results: SendResult[] = [];
+    await sendBatch(source(), t, {
+      concurrency: 4,
+      rate: 1000,
+      retries: 1,
+      backoff: { minTimeout: 1, maxTimeout: 4 },
+      maxRetryAfterMs: 1000,
+      breakerThreshold: 10,
+      onResult: async (r) => {
+        answered++;
+        results.push(r);
+      },
+    });
+    expect(results).toHaveLength(60);
+    // 4 in flight, one waiting in the queue, one taken and waiting for room.
+    expect(ahead).toBeLessThanOrEqual(6);
+  });
+
+  it('a source that fails part-way ends the batch with its error, after the rows in flight are answered and recorded', async () => {
+    const { t, calls } = fake(() => ok());
+    async function* source(): AsyncGenerator<SendItem> {
+      yield* items(5);
+      throw new Error('the file changed');
+    }
+    const results: SendResult[] = [];
+    const done = sendBatch(source(), t, {
+      concurrency: 4,
+      rate: 1000,
+      retries: 1,
+      backoff: { minTimeout: 1, maxTimeout: 4 },
+      maxRetryAfterMs: 1000,
+      breakerThreshold: 10,
+      onResult: async (r) => void results.push(r),
+    });
+    await expect(done).rejects.toThrow('the file changed');
+    expect(calls).toHaveLength(5);
+    expect(results.map((r) => r.status)).toEqual(['created', 'created', 'created', 'created', 'created']);
+  });
+
   it('sends every item once and reports created', async () => {
     const { t, calls } = fake(() => ok());
     const { results, outcome } = await run(items(10), t);

@@ -1,4 +1,5 @@
 import { readFile, writeFile, copyFile, readdir } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
@@ -257,3 +258,58 @@ describe('upload against the simulator', () => {
     for (const f of await readdir(dir)) expect(await readFile(join(dir, f), 'latin1'), f).not.toContain(KEY);
   });
 });
+
+describe('the second read: upload reads the file again to send and report it', () => {
+  it('a file changed between the checks and the sending stops the batch at the changed row; rows before it are sent and recorded, the retry file is left as it was', async () => {
+    const sim = await startSim();
+    const file = await campaign();
+    const dir = join(file, '..');
+    // An earlier run leaves a retry file (an invalid row, the rows --limit held back).
+    const original = await readFile(file, 'utf8');
+    const lines = original.split('\r\n');
+    await writeFile(file, [lines[0], lines[1], lines[2], 'x,,,,,,,,,,,,,,,,,', ...lines.slice(3)].join('\r\n'));
+    const first = await upload(sim, { file, limit: 2 });
+    expect(first.summary.counts).toMatchObject({ created: 2, invalid: 1 });
+    const retryBefore = await readFile(join(dir, 'campaign.retry.csv'), 'utf8');
+    const sent = sim.ads().length;
+
+    const edited = (await readFile(file, 'utf8')).replace('Cold brew season is here.', 'Cold brew season is HERE.');
+    let saved = false;
+    const run = upload(sim, {
+      file,
+      onEvent: (event) => {
+        // After the checks and the free quota call, before the first paid one: the user saves the sheet.
+        if (event.type === 'quota' && !saved) writeFileSync(file, edited);
+        saved = true;
+      },
+    });
+    const err = await run.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as RunError).message).toMatch(/campaign\.csv changed while the batch was running \(row 6 no longer reads as it did when the rows were checked\), so nothing more was sent/);
+    // Rows 5 (the one before the changed row 6; rows 2–3 were created, 4 is invalid) was sent; row 6 never.
+    const texts = sim.ads().slice(sent).map((a) => String(a.arguments.ad_text));
+    expect(texts).toHaveLength(1);
+    expect(texts.some((t) => t.startsWith('Cold brew'))).toBe(false);
+    const report = await reportRows(join(dir, 'campaign.results.csv'));
+    expect(report.map((r) => [r.row, r.status])).toEqual([
+      ['2', 'created'],
+      ['3', 'created'],
+      ['4', 'invalid'],
+      ['5', 'created'],
+    ]);
+    expect(await readFile(join(dir, 'campaign.retry.csv'), 'utf8')).toBe(retryBefore);
+    expect((await readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('an .xlsx batch is read again from the loaded workbook: every row is sent once and reported with its cells', async () => {
+    const sim = await startSim();
+    const file = await campaign('campaign.xlsx');
+    const { summary } = await upload(sim, { file });
+    expect(summary.counts.created).toBe(sim.ads().length);
+    const rows = await reportRows(summary.report!);
+    expect(rows.length).toBe(summary.rows);
+    const byKey = new Map(sim.ads().map((a) => [a.idempotency_key, a]));
+    for (const r of rows.filter((x) => x.status === 'created')) expect(byKey.get(r.idempotency_key!)?.arguments.ad_text).toBe(r.ad_text);
+  });
+});
+

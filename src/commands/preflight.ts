@@ -1,6 +1,6 @@
 import { connectedAccounts, describeAccount, type ConnectedAccount } from '../send/accounts.js';
 import { quotaOf } from '../send/answer.js';
-import type { SendItem } from '../send/batch.js';
+import type { PlannedSend } from '../report/carry-over.js';
 import type { QuotaInfo } from '../send/quota.js';
 import { judge } from '../send/rules.js';
 import type { Transport } from '../send/transport.js';
@@ -14,7 +14,7 @@ export interface Preflight {
 }
 
 /** The free calls before any paid one: quota (get_usage_status) and accounts (list_connected_accounts). */
-export async function preflight(client: Transport, items: readonly SendItem[], now: number): Promise<Preflight> {
+export async function preflight(client: Transport, items: readonly PlannedSend[], now: number): Promise<Preflight> {
   const usage = await client.call('get_usage_status', {});
   const usageVerdict = judge(usage, now);
   if (usageVerdict.kind === 'stop' && (usageVerdict.reason === 'auth' || usageVerdict.reason === 'setup')) return { stop: { reason: usageVerdict.reason, message: usageVerdict.message } };
@@ -41,14 +41,14 @@ export interface AccountCheck {
  * be reconnected waits (not_sent); with several advertisers connected, a row naming none waits for
  * an advertiser_id. Every other row goes on. Pure.
  */
-export function checkAccounts(items: readonly SendItem[], accounts: readonly ConnectedAccount[]): AccountCheck {
+export function checkAccounts(items: readonly PlannedSend[], accounts: readonly ConnectedAccount[]): AccountCheck {
   const held = new Map<number, { status: 'invalid' | 'not_sent'; error: string }>();
   if (accounts.length === 0) return { held };
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const list = accounts.map(describeAccount).join(', ');
   let unnamed = false;
   for (const item of items) {
-    const id = item.args.advertiser_id === undefined ? undefined : String(item.args.advertiser_id);
+    const id = item.advertiser;
     if (id === undefined) {
       if (accounts.length > 1) {
         unnamed = true;

@@ -2,7 +2,9 @@ import { JournalWriter } from '../report/journal.js';
 import { openTableWriter, writeError } from '../report/open-writer.js';
 import { OrderedReport } from '../report/ordered-report.js';
 import { reportHeader, type ReportLine } from '../report/report-line.js';
+import { RetryFileWriter, type RetryFileOutcome } from '../report/retry-file.js';
 import type { TableWriter } from '../report/table-writer.js';
+import type { Cell } from '../read/cell.js';
 import type { SendItem, SendResult } from '../send/batch.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { ProgressCounts } from './progress.js';
@@ -12,12 +14,10 @@ import type { RunPlan, UploadRun } from './upload.js';
 
 /**
  * The one owner of "a row's outcome" in an upload: its journal line, its report line (in input
- * order, as rows finish), the counts, the events and the lines the retry file is made from.
+ * order, as rows finish), the counts, the events and the retry file, written as the lines come.
  */
 export class Recorder {
   readonly counts = emptyCounts();
-  /** Every line by seq, for the retry file. */
-  readonly lines: ReportLine[] = [];
   quota: QuotaInfo | undefined;
   stopped: StopReason | 'setup' | null = null;
   private done = 0;
@@ -28,22 +28,30 @@ export class Recorder {
   private readonly report: OrderedReport;
   /** Link warnings of rows that go ahead, carried in their report error (by seq). */
   private linkWarnings: ReadonlyMap<number, string> = new Map();
+  private readonly retry: RetryFileWriter;
+  /** The cells of rows handed to the batch, until their outcome is recorded. */
+  private readonly inFlight = new Map<number, readonly Cell[]>();
 
   private constructor(
     private readonly run: UploadRun,
+    private readonly plan: RunPlan,
     private readonly journal: JournalWriter | undefined,
     writer: TableWriter,
-    /** The quota the preflight reported, for the XLSX Summary sheet. */
-    private readonly quotaBefore: QuotaInfo | undefined,
   ) {
-    this.report = new OrderedReport(writer, run.sheet.header.length);
-    this.quota = quotaBefore;
+    this.retry = RetryFileWriter.open(run.retryPath, run.sheet.header, run.resume.retryFiles);
+    this.report = new OrderedReport(writer, run.sheet.header.length, (line) => this.retry.add(line));
+    this.quota = plan.quota;
+  }
+
+  /** The quota the preflight reported, for the XLSX Summary sheet. */
+  private get quotaBefore(): QuotaInfo | undefined {
+    return this.plan.quota;
   }
 
   /**
    * Opens the journal, then the report: only now that the run is sure to go ahead, and in this
-   * order so that a crash between the two never leaves a fresh report without its journal. Lines
-   * already settled (invalid, carried over, held back by the plan) are recorded at once.
+   * order so that a crash between the two never leaves a fresh report without its journal. Rows
+   * are recorded as the file is read again (`settle`, `inFlight`).
    */
   static async open(run: UploadRun, plan: RunPlan): Promise<Recorder> {
     const journal = run.options.dryRun
@@ -53,28 +61,43 @@ export class Recorder {
         });
     let recorder: Recorder | undefined;
     const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() });
-    recorder = new Recorder(run, journal, writer, plan.quota);
+    recorder = new Recorder(run, plan, journal, writer);
     recorder.toSend = plan.sendable.length;
     recorder.linkWarnings = plan.links?.warnings ?? new Map();
     const at = new Date(run.now()).toISOString();
     for (const { link, seen } of plan.links?.usable ?? []) await journal?.append({ event: 'link', link, at, seen });
-    for (const ad of run.planned) {
-      const line = plan.lines[ad.seq];
-      const held = plan.notSent.get(ad.seq);
-      if (line) await recorder.record(ad.seq, line);
-      else if (held !== undefined) await recorder.record(ad.seq, { row: ad.row, status: 'not_sent', key: ad.key!, error: held, attempts: 0, input: ad.input });
-    }
     return recorder;
+  }
+
+  /** A row the plan settled (invalid, carried over, held back), with its cells read again. */
+  async settle(seq: number, input: readonly Cell[]): Promise<void> {
+    const line = this.plan.lines[seq];
+    if (line) return this.record(seq, { ...line, input });
+    const ad = this.run.planned[seq]!;
+    const held = this.plan.notSent.get(seq);
+    // The plan settles every row it does not send (send-plan.ts); anything else is a bug here.
+    if (held === undefined) throw new Error(`row ${ad.row} (ad ${seq}) has no outcome in the plan`);
+    await this.record(seq, { row: ad.row, status: 'not_sent', key: ad.key!, error: held, attempts: 0, input });
+  }
+
+  /** A row handed to the batch: its cells wait for its outcome. */
+  handOver(seq: number, input: readonly Cell[]): void {
+    this.inFlight.set(seq, input);
+  }
+
+  /** Resolves when the report can take more rows (see OrderedReport.room). */
+  room(): Promise<void> {
+    return this.report.room();
   }
 
   /** Before a row's first request: the journal says its key may be in flight. */
   async sending(item: SendItem): Promise<void> {
-    const adgroup = item.args.adgroup_id;
+    const { row, adgroup } = this.run.planned[item.seq]!;
     await this.journal?.append({
       key: item.key,
-      row: this.run.planned[item.seq]!.row,
+      row,
       event: 'sending',
-      ...(typeof adgroup === 'string' ? { adgroup } : {}),
+      ...(adgroup !== undefined ? { adgroup } : {}),
       ...(item.base ? { base: item.base.key, generation: item.base.generation } : {}),
     });
   }
@@ -84,15 +107,17 @@ export class Recorder {
     const ad = this.run.planned[r.seq]!;
     const text = [r.error ? this.run.mask(r.error) : undefined, this.linkWarnings.get(r.seq)].filter((t) => t !== undefined).join('; ');
     const error = text ? { error: text } : {};
-    const adgroup = ad.args?.adgroup_id;
+    const adgroup = ad.adgroup;
     await this.journal
-      ?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts, ...(typeof adgroup === 'string' ? { adgroup } : {}) })
+      ?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts, ...(adgroup !== undefined ? { adgroup } : {}) })
       .catch((err: unknown) => {
         throw writeError(this.run.journal, err, 'the journal beside the report');
       });
     this.requests += r.attempts;
     this.answered++;
-    await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input: ad.input });
+    const input = this.inFlight.get(r.seq) ?? [];
+    this.inFlight.delete(r.seq);
+    await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input });
   }
 
   /** A quota figure from an answer: the newest wins (the highest `used` within a period; a new period). */
@@ -122,11 +147,20 @@ export class Recorder {
     }
   }
 
+  /** Puts the retry file in place, once the report is closed. */
+  retryFile(): Promise<RetryFileOutcome> {
+    return this.retry.finish();
+  }
+
+  /** A run that ended in an error: no half-written retry file stays. */
+  discardRetryFile(): Promise<void> {
+    return this.retry.discard();
+  }
+
   private async record(seq: number, settled: ReportLine): Promise<void> {
-    const adgroup = this.run.planned[seq]!.args?.adgroup_id;
-    const line = typeof adgroup === 'string' ? { ...settled, adgroup } : settled;
+    const adgroup = this.run.planned[seq]!.adgroup;
+    const line = adgroup !== undefined ? { ...settled, adgroup } : settled;
     this.counts[line.status as keyof typeof this.counts]++;
-    this.lines[seq] = line;
     this.done++;
     this.run.options.onEvent?.({ type: 'row', line });
     this.run.options.onEvent?.({ type: 'progress', done: this.done, total: this.run.planned.length });

@@ -1,13 +1,13 @@
-import type { SendItem } from '../send/batch.js';
+import type { PlannedSend } from '../report/carry-over.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
 
 export interface SendPlan {
-  readonly sendable: readonly SendItem[];
+  readonly sendable: readonly PlannedSend[];
   /** Why each held-back item is not sent (by seq). */
   readonly notSent: ReadonlyMap<number, string>;
   readonly stopped: StopReason | null;
   /** Items the quota has no room for, when there are any. */
-  readonly overflow?: { readonly left: number; readonly items: readonly SendItem[] };
+  readonly overflow?: { readonly left: number; readonly items: readonly PlannedSend[] };
 }
 
 export interface PlanInput {
@@ -22,7 +22,7 @@ export interface PlanInput {
  * Which items this run sends, in order: a preflight stop holds back everything, then --limit, then
  * the quota (send what fits, the rest stay not_sent until the reset), then --dry-run. Pure.
  */
-export function planSending(toSend: readonly SendItem[], input: PlanInput): SendPlan {
+export function planSending(toSend: readonly PlannedSend[], input: PlanInput): SendPlan {
   const notSent = new Map<number, string>();
   let stopped: StopReason | null = input.stop?.reason ?? null;
   let sendable = toSend;

@@ -1,6 +1,6 @@
 import type { Observation } from '../links/observation.js';
 import { problemsText } from '../report/problem-text.js';
-import type { SendItem } from '../send/batch.js';
+import type { PlannedSend } from '../report/carry-over.js';
 import { runLinkStage } from './link-stage.js';
 import { ProblemPrinter } from './problem-printer.js';
 import type { UploadRun } from './upload.js';
@@ -19,14 +19,14 @@ export interface RunLinks {
 export const LINK_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /** Checks the links of the rows about to be sent, prints what is wrong by row, and sorts the rows. */
-export async function checkRunLinks(run: UploadRun, toSend: readonly SendItem[]): Promise<RunLinks> {
+export async function checkRunLinks(run: UploadRun, toSend: readonly PlannedSend[]): Promise<RunLinks> {
   const { options, planned } = run;
   const known = new Map<string, Observation>();
   for (const [link, { at, seen }] of run.resume.links) {
     if (run.now() - Date.parse(at) < LINK_MEMORY_MS) known.set(link, seen);
   }
   const result = await runLinkStage(
-    toSend.map((item) => ({ id: item.seq, args: item.args })),
+    toSend.map((item) => ({ id: item.seq, args: item.links ?? {} })),
     options,
     run.io,
     { known, say: run.say, ...(options.signal ? { signal: options.signal } : {}) },
@@ -40,8 +40,7 @@ export async function checkRunLinks(run: UploadRun, toSend: readonly SendItem[])
   for (const item of toSend) {
     const found = result.byAd.get(item.seq);
     if (!found) continue;
-    const ad = planned[item.seq]!;
-    printer.add({ row: ad.row, input: ad.input, problems: found.problems, warnings: found.warnings });
+    printer.add({ row: planned[item.seq]!.row, input: [], problems: found.problems, warnings: found.warnings });
     if (found.problems.length) invalid.set(item.seq, problemsText([...found.problems, ...found.warnings]));
     else if (found.warnings.length) warnings.set(item.seq, problemsText(found.warnings));
   }

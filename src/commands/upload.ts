@@ -7,7 +7,6 @@ import { JournalWriter } from '../report/journal.js';
 import { defaultReportPath, journalPath, retryFilePath, type RetryFormat } from '../report/paths.js';
 import type { ReportLine } from '../report/report-line.js';
 import { loadResumeState, type ResumeState } from '../report/resume-state.js';
-import { writeRetryFile } from '../report/retry-file.js';
 import { loadApiKey } from '../send/api-key.js';
 import { redact } from '../send/redact.js';
 import { sendBatch, type Backoff, type BatchOutcome } from '../send/batch.js';
@@ -18,7 +17,7 @@ import { resolveEndpoint } from '../send/endpoint.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
 import type { AdNameTemplate } from '../validate/ad-name.js';
-import { validateSheet, type PlannedAd } from '../validate/validate-sheet.js';
+import { batchAd, validateSheet, type BatchAd, type ValidateOptions } from '../validate/validate-sheet.js';
 import { noticePrinter, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
 import { openInput, type InputSource } from './input-source.js';
 import { exitCode } from './exit-code.js';
@@ -27,6 +26,7 @@ import { checkAccounts, preflight } from './preflight.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { Progress } from './progress.js';
 import { Recorder } from './recorder.js';
+import { rowsToSend } from './second-read.js';
 import { planSending, type SendPlan } from './send-plan.js';
 import { emptyCounts, type RunSummary } from './summary.js';
 import { checkNumbers, checkWritable } from './upload-checks.js';
@@ -93,6 +93,9 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
       ending = howItEnded(run, plan, recorder, outcome);
       recorder.stopped = ending.stopped;
       if (outcome && outcome.requests > 0) await refreshQuota(run, recorder);
+    } catch (err) {
+      await recorder.discardRetryFile();
+      throw err;
     } finally {
       await recorder.close();
     }
@@ -125,9 +128,11 @@ export interface UploadRun {
   readonly lock: BatchLock;
   readonly retryPath: string;
   readonly sheet: Sheet;
+  /** What the rows were checked with, to check them again on the second read. */
+  readonly validation: ValidateOptions;
   readonly resume: ResumeState;
-  /** Every ad of the file, valid or not, in input order (seq = index). */
-  readonly planned: readonly PlannedAd[];
+  /** Every ad of the file, valid or not, in input order (seq = index), without its cells and arguments. */
+  readonly planned: readonly BatchAd[];
   /** Ctrl-C came while the rows were being checked. */
   readonly interrupted: boolean;
 }
@@ -194,26 +199,27 @@ async function readBatch(
   io: Io,
   say: (text: string) => void,
   at: { report: string; journal: string; defaults: Map<string, string>; adName: AdNameTemplate | undefined; today: string },
-): Promise<Pick<UploadRun, 'sheet' | 'resume' | 'planned' | 'interrupted'>> {
+): Promise<Pick<UploadRun, 'sheet' | 'validation' | 'resume' | 'planned' | 'interrupted'>> {
   const resume = await loadResumeState(batchName, at.report, at.journal, sheet.header, at.today);
   for (const note of resume.notes) say(`${note}\n`);
-  const planned: PlannedAd[] = [];
+  const planned: BatchAd[] = [];
   const printer = new ProblemPrinter(io);
-  for await (const ad of validateSheet(sheet, {
+  const validation: ValidateOptions = {
     defaults: at.defaults,
     ...(at.adName ? { adName: at.adName } : {}),
     allowDuplicates: options.allowDuplicates ?? false,
     trustIds: options.trustIds === true,
     runDate: resume.date,
-    onNotice: noticePrinter(say),
-  })) {
+  };
+  const links = options.checkLinks !== false;
+  for await (const ad of validateSheet(sheet, { ...validation, onNotice: noticePrinter(say) })) {
     // Ctrl-C while the rows are checked: nothing has been sent, nothing is written.
-    if (options.signal?.aborted) return { sheet, resume, planned, interrupted: true };
-    planned.push(ad);
+    if (options.signal?.aborted) return { sheet, validation, resume, planned, interrupted: true };
+    planned.push(batchAd(ad, links));
     printer.add(ad);
   }
   printer.finish(at.report);
-  return { sheet, resume, planned, interrupted: false };
+  return { sheet, validation, resume, planned, interrupted: false };
 }
 
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
@@ -236,9 +242,8 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
     for (const item of toSend) {
       const held = accountCheck.held.get(item.seq);
       if (!held) continue;
-      const ad = planned[item.seq]!;
       if (held.status === 'invalid') invalid++;
-      lines[item.seq] = { row: ad.row, status: held.status, key: item.key, error: held.error, attempts: 0, input: ad.input };
+      lines[item.seq] = { row: planned[item.seq]!.row, status: held.status, key: item.key, error: held.error, attempts: 0 };
     }
     toSend = toSend.filter((item) => !accountCheck.held.has(item.seq));
   }
@@ -246,8 +251,7 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
   const links = options.checkLinks === false || toSend.length === 0 ? undefined : await checkRunLinks(run, toSend);
   if (links) {
     for (const [seq, error] of links.invalid) {
-      const ad = planned[seq]!;
-      lines[seq] = { row: ad.row, status: 'invalid', error, input: ad.input };
+      lines[seq] = { row: planned[seq]!.row, status: 'invalid', error };
       invalid++;
     }
     toSend = toSend.filter((item) => !links.invalid.has(item.seq));
@@ -296,14 +300,21 @@ function warnOrphans(run: UploadRun): void {
   );
 }
 
-/** Sends the plan's rows; every outcome goes through the recorder as it comes. */
+/**
+ * Reads the file again and sends the plan's rows as they come; every outcome goes through the
+ * recorder as it comes, the settled rows' too.
+ */
 async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): Promise<BatchOutcome | undefined> {
   const { options, client, settings } = run;
-  if (!client || plan.sendable.length === 0) return undefined;
+  const rows = rowsToSend(run, plan, recorder);
+  if (!client || plan.sendable.length === 0) {
+    for await (const item of rows) throw new Error(`row of ad ${item.seq} read to send with nothing to send`);
+    return undefined;
+  }
   const progress = new Progress(run.io, () => recorder.progress(), run.now, run.startedAt);
   progress.start();
   try {
-    return await sendBatch(plan.sendable, client, {
+    return await sendBatch(rows, client, {
       concurrency: settings.concurrency,
       rate: settings.rate,
       retries: settings.retries,
@@ -356,7 +367,7 @@ function howItEnded(run: UploadRun, plan: RunPlan, recorder: Recorder, outcome: 
 async function finish(run: UploadRun, plan: RunPlan, recorder: Recorder, ending: Ending): Promise<RunSummary> {
   const { options } = run;
   const { stopped, stopMessage, accounts } = ending;
-  const retry = await writeRetryFile(run.retryPath, run.sheet.header, recorder.lines, run.resume.retryFiles);
+  const retry = await recorder.retryFile();
   if (retry.written && !options.dryRun) {
     // Recorded so that the next run can tell the user's edits to it from ours (it then writes beside it).
     const journal = await JournalWriter.open(run.journal, undefined);

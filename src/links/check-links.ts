@@ -30,6 +30,7 @@ export const LINK_CHECK_DEFAULTS = { timeoutMs: 10_000, concurrency: 8, perHost:
 /** One ad to check: any id the caller knows it by (upload uses its seq). */
 export interface LinkedAd {
   readonly id: number;
+  /** Its arguments, or at least their link fields. */
   readonly args: AdArgs;
 }
 

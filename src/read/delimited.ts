@@ -67,14 +67,18 @@ export async function readDelimited(file: string, options: DelimitedOptions = {}
     if (skipped.length) notices.push(`${file}: the header is row ${row}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped.map((r) => rowPreview(r.cells)).slice(0, 3).join(', ')}).`);
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
     const own = options.ownFile?.(header) === true;
-    const checked = strayQuotes(iterator, header.length);
+    const dataRows = (records: AsyncIterator<RawRecord>): AsyncIterable<RawRecord> => {
+      const checked = strayQuotes(records, header.length);
+      return own ? unescapedRecords(checked) : checked;
+    };
     return {
       file,
       format: 'csv',
       header,
       headerRow: row,
       notices,
-      records: own ? unescapedRecords(checked) : checked,
+      records: dataRows(iterator),
+      reread: () => dataRows(afterRow(recordsOf(file, encoding, delimiter, limits)[Symbol.asyncIterator](), row)),
     };
   }
 }
@@ -242,6 +246,11 @@ async function* strayQuotes(records: AsyncIterator<RawRecord>, width: number): A
     const message = `a quote in column ${columnLetter(at)} seems unclosed: the ${lines === 1 ? 'line' : `${lines} lines`} after it (from row ${record.row + 1}) ${lines === 1 ? 'was' : 'were'} read as part of this cell, and the row has ${record.cells.length} cells for the header's ${width}. Close the quote (or remove it) and try again`;
     yield { ...record, problems: [...(record.problems ?? []), { field: `column ${columnLetter(at)}`, message }] };
   }
+}
+
+/** The records below `row` (the header's). */
+async function* afterRow(records: AsyncIterator<RawRecord>, row: number): AsyncGenerator<RawRecord> {
+  for (let next = await records.next(); !next.done; next = await records.next()) if (next.value.row > row) yield next.value;
 }
 
 /** A cell of the tool's own CSV, with the `'` it put before a formula-like value removed. */

@@ -13,6 +13,11 @@ export interface Sheet {
   readonly notices: readonly string[];
   /** Data rows, entirely empty ones already skipped. Can be iterated once. */
   readonly records: AsyncIterable<RawRecord>;
+  /**
+   * The data rows again, from the first, read as `records` read them (same encoding, delimiter,
+   * header): upload reads a batch twice rather than hold every row between planning and sending.
+   */
+  reread(): AsyncIterable<RawRecord>;
 }
 
 /** How many non-empty rows are searched for the header (README, "Input"). */

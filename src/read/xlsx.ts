@@ -102,6 +102,8 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
         headerRow,
         notices,
         records: toAsync(rows),
+        // The workbook stays loaded (it is read whole): its rows are walked again from the sheet.
+        reread: () => toAsync(rowsBelow(sheetRows(ws), headerRow)),
       };
     }
     passed.push({ name: ws.name, rows: skipped.length });
@@ -264,6 +266,10 @@ function shownText(cell: ExcelJS.Cell, raw: unknown): string | undefined {
 
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items;
+}
+
+function* rowsBelow(rows: Iterable<RawRecord>, headerRow: number): Generator<RawRecord> {
+  for (const r of rows) if (r.row > headerRow) yield r;
 }
 
 

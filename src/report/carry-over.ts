@@ -1,14 +1,29 @@
 import { retryKey } from '../keys/idempotency-key.js';
-import type { SendItem } from '../send/batch.js';
-import type { PlannedAd } from '../validate/validate-sheet.js';
+import type { AdArgs } from '../validate/args.js';
+import type { BatchAd } from '../validate/validate-sheet.js';
 import type { PriorState } from './journal.js';
 import { problemsText } from './problem-text.js';
 import type { ReportLine } from './report-line.js';
 
+/** A report line before its row's cells are read again to write it. */
+export type SettledLine = Omit<ReportLine, 'input'>;
+
+/** An ad this run means to send, before its arguments are read again to send it. */
+export interface PlannedSend {
+  readonly seq: number;
+  /** The Idempotency-Key it is sent with. */
+  readonly key: string;
+  /** A re-send of a rejected row: the row's own key and the generation of `key`. */
+  readonly base?: { readonly key: string; readonly generation: number };
+  readonly advertiser?: string;
+  /** Its link fields, when links are checked. */
+  readonly links?: AdArgs;
+}
+
 export interface CarryOver {
   /** Lines settled before sending: invalid rows and rows finished in earlier runs (by seq). */
-  readonly lines: readonly (ReportLine | undefined)[];
-  readonly toSend: readonly SendItem[];
+  readonly lines: readonly (SettledLine | undefined)[];
+  readonly toSend: readonly PlannedSend[];
   readonly carried: { readonly created: number; readonly rejected: number };
   readonly invalid: number;
 }
@@ -19,38 +34,39 @@ export interface CarryOver {
  * valid is sent. Pure.
  */
 export function carryOver(
-  planned: readonly PlannedAd[],
+  planned: readonly BatchAd[],
   states: ReadonlyMap<string, PriorState>,
   retryRejected: boolean,
   confirmEdits = false,
   generations: ReadonlyMap<string, number> = new Map(),
 ): CarryOver {
-  const lines: (ReportLine | undefined)[] = new Array(planned.length);
-  const toSend: SendItem[] = [];
+  const lines: (SettledLine | undefined)[] = new Array(planned.length);
+  const toSend: PlannedSend[] = [];
   const carried = { created: 0, rejected: 0 };
   let invalid = 0;
   const doubts = confirmEdits ? new Map<string, PriorState>() : inDoubtByPlace(planned, states, generations);
   for (const ad of planned) {
-    if (!ad.args || !ad.key) {
+    if (ad.key === undefined) {
       invalid++;
-      lines[ad.seq] = { row: ad.row, status: 'invalid', error: problemsText(ad.problems), input: ad.input };
+      lines[ad.seq] = { row: ad.row, status: 'invalid', error: problemsText(ad.problems) };
       continue;
     }
+    const sending = { ...(ad.advertiser !== undefined ? { advertiser: ad.advertiser } : {}), ...(ad.links ? { links: ad.links } : {}) };
     // A row re-sent after a rejection is known by its latest generation's key.
     const generation = generations.get(ad.key) ?? 0;
     const key = retryKey(ad.key, generation);
     const prior = states.get(key);
     if (prior?.status === 'created') {
       carried.created++;
-      lines[ad.seq] = { row: ad.row, status: 'created', key, ...(prior.adId ? { adId: prior.adId } : {}), attempts: 0, input: ad.input };
+      lines[ad.seq] = { row: ad.row, status: 'created', key, ...(prior.adId ? { adId: prior.adId } : {}), attempts: 0 };
     } else if (prior?.status === 'rejected' && !retryRejected) {
       carried.rejected++;
       const error = `${prior.error ?? 'rejected by the API'} (from an earlier run; edit the row or pass --retry-rejected to send it again)`;
-      lines[ad.seq] = { row: ad.row, status: 'rejected', key, error, attempts: 0, input: ad.input };
+      lines[ad.seq] = { row: ad.row, status: 'rejected', key, error, attempts: 0 };
     } else if (prior?.status === 'rejected') {
       // The service replays a stored rejection for its key: a deliberate re-send needs a new one.
-      toSend.push({ seq: ad.seq, key: retryKey(ad.key, generation + 1), args: ad.args, base: { key: ad.key, generation: generation + 1 } });
-    } else if (!prior && doubts.has(placeOf(ad.row, ad.args.adgroup_id))) {
+      toSend.push({ seq: ad.seq, key: retryKey(ad.key, generation + 1), base: { key: ad.key, generation: generation + 1 }, ...sending });
+    } else if (!prior && doubts.has(placeOf(ad.row, ad.adgroup))) {
       // An edited row whose earlier version may already be an ad: sending it could make a second.
       invalid++;
       lines[ad.seq] = {
@@ -58,10 +74,9 @@ export function carryOver(
         status: 'invalid',
         key: ad.key,
         error: `row: an earlier version of this row may already be an ad (an earlier run lost the answer to it, and the row has been edited since); check TikTok Ads Manager, then re-run with --confirm-edits to send this version`,
-        input: ad.input,
       };
     } else {
-      toSend.push({ seq: ad.seq, key, args: ad.args, ...(generation ? { base: { key: ad.key, generation } } : {}) });
+      toSend.push({ seq: ad.seq, key, ...(generation ? { base: { key: ad.key, generation } } : {}), ...sending });
     }
   }
   return { lines, toSend, carried, invalid };
@@ -77,7 +92,7 @@ function placeOf(row: number, adgroup: unknown): string {
  * row of the file has any more, by the place they stood: an edited row at the same place is their
  * new version (README, "Re-runs, crashes and Ctrl-C").
  */
-function inDoubtByPlace(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number>): Map<string, PriorState> {
+function inDoubtByPlace(planned: readonly BatchAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number>): Map<string, PriorState> {
   const keys = knownKeys(planned, generations);
   const doubts = new Map<string, PriorState>();
   for (const [key, st] of states) {
@@ -87,13 +102,13 @@ function inDoubtByPlace(planned: readonly PlannedAd[], states: ReadonlyMap<strin
 }
 
 /** Keys whose outcome is in doubt (in flight when a run died, or `unknown`) that no row of the file has any more. */
-export function orphanedInFlight(planned: readonly PlannedAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number> = new Map()): PriorState[] {
+export function orphanedInFlight(planned: readonly BatchAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number> = new Map()): PriorState[] {
   const keys = knownKeys(planned, generations);
   return [...states.entries()].filter(([key, st]) => (st.status === 'in_flight' || st.status === 'unknown') && !keys.has(key)).map(([, st]) => st);
 }
 
 /** Every key the file's rows have been sent with: their own, and those of their re-sends. */
-function knownKeys(planned: readonly PlannedAd[], generations: ReadonlyMap<string, number>): Set<string | undefined> {
+function knownKeys(planned: readonly BatchAd[], generations: ReadonlyMap<string, number>): Set<string | undefined> {
   const keys = new Set<string | undefined>();
   for (const ad of planned) {
     keys.add(ad.key);

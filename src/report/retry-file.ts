@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { fieldForHeader } from '../validate/columns.js';
 import { openTableWriter } from './open-writer.js';
 import { retryFileAlternative } from './paths.js';
 import { retryCells, retryHeader, type ReportLine } from './report-line.js';
 import { retryLines } from './retry-lines.js';
-import { needsAttention } from './status.js';
+import type { TableWriter } from './table-writer.js';
 
 export interface RetryFileOutcome {
   /** The file written, with the hash to record, when there was anything to retry. */
@@ -16,37 +16,91 @@ export interface RetryFileOutcome {
 }
 
 /**
- * Writes `<FILE stem>.retry.csv|xlsx`: the rows that need attention, in the input's columns plus
- * `error`. A retry file this tool wrote earlier (`ours`: file name → the hash recorded then) is
- * replaced; one whose content has changed since is the user's edit and is never overwritten or
- * removed: the new one goes beside it (`.retry-2.csv`, …). With nothing to retry, an unedited old
- * retry file is removed: it would invite re-sending rows that are done.
+ * Writes `<FILE stem>.retry.csv|xlsx` as the report's lines come, in input order: the rows that need
+ * attention, in the input's columns plus `error`. It is written under a hidden name beside it and
+ * put in place at the end, so a run that dies leaves the last complete retry file as it was.
+ *
+ * A retry file this tool wrote earlier (`ours`: file name → the hash recorded then) is replaced;
+ * one whose content has changed since is the user's edit and is never overwritten or removed: the
+ * new one goes beside it (`.retry-2.csv`, …). With nothing to retry, an unedited old retry file is
+ * removed: it would invite re-sending rows that are done.
  */
+export class RetryFileWriter {
+  private writer: TableWriter | undefined;
+  /** The lines of the input row being collected (a row may be several ads, one per ad group). */
+  private group: ReportLine[] = [];
+  private readonly partial: string;
+  private readonly adgroupColumn: number | undefined;
+
+  private constructor(
+    private readonly path: string,
+    private readonly header: readonly string[],
+    private readonly ours: ReadonlyMap<string, string>,
+  ) {
+    const ext = extname(path);
+    this.partial = join(dirname(path), `.${basename(path, ext)}.partial${ext}`);
+    const column = header.findIndex((h) => fieldForHeader(h)?.name === 'adgroup_id');
+    this.adgroupColumn = column >= 0 ? column : undefined;
+  }
+
+  static open(path: string, header: readonly string[], ours: ReadonlyMap<string, string>): RetryFileWriter {
+    return new RetryFileWriter(path, header, ours);
+  }
+
+  /** The next report line, in input order. */
+  async add(line: ReportLine): Promise<void> {
+    if (this.group.length && this.group[0]!.row !== line.row) await this.flush();
+    this.group.push(line);
+  }
+
+  /** Puts the file in place (or removes an old one of ours when nothing needs attention). */
+  async finish(): Promise<RetryFileOutcome> {
+    await this.flush();
+    const edited = async (p: string): Promise<boolean> => {
+      const recorded = this.ours.get(basename(p));
+      const now = await sha256Of(p);
+      return recorded !== undefined && now !== undefined && now !== recorded;
+    };
+    const kept = (await edited(this.path)) ? this.path : undefined;
+    if (!this.writer) {
+      if (!kept) await rm(this.path, { force: true });
+      return kept ? { note: `${kept} was edited since this tool wrote it; it is left as it is.` } : {};
+    }
+    await this.writer.close();
+    let target = this.path;
+    for (let n = 2; await edited(target); n++) target = retryFileAlternative(this.path, n);
+    await rename(this.partial, target);
+    return {
+      written: { path: target, sha256: (await sha256Of(target))! },
+      ...(kept ? { note: `${kept} was edited since this tool wrote it, so it is kept as it is; the rows that need attention now are in ${target}.` } : {}),
+    };
+  }
+
+  /** A run that ends in an error leaves no half-written file behind. */
+  async discard(): Promise<void> {
+    await this.writer?.close().catch(() => undefined);
+    await rm(this.partial, { force: true });
+  }
+
+  private async flush(): Promise<void> {
+    const rows = retryLines(this.group, this.adgroupColumn);
+    this.group = [];
+    if (rows.length === 0) return;
+    this.writer ??= await openTableWriter(this.partial, retryHeader(this.header), { sheetName: 'Retry' });
+    for (const l of rows) await this.writer.write(retryCells(l, this.header.length), { status: l.status });
+  }
+}
+
+/** The whole retry file from its lines at once (see RetryFileWriter). */
 export async function writeRetryFile(path: string, header: readonly string[], lines: readonly ReportLine[], ours: ReadonlyMap<string, string>): Promise<RetryFileOutcome> {
-  const edited = async (p: string): Promise<boolean> => {
-    const recorded = ours.get(basename(p));
-    const now = await sha256Of(p);
-    return recorded !== undefined && now !== undefined && now !== recorded;
-  };
-  const kept = (await edited(path)) ? path : undefined;
-  if (!lines.some((l) => needsAttention(l.status))) {
-    if (!kept) await rm(path, { force: true });
-    return kept ? { note: `${kept} was edited since this tool wrote it; it is left as it is.` } : {};
-  }
-  let target = path;
-  for (let n = 2; await edited(target); n++) target = retryFileAlternative(path, n);
-  const adgroupColumn = header.findIndex((h) => fieldForHeader(h)?.name === 'adgroup_id');
-  const rows = retryLines(lines, adgroupColumn >= 0 ? adgroupColumn : undefined);
-  const writer = await openTableWriter(target, retryHeader(header), { sheetName: 'Retry' });
+  const writer = RetryFileWriter.open(path, header, ours);
   try {
-    for (const l of rows) await writer.write(retryCells(l, header.length), { status: l.status });
-  } finally {
-    await writer.close();
+    for (const line of lines) await writer.add(line);
+    return await writer.finish();
+  } catch (err) {
+    await writer.discard();
+    throw err;
   }
-  return {
-    written: { path: target, sha256: (await sha256Of(target))! },
-    ...(kept ? { note: `${kept} was edited since this tool wrote it, so it is kept as it is; the rows that need attention now are in ${target}.` } : {}),
-  };
 }
 
 async function sha256Of(path: string): Promise<string | undefined> {

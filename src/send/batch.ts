@@ -89,7 +89,7 @@ class Abandoned extends Error {}
  * one Idempotency-Key, judged by the pure rules (rules.ts, after-failure.ts). Stops cleanly on
  * quota, auth, the account prompt, or a signal; rows never started end `not_sent`.
  */
-export async function sendBatch(items: readonly SendItem[], transport: Transport, options: BatchOptions): Promise<BatchOutcome> {
+export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendItem>, transport: Transport, options: BatchOptions): Promise<BatchOutcome> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const rows = new PQueue({ concurrency: options.concurrency });
@@ -258,11 +258,38 @@ export async function sendBatch(items: readonly SendItem[], transport: Transport
 
   // The first paid request goes alone (a probe): a wrong key, endpoint, account prompt or
   // unconnected advertiser then costs one call, not one per row in flight.
-  const [probe, ...rest] = items;
-  if (probe) await options.onResult(await sendOne(probe));
-  // The result is recorded outside the concurrency slot: journaling and the report line must not
-  // keep the next row from starting.
-  await Promise.all(rest.map((item) => rows.add(() => sendOne(item)).then((r) => options.onResult(r!))));
+  let probed = false;
+  let failure: { error: unknown } | undefined;
+  const recording = new Set<Promise<void>>();
+  try {
+    for await (const item of items) {
+      if (!probed) {
+        probed = true;
+        await options.onResult(await sendOne(item));
+        continue;
+      }
+      // An item is taken only when the queue has room: items read from the file as they are sent
+      // (upload's second read) are then held a few at a time, not all at once.
+      await rows.onSizeLessThan(1);
+      if (failure) break;
+      // The result is recorded outside the concurrency slot: journaling and the report line must
+      // not keep the next row from starting.
+      const done: Promise<void> = rows
+        .add(() => sendOne(item))
+        .then((r) => options.onResult(r!))
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => recording.delete(done));
+      recording.add(done);
+    }
+  } catch (error) {
+    // The items ended in an error (the file could not be read again): the rows already sent are
+    // answered and recorded before it ends the batch, so none is left in doubt needlessly.
+    failure ??= { error };
+  }
+  await Promise.all(recording);
+  if (failure) throw failure.error;
   // Account set-up stops the batch (exit 2) only when nothing at all could be created for it.
   const accountStop = created === 0 && (unnamed !== undefined || unconnected.size > 0) ? { reason: 'account' as const, message: unnamed?.message ?? [...unconnected.values()][0]! } : undefined;
   const ended = stop ?? accountStop;

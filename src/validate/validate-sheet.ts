@@ -40,11 +40,53 @@ export interface PlannedAd extends CheckedAd {
   /** Position in the batch, 0-based: the report's order. */
   readonly seq: number;
   readonly args?: AdArgs;
+  /** Of a valid ad: 1 for the first of identical ads, 2 for the next… (its key's second part). */
+  readonly occurrence?: number;
+}
+
+/**
+ * An ad as upload keeps it between its two reads of the file: what planning needs, without the
+ * arguments and cells, which are read again to send and report it (memory: a few short strings
+ * per row, not the row).
+ */
+export interface BatchAd {
+  readonly seq: number;
+  readonly row: number;
+  /** Set exactly when the ad is valid, with its occurrence. */
+  readonly key?: string;
+  readonly occurrence?: number;
+  readonly adgroup?: string;
+  readonly advertiser?: string;
+  /** Of an invalid ad: its problems. */
+  readonly problems: readonly Problem[];
+  /** Only when its links are to be checked: the fields that hold them. */
+  readonly links?: AdArgs;
+}
+
+/** Link fields, the ones the link checks read (links/check-links.ts). */
+const LINK_FIELDS = ['video_url', 'image_urls', 'landing_page_url'] as const;
+
+/** The planning part of an ad (see BatchAd); `links` keeps its link fields for the checks. */
+export function batchAd(ad: PlannedAd, links: boolean): BatchAd {
+  const args = ad.args;
+  if (!args || ad.key === undefined) return { seq: ad.seq, row: ad.row, problems: ad.problems };
+  const adgroup = args.adgroup_id;
+  const advertiser = args.advertiser_id;
+  return {
+    seq: ad.seq,
+    row: ad.row,
+    key: ad.key,
+    occurrence: ad.occurrence ?? 1,
+    ...(typeof adgroup === 'string' ? { adgroup } : {}),
+    ...(advertiser !== undefined ? { advertiser: String(advertiser) } : {}),
+    problems: [],
+    ...(links ? { links: Object.fromEntries(LINK_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]!])) } : {}),
+  };
 }
 
 /** A valid ad's key, or the problem that it repeats an earlier row. */
-function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string } | { problem: Problem } {
-  if (keyed.duplicateOf === undefined || allowDuplicates) return { key: keyed.key };
+function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string; occurrence: number } | { problem: Problem } {
+  if (keyed.duplicateOf === undefined || allowDuplicates) return { key: keyed.key, occurrence: keyed.occurrence };
   return { problem: { field: 'row', message: `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates` } };
 }
 
@@ -71,7 +113,7 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
         seq: seq++,
         row: record.row,
         input: record.cells,
-        ...('key' in placed ? { args, key: placed.key } : {}),
+        ...('key' in placed ? { args, key: placed.key, occurrence: placed.occurrence } : {}),
         problems: 'key' in placed ? [] : [placed.problem],
         warnings: verdict.warnings,
       };
@@ -80,8 +122,8 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
   if (rows === 0) throw noAds(sheet);
 }
 
-/** The rules every row of a sheet is checked by. */
-function rowRulesFor(file: string, header: readonly string[], options: ValidateOptions): RowRules {
+/** The rules every row of a sheet is checked by (upload's second read checks rows by them again). */
+export function rowRulesFor(file: string, header: readonly string[], options: ValidateOptions): RowRules {
   const columns = mapColumns(file, header);
   const defaults = options.defaults ?? new Map<string, string>();
   const missingHints = new Map<string, string>();

@@ -1,0 +1,48 @@
+import { RunError } from '../errors.js';
+import { canonicalJson } from '../keys/canonical-json.js';
+import { keyOfCanonical } from '../keys/idempotency-key.js';
+import type { SendItem } from '../send/batch.js';
+import { validateRow, type RowVerdict } from '../validate/validate-row.js';
+import { rowRulesFor } from '../validate/validate-sheet.js';
+import type { Recorder } from './recorder.js';
+import type { RunPlan, UploadRun } from './upload.js';
+
+/**
+ * Upload's second read of the file (README, "Performance"): the rows again, in order, matched to
+ * the plan ad by ad. A settled row is recorded with its cells as it comes; a row to send is checked
+ * again for its arguments, which must give the key it was planned with, and handed on. Only the
+ * rows in flight and the report lines waiting for them are held, whatever the file's size.
+ */
+export async function* rowsToSend(run: UploadRun, plan: RunPlan, recorder: Recorder): AsyncGenerator<SendItem> {
+  const sending = new Map(plan.sendable.map((item) => [item.seq, item]));
+  const rules = rowRulesFor(run.sheet.file, run.sheet.header, run.validation);
+  const { planned } = run;
+  let seq = 0;
+  for await (const record of run.sheet.reread()) {
+    if (planned[seq]?.row !== record.row) throw changed(run, record.row);
+    let verdict: RowVerdict | undefined;
+    // A row is one ad per ad group it lists, in order (validate-sheet.ts).
+    for (let nth = 0; planned[seq]?.row === record.row; nth++, seq++) {
+      const item = sending.get(seq);
+      if (!item) {
+        await recorder.settle(seq, record.cells);
+        continue;
+      }
+      const ad = planned[seq]!;
+      verdict ??= validateRow(record, rules);
+      const args = verdict.ads[nth];
+      if (!args || keyOfCanonical(canonicalJson(args), ad.occurrence ?? 1) !== ad.key) throw changed(run, record.row);
+      recorder.handOver(seq, record.cells);
+      yield { seq, key: item.key, args, ...(item.base ? { base: item.base } : {}) };
+    }
+    await recorder.room();
+  }
+  if (seq !== planned.length) throw changed(run, planned[seq]!.row);
+}
+
+function changed(run: UploadRun, row: number): RunError {
+  return new RunError(
+    'FILE',
+    `${run.options.file} changed while the batch was running (row ${row} no longer reads as it did when the rows were checked), so nothing more was sent. Rows already sent are in ${run.report} and the journal; save the file, then run the same command again to resume.`,
+  );
+}
