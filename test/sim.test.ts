@@ -193,7 +193,7 @@ describe('the simulator', () => {
   });
 
   it('`sim` prints "listening on http://127.0.0.1:PORT" first and logs one line per request', async () => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', 'sim', '--port', '0', '--quota', '20', '--fail-rate', '0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', 'sim', '--port', '0', '--quota', '20', '--fail-rate', '0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
     expect(first).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
     const url = /http:\/\/\S+/.exec(first)![0];

@@ -73,7 +73,7 @@ describe('the guard (pure)', () => {
 describe('the ui command', () => {
   processIt('prints "open http://127.0.0.1:PORT/?t=TOKEN" on stdout, serves the page there, and stops on Ctrl-C', async () => {
     const dir = await tempDir();
-    const child = spawn(process.execPath, ['dist/cli/main.js', 'ui', '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ADSPIRER_API_KEY: KEY } });
+    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', 'ui', '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ADSPIRER_API_KEY: KEY } });
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
     expect(first).toMatch(/^open http:\/\/127\.0\.0\.1:\d+\/\?t=[0-9a-f]{32}\n$/);
     const page = await raw(first.slice(5).trim(), {});

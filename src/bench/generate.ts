@@ -6,7 +6,8 @@ export const BENCH_HEADER = ['adgroup_id', 'ad_text', 'landing_page_url', 'ad_na
 
 export function benchRow(i: number): string[] {
   return [
-    `17800000000${String(i % 1e8).padStart(8, '0')}`,
+    // Never ending in four zeros, which the validator takes for an ID rounded by a spreadsheet.
+    `1780000000${String(i % 1e8).padStart(8, '0')}1`,
     `Fresh coffee beans, roasted this week. Offer ${i}`,
     `https://beanthere.example.com/p/${i}?utm_source=tiktok`,
     `Coffee - V${i}`,

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { RunError } from '../errors.js';
-import { checkLinks, LINK_CHECK_DEFAULTS, type LinkCheckResult, type LinkedAd } from '../links/check-links.js';
+import type { LinkCheckResult, LinkedAd } from '../links/check-links.js';
+import { LINK_CHECK_DEFAULTS } from '../links/defaults.js';
 import type { Observation } from '../links/observation.js';
 import type { Io } from './io.js';
 
@@ -36,6 +37,8 @@ export async function runLinkStage(
   const timeoutMs = checkLinkTimeout(options.linkTimeoutSeconds);
   let last = 0;
   let drawn = false;
+  // The HTTP client and the MP4 reader load only when links are checked: `validate` does not pay for them.
+  const { checkLinks } = await import('../links/check-links.js');
   const result = await checkLinks(ads, {
     timeoutMs,
     strict: options.strictLinks === true,

@@ -4,6 +4,7 @@ import type { AdArgs, Problem } from '../validate/args.js';
 import type { LinkField, Observation } from './observation.js';
 import { observeLink } from './observe.js';
 import { judgeLink, type LinkVerdict } from './verdict.js';
+import { LINK_CHECK_DEFAULTS } from './defaults.js';
 
 export interface CheckLinksOptions {
   /** undici dispatcher for every link request (tests trust their own certificate through it). */
@@ -25,7 +26,7 @@ export interface CheckLinksOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export const LINK_CHECK_DEFAULTS = { timeoutMs: 10_000, concurrency: 8, perHost: 2, probeBytes: 64 * 1024 } as const;
+export { LINK_CHECK_DEFAULTS };
 
 /** One ad to check: any id the caller knows it by (upload uses its seq). */
 export interface LinkedAd {

@@ -10,7 +10,9 @@ import type { TableWriter } from './table-writer.js';
  * stream's buffer is full.
  */
 export async function openCsvWriter(path: string, header: readonly string[]): Promise<TableWriter> {
-  const out = createWriteStream(path, { flags: 'w' });
+  // A large buffer: lines still go to the file as they come, but a long batch's writes are
+  // gathered into fewer system calls and rarely wait for the disk.
+  const out = createWriteStream(path, { flags: 'w', highWaterMark: 1 << 20 });
   await opened(out);
   let failure: Error | undefined;
   out.on('error', (err) => (failure = err));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import { templateCsv, templateWorkbook } from '../commands/template.js';
 import type { UploadEvent } from '../commands/upload.js';
 import { RunError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import { formatBytes } from '../links/verdict.js';
 import { xlsxSheetNames } from '../read/xlsx.js';
 import { retryFilePath } from '../report/paths.js';
@@ -43,7 +45,9 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-const STATIC = new URL('./static/', import.meta.url);
+// Beside this module (src/ui, dist/ui); the bundled command's chunks live in dist/bin instead.
+const BESIDE = new URL('./static/', import.meta.url);
+const STATIC = existsSync(BESIDE) ? BESIDE : new URL('dist/ui/static/', packageRoot());
 const ASSETS: Record<string, string> = { '/app.js': 'text/javascript; charset=utf-8', '/style.css': 'text/css; charset=utf-8' };
 const SHEET_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
 

@@ -66,6 +66,8 @@ export interface BatchAd {
 /** Link fields, the ones the link checks read (links/check-links.ts). */
 const LINK_FIELDS = ['video_url', 'image_urls', 'landing_page_url'] as const;
 
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 /** The planning part of an ad (see BatchAd); `links` keeps its link fields for the checks. */
 export function batchAd(ad: PlannedAd, links: boolean): BatchAd {
   const args = ad.args;
@@ -79,7 +81,7 @@ export function batchAd(ad: PlannedAd, links: boolean): BatchAd {
     occurrence: ad.occurrence ?? 1,
     ...(typeof adgroup === 'string' ? { adgroup } : {}),
     ...(advertiser !== undefined ? { advertiser: String(advertiser) } : {}),
-    problems: [],
+    problems: NO_PROBLEMS,
     ...(links ? { links: Object.fromEntries(LINK_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]!])) } : {}),
   };
 }

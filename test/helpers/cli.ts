@@ -37,7 +37,7 @@ export const processIt: (name: string, fn: () => Promise<void>, timeout?: number
 /** Runs the built CLI (dist/) as a real process. */
 export function spawnCli(argv: string[], env: Record<string, string> = {}, options: { killAfterMs?: number; signal?: NodeJS.Signals; alsoAfterMs?: number; onStdout?: (s: string) => void; startWhen?: RegExp; links?: boolean } = {}): Promise<Spawned> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', ...offline(argv, options.links === true)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', ...offline(argv, options.links === true)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
