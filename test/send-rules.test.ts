@@ -4,7 +4,8 @@ import { afterFailure } from '../src/send/after-failure.js';
 import { parseRetryAfter } from '../src/send/retry-after.js';
 import { adIdOf, quotaOf, isAccountPrompt, promptedAccounts } from '../src/send/answer.js';
 import { connectedAccounts } from '../src/send/accounts.js';
-import { resolveEndpoint } from '../src/send/endpoint.js';
+import { RunError } from '../src/errors.js';
+import { resolveEndpoint, toolPath } from '../src/send/endpoint.js';
 import type { Outcome } from '../src/send/outcome.js';
 
 const NOW = Date.parse('2026-11-29T12:00:00Z');
@@ -149,5 +150,34 @@ describe('endpoint', () => {
     expect(() => resolveEndpoint('not a url', {})).toThrow(/not a URL/);
     expect(resolveEndpoint('http://localhost:1', {}).hostname).toBe('localhost');
     expect(resolveEndpoint('http://[::1]:1', {}).hostname).toBe('[::1]');
+  });
+  it('says which setting is wrong, in whole sentences', () => {
+    const message = (flag: string | undefined, env: Record<string, string> = {}): string => {
+      try {
+        resolveEndpoint(flag, env);
+      } catch (err) {
+        return (err as RunError).code + ': ' + (err as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(message('not a url')).toBe('USAGE: --endpoint "not a url" is not a URL; write it as https://api.adspirer.ai.');
+    expect(message(undefined, { ADSPIRER_BASE_URL: 'nope' })).toBe('USAGE: ADSPIRER_BASE_URL "nope" is not a URL; write it as https://api.adspirer.ai.');
+    expect(message('https://u@api.adspirer.ai')).toBe('USAGE: --endpoint must not carry a user name or password; the API key goes in ADSPIRER_API_KEY.');
+    expect(message('https://:pw@api.adspirer.ai')).toBe('USAGE: --endpoint must not carry a user name or password; the API key goes in ADSPIRER_API_KEY.');
+    expect(message(undefined, { ADSPIRER_BASE_URL: 'http://api.adspirer.ai:80/x' })).toBe('USAGE: ADSPIRER_BASE_URL http://api.adspirer.ai uses plain http to another machine, which would send the API key unencrypted; use https://.');
+    expect(message('ftp://api.adspirer.ai')).toBe('USAGE: --endpoint "ftp://api.adspirer.ai" must be an https:// URL.');
+    // Loopback only as a whole host name: a host that merely starts or ends like one is remote.
+    expect(message('http://localhost.evil.example')).toMatch(/plain http to another machine/);
+    expect(message('http://my-localhost')).toMatch(/plain http to another machine/);
+    expect(message('http://127.0.0.1.nip.io')).toMatch(/plain http to another machine/);
+    expect(message('http://LOCALHOST:8787')).toBe('accepted');
+    expect(message('http://127.10.20.30:1')).toBe('accepted');
+  });
+  it('keeps a base path without its trailing slashes, and drops a query or fragment', () => {
+    const url = resolveEndpoint('https://proxy.example.com/adspirer///?x=1#top', {});
+    expect(url.href).toBe('https://proxy.example.com/adspirer');
+    expect(toolPath(url, 'add_tiktok_ad')).toBe('/adspirer/api/v1/tools/add_tiktok_ad/execute');
+    expect(toolPath(resolveEndpoint(undefined, {}), 'get_usage_status')).toBe('/api/v1/tools/get_usage_status/execute');
+    expect(toolPath(new URL('https://h.example/base//'), 'x')).toBe('/base/api/v1/tools/x/execute');
   });
 });
