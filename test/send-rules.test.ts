@@ -7,6 +7,10 @@ import { connectedAccounts } from '../src/send/accounts.js';
 import { RunError } from '../src/errors.js';
 import { resolveEndpoint, toolPath } from '../src/send/endpoint.js';
 import type { Outcome } from '../src/send/outcome.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AdspirerClient } from '../src/send/client.js';
+import { VERSION } from '../src/version.js';
 
 const NOW = Date.parse('2026-11-29T12:00:00Z');
 const http = (status: number, json: unknown, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({ kind: 'http', status, json, text: json === undefined ? '' : JSON.stringify(json), ...extra });
@@ -179,5 +183,99 @@ describe('endpoint', () => {
     expect(toolPath(url, 'add_tiktok_ad')).toBe('/adspirer/api/v1/tools/add_tiktok_ad/execute');
     expect(toolPath(resolveEndpoint(undefined, {}), 'get_usage_status')).toBe('/api/v1/tools/get_usage_status/execute');
     expect(toolPath(new URL('https://h.example/base//'), 'x')).toBe('/base/api/v1/tools/x/execute');
+  });
+});
+
+describe('AdspirerClient over loopback', () => {
+  type Seen = { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string };
+  /** A local server answering each request with `answer`; records what it was sent. */
+  async function server(answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ base: URL; seen: Seen[]; close: () => Promise<void> }> {
+    const seen: Seen[] = [];
+    const s = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+        answer(req, res);
+      });
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const { port } = s.address() as AddressInfo;
+    return { base: new URL(`http://127.0.0.1:${port}/proxy`), seen, close: () => new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r()))) };
+  }
+  const client = (base: URL, timeoutMs = 2000): AdspirerClient => new AdspirerClient({ base, apiKey: 'sk_live_abcdefghijklmnop', timeoutMs, connections: 2 });
+
+  it('posts the arguments with the key, the Idempotency-Key and who it is, to the tool path under the base', async () => {
+    const srv = await server((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'retry-after': '7', location: 'https://elsewhere.example/' }).end('{"success":true}'));
+    const c = client(srv.base);
+    try {
+      const out = await c.call('add_tiktok_ad', { ad_text: 'Hi' }, { idempotencyKey: 'k-1' });
+      expect(out).toEqual({ kind: 'http', status: 200, json: { success: true }, text: '{"success":true}', retryAfter: '7', location: 'https://elsewhere.example/' });
+      const plain = await c.call('get_usage_status', {});
+      expect(plain).toEqual({ kind: 'http', status: 200, json: { success: true }, text: '{"success":true}', retryAfter: '7', location: 'https://elsewhere.example/' });
+      const [first, second] = srv.seen;
+      expect(first).toMatchObject({ method: 'POST', url: '/proxy/api/v1/tools/add_tiktok_ad/execute', body: '{"arguments":{"ad_text":"Hi"}}' });
+      expect(first!.headers).toMatchObject({
+        authorization: 'Bearer sk_live_abcdefghijklmnop',
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'user-agent': `tiktok-ads-bulk/${VERSION}`,
+        'idempotency-key': 'k-1',
+      });
+      expect(second!.url).toBe('/proxy/api/v1/tools/get_usage_status/execute');
+      expect(second!.headers['idempotency-key']).toBeUndefined();
+    } finally {
+      await c.close();
+      await srv.close();
+    }
+  });
+
+  it('keeps a body that is not JSON as text (its first KiB), and stops reading a body over 1 MiB', async () => {
+    let big = false;
+    const srv = await server((_req, res) => {
+      if (big) res.writeHead(502).end('x'.repeat(3 * 1024 * 1024));
+      else res.writeHead(502, { 'content-type': 'text/html' }).end(`<html>${'y'.repeat(2000)}</html>`);
+    });
+    const c = client(srv.base);
+    try {
+      const html = await c.call('add_tiktok_ad', {});
+      expect(html).toMatchObject({ kind: 'http', status: 502, json: undefined });
+      expect((html as { text: string }).text).toBe(`<html>${'y'.repeat(1018)}`);
+      expect(html).not.toHaveProperty('retryAfter');
+      expect(html).not.toHaveProperty('location');
+      big = true;
+      const huge = await c.call('add_tiktok_ad', {});
+      expect(huge).toMatchObject({ kind: 'http', status: 502, json: undefined, text: 'x'.repeat(1024) });
+    } finally {
+      await c.close();
+      await srv.close();
+    }
+  });
+
+  it('turns what the network does into outcomes with a sentence: refused, closed, timed out, abandoned', async () => {
+    const refused = client(new URL('http://127.0.0.1:9'));
+    expect(await refused.call('x', {})).toEqual({ kind: 'network', code: 'ECONNREFUSED', message: 'the connection was refused (is the endpoint right and the service up?)', timeout: false });
+    await refused.close();
+
+    const srv = await server((req, res) => {
+      if (req.url!.includes('/close/')) req.socket.destroy();
+      // '/slow/': never answers.
+    });
+    const c = client(srv.base, 150);
+    const patient = client(srv.base, 5000);
+    try {
+      const closed = await c.call('close', {});
+      expect(closed).toMatchObject({ kind: 'network', message: 'the connection was closed before the answer arrived', timeout: false });
+      expect(await c.call('slow', {})).toMatchObject({ kind: 'network', message: 'the request timed out', timeout: true });
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 20);
+      const abandoned = await patient.call('slow', {}, { signal: stop.signal });
+      expect(abandoned).toMatchObject({ kind: 'network', timeout: false });
+      expect((abandoned as { message: string }).message).toMatch(/^network error /);
+    } finally {
+      await c.close();
+      await patient.close();
+      await srv.close();
+    }
   });
 });
