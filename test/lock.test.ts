@@ -111,3 +111,85 @@ describe('one run per batch at a time', () => {
     await expect(BatchLock.acquire(path, { self: { pid: 4, host: 'h', started: 'd' }, isAlive: () => true })).rejects.toBeInstanceOf(RunError);
   });
 });
+
+describe('BatchLock, case by case', () => {
+  const at = async (content?: string) => {
+    const path = join(await tempDir(), 'b.results.csv.lock');
+    if (content !== undefined) await writeFile(path, content);
+    return path;
+  };
+  const me = { pid: 10, host: 'here', started: '2026-12-01T08:15:30.000Z' };
+  const failure = (p: Promise<unknown>) => p.then(() => 'acquired', (err: RunError) => `${err.code}: ${err.message}`);
+
+  it('writes who holds it, readable by the owner only, and gives no notice when the batch was free', async () => {
+    const path = await at();
+    const lock = await BatchLock.acquire(path, { self: me });
+    expect(await readFile(path, 'utf8')).toBe(`${JSON.stringify(me)}\n`);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(lock.notice).toBeUndefined();
+    await lock.release();
+    expect(await exists(path)).toBe(false);
+    await lock.release(); // already gone: nothing to do
+  });
+
+  it('refuses while its holder runs on this host, naming it', async () => {
+    const path = await at(JSON.stringify({ pid: 77, host: 'here', started: '2026-12-01T10:42:09.000Z' }));
+    const checked: number[] = [];
+    const msg = await failure(BatchLock.acquire(path, { self: me, isAlive: (pid) => (checked.push(pid), true) }));
+    expect(msg).toBe(`SETUP: another run of this batch is in progress (pid 77 on here since 10:42); wait for it or stop it. (Lock: ${path})`);
+    expect(checked).toEqual([77]);
+    // --force-unlock is for another host's lock: a live run here is never taken over.
+    expect(await failure(BatchLock.acquire(path, { self: me, force: true, isAlive: () => true }))).toMatch(/^SETUP: another run of this batch is in progress/);
+  });
+
+  it('takes over a stale lock of this host, one of another host only when forced, and a damaged one, each with its notice', async () => {
+    const stale = await at(JSON.stringify({ pid: 77, host: 'here', started: '2026-12-01T10:42:00.000Z' }));
+    const a = await BatchLock.acquire(stale, { self: me, isAlive: () => false });
+    expect(a.notice).toBe('an earlier run of this batch (pid 77 on here since 10:42) stopped without releasing its lock; it was taken over.');
+    expect(JSON.parse(await readFile(stale, 'utf8'))).toEqual(me);
+
+    const other = await at(JSON.stringify({ pid: 5, host: 'there', started: 'soon' }));
+    expect(await failure(BatchLock.acquire(other, { self: me, isAlive: () => false }))).toBe(
+      `SETUP: another run of this batch may be in progress (pid 5 on there since an unknown time); it cannot be checked from here. Wait for it, or pass --force-unlock if it is over. (Lock: ${other})`,
+    );
+    const b = await BatchLock.acquire(other, { self: me, force: true, isAlive: () => true });
+    expect(b.notice).toBe('the lock of a run on another host (pid 5 on there since an unknown time) was taken over (--force-unlock).');
+
+    for (const damaged of ['', '{"pid": 1', '{"pid": "1", "host": "here", "started": "x"}', '{"pid": 1, "started": "x"}', '{"pid": 1, "host": "here"}', 'null']) {
+      const path = await at(damaged);
+      const c = await BatchLock.acquire(path, { self: me, isAlive: () => true });
+      expect(c.notice, damaged).toBe('a damaged lock of an earlier run was taken over.');
+      expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(me);
+    }
+  });
+
+  it('release() removes only its own lock: another pid, host or start time is left alone', async () => {
+    for (const other of [{ ...me, pid: 11 }, { ...me, host: 'there' }, { ...me, started: 'later' }]) {
+      const path = await at();
+      const lock = await BatchLock.acquire(path, { self: me });
+      await writeFile(path, JSON.stringify(other));
+      await lock.release();
+      expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(other);
+    }
+    const path = await at();
+    const lock = await BatchLock.acquire(path, { self: me });
+    await writeFile(path, 'damaged');
+    await lock.release();
+    expect(await readFile(path, 'utf8')).toBe('damaged');
+  });
+
+  it('a lock that cannot be created names the file and why', async () => {
+    const path = join(await tempDir(), 'missing-folder', 'b.lock');
+    expect(await failure(BatchLock.acquire(path, { self: me }))).toBe(`SETUP: Cannot create the lock ${path} (ENOENT). Choose another --report.`);
+  });
+
+  it('by default a pid is alive while its process runs on this host', async () => {
+    const path = await at(JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
+    expect(await failure(BatchLock.acquire(path))).toMatch(/^SETUP: another run of this batch is in progress \(pid \d+ on /);
+    await writeFile(path, JSON.stringify({ pid: await deadPid(), host: hostname(), started: '2026-12-01T10:42:00.000Z' }));
+    const lock = await BatchLock.acquire(path);
+    expect(lock.notice).toMatch(/stopped without releasing its lock; it was taken over\.$/);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    await lock.release();
+  });
+});
