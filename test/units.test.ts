@@ -1,12 +1,13 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KEY_NAMESPACE, idempotencyKey, retryKey } from '../src/keys/idempotency-key.js';
-import { parseJournal } from '../src/report/journal.js';
+import { JournalWriter, parseJournal } from '../src/report/journal.js';
 import { defaultReportPath, journalPath, retryFileAlternative, retryFilePath } from '../src/report/paths.js';
 import { writeRetryFile } from '../src/report/retry-file.js';
 import { needsAttention, UPLOAD_STATUSES } from '../src/report/status.js';
 import { redact } from '../src/send/redact.js';
+import { RunError } from '../src/errors.js';
 import { tempDir } from './helpers/tmp.js';
 
 describe('keys of re-sends (--retry-rejected)', () => {
@@ -122,5 +123,102 @@ describe('the journal refuses damage it cannot explain', () => {
     expect(() => parseJournal('j', `${header}\nnot json\n{"key":"k","row":2,"event":"sending"}\n`)).toThrow(/is damaged at line 2/);
     expect(() => parseJournal('j', 'hello\n')).toThrow(/is not a tiktok-ads-bulk journal/);
     expect(() => parseJournal('j', '{"journal":"other","v":1,"file":"b"}\n')).toThrow(/is not a tiktok-ads-bulk journal/);
+  });
+});
+
+describe('the journal, line by line', () => {
+  const H = '{"journal":"tiktok-ads-bulk","v":1,"file":"b.csv","date":"2026-12-01"}';
+  const journal = (...lines: string[]) => parseJournal('b.journal', `${[H, ...lines].join('\n')}\n`);
+  const refused = (text: string) => {
+    try {
+      parseJournal('b.journal', text);
+    } catch (err) {
+      return `${(err as RunError).code}: ${(err as Error).message}`;
+    }
+    return 'read';
+  };
+
+  it('reads its header and refuses anything else as a first line', () => {
+    expect(journal().header).toEqual({ journal: 'tiktok-ads-bulk', v: 1, file: 'b.csv', date: '2026-12-01' });
+    const notOurs = 'REPORT: b.journal is not a tiktok-ads-bulk journal. Move it away or choose another --report.';
+    for (const first of ['{"journal":"other","v":1,"file":"b.csv"}', '{"journal":"tiktok-ads-bulk","v":2,"file":"b.csv"}', '{"journal":"tiktok-ads-bulk","v":1,"file":3}', 'row,status', '[]']) {
+      expect(refused(`${first}\n{"key":"a","row":2,"event":"sending"}\n`), first).toBe(notOurs);
+    }
+    expect(refused(`${H}\n{"key":"a","row":2,"event":"sending"}\nnot json\n`)).toBe('REPORT: b.journal is damaged at line 3 and cannot be read back. Move it away (and the report beside it) to start the batch afresh.');
+  });
+
+  it('a journal cut off by a crash: the last line is ignored, even the header; an empty one is a fresh batch', () => {
+    expect(parseJournal('j', `${H}\n{"key":"a","row":2,"event":"sending"}\n{"key":"b","ro`)).toMatchObject({ truncatedTail: true, states: new Map([['a', { status: 'in_flight', row: 2 }]]) });
+    for (const text of ['', '\n', '  \n', '{"journal":"tiktok-ads-bu']) {
+      const j = parseJournal('j', text);
+      expect(j.truncatedTail, JSON.stringify(text)).toBe(true);
+      expect(j.header).toEqual({ journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' });
+      expect(j.states.size).toBe(0);
+    }
+    expect(journal('{"key":"a","row":2,"event":"sending"}').truncatedTail).toBe(false);
+  });
+
+  it('a key goes in flight, then to its result; created is final; the ad group is kept from the sending line', () => {
+    const j = journal(
+      '{"key":"a","row":2,"event":"sending","adgroup":"178"}',
+      '{"key":"a","row":2,"event":"result","status":"failed","error":"HTTP 503","attempts":5}',
+      '{"key":"b","row":3,"event":"sending","adgroup":"179"}',
+      '{"key":"b","row":3,"event":"result","status":"created","ad_id":"1801","attempts":1}',
+      '{"key":"b","row":3,"event":"sending"}',
+      '{"key":"b","row":3,"event":"result","status":"not_sent","error":"quota","attempts":0}',
+      '{"key":"b","row":3,"event":"result","status":"created","ad_id":"1802","attempts":1,"adgroup":"180"}',
+      '{"key":"c","row":4,"event":"sending"}',
+      '{"key":"d","row":5,"event":"result","status":"rejected","error":"bad text","attempts":1,"adgroup":"181"}',
+      '{"row":6,"event":"sending"}',
+      '{"key":"e","row":7,"event":"other"}',
+    );
+    expect(j.states).toEqual(
+      new Map([
+        ['a', { status: 'failed', row: 2, error: 'HTTP 503', adgroup: '178' }],
+        ['b', { status: 'created', row: 3, adId: '1802', adgroup: '180' }],
+        ['c', { status: 'in_flight', row: 4 }],
+        ['d', { status: 'rejected', row: 5, error: 'bad text', adgroup: '181' }],
+      ]),
+    );
+    expect(journal('{"key":"b","row":3,"event":"result","status":"created","attempts":1}', '{"key":"b","row":3,"event":"sending"}').states.get('b')).toEqual({ status: 'created', row: 3 });
+  });
+
+  it('keeps the highest re-send generation per row, retry files by name, and usable links; ignores malformed ones', () => {
+    const seen = { kind: 'answer', status: 200 };
+    const j = journal(
+      '{"key":"g2","row":2,"event":"sending","base":"k","generation":2}',
+      '{"key":"g1","row":2,"event":"sending","base":"k","generation":1}',
+      '{"key":"x","row":3,"event":"sending","base":"m"}',
+      '{"key":"y","row":3,"event":"sending","generation":4}',
+      '{"event":"retry-file","file":"b.retry.csv","sha256":"aaa"}',
+      '{"event":"retry-file","file":"b.retry-2.csv"}',
+      '{"event":"retry-file","sha256":"bbb"}',
+      `{"event":"link","link":"video_url https://e.com/v.mp4","at":"2026-12-01T10:00:00Z","seen":${JSON.stringify(seen)}}`,
+      '{"event":"link","link":"video_url https://e.com/w.mp4","at":"2026-12-01T10:00:00Z","seen":null}',
+      '{"event":"link","link":"video_url https://e.com/z.mp4","seen":{}}',
+      '{"event":"link","at":"2026-12-01T10:00:00Z","seen":{}}',
+    );
+    expect([...j.generations]).toEqual([['k', 2]]);
+    expect([...j.retryFiles]).toEqual([['b.retry.csv', 'aaa']]);
+    expect([...j.links]).toEqual([['video_url https://e.com/v.mp4', { at: '2026-12-01T10:00:00Z', seen }]]);
+    expect([...j.states.keys()]).toEqual(['g2', 'g1', 'x', 'y']);
+  });
+
+  it('JournalWriter appends whole lines in order, readable by the owner only, after what was there', async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'b.results.csv.journal');
+    const header = { journal: 'tiktok-ads-bulk', v: 1, file: 'b.csv', date: '2026-12-01' } as const;
+    const w = await JournalWriter.open(path, header);
+    await Promise.all([w.append({ key: 'a', row: 2, event: 'sending' }), w.append({ key: 'a', row: 2, event: 'result', status: 'created', ad_id: '18', attempts: 1 })]);
+    await w.close();
+    const again = await JournalWriter.open(path, undefined);
+    await again.append({ event: 'retry-file', file: 'b.retry.csv', sha256: 'aaa' });
+    await again.close();
+    expect(await readFile(path, 'utf8')).toBe(
+      `${JSON.stringify(header)}\n{"key":"a","row":2,"event":"sending"}\n{"key":"a","row":2,"event":"result","status":"created","ad_id":"18","attempts":1}\n{"event":"retry-file","file":"b.retry.csv","sha256":"aaa"}\n`,
+    );
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(parseJournal(path, await readFile(path, 'utf8')).states.get('a')).toEqual({ status: 'created', row: 2, adId: '18' });
   });
 });

@@ -73,7 +73,7 @@ export function parseJournal(path: string, text: string): JournalContents {
   const links = new Map<string, { at: string; seen: Observation }>();
   let header: JournalHeader | undefined;
   lines.forEach((line, i) => {
-    if (line === '') return;
+    if (line.trim() === '') return; // a blank line carries nothing
     let value: unknown;
     try {
       value = JSON.parse(line);
