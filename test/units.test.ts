@@ -1,10 +1,11 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KEY_NAMESPACE, idempotencyKey, retryKey } from '../src/keys/idempotency-key.js';
 import { JournalWriter, parseJournal } from '../src/report/journal.js';
 import { defaultReportPath, journalPath, retryFileAlternative, retryFilePath } from '../src/report/paths.js';
-import { writeRetryFile } from '../src/report/retry-file.js';
+import { RetryFileWriter, writeRetryFile } from '../src/report/retry-file.js';
+import type { ReportLine } from '../src/report/report-line.js';
 import { needsAttention, UPLOAD_STATUSES } from '../src/report/status.js';
 import { redact } from '../src/send/redact.js';
 import { RunError } from '../src/errors.js';
@@ -73,6 +74,50 @@ describe('writeRetryFile', () => {
     expect(await readFile(path, 'utf8')).toMatch(/edited/);
     const done = await writeRetryFile(path, ['adgroup_id', 'ad_text'], [{ ...lines[0]!, status: 'created' }], ours);
     expect(done).toEqual({ note: `${path} was edited since this tool wrote it; it is left as it is.` });
+  });
+
+  it('with nothing to retry, its own unedited file is removed, and so is one no journal line recorded (a batch whose journal is gone)', async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'b.retry.csv');
+    const first = await writeRetryFile(path, ['adgroup_id', 'ad_text'], lines, new Map());
+    const ours = new Map([['b.retry.csv', first.written!.sha256]]);
+    expect(await writeRetryFile(path, ['adgroup_id', 'ad_text'], [{ ...lines[0]!, status: 'created' }], ours)).toEqual({});
+    expect(await readdir(dir)).toEqual([]);
+    await writeFile(path, 'theirs');
+    expect(await writeRetryFile(path, ['adgroup_id', 'ad_text'], [], new Map())).toEqual({});
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('RetryFileWriter writes as lines come, under a hidden name, and puts the file in place at the end; discard leaves nothing', async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'b.retry.csv');
+    const header = ['adgroup_id', 'ad_text'];
+    const writer = RetryFileWriter.open(path, header, new Map());
+    const line = (row: number, status: ReportLine['status'], adgroup: string, error?: string): ReportLine => ({ row, status, adgroup, ...(error ? { error } : {}), input: ['1780000000000000101|1780000000000000102', `text ${row}`] });
+    // Row 2 became two ads: one created, one failed; row 3 was created; row 4 failed twice over.
+    await writer.add(line(2, 'created', '1780000000000000101'));
+    await writer.add(line(2, 'failed', '1780000000000000102', 'HTTP 503'));
+    await writer.add(line(3, 'created', '1780000000000000101'));
+    await writer.add(line(4, 'failed', '1780000000000000101', 'HTTP 503'));
+    expect(await readdir(dir)).toEqual(['.b.retry.partial.csv']);
+    await writer.add(line(4, 'unknown', '1780000000000000102', 'timed out'));
+    const done = await writer.finish();
+    expect(done.written?.path).toBe(path);
+    expect(await readdir(dir)).toEqual(['b.retry.csv']);
+    expect((await readFile(path, 'utf8')).split('\r\n')).toEqual([
+      '\ufeffadgroup_id,ad_text,error',
+      '1780000000000000102,text 2,HTTP 503',
+      '1780000000000000101|1780000000000000102,text 4,HTTP 503 / timed out',
+      '',
+    ]);
+
+    const failed = RetryFileWriter.open(join(dir, 'c.retry.csv'), header, new Map());
+    await failed.add(line(2, 'failed', '1780000000000000101'));
+    await failed.add(line(3, 'failed', '1780000000000000101'));
+    await failed.discard();
+    expect(await readdir(dir)).toEqual(['b.retry.csv']);
   });
 });
 
