@@ -3,19 +3,48 @@ import { carryOver, orphanedInFlight } from '../src/report/carry-over.js';
 import { retryKey } from '../src/keys/idempotency-key.js';
 import { planSending } from '../src/commands/send-plan.js';
 import { exitCode } from '../src/commands/exit-code.js';
-import type { PlannedAd } from '../src/validate/validate-sheet.js';
+import { batchAd, type BatchAd, type PlannedAd } from '../src/validate/validate-sheet.js';
 import type { PriorState } from '../src/report/journal.js';
 
-const ad = (seq: number, key?: string): PlannedAd => ({
+const ad = (seq: number, key?: string): BatchAd => ({
   seq,
   row: seq + 2,
-  input: [],
   problems: key ? [] : [{ field: 'ad_text', message: 'is missing' }],
-  warnings: [],
-  ...(key ? { key, args: { ad_text: key } } : {}),
+  ...(key ? { key, occurrence: 1 } : {}),
 });
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ seq: i, key: `k${i}`, args: {} }));
 const QUOTA = { used: 145, limit: 150, tier: 'plus', period_end: '2026-12-01' };
+
+describe('batchAd: what upload keeps of an ad between its two reads', () => {
+  const args = { adgroup_id: '1780000000000000101', advertiser_id: '7000000000000000001', ad_text: 'Coffee', video_url: 'https://e.com/v.mp4', image_urls: ['https://e.com/i.jpg'], landing_page_url: 'https://e.com/', call_to_action: 'SHOP_NOW' };
+  const valid: PlannedAd = { seq: 4, row: 6, input: ['1780000000000000101', 'Coffee'], key: 'k', occurrence: 2, args, problems: [], warnings: [{ field: 'ad_text', message: 'trimmed' }] };
+  it('keeps the key, its occurrence, ad group and advertiser; the link fields only when links are checked; never the cells', () => {
+    expect(batchAd(valid, false)).toEqual({ seq: 4, row: 6, key: 'k', occurrence: 2, adgroup: '1780000000000000101', advertiser: '7000000000000000001', problems: [] });
+    expect(batchAd(valid, true)).toEqual({
+      seq: 4,
+      row: 6,
+      key: 'k',
+      occurrence: 2,
+      adgroup: '1780000000000000101',
+      advertiser: '7000000000000000001',
+      problems: [],
+      links: { video_url: 'https://e.com/v.mp4', image_urls: ['https://e.com/i.jpg'], landing_page_url: 'https://e.com/' },
+    });
+    const { adgroup_id: _g, advertiser_id: _a, ...bare } = args;
+    expect(batchAd({ ...valid, args: bare, occurrence: undefined } as PlannedAd, false)).toEqual({ seq: 4, row: 6, key: 'k', occurrence: 1, problems: [] });
+  });
+  it('an invalid ad keeps its problems and nothing else', () => {
+    const problems = [{ field: 'ad_text', message: 'is missing' }];
+    expect(batchAd({ seq: 1, row: 3, input: ['x'], problems, warnings: [] }, true)).toEqual({ seq: 1, row: 3, problems });
+  });
+  it('carryOver hands an ad to send its advertiser and link fields', () => {
+    const c = carryOver([{ ...ad(0, 'a'), advertiser: '7000000000000000001', links: { video_url: 'https://e.com/v.mp4' } }, ad(1, 'b')], new Map(), false);
+    expect(c.toSend).toEqual([
+      { seq: 0, key: 'a', advertiser: '7000000000000000001', links: { video_url: 'https://e.com/v.mp4' } },
+      { seq: 1, key: 'b' },
+    ]);
+  });
+});
 
 describe('carryOver', () => {
   const planned = [ad(0, 'a'), ad(1), ad(2, 'b'), ad(3, 'c'), ad(4, 'd')];

@@ -100,6 +100,29 @@ describe('report lines', () => {
     await report.close();
   });
 
+  it('hands each line on after it is written, in order, and makes a reader wait while thousands of lines wait for one', async () => {
+    const written: string[] = [];
+    const after: string[] = [];
+    const writer = { path: 'mem', write: async (c: readonly string[]) => void written.push(c[0]!), close: async () => {} };
+    const report = new OrderedReport(writer, 0, async (l) => void after.push(`${l.row}:${written.length}`));
+    // Line 0 is in flight; the lines after it pile up.
+    for (let seq = 1; seq < 4096; seq++) void report.add(seq, { row: seq + 2, status: 'invalid', input: [] });
+    expect(report.waiting).toBe(4095);
+    await report.room(); // under the limit: no wait
+    void report.add(4096, { row: 4098, status: 'invalid', input: [] });
+    let roomy = false;
+    const waiting = report.room().then(() => (roomy = true));
+    await new Promise((r) => setImmediate(r));
+    expect(roomy).toBe(false);
+    await report.add(0, { row: 2, status: 'created', input: [] });
+    await waiting;
+    expect(roomy).toBe(true);
+    expect(report.waiting).toBe(0);
+    expect(written).toHaveLength(4097);
+    expect(after.slice(0, 3)).toEqual(['2:1', '3:2', '4:3']);
+    await report.close();
+  });
+
   it('a report path that cannot be written is a setup error', async () => {
     const dir = await tempDir();
     for (const path of [join(dir, 'missing', 'r.csv'), dir + '/', join(dir, 'r.pdf')]) {
