@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { csvLine } from '../src/report/csv-line.js';
 import { openCsvWriter } from '../src/report/csv-writer.js';
 import { openXlsxWriter } from '../src/report/xlsx-writer.js';
-import { openTableWriter } from '../src/report/open-writer.js';
+import { openTableWriter, writeError } from '../src/report/open-writer.js';
 import { safeCsvCell } from '../src/report/safe-cell.js';
 import { reportCells, reportHeader, retryCells, retryHeader } from '../src/report/report-line.js';
 import { retryLines } from '../src/report/retry-lines.js';
@@ -201,5 +201,30 @@ describe('reading our own XLSX back', () => {
       process.off('uncaughtException', onError);
     }
     expect(errors).toEqual([]);
+  });
+});
+
+describe('a report or journal that cannot be written', () => {
+  it('names the file, why, and what to do', () => {
+    const err = (code: string | undefined) => writeError('r.csv', Object.assign(new Error('x'), code ? { code } : {}));
+    expect(err('ENOENT').message).toBe('Cannot write the report r.csv: its folder does not exist. Choose another path with --report.');
+    expect(err('EISDIR').message).toBe('Cannot write the report r.csv: it is a folder. Choose another path with --report.');
+    for (const code of ['EACCES', 'EPERM', 'EROFS']) expect(err(code).message).toBe('Cannot write the report r.csv: permission denied. Choose another path with --report.');
+    expect(err('ENOSPC').message).toBe('Cannot write the report r.csv: the disk is full (free some space and run the same command again: the batch is resumable). Choose another path with --report.');
+    expect(err('EIO').message).toBe('Cannot write the report r.csv: EIO. Choose another path with --report.');
+    expect(err(undefined).message).toBe('Cannot write the report r.csv: Error: x. Choose another path with --report.');
+    expect(err('EIO').code).toBe('SETUP');
+    expect(writeError('j', Object.assign(new Error('x'), { code: 'ENOSPC' }), 'the journal beside the report', '--out').message).toBe(
+      'Cannot write the journal beside the report j: the disk is full (free some space and run the same command again: the batch is resumable). Choose another path with --out.',
+    );
+  });
+  it('a report is .csv or .xlsx', async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    await expect(openTableWriter(join(dir, 'r.pdf'), ['a'], { sheetName: 'R' })).rejects.toThrow(`--report ${join(dir, 'r.pdf')}: a report is .csv or .xlsx.`);
+    const upper = await openTableWriter(join(dir, 'R.CSV'), ['a'], { sheetName: 'R' });
+    await upper.write(['1']);
+    await upper.close();
+    expect(await readFile(join(dir, 'R.CSV'), 'utf8')).toBe('\ufeffa\r\n1\r\n');
   });
 });

@@ -11,6 +11,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AdspirerClient } from '../src/send/client.js';
 import { VERSION } from '../src/version.js';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadApiKey } from '../src/send/api-key.js';
+import { tempDir } from './helpers/tmp.js';
 
 const NOW = Date.parse('2026-11-29T12:00:00Z');
 const http = (status: number, json: unknown, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({ kind: 'http', status, json, text: json === undefined ? '' : JSON.stringify(json), ...extra });
@@ -277,5 +281,33 @@ describe('AdspirerClient over loopback', () => {
       await patient.close();
       await srv.close();
     }
+  });
+});
+
+describe('the API key', () => {
+  const setup = (p: Promise<unknown>) => p.then((v) => v, (err: RunError) => `${err.code}: ${err.message}`);
+  it('comes from ADSPIRER_API_KEY, trimmed; an empty one is none', async () => {
+    expect(await loadApiKey(undefined, { ADSPIRER_API_KEY: '  sk_live_abc \n' })).toEqual({ value: 'sk_live_abc' });
+    expect(await loadApiKey(undefined, { ADSPIRER_API_KEY: '   ' })).toBeUndefined();
+    expect(await loadApiKey(undefined, {})).toBeUndefined();
+  });
+  it('or from --api-key-file, which wins over the environment, warns when others can read it, and must hold just the key', async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'key');
+    await writeFile(file, 'sk_live_fromfile\n', { mode: 0o600 });
+    await chmod(file, 0o600);
+    expect(await loadApiKey(file, { ADSPIRER_API_KEY: 'sk_live_env' })).toEqual({ value: 'sk_live_fromfile' });
+    for (const mode of [0o640, 0o604]) {
+      await chmod(file, mode);
+      expect(await loadApiKey(file, {})).toEqual({ value: 'sk_live_fromfile', warning: `${file} can be read by other users; restrict it with: chmod 600 ${file}` });
+    }
+    await chmod(file, 0o600);
+    for (const text of ['', '  \n', 'sk_live_a sk_live_b', 'sk_live_a\nsk_live_b\n']) {
+      await writeFile(file, text);
+      expect(await setup(loadApiKey(file, {}))).toBe(`SETUP: --api-key-file ${file} must hold just the key on one line.`);
+    }
+    expect(await setup(loadApiKey(join(dir, 'nope'), {}))).toBe(`SETUP: --api-key-file ${join(dir, 'nope')} cannot be read (ENOENT).`);
+    expect(await setup(loadApiKey(dir, {}))).toBe(`SETUP: --api-key-file ${dir} cannot be read (EISDIR).`);
   });
 });
