@@ -1,4 +1,5 @@
-import { readFile, writeFile, stat, truncate } from 'node:fs/promises';
+import { mkdir, readFile, writeFile, stat, truncate } from 'node:fs/promises';
+import { loadResumeState } from '../src/report/resume-state.js';
 import { join } from 'node:path';
 import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
@@ -321,5 +322,93 @@ describe('Ctrl-C while rows are checked', () => {
     expect(r.stderr).toMatch(/Interrupted while checking rows \(\d+ checked\): nothing was sent and no report was written/);
     expect(sim.stats().requests).toBe(0);
     await expect(stat(join(file, '..', 'big.results.csv'))).rejects.toThrow();
+  });
+});
+
+describe('loadResumeState, case by case', () => {
+  const H = (file: string, date = '2026-11-02') => `${JSON.stringify({ journal: 'tiktok-ads-bulk', v: 1, file, date })}\n`;
+  const place = async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    return { dir, report: join(dir, 'b.results.csv'), journal: join(dir, 'b.results.csv.journal') };
+  };
+  const refused = (p: Promise<unknown>) => p.then(() => 'loaded', (err: RunError) => `${err.code}: ${err.message}`);
+  const input = ['adgroup_id', 'ad_text'];
+  const reportText = (rows: string[], header = ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', ...input]) => `\ufeff${[header.join(','), ...rows].join('\r\n')}\r\n`;
+
+  it('a fresh batch: a new journal header with the file and today, nothing earlier', async () => {
+    const { report, journal } = await place();
+    expect(await loadResumeState('/x/b.csv', report, journal, input, '2026-12-01')).toEqual({
+      states: new Map(),
+      newHeader: { journal: 'tiktok-ads-bulk', v: 1, file: 'b.csv', date: '2026-12-01' },
+      date: '2026-12-01',
+      notes: [],
+      retryFiles: new Map(),
+      generations: new Map(),
+      links: new Map(),
+    });
+  });
+
+  it('resumes its own journal with the first date of the batch; refuses one of another file; a journal cut off is trimmed to its last whole line', async () => {
+    const { report, journal } = await place();
+    await writeFile(journal, `${H('b.csv')}{"key":"k","row":2,"event":"sending"}\n`);
+    const resumed = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
+    expect(resumed).toMatchObject({ date: '2026-11-02', notes: [], states: new Map([['k', { status: 'in_flight', row: 2 }]]) });
+    expect(resumed.newHeader).toBeUndefined();
+    await writeFile(journal, `${H('b.csv', '')}`);
+    expect((await loadResumeState('b.csv', report, journal, input, '2026-12-01')).date).toBe('2026-12-01');
+
+    await writeFile(journal, H('a.csv'));
+    expect(await refused(loadResumeState('b.csv', report, journal, input, '2026-12-01'))).toBe(`REPORT: ${report} belongs to a.csv, not b.csv. Choose another --report, or move the old report and b.results.csv.journal away.`);
+
+    await writeFile(journal, `${H('b.csv')}{"key":"k","row":2,"event":"sending"}\n{"key":"k","ro`);
+    const cut = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
+    expect(cut.notes).toEqual(['The last line of the journal was cut off by a crash; the row it described will be re-sent with its same key.']);
+    expect(await readFile(journal, 'utf8')).toBe(`${H('b.csv')}{"key":"k","row":2,"event":"sending"}\n`);
+
+    await writeFile(journal, '{"journal":"tiktok-ads');
+    const headless = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
+    expect(headless.newHeader).toEqual({ journal: 'tiktok-ads-bulk', v: 1, file: 'b.csv', date: '2026-12-01' });
+    expect(await readFile(journal, 'utf8')).toBe('');
+  });
+
+  it('a journal that cannot be read is refused with why', async () => {
+    const { dir, report } = await place();
+    expect(await refused(loadResumeState('b.csv', report, dir, input, '2026-12-01'))).toBe(`REPORT: ${dir} cannot be read (EISDIR).`);
+  });
+
+  it('without a journal, takes created and rejected rows from its own report, and refuses any other file there', async () => {
+    const { report, journal } = await place();
+    await writeFile(report, reportText(['2,created,1801,k1,,1,178,a', '3,rejected,,k2,bad text,1,178,b', '4,failed,,k3,HTTP 503,5,178,c', ',created,1802,k4,,1,178,d', '6,created,,,,1,178,e']));
+    const r = await loadResumeState('b.csv', report, journal, [...input, ''], '2026-12-01');
+    expect(r.notes).toEqual([`No journal beside ${report}; its created and rejected rows are taken from the report itself.`]);
+    expect(r.states).toEqual(
+      new Map([
+        ['k1', { status: 'created', row: 2, adId: '1801' }],
+        ['k2', { status: 'rejected', row: 3, error: 'bad text' }],
+        ['k4', { status: 'created', row: 5, adId: '1802' }],
+      ]),
+    );
+    expect(r.newHeader).toEqual({ journal: 'tiktok-ads-bulk', v: 1, file: 'b.csv', date: '2026-12-01' });
+
+    const why = (text: string) => writeFile(report, text).then(() => refused(loadResumeState('b.csv', report, journal, input, '2026-12-01')));
+    const tail = '; it is not overwritten. Choose another --report, or move it away.';
+    expect(await why('name,price\r\nx,1\r\n')).toBe(`REPORT: ${report} already exists and is not a tiktok-ads-bulk report${tail}`);
+    expect(await why(reportText([], ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'adgroup_id', 'video_url']))).toBe(`REPORT: ${report} already exists and was written for a file with other columns${tail}`);
+    expect(await why('PK\u0003\u0004 not a csv')).toBe(`REPORT: ${report} already exists and cannot be read back as a report${tail}`);
+  });
+
+  it('a report cut off by a crash: in its first bytes it holds nothing; part-way it keeps what it shows', async () => {
+    const { report, journal } = await place();
+    for (const start of ['', '\ufeff', '\ufeffrow,stat']) {
+      await writeFile(report, start);
+      const r = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
+      expect(r.states.size, JSON.stringify(start)).toBe(0);
+      expect(r.notes[1]).toBe('The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.');
+    }
+    await writeFile(report, reportText(['2,created,1801,k1,,1,178,a']).replace(/\r\n$/, '\r\n3,created,1802,k2,"unclosed'));
+    const r = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
+    expect([...r.states.keys()]).toEqual(['k1']);
+    expect(r.notes).toHaveLength(2);
   });
 });
