@@ -66,6 +66,33 @@ describe('formula safety', () => {
   });
 });
 
+describe('the XLSX report, cell by cell', () => {
+  it('a colour per status, Text columns sized to their names, a filter over the header, long errors as notes; no Summary sheet without a summary', async () => {
+    const dir = await tempDir();
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'r.xlsx');
+    const header = ['row', 'status', 'error', 'a_rather_long_column_name_that_goes_on_and_on_and_on_for_ever_more'];
+    const w = await openXlsxWriter(path, header, { sheetName: 'Validation', summary: () => [] });
+    const statuses = ['created', 'valid', 'invalid', 'rejected', 'failed', 'unknown', 'not_sent'] as const;
+    for (const [i, status] of statuses.entries()) await w.write([String(i + 2), status, status === 'failed' ? 'x'.repeat(90) : '', ''], { status, ...(status === 'failed' ? { noteAt: 2 } : {}) });
+    await w.write(['9', 'other', '', '']);
+    await w.close();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['Validation']);
+    const ws = wb.getWorksheet('Validation')!;
+    const fills = statuses.map((_, i) => (ws.getRow(i + 2).getCell(2).fill as { fgColor?: { argb?: string } } | undefined)?.fgColor?.argb);
+    expect(fills).toEqual(['FFC6EFCE', 'FFC6EFCE', 'FFFFC7CE', 'FFFFC7CE', 'FFFFEB9C', 'FFFFEB9C', 'FFE7E6E6']);
+    expect((ws.getRow(9).getCell(2).fill as { pattern?: string } | undefined)?.pattern ?? 'none').toBe('none');
+    expect(ws.getRow(1).font).toMatchObject({ bold: true });
+    expect(ws.getRow(2).getCell(1).numFmt).toBe('@');
+    expect(ws.columns.map((c) => c.width)).toEqual([10, 10, 10, 60]);
+    expect(ws.autoFilter).toBe('A1:D1');
+    expect(ws.getRow(6).getCell(3).note).toBe('x'.repeat(90));
+    expect(ws.getRow(2).getCell(3).note).toBeUndefined();
+  });
+});
+
 describe('report lines', () => {
   it('put the result columns first, then the input columns as they came', () => {
     expect(reportHeader(['Ad Text', 'adgroup'])).toEqual(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'Ad Text', 'adgroup']);

@@ -2,13 +2,14 @@ import ExcelJS from 'exceljs';
 import { createWriteStream } from 'node:fs';
 import type { RowStyle, TableWriter } from './table-writer.js';
 
-/** Fill colours per status: green done, red needs fixing, amber try again, grey not sent. */
+/** Fill colours per status: green done, red needs fixing, amber try again (or check), grey not sent. */
 const STATUS_FILL: Readonly<Record<string, string>> = {
   created: 'FFC6EFCE',
   valid: 'FFC6EFCE',
   invalid: 'FFFFC7CE',
   rejected: 'FFFFC7CE',
   failed: 'FFFFEB9C',
+  unknown: 'FFFFEB9C',
   not_sent: 'FFE7E6E6',
 };
 
