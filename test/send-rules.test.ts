@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { judge, RULES } from '../src/send/rules.js';
 import { afterFailure } from '../src/send/after-failure.js';
 import { parseRetryAfter } from '../src/send/retry-after.js';
-import { adIdOf, quotaOf, isAccountPrompt, promptedAccounts } from '../src/send/answer.js';
-import { connectedAccounts } from '../src/send/accounts.js';
+import { adIdOf, quotaOf, isAccountPrompt, promptedAccounts, errorTextOf, isQuotaExhausted, notConnectedAdvertiser, oneLine } from '../src/send/answer.js';
+import { connectedAccounts, describeAccount } from '../src/send/accounts.js';
 import { RunError } from '../src/errors.js';
 import { resolveEndpoint, toolPath } from '../src/send/endpoint.js';
 import type { Outcome } from '../src/send/outcome.js';
@@ -309,5 +309,62 @@ describe('the API key', () => {
     }
     expect(await setup(loadApiKey(join(dir, 'nope'), {}))).toBe(`SETUP: --api-key-file ${join(dir, 'nope')} cannot be read (ENOENT).`);
     expect(await setup(loadApiKey(dir, {}))).toBe(`SETUP: --api-key-file ${dir} cannot be read (EISDIR).`);
+  });
+});
+
+describe('reading the service\'s answers, form by form', () => {
+  it('ad_id: structured, structured.ad, data, then the text; ids that lost digits or are not ids are not taken', () => {
+    const id = '1812345678901234567';
+    expect(adIdOf({ data: { structured: { ad_id: ` ${id} ` } } })).toBe(id);
+    expect(adIdOf({ data: { structured: { ad: { ad_id: id } } } })).toBe(id);
+    expect(adIdOf({ data: { ad_id: 123456789 } })).toBe('123456789');
+    expect(adIdOf({ data: { ad_id: 1812345678901234567, text: `Ad ID: ${id}` } })).toBe(id);
+    expect(adIdOf({ data: { ad_id: 'abc', text: 'nothing' } })).toBeUndefined();
+    expect(adIdOf({ data: { structured: 'text', text: `(ad_id: ${id})` } })).toBe(id);
+    for (const text of [`Ad ID: ${id}`, `**Ad ID:** ${id}`, `ad_id=${id}`, `adid: "${id}"`, `AD_ID = '${id}'`, `ad id: \`${id}\``]) expect(adIdOf({ data: { text } }), text).toBe(id);
+    for (const text of ['ad_id: 12345', 'bad_id: 1812345678', 'ad_ids: 1812345678', 'the ad: 1812345678']) expect(adIdOf({ data: { text } }), text).toBeUndefined();
+    expect(adIdOf(null)).toBeUndefined();
+    expect(adIdOf([{ data: { ad_id: id } }])).toBeUndefined();
+    expect(adIdOf({ data: null })).toBeUndefined();
+  });
+  it('the quota from data.quota or the top level, with defaults for what is missing', () => {
+    expect(quotaOf({ data: { quota: { used: 3, limit: 150, tier: 'plus', period_end: '2026-12-31', upgrade_url: 'https://adspirer.ai/up' } }, quota: { used: 9, limit: 9 } })).toEqual({ used: 3, limit: 150, tier: 'plus', period_end: '2026-12-31', upgrade_url: 'https://adspirer.ai/up' });
+    expect(quotaOf({ quota: { used: 1, limit: 15, tier: 7, period_end: null } })).toEqual({ used: 1, limit: 15, tier: 'unknown', period_end: '' });
+    for (const json of [{ quota: { used: '1', limit: 15 } }, { quota: { used: 1 } }, { data: { quota: 'lots' } }, 'text', null]) expect(quotaOf(json), JSON.stringify(json)).toBeUndefined();
+  });
+  it('the error text, the quota-exhausted answer, the not-connected advertiser, the multi-account prompt', () => {
+    expect(errorTextOf({ error: '  Invalid ad text \n' })).toBe('Invalid ad text');
+    expect(errorTextOf({ error: { message: 'Nested' } })).toBe('Nested');
+    expect(errorTextOf({ error: { code: 5 } })).toBeUndefined();
+    expect(errorTextOf({ success: false })).toBeUndefined();
+    for (const m of ['Monthly limit reached for plus', 'Your quota is exhausted', 'quota exceeded', 'QUOTA SPENT']) expect(isQuotaExhausted(m), m).toBe(true);
+    for (const m of ['limit of 50 ads per ad group', 'quota: 3/150']) expect(isQuotaExhausted(m), m).toBe(false);
+    expect(notConnectedAdvertiser('Advertiser 7000000000000000009 is not connected')).toEqual({ advertiser: '7000000000000000009' });
+    expect(notConnectedAdvertiser('advertiser_id "7000000000000000009" is NOT CONNECTED to your account')).toEqual({ advertiser: '7000000000000000009' });
+    expect(notConnectedAdvertiser('That account is not connected')).toEqual({});
+    expect(notConnectedAdvertiser('Advertiser 7000000000000000009 is paused')).toBeUndefined();
+    expect(isAccountPrompt('You have 1 account connected.\nPlease specify which account to use')).toBe(true);
+    expect(isAccountPrompt('Please specify which account to use')).toBe(false);
+    expect(promptedAccounts('A (advertiser_id = "1") B (ad_account_id="act_2") C (account_id="3")')).toEqual(['1', 'act_2']);
+    expect(oneLine('  ✅ Created!\n  Ad ID: 1  \n\n❤️ thanks ')).toBe('Created! Ad ID: 1 thanks');
+  });
+  it('connected accounts: TikTok ones only, ids as text, names and reconnect status from lists and from text', () => {
+    expect(connectedAccounts({ data: [{ platform: 'TikTok Ads', id: 7 }, { platform: 'google_ads', id: 8 }, { advertiser_id: '9', name: 'Nine', status: 'NEEDS_REAUTH' }, 'junk', { platform: 'tiktok_ads', account_name: 5, account_id: '10' }, { platform: 'tiktok_ads' }] })).toEqual([
+      { id: '7', status: 'connected' },
+      { id: '9', name: 'Nine', status: 'needs_reauth' },
+      { id: '10', status: 'connected' },
+    ]);
+    expect(connectedAccounts({ data: { structured: [{ account_id: '1' }] } })).toEqual([{ id: '1', status: 'connected' }]);
+    const text = ['Connected TikTok accounts:', '- **Client A** (advertiser_id="7000000000000000001") — primary', '* Client B (advertiser_id=7000000000000000002), needs re-auth', '• account_id: **7000000000000000003**', 'advertiser_id: 123 (too short)'].join('\n');
+    expect(connectedAccounts({ data: { text } })).toEqual([
+      { id: '7000000000000000001', name: 'Client A', status: 'connected' },
+      { id: '7000000000000000002', name: 'Client B', status: 'needs_reauth' },
+      { id: '7000000000000000003', status: 'connected' },
+    ]);
+    expect(connectedAccounts({ data: { text: 'No accounts.' } })).toBeUndefined();
+    expect(connectedAccounts({ data: 'x' })).toBeUndefined();
+    expect(connectedAccounts({})).toBeUndefined();
+    expect(describeAccount({ id: '1', name: 'One', status: 'connected' })).toBe('1 One');
+    expect(describeAccount({ id: '1', status: 'connected' })).toBe('1');
   });
 });
