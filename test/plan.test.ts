@@ -102,7 +102,15 @@ describe('planSending', () => {
     expect(quota.notSent.get(6)).toMatch(/monthly quota \(150 calls on plus\) has no room for it; it resumes after 2026-12-01/);
     const dry = planSending(items(2), { dryRun: true });
     expect(dry.sendable).toHaveLength(0);
-    expect(dry.notSent.get(1)).toBe('dry run: would be sent');
+    // One reason for every row a dry run would send, not an entry per row.
+    expect(dry.notSent.size).toBe(0);
+    expect(dry.otherwise).toBe('dry run: would be sent');
+    const dryQuota = planSending(items(10), { quota: QUOTA, dryRun: true });
+    expect(dryQuota.notSent.get(7)).toMatch(/monthly quota/);
+    expect(dryQuota.notSent.has(2)).toBe(false);
+    expect(dryQuota.otherwise).toBe('dry run: would be sent');
+    expect(planSending([], { dryRun: true })).toEqual({ sendable: [], notSent: new Map(), stopped: null });
+    expect(planSending(items(2), { dryRun: false })).not.toHaveProperty('otherwise');
   });
 });
 

@@ -127,6 +127,25 @@ describe('report lines', () => {
     await report.close();
   });
 
+  it('after a write fails, every later line is refused with that failure and nothing is written twice', async () => {
+    const written: string[] = [];
+    let fail = true;
+    const writer = {
+      path: 'mem',
+      write: async (c: readonly string[]) => {
+        if (c[0] === '3' && fail) throw new Error('disk full');
+        written.push(c[0]!);
+      },
+      close: async () => {},
+    };
+    const report = new OrderedReport(writer, 0);
+    await report.add(0, { row: 2, status: 'created', input: [] });
+    await expect(report.add(1, { row: 3, status: 'created', input: [] })).rejects.toThrow('disk full');
+    fail = false;
+    await expect(report.add(2, { row: 4, status: 'created', input: [] })).rejects.toThrow('disk full');
+    expect(written).toEqual(['2']);
+  });
+
   it('hands each line on after it is written, in order, and makes a reader wait while thousands of lines wait for one', async () => {
     const written: string[] = [];
     const after: string[] = [];
@@ -135,10 +154,10 @@ describe('report lines', () => {
     // Line 0 is in flight; the lines after it pile up.
     for (let seq = 1; seq < 4096; seq++) void report.add(seq, { row: seq + 2, status: 'invalid', input: [] });
     expect(report.waiting).toBe(4095);
-    await report.room(); // under the limit: no wait
+    expect(report.room()).toBeUndefined(); // under the limit: no wait
     void report.add(4096, { row: 4098, status: 'invalid', input: [] });
     let roomy = false;
-    const waiting = report.room().then(() => (roomy = true));
+    const waiting = report.room()!.then(() => (roomy = true));
     await new Promise((r) => setImmediate(r));
     expect(roomy).toBe(false);
     await report.add(0, { row: 2, status: 'created', input: [] });

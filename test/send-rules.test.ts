@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judge, RULES } from '../src/send/rules.js';
+import { judge, RULES, type Verdict } from '../src/send/rules.js';
 import { afterFailure } from '../src/send/after-failure.js';
 import { parseRetryAfter } from '../src/send/retry-after.js';
 import { adIdOf, quotaOf, isAccountPrompt, promptedAccounts, errorTextOf, isQuotaExhausted, notConnectedAdvertiser, oneLine } from '../src/send/answer.js';
@@ -92,6 +92,59 @@ describe('retry rules, case by case', () => {
     expect(RULES.every((r) => r.name.length > 10)).toBe(true);
     expect(RULES[RULES.length - 1]!.when(http(101, {}))).toBe(true);
   });
+});
+
+describe('retry rules at their edges: each status class bounded, each message whole', () => {
+  const prompt = 'You have 2 tiktok_ads accounts connected. Please specify which account to use:\n - A (advertiser_id="111")';
+  const unconnected = 'Advertiser 7000000000000000009 is not connected';
+  const cases: [string, Outcome, Verdict][] = [
+    ['network, never sent', { kind: 'network', code: 'ENETUNREACH', message: 'no route', timeout: false }, { kind: 'retry', message: 'no route' }],
+    ['network, never sent (host)', { kind: 'network', code: 'EHOSTUNREACH', message: 'no host', timeout: false }, { kind: 'retry', message: 'no host' }],
+    ['success as the string "true"', http(200, { success: 'true', data: { ad_id: '1812345678' } }), { kind: 'created', adId: '1812345678' }],
+    ['299 success', http(299, { success: true }), { kind: 'created' }],
+    ['199 success is no answer', http(199, { success: true }), { kind: 'retry', message: 'unexpected HTTP 199' }],
+    ['300 success is a redirect', http(300, { success: true }), { kind: 'stop', reason: 'setup', message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint' }],
+    ['200 not JSON, titled', http(200, undefined, { text: '<html><TITLE> Portal </TITLE></html>' }), { kind: 'retry', message: 'HTTP 200 with a non-JSON answer ("Portal"): the answer could not be read' }],
+    ['299 not JSON', http(299, undefined, { text: 'ok' }), { kind: 'retry', message: 'HTTP 299 with a non-JSON answer: the answer could not be read' }],
+    ['200 a JSON list', http(200, [1, 2]), { kind: 'retry', message: 'HTTP 200: the answer could not be read' }],
+    ['299 quota spent', http(299, { success: false, error: 'Monthly limit reached', quota: QUOTA }), { kind: 'stop', reason: 'quota', message: 'Monthly limit reached', quota: QUOTA }],
+    ['200 quota spent, no figures', http(200, { success: false, error: 'quota exhausted' }), { kind: 'stop', reason: 'quota', message: 'quota exhausted' }],
+    ['300 quota spent is a redirect', http(300, { success: false, error: 'Monthly limit reached' }), { kind: 'stop', reason: 'setup', message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint' }],
+    ['299 account prompt', http(299, { success: false, error: prompt }), { kind: 'unnamed', message: 'You have 2 tiktok_ads accounts connected. Please specify which account to use: - A (advertiser_id="111")', accounts: ['111'] }],
+    ['401 account prompt is the key', http(401, { success: false, error: prompt }), { kind: 'stop', reason: 'auth', message: 'the API refused the key (HTTP 401): You have 2 tiktok_ads accounts connected. Please specify which account to use: - A (advertiser_id="111")' }],
+    ['200 not connected', http(200, { success: false, error: unconnected }), { kind: 'rejected', message: unconnected, unconnected: { advertiser: '7000000000000000009' } }],
+    ['299 not connected', http(299, { success: false, error: unconnected }), { kind: 'rejected', message: unconnected, unconnected: { advertiser: '7000000000000000009' } }],
+    ['400 not connected', http(400, { success: false, error: 'That account is not connected' }), { kind: 'rejected', message: 'That account is not connected', unconnected: {} }],
+    ['300 not connected is a redirect', http(300, { error: unconnected }), { kind: 'stop', reason: 'setup', message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint' }],
+    ['422 not connected is a plain rejection', http(422, { success: false, error: unconnected }), { kind: 'rejected', message: unconnected }],
+    ['200 success false, no reason', http(200, { success: false }), { kind: 'rejected', message: 'the API answered success: false without a reason' }],
+    ['200 success "false"', http(200, { success: 'false' }), { kind: 'rejected', message: 'the API answered success: false without a reason' }],
+    ['200 an error alone', http(200, { error: { message: 'bad text' } }), { kind: 'rejected', message: 'bad text' }],
+    ['299 neither', http(299, { data: { text: 'Working on it' } }), { kind: 'retry', message: 'the service answered 200 without saying whether the ad was created', inDoubt: true }],
+    ['403', http(403, {}), { kind: 'stop', reason: 'auth', message: 'the API refused the key (HTTP 403): invalid or missing API key' }],
+    ['402, no figures', http(402, { error: 'Upgrade' }), { kind: 'stop', reason: 'quota', message: 'Upgrade' }],
+    ['402, nothing said', http(402, {}), { kind: 'stop', reason: 'quota', message: 'the monthly quota is spent' }],
+    ['404', http(404, { error: 'no such tool' }), { kind: 'stop', reason: 'setup', message: 'the endpoint does not serve this tool (HTTP 404: no such tool); check --endpoint' }],
+    ['404, nothing said', http(404, {}), { kind: 'stop', reason: 'setup', message: 'the endpoint does not serve this tool (HTTP 404: not found); check --endpoint' }],
+    ['409, nothing said', http(409, {}), { kind: 'rejected', message: 'conflict (HTTP 409): the Idempotency-Key was used with other arguments' }],
+    ['400 not JSON', http(400, undefined, { text: '<title>Bad Request</title>' }), { kind: 'rejected', message: 'HTTP 400 with a non-JSON answer ("Bad Request")' }],
+    ['422, nothing said', http(422, {}), { kind: 'rejected', message: 'HTTP 422' }],
+    ['499', http(499, { error: 'client closed' }), { kind: 'rejected', message: 'client closed' }],
+    ['408', http(408, {}), { kind: 'retry', message: 'HTTP 408: server error' }],
+    ['429 with seconds', http(429, {}, { retryAfter: '3' }), { kind: 'retry', message: 'rate limited (HTTP 429)', retryAfterMs: 3000, throttled: true }],
+    ['500', http(500, { error: 'boom' }), { kind: 'retry', message: 'HTTP 500: boom' }],
+    ['500 not JSON', http(500, undefined, { text: 'Internal' }), { kind: 'retry', message: 'HTTP 500 with a non-JSON answer' }],
+    ['502', http(502, {}), { kind: 'retry', message: 'HTTP 502: server error', inDoubt: true }],
+    ['503 with a date', http(503, {}, { retryAfter: 'Sun, 29 Nov 2026 12:00:10 GMT' }), { kind: 'retry', message: 'HTTP 503: server error', retryAfterMs: 10_000 }],
+    ['504', http(504, {}), { kind: 'retry', message: 'HTTP 504: server error', inDoubt: true }],
+    ['599', http(599, {}), { kind: 'retry', message: 'HTTP 599: server error' }],
+    ['301 to another host', http(301, {}, { location: 'https://evil.example/path?q=1' }), { kind: 'stop', reason: 'setup', message: 'the endpoint answered with a redirect (HTTP 301 to https://evil.example), which is not followed so the API key stays with the host you named; check --endpoint' }],
+    ['399 to a relative place', http(399, {}, { location: `/${'x'.repeat(100)}` }), { kind: 'stop', reason: 'setup', message: `the endpoint answered with a redirect (HTTP 399 to /${'x'.repeat(79)}), which is not followed so the API key stays with the host you named; check --endpoint` }],
+    ['100', http(100, {}), { kind: 'retry', message: 'unexpected HTTP 100' }],
+  ];
+  for (const [name, outcome, verdict] of cases) {
+    it(name, () => expect(judge(outcome, NOW)).toEqual(verdict));
+  }
 });
 
 describe('after a transient failure (afterFailure), first match wins', () => {

@@ -74,7 +74,7 @@ export class Recorder {
     const line = this.plan.lines[seq];
     if (line) return this.record(seq, { ...line, input });
     const ad = this.run.planned[seq]!;
-    const held = this.plan.notSent.get(seq);
+    const held = this.plan.notSent.get(seq) ?? this.plan.otherwise;
     // The plan settles every row it does not send (send-plan.ts); anything else is a bug here.
     if (held === undefined) throw new Error(`row ${ad.row} (ad ${seq}) has no outcome in the plan`);
     await this.record(seq, { row: ad.row, status: 'not_sent', key: ad.key!, error: held, attempts: 0, input });
@@ -85,8 +85,8 @@ export class Recorder {
     this.inFlight.set(seq, input);
   }
 
-  /** Resolves when the report can take more rows (see OrderedReport.room). */
-  room(): Promise<void> {
+  /** Undefined when the report can take more rows, else a promise of when it can (OrderedReport.room). */
+  room(): Promise<void> | undefined {
     return this.report.room();
   }
 

@@ -35,7 +35,8 @@ export async function* rowsToSend(run: UploadRun, plan: RunPlan, recorder: Recor
       recorder.handOver(seq, record.cells);
       yield { seq, key: item.key, args, ...(item.base ? { base: item.base } : {}) };
     }
-    await recorder.room();
+    const full = recorder.room();
+    if (full) await full;
   }
   if (seq !== planned.length) throw changed(run, planned[seq]!.row);
 }

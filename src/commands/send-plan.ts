@@ -5,6 +5,11 @@ export interface SendPlan {
   readonly sendable: readonly PlannedSend[];
   /** Why each held-back item is not sent (by seq). */
   readonly notSent: ReadonlyMap<number, string>;
+  /**
+   * Why the other items are not sent when none is (--dry-run): one reason for them all, rather than
+   * an entry per row of a long batch.
+   */
+  readonly otherwise?: string;
   readonly stopped: StopReason | null;
   /** Items the quota has no room for, when there are any. */
   readonly overflow?: { readonly left: number; readonly items: readonly PlannedSend[] };
@@ -48,9 +53,7 @@ export function planSending(toSend: readonly PlannedSend[], input: PlanInput): S
       stopped = 'quota';
     }
   }
-  if (input.dryRun) {
-    for (const item of sendable) notSent.set(item.seq, 'dry run: would be sent');
-    sendable = [];
-  }
-  return { sendable, notSent, stopped, ...(overflow ? { overflow } : {}) };
+  const otherwise = input.dryRun && sendable.length ? { otherwise: 'dry run: would be sent' } : {};
+  if (input.dryRun) sendable = [];
+  return { sendable, notSent, stopped, ...otherwise, ...(overflow ? { overflow } : {}) };
 }

@@ -212,10 +212,12 @@ async function readBatch(
     runDate: resume.date,
   };
   const links = options.checkLinks !== false;
+  const advertisers = new Map<string, string>();
+  const same = (id: string): string => advertisers.get(id) ?? (advertisers.set(id, id), id);
   for await (const ad of validateSheet(sheet, { ...validation, onNotice: noticePrinter(say) })) {
     // Ctrl-C while the rows are checked: nothing has been sent, nothing is written.
     if (options.signal?.aborted) return { sheet, validation, resume, planned, interrupted: true };
-    planned.push(batchAd(ad, links));
+    planned.push(batchAd(ad, links, same));
     printer.add(ad);
   }
   printer.finish(at.report);

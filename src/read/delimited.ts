@@ -78,7 +78,7 @@ export async function readDelimited(file: string, options: DelimitedOptions = {}
       headerRow: row,
       notices,
       records: dataRows(iterator),
-      reread: () => dataRows(afterRow(recordsOf(file, encoding, delimiter, limits)[Symbol.asyncIterator](), row)),
+      reread: () => dataRows(recordsOf(file, encoding, delimiter, limits, row)[Symbol.asyncIterator]()),
     };
   }
 }
@@ -126,7 +126,7 @@ const ESCAPED_FORMULA = /^''*[=+\-@\t\r]/;
  * from the report of a file that fails part-way. Reading pauses while records wait to be taken, so
  * memory stays bounded.
  */
-async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, limits: ReadLimits): AsyncGenerator<RawRecord> {
+async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, limits: ReadLimits, belowRow = 0): AsyncGenerator<RawRecord> {
   // csv-parse reads UTF-8 (and drops its BOM); any other encoding is decoded to UTF-8 first, so
   // the record size guard sees one encoding. Invalid UTF-8 (a file read with --encoding utf-8)
   // becomes U+FFFD, which the validator flags per row.
@@ -182,6 +182,8 @@ async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, 
         input.resume();
         for (const { row: at, record } of batch) {
           row = at;
+          // A second read starts below the header the first one found.
+          if (row <= belowRow) continue;
           if (row > limits.maxRows + 1) throw tooManyRows(file, limits);
           if (record.at(-1)?.startsWith(CUT_MARKER)) {
             yield cutRecord(row, record, limits);
@@ -246,11 +248,6 @@ async function* strayQuotes(records: AsyncIterator<RawRecord>, width: number): A
     const message = `a quote in column ${columnLetter(at)} seems unclosed: the ${lines === 1 ? 'line' : `${lines} lines`} after it (from row ${record.row + 1}) ${lines === 1 ? 'was' : 'were'} read as part of this cell, and the row has ${record.cells.length} cells for the header's ${width}. Close the quote (or remove it) and try again`;
     yield { ...record, problems: [...(record.problems ?? []), { field: `column ${columnLetter(at)}`, message }] };
   }
-}
-
-/** The records below `row` (the header's). */
-async function* afterRow(records: AsyncIterator<RawRecord>, row: number): AsyncGenerator<RawRecord> {
-  for (let next = await records.next(); !next.done; next = await records.next()) if (next.value.row > row) yield next.value;
 }
 
 /** A cell of the tool's own CSV, with the `'` it put before a formula-like value removed. */

@@ -47,10 +47,11 @@ export class RetryFileWriter {
     return new RetryFileWriter(path, header, ours);
   }
 
-  /** The next report line, in input order. */
-  async add(line: ReportLine): Promise<void> {
-    if (this.group.length && this.group[0]!.row !== line.row) await this.flush();
+  /** The next report line, in input order (a promise only when a finished row is written). */
+  add(line: ReportLine): Promise<void> | undefined {
+    const written = this.group.length && this.group[0]!.row !== line.row ? this.flush() : undefined;
     this.group.push(line);
+    return written;
   }
 
   /** Puts the file in place (or removes an old one of ours when nothing needs attention). */
@@ -82,10 +83,15 @@ export class RetryFileWriter {
     await rm(this.partial, { force: true });
   }
 
-  private async flush(): Promise<void> {
+  /** Writes the collected row's retry lines; undefined when it has none. */
+  private flush(): Promise<void> | undefined {
     const rows = retryLines(this.group, this.adgroupColumn);
     this.group = [];
-    if (rows.length === 0) return;
+    if (rows.length === 0) return undefined;
+    return this.write(rows);
+  }
+
+  private async write(rows: readonly ReportLine[]): Promise<void> {
     this.writer ??= await openTableWriter(this.partial, retryHeader(this.header), { sheetName: 'Retry' });
     for (const l of rows) await this.writer.write(retryCells(l, this.header.length), { status: l.status });
   }

@@ -68,8 +68,11 @@ const LINK_FIELDS = ['video_url', 'image_urls', 'landing_page_url'] as const;
 
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
-/** The planning part of an ad (see BatchAd); `links` keeps its link fields for the checks. */
-export function batchAd(ad: PlannedAd, links: boolean): BatchAd {
+/**
+ * The planning part of an ad (see BatchAd); `links` keeps its link fields for the checks. A batch
+ * names few advertisers, each on many rows: `same` gives back one copy of each ID to keep.
+ */
+export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => string = (id) => id): BatchAd {
   const args = ad.args;
   if (!args || ad.key === undefined) return { seq: ad.seq, row: ad.row, problems: ad.problems };
   const adgroup = args.adgroup_id;
@@ -80,7 +83,7 @@ export function batchAd(ad: PlannedAd, links: boolean): BatchAd {
     key: ad.key,
     occurrence: ad.occurrence ?? 1,
     ...(typeof adgroup === 'string' ? { adgroup } : {}),
-    ...(advertiser !== undefined ? { advertiser: String(advertiser) } : {}),
+    ...(advertiser !== undefined ? { advertiser: same(String(advertiser)) } : {}),
     problems: NO_PROBLEMS,
     ...(links ? { links: Object.fromEntries(LINK_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]!])) } : {}),
   };
