@@ -258,3 +258,121 @@ describe('sendBatch: what a single-character change in the core would break', ()
     expect(order).toEqual(['sending key-0', 'call key-0']);
   });
 });
+
+describe('sendBatch: what each row says when the batch stops around it', () => {
+  const withAdvertiser = (n: number, adv?: string): SendItem[] => Array.from({ length: n }, (_, i) => ({ seq: i, key: `key-${i}-abcdefgh`, args: { ad_text: `t${i}`, ...(adv ? { advertiser_id: adv } : {}) } }));
+  const errors = (results: SendResult[]) => results.map((r) => [r.status, r.attempts, r.error ?? r.adId]);
+
+  it('a refused key on the first request: the others are not sent, each saying why', async () => {
+    const { t, calls } = fake(() => status(401, { json: { success: false, error: 'Invalid API key' } }));
+    const { results, outcome } = await run(items(3), t);
+    expect(calls).toHaveLength(1);
+    expect(errors(results)).toEqual([
+      ['not_sent', 1, 'not created: the API refused the key (HTTP 401): Invalid API key'],
+      ['not_sent', 0, 'not sent: the batch stopped (the API refused the key (HTTP 401): Invalid API key)'],
+      ['not_sent', 0, 'not sent: the batch stopped (the API refused the key (HTTP 401): Invalid API key)'],
+    ]);
+    expect(outcome).toEqual({ stopped: 'auth', stopMessage: 'the API refused the key (HTTP 401): Invalid API key', requests: 1 });
+  });
+
+  it('an interrupted batch sends nothing more; an empty quota sends nothing at all', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const { t, calls } = fake(() => ok());
+    const interrupted = await run(items(2), t, { signal: stop.signal });
+    expect(calls).toHaveLength(0);
+    expect(errors(interrupted.results)).toEqual([
+      ['not_sent', 0, 'not sent: the batch was interrupted; run the same command again to resume'],
+      ['not_sent', 0, 'not sent: the batch was interrupted; run the same command again to resume'],
+    ]);
+    expect(interrupted.outcome.stopped).toBe('interrupted');
+    const empty = await run(items(2), fake(() => ok()).t, { quotaLeft: 0 });
+    expect(errors(empty.results)).toEqual([
+      ['not_sent', 0, 'not sent: the monthly quota has no room for this row; it resumes when the quota resets or after an upgrade'],
+      ['not_sent', 0, 'not sent: the batch stopped (the monthly quota has no room for more calls)'],
+    ]);
+    expect(empty.outcome).toMatchObject({ stopped: 'quota', stopMessage: 'the monthly quota has no room for more calls', requests: 0 });
+  });
+
+  it('a quota that runs out on the way: the answer without figures counts down, the rest wait', async () => {
+    const { t, calls } = fake(() => ({ kind: 'http', status: 200, json: { success: true, data: { ad_id: '1800000000000000001' } }, text: '' }));
+    const { results, outcome } = await run(items(4), t, { quotaLeft: 2, concurrency: 1 });
+    expect(calls).toHaveLength(2);
+    expect(results.map((r) => r.status)).toEqual(['created', 'created', 'not_sent', 'not_sent']);
+    expect(outcome.stopped).toBe('quota');
+  });
+
+  it('the quota stop from the service sets the rest aside with its message', async () => {
+    const q = { used: 150, limit: 150, tier: 'plus', period_end: '2026-12-01' };
+    const { t } = fake(() => status(402, { json: { success: false, error: 'Monthly limit reached', quota: q } }));
+    const seen: unknown[] = [];
+    const { results, outcome } = await run(items(2), t, { onQuota: (x) => void seen.push(x) });
+    expect(errors(results)).toEqual([
+      ['not_sent', 1, 'not created: Monthly limit reached'],
+      ['not_sent', 0, 'not sent: the batch stopped (Monthly limit reached)'],
+    ]);
+    expect(outcome).toMatchObject({ stopped: 'quota', quota: q });
+    expect(seen).toEqual([q]);
+  });
+
+  it('the multi-account prompt: rows naming no advertiser wait with the advice, rows naming one go on', async () => {
+    const prompt = 'You have 2 tiktok_ads accounts connected. Please specify which account to use:\n - A (advertiser_id="111")\n - B (advertiser_id="222")';
+    const { t } = fake((key) => (key.startsWith('named') ? ok() : status(400, { json: { success: false, error: prompt } })));
+    const list: SendItem[] = [...withAdvertiser(2), { seq: 2, key: 'named-1', args: { ad_text: 'x', advertiser_id: '111' } }];
+    const { results, outcome } = await run(list, t, { concurrency: 1 });
+    const advice = 'You have 2 tiktok_ads accounts connected. Please specify which account to use: - A (advertiser_id="111") - B (advertiser_id="222")';
+    expect(errors(results)).toEqual([
+      ['not_sent', 1, `not created: ${advice}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)`],
+      ['not_sent', 0, `not sent: ${advice}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)`],
+      ['created', 1, '1800000000000000001'],
+    ]);
+    // Something was created: the batch is not stopped for the account set-up.
+    expect(outcome.stopped).toBeNull();
+    expect(outcome.accounts).toEqual(['111', '222']);
+  });
+
+  it('an advertiser the service says is not connected: its other rows wait; with nothing created the batch stops for the account', async () => {
+    const { t, calls } = fake(() => status(400, { json: { success: false, error: 'Advertiser 7000000000000000009 is not connected' } }));
+    const { results, outcome } = await run(withAdvertiser(3, '7000000000000000009'), t, { concurrency: 1 });
+    expect(calls).toHaveLength(1);
+    expect(errors(results)).toEqual([
+      ['rejected', 1, 'Advertiser 7000000000000000009 is not connected'],
+      ['not_sent', 0, 'not sent: the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id'],
+      ['not_sent', 0, 'not sent: the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id'],
+    ]);
+    expect(outcome).toMatchObject({ stopped: 'account', stopMessage: 'the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id' });
+  });
+
+  it('a success that names no ad says so in the report; one with figures sets the quota', async () => {
+    const q = { used: 7, limit: 150, tier: 'plus', period_end: '2026-12-01' };
+    const { t } = fake((key) => (key === 'key-0' ? { kind: 'http', status: 200, json: { success: true, data: { text: 'done', quota: q } }, text: '' } : ok()));
+    const { results, outcome } = await run(items(2), t);
+    expect(errors(results)).toEqual([
+      ['created', 1, 'the answer named no ad_id; find the ad in TikTok Ads Manager'],
+      ['created', 1, '1800000000000000001'],
+    ]);
+    expect(outcome.quota).toMatchObject({ used: 1 });
+  });
+
+  it('answers lost to the end make the row unknown, with the last reason and what happens next', async () => {
+    const { t } = fake(() => ({ kind: 'network', code: 'ECONNRESET', message: 'the connection was closed before the answer arrived', timeout: false }));
+    const { results } = await run(items(1), t, { retries: 1 });
+    expect(errors(results)).toEqual([
+      ['unknown', 2, expect.stringMatching(/^.*the connection was closed before the answer arrived.*; the service may have created it \(an answer was lost\), so it is re-sent with its same key on the next run, which the service answers with what happened$/)],
+    ]);
+    expect(results[0]!.error).not.toMatch(/^not (created|sent): /);
+  });
+
+  it('a second Ctrl-C abandons a request in flight: unknown, to be re-sent with its key', async () => {
+    const hard = new AbortController();
+    const t: Transport = {
+      async call(_tool, _args, options) {
+        // The user presses Ctrl-C twice while the request is on its way: undici ends it with an abort.
+        setImmediate(() => hard.abort());
+        return await new Promise<Outcome>((resolve) => options?.signal?.addEventListener('abort', () => resolve({ kind: 'network', code: 'ABORT_ERR', message: 'aborted', timeout: false })));
+      },
+    };
+    const { results } = await run(items(1), t, { hardSignal: hard.signal });
+    expect(errors(results)).toEqual([['unknown', 1, 'interrupted while in flight; the next run re-sends it with the same key; the service may have created it (an answer was lost), so it is re-sent with its same key on the next run, which the service answers with what happened']]);
+  });
+});
