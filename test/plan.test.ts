@@ -129,3 +129,53 @@ describe('exit codes', () => {
     expect(exitCode(null, counts({ invalid: 1 }), true)).toBe(1);
   });
 });
+
+describe('carryOver: rows whose earlier version may already be an ad', () => {
+  const at = (seq: number, row: number, key: string, adgroup?: string): BatchAd => ({ seq, row, key, occurrence: 1, problems: [], ...(adgroup ? { adgroup } : {}) });
+  const DOUBT = 'row: an earlier version of this row may already be an ad (an earlier run lost the answer to it, and the row has been edited since); check TikTok Ads Manager, then re-run with --confirm-edits to send this version';
+
+  it('an edited row at the place of an unknown or in-flight ad is held back until --confirm-edits; other places and ad groups go', () => {
+    const states = new Map<string, PriorState>([
+      ['old-2', { status: 'unknown', row: 2, adgroup: '178' }],
+      ['old-3', { status: 'in_flight', row: 3 }],
+      ['old-4', { status: 'failed', row: 4, adgroup: '178' }],
+      ['old-5', { status: 'unknown', row: 5, adgroup: '178' }],
+    ]);
+    const planned = [at(0, 2, 'new-2', '178'), at(1, 3, 'new-3'), at(2, 4, 'new-4', '178'), at(3, 5, 'new-5', '179'), at(4, 6, 'new-6', '178')];
+    const c = carryOver(planned, states, false);
+    expect(c.lines[0]).toEqual({ row: 2, status: 'invalid', key: 'new-2', error: DOUBT });
+    expect(c.lines[1]).toEqual({ row: 3, status: 'invalid', key: 'new-3', error: DOUBT });
+    expect(c.invalid).toBe(2);
+    expect(c.toSend.map((i) => i.key)).toEqual(['new-4', 'new-5', 'new-6']);
+    const confirmed = carryOver(planned, states, false, true);
+    expect(confirmed.invalid).toBe(0);
+    expect(confirmed.toSend).toHaveLength(5);
+    // The unedited row itself is re-sent with its key, not held back.
+    expect(carryOver([at(0, 2, 'old-2', '178')], states, false).toSend.map((i) => i.key)).toEqual(['old-2']);
+  });
+
+  it('a row re-sent after a rejection is known by its generations: its in-flight re-send is no orphan and holds nothing back', () => {
+    const states = new Map<string, PriorState>([
+      ['k', { status: 'rejected', row: 2, adgroup: '178' }],
+      [retryKey('k', 1), { status: 'rejected', row: 2, adgroup: '178' }],
+      [retryKey('k', 2), { status: 'in_flight', row: 2, adgroup: '178' }],
+      ['gone', { status: 'unknown', row: 9 }],
+      ['done', { status: 'created', row: 8 }],
+    ]);
+    const generations = new Map([['k', 2]]);
+    const planned = [at(0, 2, 'k', '178')];
+    expect(orphanedInFlight(planned, states, generations)).toEqual([{ status: 'unknown', row: 9 }]);
+    expect(orphanedInFlight(planned, states)).toEqual([
+      { status: 'in_flight', row: 2, adgroup: '178' },
+      { status: 'unknown', row: 9 },
+    ]);
+    const c = carryOver(planned, states, false, false, generations);
+    expect(c.toSend).toEqual([{ seq: 0, key: retryKey('k', 2), base: { key: 'k', generation: 2 } }]);
+  });
+
+  it('a rejection remembered without its reason still says where it came from', () => {
+    const c = carryOver([at(0, 2, 'k')], new Map([['k', { status: 'rejected', row: 2 }]]), false);
+    expect(c.lines[0]).toEqual({ row: 2, status: 'rejected', key: 'k', error: 'rejected by the API (from an earlier run; edit the row or pass --retry-rejected to send it again)', attempts: 0 });
+    expect(c.carried).toEqual({ created: 0, rejected: 1 });
+  });
+});

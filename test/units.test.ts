@@ -139,6 +139,28 @@ describe('redact', () => {
       expect(redact(`x ${b64} y`, key), String(cut)).toContain('[key redacted]');
     }
   });
+  it('masks every piece at its edges: the last six characters, overlapping and adjacent runs, the first and last characters of the text', () => {
+    expect(redact('KlMnOp', key)).toBe('[key redacted]');
+    expect(redact('AbCdEfGhIjKlMnOp!', key)).toBe('[key redacted]!');
+    expect(redact('>AbCdEf', key)).toBe('>[key redacted]');
+    // Two pieces with one character between them stay two masks; touching pieces become one.
+    expect(redact('AbCdEf-IjKlMn', key)).toBe('[key redacted]-[key redacted]');
+    expect(redact('AbCdEfIjKlMn', key)).toBe('[key redacted]');
+    // A test key's secret, and a key given with spaces around it.
+    expect(redact('leaked: TestSecret99', 'sk_test_TestSecret99')).toBe('leaked: [key redacted]');
+    expect(redact('sk_live_ is public', 'sk_live_')).toBe('sk_live_ is public');
+  });
+  it('masks the secret in base64 and URL-safe base64 from any offset, padded or not, and leaves other base64 alone', () => {
+    const odd = 'sk_live_??>>??>>??>>AbC';
+    const secret = odd.slice(8);
+    for (let offset = 0; offset < 6; offset++) {
+      const b64 = Buffer.from(secret.slice(offset)).toString('base64');
+      const urlSafe = b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      for (const form of [b64, urlSafe]) expect(redact(`[${form}]`, odd), `${offset} ${form}`).not.toContain(form.slice(0, 8));
+    }
+    const unrelated = Buffer.from('an ordinary message').toString('base64');
+    expect(redact(`x ${unrelated} y`, odd)).toBe(`x ${unrelated} y`);
+  });
 });
 
 describe('the batch lock, case by case', () => {
