@@ -46,7 +46,9 @@ export async function readDelimited(file: string, options: DelimitedOptions = {}
   const fallback: Delimiter = /\.(tsv|txt)$/i.test(file) ? '\t' : ',';
   const headText = new TextDecoder(encoding).decode(head);
   const delimiter = detectDelimiter(headText, fallback);
-  const iterator = recordsOf(file, encoding, delimiter, limits)[Symbol.asyncIterator]();
+  // What the rows below the header are read with, once the header is found.
+  const below: DataRows = {};
+  const iterator = recordsOf(file, encoding, delimiter, limits, below)[Symbol.asyncIterator]();
 
   const skipped: RawRecord[] = [];
   for (;;) {
@@ -66,19 +68,16 @@ export async function readDelimited(file: string, options: DelimitedOptions = {}
     }
     if (skipped.length) notices.push(`${file}: the header is row ${row}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped.map((r) => rowPreview(r.cells)).slice(0, 3).join(', ')}).`);
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
-    const own = options.ownFile?.(header) === true;
-    const dataRows = (records: AsyncIterator<RawRecord>): AsyncIterable<RawRecord> => {
-      const checked = strayQuotes(records, header.length);
-      return own ? unescapedRecords(checked) : checked;
-    };
+    below.width = header.length;
+    below.own = options.ownFile?.(header) === true;
     return {
       file,
       format: 'csv',
       header,
       headerRow: row,
       notices,
-      records: dataRows(iterator),
-      reread: () => dataRows(recordsOf(file, encoding, delimiter, limits, row)[Symbol.asyncIterator]()),
+      records: { [Symbol.asyncIterator]: () => iterator },
+      reread: () => recordsOf(file, encoding, delimiter, limits, { ...below, belowRow: row }),
     };
   }
 }
@@ -126,7 +125,17 @@ const ESCAPED_FORMULA = /^''*[=+\-@\t\r]/;
  * from the report of a file that fails part-way. Reading pauses while records wait to be taken, so
  * memory stays bounded.
  */
-async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, limits: ReadLimits, belowRow = 0): AsyncGenerator<RawRecord> {
+/** How the rows below the header are read: set once the header is found (readDelimited). */
+interface DataRows {
+  /** The header's cell count, to tell a stray quote (strayQuote). */
+  width?: number;
+  /** The tool's own report or retry file: its escaping is undone (unescaped). */
+  own?: boolean;
+  /** A second read: the rows down to the header are skipped. */
+  belowRow?: number;
+}
+
+async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, limits: ReadLimits, below: DataRows): AsyncGenerator<RawRecord> {
   // csv-parse reads UTF-8 (and drops its BOM); any other encoding is decoded to UTF-8 first, so
   // the record size guard sees one encoding. Invalid UTF-8 (a file read with --encoding utf-8)
   // becomes U+FFFD, which the validator flags per row.
@@ -183,15 +192,18 @@ async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, 
         for (const { row: at, record } of batch) {
           row = at;
           // A second read starts below the header the first one found.
-          if (row <= belowRow) continue;
+          if (below.belowRow !== undefined && row <= below.belowRow) continue;
           if (row > limits.maxRows + 1) throw tooManyRows(file, limits);
           if (record.at(-1)?.startsWith(CUT_MARKER)) {
             yield cutRecord(row, record, limits);
             continue;
           }
-          const cells = record.map(toCell);
+          const cells = record.map(below.own ? (v: string) => unescaped(toCell(v)) : toCell);
           // Entirely empty rows are skipped, not reported (README, "Input").
-          if (cells.some((c) => c !== null)) yield { row, cells };
+          if (!cells.some((c) => c !== null)) continue;
+          // The checks of data rows are made here, not in generators stacked on this one: a
+          // 3,000-row file's read is mostly start-up, and each stacked generator costs a hop per row.
+          yield below.width === undefined ? { row, cells } : strayQuote({ row, cells }, below.width);
         }
         continue;
       }
@@ -236,18 +248,12 @@ function toCell(value: string): Cell {
  * two rows merge silently. When a quoted cell spans a line break and its row then has another
  * number of cells than the header, the row says so instead of passing as one odd row.
  */
-async function* strayQuotes(records: AsyncIterator<RawRecord>, width: number): AsyncGenerator<RawRecord> {
-  for (let next = await records.next(); !next.done; next = await records.next()) {
-    const record = next.value;
-    const at = record.cells.length === width ? -1 : record.cells.findIndex((c) => typeof c === 'string' && c.includes('\n'));
-    if (at < 0) {
-      yield record;
-      continue;
-    }
-    const lines = (record.cells[at] as string).split('\n').length - 1;
-    const message = `a quote in column ${columnLetter(at)} seems unclosed: the ${lines === 1 ? 'line' : `${lines} lines`} after it (from row ${record.row + 1}) ${lines === 1 ? 'was' : 'were'} read as part of this cell, and the row has ${record.cells.length} cells for the header's ${width}. Close the quote (or remove it) and try again`;
-    yield { ...record, problems: [...(record.problems ?? []), { field: `column ${columnLetter(at)}`, message }] };
-  }
+function strayQuote(record: RawRecord, width: number): RawRecord {
+  const at = record.cells.length === width ? -1 : record.cells.findIndex((c) => typeof c === 'string' && c.includes('\n'));
+  if (at < 0) return record;
+  const lines = (record.cells[at] as string).split('\n').length - 1;
+  const message = `a quote in column ${columnLetter(at)} seems unclosed: the ${lines === 1 ? 'line' : `${lines} lines`} after it (from row ${record.row + 1}) ${lines === 1 ? 'was' : 'were'} read as part of this cell, and the row has ${record.cells.length} cells for the header's ${width}. Close the quote (or remove it) and try again`;
+  return { ...record, problems: [...(record.problems ?? []), { field: `column ${columnLetter(at)}`, message }] };
 }
 
 /** A cell of the tool's own CSV, with the `'` it put before a formula-like value removed. */
@@ -255,10 +261,6 @@ function unescaped(cell: Cell): Cell {
   return typeof cell === 'string' && cell.charCodeAt(0) === 0x27 && ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell;
 }
 
-/** The records of the tool's own report or retry file, read back as the values it wrote. */
-async function* unescapedRecords(records: AsyncIterator<RawRecord>): AsyncGenerator<RawRecord> {
-  for (let next = await records.next(); !next.done; next = await records.next()) yield { ...next.value, cells: next.value.cells.map(unescaped) };
-}
 
 /**
  * The row the parser stopped in. csv-parse counts the records it completed and the blank lines it

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// Named imports, not the \`z\` namespace: the bundled command (scripts/after-build.mjs) then leaves
+// out what is not used, such as zod's 60-odd message locales (a third of what it would load).
+import { array, boolean, object, string, type core, type ZodType } from 'zod';
 import type { Clickable } from './args.js';
 import { FIELDS, TRACKING_URLS, type FieldSpec } from './fields.js';
 import { nearest } from './nearest.js';
@@ -9,7 +11,7 @@ import { clipValue } from './coerce.js';
  * The one schema of add_tiktok_ad's arguments, derived from the field catalogue. Messages say what
  * was found and how to fix it; the field is named by the issue's path.
  */
-type Ctx = z.core.$RefinementCtx<unknown>;
+type Ctx = core.$RefinementCtx<unknown>;
 
 function fail(ctx: Ctx, message: string, path: (string | number)[] = []): void {
   ctx.addIssue({ code: 'custom', message, path });
@@ -71,50 +73,50 @@ function checkEnum(field: FieldSpec, value: string, ctx: Ctx): void {
   fail(ctx, `"${value}" is not a value TikTok accepts${hint}${list}`);
 }
 
-const digitsString = z.string().superRefine((v, ctx) => {
+const digitsString = string().superRefine((v, ctx) => {
   if (!/^\d+$/.test(v)) fail(ctx, `is "${clip(v)}"; it must be a numeric ID (digits only)`);
 });
 
-function fieldSchema(field: FieldSpec): z.ZodType {
+function fieldSchema(field: FieldSpec): ZodType {
   switch (field.kind) {
     case 'digits':
       return digitsString;
     case 'ref':
-      return z.string().superRefine((v, ctx) => {
+      return string().superRefine((v, ctx) => {
         if (/\s/.test(v)) fail(ctx, `is "${clip(v)}", which contains spaces; an ID has none`);
         if (v.length > 256) fail(ctx, `is ${v.length} characters long; an ID is much shorter. Is this the right column?`);
       });
     case 'text':
-      return z.string().superRefine((v, ctx) => checkText(field.name, v, ctx));
+      return string().superRefine((v, ctx) => checkText(field.name, v, ctx));
     case 'url':
-      return z.string().superRefine((v, ctx) => {
+      return string().superRefine((v, ctx) => {
         const m = TRACKING_URLS.has(field.name) ? checkUrl(v) : checkHttpsUrl(v);
         if (m) fail(ctx, m);
       });
     case 'uri':
-      return z.string().superRefine((v, ctx) => {
+      return string().superRefine((v, ctx) => {
         const m = checkDeeplink(v);
         if (m) fail(ctx, m);
       });
     case 'enum':
-      return z.string().superRefine((v, ctx) => checkEnum(field, v, ctx));
+      return string().superRefine((v, ctx) => checkEnum(field, v, ctx));
     case 'bool':
-      return z.boolean();
+      return boolean();
     case 'refList':
-      return z.array(z.string()).superRefine((list, ctx) => {
+      return array(string()).superRefine((list, ctx) => {
         list.forEach((v) => {
           if (/\s/.test(v)) fail(ctx, `holds "${clip(v)}", which contains spaces; separate IDs with |`);
         });
       });
     case 'urlList':
-      return z.array(z.string()).superRefine((list, ctx) => {
+      return array(string()).superRefine((list, ctx) => {
         list.forEach((v) => {
           const m = checkHttpsUrl(v);
           if (m) fail(ctx, m);
         });
       });
     case 'clickables':
-      return z.array(z.object({ text: z.string(), url: z.string() })).superRefine((list, ctx) => checkClickables(list, ctx));
+      return array(object({ text: string(), url: string() })).superRefine((list, ctx) => checkClickables(list, ctx));
   }
 }
 
@@ -188,9 +190,9 @@ function requiredMessage(field: FieldSpec): string {
 
 // Every field is optional at the field level; required ones are checked with the other rules
 // across fields, because zod skips refinements of an absent optional value.
-const shape: Record<string, z.ZodType> = {};
+const shape: Record<string, ZodType> = {};
 for (const f of FIELDS) shape[f.name] = fieldSchema(f).optional();
 const REQUIRED = FIELDS.filter((f) => f.required);
 
-export const addTiktokAdSchema = z.object(shape).strict().superRefine(crossFieldRules);
+export const addTiktokAdSchema = object(shape).strict().superRefine(crossFieldRules);
 
