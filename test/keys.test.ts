@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson } from '../src/keys/canonical-json.js';
-import { idempotencyKey, KEY_NAMESPACE } from '../src/keys/idempotency-key.js';
+import { idempotencyKey, KEY_NAMESPACE, retryKey } from '../src/keys/idempotency-key.js';
 import { OccurrenceCounter } from '../src/keys/occurrences.js';
 
 const ARGS = {
@@ -69,5 +69,15 @@ describe('canonical JSON for any argument set', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('re-send keys, pinned', () => {
+  it('generation 0 is the row key; later generations are UUID v5 of "add_tiktok_ad retry", the key and the generation (checked with Python uuid.uuid5)', () => {
+    const key = '5b3f2c2e-5d3c-5a8e-9c1f-0a1b2c3d4e5f';
+    expect(retryKey(key, 0)).toBe(key);
+    expect(retryKey(key, 1)).toBe('df58a558-14eb-5bef-9406-d6d4b95e45d5');
+    expect(retryKey(key, 2)).not.toBe(retryKey(key, 1));
+    expect(idempotencyKey({ ad_text: 'Coffee' }, 1)).toBe('07fb676b-187a-5b8c-9f81-bf50f0f5282b');
   });
 });

@@ -9,7 +9,7 @@ import { openCsvWriter } from '../src/report/csv-writer.js';
 import { openXlsxWriter } from '../src/report/xlsx-writer.js';
 import { openTableWriter, writeError } from '../src/report/open-writer.js';
 import { safeCsvCell } from '../src/report/safe-cell.js';
-import { reportCells, reportHeader, retryCells, retryHeader } from '../src/report/report-line.js';
+import { reportCells, reportHeader, reportStyle, resultCells, retryCells, retryHeader } from '../src/report/report-line.js';
 import { retryLines } from '../src/report/retry-lines.js';
 import { OrderedReport } from '../src/report/ordered-report.js';
 import { parseJournal } from '../src/report/journal.js';
@@ -99,6 +99,41 @@ describe('report lines', () => {
     expect(reportCells({ row: 2, status: 'created', adId: '18', key: 'k', attempts: 1, input: ['T', 1.78e18] }, 3)).toEqual(['2', 'created', '18', 'k', '', '1', 'T', '1.78E+18', '']);
     expect(retryHeader(['a'])).toEqual(['a', 'error']);
     expect(retryCells({ row: 2, status: 'failed', error: 'boom', input: ['x'] }, 1)).toEqual(['x', 'boom']);
+  });
+
+  it('a long error becomes a note in the XLSX report, from 81 characters; attempts 0 is written, none is blank', () => {
+    const line = (error?: string) => ({ row: 2, status: 'failed' as const, ...(error !== undefined ? { error } : {}), input: [] });
+    expect(reportStyle(line('x'.repeat(80)))).toEqual({ status: 'failed' });
+    expect(reportStyle(line('x'.repeat(81)))).toEqual({ status: 'failed', noteAt: 4 });
+    expect(reportStyle(line())).toEqual({ status: 'failed' });
+    expect(reportStyle(line(''))).toEqual({ status: 'failed' });
+    expect(resultCells({ row: 2, status: 'not_sent', attempts: 0, input: [] })).toEqual(['2', 'not_sent', '', '', '', '0']);
+    expect(resultCells({ row: 2, status: 'invalid', input: [] })).toEqual(['2', 'invalid', '', '', '', '']);
+    expect(retryCells({ row: 2, status: 'failed', input: ['x', 'y'] }, 3)).toEqual(['x', 'y', '', '']);
+  });
+
+  it('retry lines: a row whose ad groups all need attention is kept as typed, with each error once; without an ad group column too', () => {
+    const lines = [
+      { row: 2, status: 'failed' as const, error: 'HTTP 503', input: ['1|2', 'T'], adgroup: '1' },
+      { row: 2, status: 'failed' as const, error: 'HTTP 503', input: ['1|2', 'T'], adgroup: '2' },
+      { row: 3, status: 'created' as const, input: ['3|4', 'U'], adgroup: '3' },
+      { row: 3, status: 'unknown' as const, input: ['3|4', 'U'], adgroup: '4' },
+      { row: 4, status: 'created' as const, input: ['5', 'V'] },
+    ];
+    expect(retryLines(lines, 0).map((l) => [l.row, l.input, l.error])).toEqual([
+      [2, ['1|2', 'T'], 'HTTP 503'],
+      [3, ['4', 'U'], undefined],
+    ]);
+    expect(retryLines(lines, undefined).map((l) => l.input)).toEqual([['1|2', 'T'], ['3|4', 'U']]);
+    // The input a line carries is never changed in place.
+    expect(lines[3]!.input).toEqual(['3|4', 'U']);
+  });
+
+  it('a CSV report on a full disk: the write that fails and every later one say so, and so does close', async () => {
+    const writer = await openCsvWriter('/dev/full', ['a']);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(() => writer.write(['1'])).toThrow(/ENOSPC/);
+    await expect(writer.close()).rejects.toThrow(/ENOSPC/);
   });
 
   it('retry lines keep only the ad groups still to do', () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { judge, RULES, type Verdict } from '../src/send/rules.js';
 import { afterFailure } from '../src/send/after-failure.js';
 import { parseRetryAfter } from '../src/send/retry-after.js';
+import { sleep } from '../src/send/sleep.js';
+import { getEventListeners } from 'node:events';
 import { adIdOf, quotaOf, isAccountPrompt, promptedAccounts, errorTextOf, isQuotaExhausted, notConnectedAdvertiser, oneLine } from '../src/send/answer.js';
 import { connectedAccounts, describeAccount } from '../src/send/accounts.js';
 import { RunError } from '../src/errors.js';
@@ -419,5 +421,40 @@ describe('reading the service\'s answers, form by form', () => {
     expect(connectedAccounts({})).toBeUndefined();
     expect(describeAccount({ id: '1', name: 'One', status: 'connected' })).toBe('1 One');
     expect(describeAccount({ id: '1', status: 'connected' })).toBe('1');
+  });
+});
+
+describe('sleep and Retry-After', () => {
+  it('sleep: nothing to wait for resolves at once; an abort ends the wait early and leaves no listener behind', async () => {
+    for (const ms of [0, -5]) {
+      let done = false;
+      void sleep(ms).then(() => (done = true));
+      await Promise.resolve();
+      expect(done, String(ms)).toBe(true);
+    }
+    const stop = new AbortController();
+    stop.abort();
+    let early = false;
+    void sleep(60_000, stop.signal).then(() => (early = true));
+    await Promise.resolve();
+    expect(early).toBe(true);
+
+    const later = new AbortController();
+    const started = Date.now();
+    const waiting = sleep(60_000, later.signal);
+    expect(getEventListeners(later.signal, 'abort')).toHaveLength(1);
+    later.abort();
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(1000);
+    const quiet = new AbortController();
+    await sleep(5, quiet.signal);
+    expect(getEventListeners(quiet.signal, 'abort')).toHaveLength(0);
+  });
+  it('Retry-After: seconds (trimmed), an HTTP date, nothing else', () => {
+    expect(parseRetryAfter(' 5 ', NOW)).toBe(5000);
+    expect(parseRetryAfter('0', NOW)).toBe(0);
+    for (const v of ['5s', '5 seconds', 'x5', '-3', '']) expect(parseRetryAfter(v, NOW), v).toBeUndefined();
+    expect(parseRetryAfter('Sun, 29 Nov 2026 11:59:00 GMT', NOW)).toBe(0);
+    expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
   });
 });
