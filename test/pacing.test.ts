@@ -88,6 +88,30 @@ describe('Pacing', () => {
     p.throttled(0);
     expect(p.rate).toBeCloseTo(9, 0);
   });
+  it('counts successes of the last second only (one exactly a second old is out), and the last 256 at most', () => {
+    const c = clock();
+    const p = new Pacing(30, true, c.now);
+    p.succeeded();
+    c.advance(1000);
+    p.throttled(0);
+    // Nothing accepted within the second: the cut starts from the rate in force.
+    expect(p.rate).toBeCloseTo(27);
+    const busy = new Pacing(1000, true, clock().now);
+    for (let i = 0; i < 300; i++) busy.succeeded();
+    busy.throttled(0);
+    expect(busy.rate).toBeCloseTo(0.9 * 256);
+  });
+  it('each cut starts a new epoch: 429s of the old one are ignored, of the new one counted; adaptive unless told', () => {
+    const c = clock();
+    const p = new Pacing(20, undefined, c.now);
+    p.throttled(0);
+    const first = p.rate;
+    expect(first).toBeCloseTo(18);
+    p.throttled(0);
+    expect(p.rate).toBe(first);
+    p.throttled(1);
+    expect(p.rate).toBeLessThan(first);
+  });
   it('keeps a fixed rate when not adaptive', () => {
     const p = new Pacing(10, false);
     p.throttled(0);
