@@ -60,7 +60,10 @@ export class Recorder {
           throw writeError(run.journal, err, 'the journal beside the report');
         });
     let recorder: Recorder | undefined;
-    const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() });
+    const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() }).catch(async (err: unknown) => {
+      await journal?.close(); // the journal's file handle is not left to the garbage collector
+      throw err;
+    });
     recorder = new Recorder(run, plan, journal, writer);
     recorder.toSend = plan.sendable.length;
     recorder.linkWarnings = plan.links?.warnings ?? new Map();

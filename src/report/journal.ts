@@ -130,7 +130,12 @@ export class JournalWriter {
   static async open(path: string, header: JournalHeader | undefined): Promise<JournalWriter> {
     const handle = await open(path, 'a', 0o600);
     const writer = new JournalWriter(handle);
-    if (header) await writer.append(header);
+    try {
+      if (header) await writer.append(header);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
     return writer;
   }
 
