@@ -43,11 +43,6 @@ export class Recorder {
     this.quota = plan.quota;
   }
 
-  /** The quota the preflight reported, for the XLSX Summary sheet. */
-  private get quotaBefore(): QuotaInfo | undefined {
-    return this.plan.quota;
-  }
-
   /**
    * Opens the journal, then the report: only now that the run is sure to go ahead, and in this
    * order so that a crash between the two never leaves a fresh report without its journal. Rows
@@ -174,7 +169,9 @@ export class Recorder {
 
   /** The XLSX report's Summary sheet, read when the report is closed. */
   private summaryPairs(): [string, string][] {
-    const { run, quota, quotaBefore: before } = this;
+    const { run, quota } = this;
+    // The quota the preflight reported.
+    const before = this.plan.quota;
     return [
       ['command', run.options.commandLine ?? `tiktok-ads-bulk upload ${run.options.file}`],
       ['file', run.options.file],
