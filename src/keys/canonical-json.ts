@@ -1,3 +1,6 @@
+/** Object keys as JSON text: the same few field names on every row, so each is written once. */
+const KEY_TEXT = new Map<string, string>();
+
 /**
  * JSON with object keys sorted at every level, so equal arguments always give the same text
  * whatever order they were built in. Arrays keep their order: image order is meaningful.
@@ -7,10 +10,14 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const o = value as Record<string, unknown>;
-  const parts: string[] = [];
+  // Built by concatenation, not an array of parts: this runs for every row's key.
+  let out = '{';
   for (const k of Object.keys(o).sort()) {
     const v = o[k];
-    if (v !== undefined) parts.push(`${JSON.stringify(k)}:${typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v)}`);
+    if (v === undefined) continue;
+    let key = KEY_TEXT.get(k);
+    if (key === undefined) KEY_TEXT.set(k, (key = JSON.stringify(k)));
+    out += `${out.length > 1 ? ',' : ''}${key}:${typeof v === 'string' ? JSON.stringify(v) : canonicalJson(v)}`;
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }
