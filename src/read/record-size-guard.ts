@@ -62,6 +62,10 @@ export function recordSizeGuard(delimiter: string, maxBytes: number): Transform 
       let cr = prevCR;
       let bytes = recordBytes;
       const n = chunk.length;
+      // The next record end and quote at or after i, each searched again only once passed: a line
+      // of many mid-cell quotes must not search the rest of the chunk for its end at every quote.
+      let nextEnd = -1;
+      let nextQuote = -1;
       for (; i < n; i++) {
         if (quoted && !pending) {
           // Inside a quoted cell only a quote matters: jump to it.
@@ -87,12 +91,16 @@ export function recordSizeGuard(delimiter: string, maxBytes: number): Transform 
         if (!quoted && end !== UNKNOWN && !cr) {
           // Outside quotes, once the delimiter is known, only a record end and a quote matter:
           // jump to the nearer one (natively), and take the bytes between as one stretch.
-          const endByte = end === CR_END ? CR : LF;
-          let e = chunk.indexOf(endByte, i);
-          let q = chunk.indexOf(QUOTE, i);
-          if (e < 0) e = n;
-          if (q < 0) q = n;
-          const stop = Math.min(e, q);
+          if (nextEnd < i) {
+            nextEnd = chunk.indexOf(end === CR_END ? CR : LF, i);
+            if (nextEnd < 0) nextEnd = n;
+          }
+          if (nextQuote < i) {
+            nextQuote = chunk.indexOf(QUOTE, i);
+            if (nextQuote < 0) nextQuote = n;
+          }
+          const e = nextEnd;
+          const stop = Math.min(e, nextQuote);
           if (stop > i) {
             const span = stop - i;
             // A stretch ending at \r\n: its \r is the delimiter's, not the record's.
