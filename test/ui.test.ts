@@ -5,7 +5,7 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,21 @@ const SHOTS = process.env.SCREENSHOTS === '1' ? 'test/screenshots' : undefined;
 const TUNING = { rate: 50, backoff: { minTimeout: 5, maxTimeout: 40 }, timeoutSeconds: 2, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))) };
 
 const servers: UiServer[] = [];
+/** A fresh folder holding copies of the named fixtures (paths under fixtures/), by their base names. */
+async function folderWith(...fixtures: string[]): Promise<string> {
+  const dir = await tempDir();
+  for (const f of fixtures) await copyFile(join('fixtures', f), join(dir, basename(f)));
+  return dir;
+}
+
+/** The two campaigns behind a page whose batches go slowly (one row at a time, 5 a second). */
+async function slowBatchPage(latencyMs: number): Promise<{ dir: string; sim: Awaited<ReturnType<typeof startSim>>; server: UiServer }> {
+  const dir = await folderWith('campaign.csv', 'campaign-broken.csv');
+  const sim = await startSim({ latencyMs });
+  const server = await ui(dir, sim.url, { uploadTuning: { ...TUNING, concurrency: 1, rate: 5 } });
+  return { dir, sim, server };
+}
+
 async function ui(dir: string, endpoint: string | undefined, extra: Partial<Parameters<typeof startUi>[0]> = {}): Promise<UiServer> {
   const s = await startUi({ dir, port: 0, env: { ADSPIRER_API_KEY: KEY }, ...(endpoint ? { endpoint } : {}), uploadTuning: TUNING, ...extra });
   servers.push(s);
@@ -178,8 +193,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
   }
 
   it('shows the invalid cells in red, the counts and the filters', async () => {
-    const dir = await tempDir();
-    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
+    const dir = await folderWith('campaign-broken.csv');
     const page = await open(await ui(dir, undefined));
     await page.selectOption('#file', 'campaign-broken.csv');
     await page.waitForSelector('#rows tbody tr');
@@ -198,8 +212,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
   });
 
   it('is usable from the keyboard alone: Tab to the file list, choose with the arrow keys, Tab to each action', async () => {
-    const dir = await tempDir();
-    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
+    const dir = await folderWith('campaign-broken.csv');
     const page = await open(await ui(dir, undefined));
     await page.focus('body');
     let guard = 0;
@@ -220,9 +233,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
   });
 
   it('a workbook gets a sheet picker; a dropped file is saved beside the others; the template downloads', async () => {
-    const dir = await tempDir();
-    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
-    await copyFile('fixtures/realworld/title-rows.xlsx', join(dir, 'title-rows.xlsx'));
+    const dir = await folderWith('campaign-broken.csv', 'realworld/title-rows.xlsx');
     const server = await ui(dir, undefined);
     const page = await open(server);
     await page.selectOption('#file', 'title-rows.xlsx');
@@ -250,8 +261,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
   });
 
   it('launches against the simulator with faults, shows live progress to 100 %, and the report equals the CLI\'s', async () => {
-    const dir = await tempDir();
-    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
+    const dir = await folderWith('campaign-broken.csv');
     const sim = await startSim({ failRate: 0.2, faults: ['500', '503', 'drop-after'], seed: 7 });
     const server = await ui(dir, sim.url, { uploadTuning: { ...TUNING, concurrency: 1 } });
     const page = await open(server);
@@ -275,8 +285,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
     }
 
     // The CLI on the same file against a simulator in the same state writes the same report.
-    const cliDir = await tempDir();
-    await copyFile('fixtures/campaign-broken.csv', join(cliDir, 'campaign-broken.csv'));
+    const cliDir = await folderWith('campaign-broken.csv');
     const sim2 = await startSim({ failRate: 0.2, faults: ['500', '503', 'drop-after'], seed: 7 });
     await cli(['upload', join(cliDir, 'campaign-broken.csv'), '--endpoint', sim2.url, '--concurrency', '1', '--rate', '50', '--timeout', '2'], { ADSPIRER_API_KEY: KEY });
     const href = await page.getAttribute('#dl-report', 'href');
@@ -291,11 +300,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
   }, 40_000);
 
   it('Stop mid-batch keeps the report complete; Resume sends only what is left, nothing twice', async () => {
-    const dir = await tempDir();
-    await copyFile('fixtures/campaign.csv', join(dir, 'campaign.csv'));
-    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
-    const sim = await startSim({ latencyMs: 120 });
-    const server = await ui(dir, sim.url, { uploadTuning: { ...TUNING, concurrency: 1, rate: 5 } });
+    const { sim, server } = await slowBatchPage(120);
     const page = await open(server);
     await page.selectOption('#file', 'campaign.csv');
     await page.waitForSelector('#rows tbody tr');
@@ -319,11 +324,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
   }, 60_000);
 
   it('a second launch of a running batch is refused with the reason', async () => {
-    const dir = await tempDir();
-    await copyFile('fixtures/campaign.csv', join(dir, 'campaign.csv'));
-    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
-    const sim = await startSim({ latencyMs: 100 });
-    const server = await ui(dir, sim.url, { uploadTuning: { ...TUNING, concurrency: 1, rate: 5 } });
+    const { dir, sim, server } = await slowBatchPage(100);
     const h = { 'x-token': server.token, 'content-type': 'application/json' };
     const body = JSON.stringify({ file: 'campaign.csv', checkLinks: false });
     expect((await raw(`${server.url}/api/launch`, { method: 'POST', headers: h, body })).status).toBe(200);
@@ -344,8 +345,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
 describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Firefox', () => {
   it('checks a sheet (red cells, counts) and launches a batch to the end', async () => {
     if (!existsSync(FIREFOX)) throw new Error(`Firefox not found at ${FIREFOX}: install Debian's firefox-esr package or set FIREFOX_PATH.`);
-    const dir = await tempDir();
-    await copyFile('fixtures/campaign-broken.csv', join(dir, 'campaign-broken.csv'));
+    const dir = await folderWith('campaign-broken.csv');
     const sim = await startSim();
     const server = await ui(dir, sim.url);
     const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });

@@ -118,13 +118,6 @@ export function openError(file: string, err: unknown): RunError {
 /** Our CSV reports prefix a formula-like cell with `'` (see report/safe-cell.ts); undo it on read so a retry file reads back as written. */
 const ESCAPED_FORMULA = /^''*[=+\-@\t\r]/;
 
-/**
- * The file's records, in order. Records csv-parse produced before a failure (an unclosed quote, a
- * read error) are all handed on before the failure is thrown: iterating the parser stream instead
- * throws at the failure and drops records parsed but not yet read, rows that would then be missing
- * from the report of a file that fails part-way. Reading pauses while records wait to be taken, so
- * memory stays bounded.
- */
 /** How the rows below the header are read: set once the header is found (readDelimited). */
 interface DataRows {
   /** The header's cell count, to tell a stray quote (strayQuote). */
@@ -135,6 +128,13 @@ interface DataRows {
   belowRow?: number;
 }
 
+/**
+ * The file's records, in order. Records csv-parse produced before a failure (an unclosed quote, a
+ * read error) are all handed on before the failure is thrown: iterating the parser stream instead
+ * throws at the failure and drops records parsed but not yet read, rows that would then be missing
+ * from the report of a file that fails part-way. Reading pauses while records wait to be taken, so
+ * memory stays bounded.
+ */
 async function* recordsOf(file: string, encoding: string, delimiter: Delimiter, limits: ReadLimits, below: DataRows): AsyncGenerator<RawRecord> {
   // csv-parse reads UTF-8 (and drops its BOM); any other encoding is decoded to UTF-8 first, so
   // the record size guard sees one encoding. Invalid UTF-8 (a file read with --encoding utf-8)
@@ -260,7 +260,6 @@ function strayQuote(record: RawRecord, width: number): RawRecord {
 function unescaped(cell: Cell): Cell {
   return typeof cell === 'string' && cell.charCodeAt(0) === 0x27 && ESCAPED_FORMULA.test(cell) ? cell.slice(1) : cell;
 }
-
 
 /**
  * The row the parser stopped in. csv-parse counts the records it completed and the blank lines it
