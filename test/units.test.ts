@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KEY_NAMESPACE, idempotencyKey, retryKey } from '../src/keys/idempotency-key.js';
 import { JournalWriter, parseJournal } from '../src/report/journal.js';
 import { defaultReportPath, journalPath, retryFileAlternative, retryFilePath } from '../src/report/paths.js';
-import { RetryFileWriter, writeRetryFile } from '../src/report/retry-file.js';
+import { RetryFileWriter, type RetryFileOutcome } from '../src/report/retry-file.js';
 import type { ReportLine } from '../src/report/report-line.js';
 import { needsAttention, UPLOAD_STATUSES } from '../src/report/status.js';
 import { redact } from '../src/send/redact.js';
@@ -56,7 +56,14 @@ describe('the journal records retry files and re-send generations', () => {
   });
 });
 
-describe('writeRetryFile', () => {
+/** A whole retry file from its lines, as a run writes it line by line. */
+async function writeRetryFile(path: string, header: readonly string[], lines: readonly ReportLine[], ours: ReadonlyMap<string, string>): Promise<RetryFileOutcome> {
+  const writer = RetryFileWriter.open(path, header, ours);
+  for (const line of lines) await writer.add(line);
+  return writer.finish();
+}
+
+describe('the retry file', () => {
   const lines = [{ row: 2, status: 'failed' as const, key: 'k', error: 'HTTP 503', attempts: 1, input: ['1', 'x'] }];
   it('replaces its own retry file, keeps an edited one and writes beside it, and removes its own when nothing is left', async () => {
     const dir = await tempDir();

@@ -97,18 +97,6 @@ export class RetryFileWriter {
   }
 }
 
-/** The whole retry file from its lines at once (see RetryFileWriter). */
-export async function writeRetryFile(path: string, header: readonly string[], lines: readonly ReportLine[], ours: ReadonlyMap<string, string>): Promise<RetryFileOutcome> {
-  const writer = RetryFileWriter.open(path, header, ours);
-  try {
-    for (const line of lines) await writer.add(line);
-    return await writer.finish();
-  } catch (err) {
-    await writer.discard();
-    throw err;
-  }
-}
-
 async function sha256Of(path: string): Promise<string | undefined> {
   const data = await readFile(path).catch(() => undefined);
   return data && createHash('sha256').update(data).digest('hex');
