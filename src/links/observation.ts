@@ -1,3 +1,5 @@
+import type { LINK_FIELDS } from '../validate/fields.js';
+
 /** What checking one link saw: the facts the verdict rules judge. No judgement here. */
 
 /** Duration and display size of a video, read from its MP4/MOV header (moov). */
@@ -32,4 +34,4 @@ export type Observation =
     };
 
 /** The fields whose links are checked, and how each is judged. */
-export type LinkField = 'video_url' | 'image_urls' | 'landing_page_url';
+export type LinkField = (typeof LINK_FIELDS)[number];

@@ -106,4 +106,7 @@ export function isIdField(field: FieldSpec): boolean {
 }
 
 /** Tracking URLs that TikTok fires: the tool page asks https only of the landing page, so http warns. */
+/** The fields holding links to something TikTok fetches or shows: the ones link checks read (links/). */
+export const LINK_FIELDS = ['video_url', 'image_urls', 'landing_page_url'] as const;
+
 export const TRACKING_URLS: ReadonlySet<string> = new Set(['click_tracking_url', 'impression_tracking_url', 'video_view_tracking_url']);

@@ -6,7 +6,7 @@ import type { Sheet } from '../read/sheet.js';
 import type { AdNameTemplate } from './ad-name.js';
 import type { AdArgs, Problem } from './args.js';
 import { mapColumns, normaliseHeader, type ColumnMap } from './columns.js';
-import { FIELDS } from './fields.js';
+import { FIELDS, LINK_FIELDS } from './fields.js';
 import { editDistance } from './nearest.js';
 import { validateRow, type RowRules } from './validate-row.js';
 
@@ -62,9 +62,6 @@ export interface BatchAd {
   /** Only when its links are to be checked: the fields that hold them. */
   readonly links?: AdArgs;
 }
-
-/** Link fields, the ones the link checks read (links/check-links.ts). */
-const LINK_FIELDS = ['video_url', 'image_urls', 'landing_page_url'] as const;
 
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
