@@ -23,11 +23,8 @@ export class Recorder {
   private done = 0;
   /** Rows this run sends, and how many of them have their answer: what the progress line counts. */
   private answered = 0;
-  private toSend = 0;
   private requests = 0;
   private readonly report: OrderedReport;
-  /** Link warnings of rows that go ahead, carried in their report error (by seq). */
-  private linkWarnings: ReadonlyMap<number, string> = new Map();
   private readonly retry: RetryFileWriter;
   /** The cells of rows handed to the batch, until their outcome is recorded. */
   private readonly inFlight = new Map<number, readonly Cell[]>();
@@ -60,8 +57,6 @@ export class Recorder {
       throw err;
     });
     recorder = new Recorder(run, plan, journal, writer);
-    recorder.toSend = plan.sendable.length;
-    recorder.linkWarnings = plan.links?.warnings ?? new Map();
     const at = new Date(run.now()).toISOString();
     for (const { link, seen } of plan.links?.usable ?? []) await journal?.append({ event: 'link', link, at, seen });
     return recorder;
@@ -103,7 +98,7 @@ export class Recorder {
   /** A row's final outcome from the batch: journal first, then the report. */
   async sent(r: SendResult): Promise<void> {
     const ad = this.run.planned[r.seq]!;
-    const text = [r.error ? this.run.mask(r.error) : undefined, this.linkWarnings.get(r.seq)].filter((t) => t !== undefined).join('; ');
+    const text = [r.error ? this.run.mask(r.error) : undefined, this.plan.links?.warnings.get(r.seq)].filter((t) => t !== undefined).join('; ');
     const error = text ? { error: text } : {};
     const adgroup = ad.adgroup;
     await this.journal
@@ -133,7 +128,7 @@ export class Recorder {
 
   progress(): ProgressCounts {
     const q = this.quota;
-    return { done: this.answered, total: this.toSend, created: this.counts.created, failed: this.counts.failed, requests: this.requests, ...(q ? { quotaLeft: q.limit - q.used } : {}) };
+    return { done: this.answered, total: this.plan.sendable.length, created: this.counts.created, failed: this.counts.failed, requests: this.requests, ...(q ? { quotaLeft: q.limit - q.used } : {}) };
   }
 
   /** Flushes the journal and the report (its Summary sheet reads `stopped`); both are complete after this. */
