@@ -109,7 +109,10 @@ describe('sendBatch', () => {
   it('waits at least Retry-After', async () => {
     const { t } = fake((_k, n) => (n === 1 ? status(429, { retryAfter: '7' }) : ok()));
     const { sleeps, results } = await run(items(1), t);
-    expect(sleeps).toEqual([7000]);
+    // The pause ends at a time (answer + 7 s); the clock has moved a millisecond or so since.
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(6990);
+    expect(sleeps[0]).toBeLessThanOrEqual(7000);
     expect(results[0]!.status).toBe('created');
   });
 
@@ -374,5 +377,95 @@ describe('sendBatch: what each row says when the batch stops around it', () => {
     };
     const { results } = await run(items(1), t, { hardSignal: hard.signal });
     expect(errors(results)).toEqual([['unknown', 1, 'interrupted while in flight; the next run re-sends it with the same key; the service may have created it (an answer was lost), so it is re-sent with its same key on the next run, which the service answers with what happened']]);
+  });
+});
+
+describe("sendBatch: a throttle (429) is the batch's business", () => {
+  const throttle = (text?: string, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({
+    kind: 'http',
+    status: 429,
+    json: { success: false, is_error: true, error: text ?? 'Too many requests', tool: 'add_tiktok_ad' },
+    text: '',
+    ...extra,
+  });
+
+  it("pauses for the wait the answer's text names, uses no retry, and never ends the row", async () => {
+    const { t, calls } = fake((_k, n) => (n <= 5 ? throttle('Upstream platform rate limit hit (throttle at 95%). Retry after 60 seconds.') : ok()));
+    const pauses: number[] = [];
+    const { results, sleeps, outcome } = await run(items(1), t, { retries: 0, breakerThreshold: 2, onPause: (p) => void pauses.push(p.waitMs) });
+    expect(calls).toHaveLength(6);
+    expect(results[0]).toMatchObject({ status: 'created', attempts: 6 });
+    expect(pauses).toEqual([60_000, 60_000, 60_000, 60_000, 60_000]);
+    expect(sleeps.every((ms) => ms > 59_000 && ms <= 60_000)).toBe(true);
+    expect(outcome.stopped).toBeNull();
+  });
+
+  it('names no wait: 30 s, doubling while throttles follow each other, back to 30 s after a success', async () => {
+    let n = 0;
+    const script = [429, 429, 429, 200, 429, 200];
+    const t: Transport = { call: async () => (script[n++] === 429 ? throttle() : ok()) };
+    const pauses: number[] = [];
+    await run(items(2), t, { concurrency: 1, onPause: (p) => void pauses.push(p.waitMs) });
+    expect(pauses).toEqual([30_000, 60_000, 120_000, 30_000]);
+  });
+
+  it('no attempt of any row starts while the batch is paused', async () => {
+    const starts: { key: string; at: number; status: number }[] = [];
+    let first = true;
+    const t: Transport = {
+      async call(_tool, _args, options) {
+        const at = Date.now();
+        await new Promise((r) => setTimeout(r, 5));
+        const status = first ? 429 : 200;
+        first = false;
+        starts.push({ key: options?.idempotencyKey ?? '', at, status });
+        return status === 429 ? throttle('retry after 150 ms') : ok();
+      },
+    };
+    // The real sleep: the pause is measured on the clock.
+    const { results } = await run(items(8), t, { sleep: undefined as never, concurrency: 4 });
+    expect(results.every((r) => r.status === 'created')).toBe(true);
+    const answered = starts[0]!.at + 5;
+    const during = starts.filter((s) => s.at > answered && s.at < answered + 140);
+    expect(during).toEqual([]);
+    expect(starts.filter((s) => s.key === 'key-0').map((s) => s.status)).toEqual([429, 200]);
+  });
+
+  it('past --max-wait the batch stops: the rows left are not_sent, saying when to come back', async () => {
+    const { t, calls } = fake(() => throttle('Retry after 40 seconds.'));
+    const { results, outcome } = await run(items(3), t, { throttle: { maxTotalMs: 60_000 } });
+    expect(outcome.stopped).toBe('throttled');
+    expect(outcome.stopMessage).toMatch(/^TikTok's rate limit has held the batch back 40 s and asks for 40 s more, past --max-wait 60; run the same command again after \d\d:\d\d:\d\d to send the rest$/);
+    expect(results.map((r) => r.status)).toEqual(['not_sent', 'not_sent', 'not_sent']);
+    expect(results[0]!.error).toMatch(/^not created: rate limited \(HTTP 429\): Retry after 40 seconds\.; the batch stopped before a retry/);
+    expect(results[2]!.error).toMatch(/^not sent: the batch stopped \(TikTok's rate limit/);
+    // The probe, its one retry after 40 s, and nothing more.
+    expect(calls).toHaveLength(2);
+  });
+
+  it('429s do not open the breaker; other transient failures still do', async () => {
+    const { t } = fake((_k, n) => (n <= 6 ? throttle('retry in 1 s') : ok()));
+    const { results, outcome } = await run(items(2), t, { breakerThreshold: 3 });
+    expect(results.map((r) => r.status)).toEqual(['created', 'created']);
+    expect(outcome.stopped).toBeNull();
+    const dead = fake(() => status(503));
+    const down = await run(items(2), dead.t, { breakerThreshold: 3, retries: 5 });
+    expect(down.results.map((r) => r.status)).toEqual(['failed', 'failed']);
+  });
+});
+
+describe('sendBatch: the quota stop uses every call there is', () => {
+  it('a row that finds no room waits for the rows in flight: those that end without using a call leave room for it', async () => {
+    // Room for 3; rows 0 and 1 are rejected (no call used), so rows 2–4 are created and 5 waits.
+    const t: Transport = {
+      async call(_tool, _args, options) {
+        await new Promise((r) => setTimeout(r, 2));
+        const k = options?.idempotencyKey ?? '';
+        return k === 'key-0' || k === 'key-1' ? status(400) : { kind: 'http', status: 200, json: { success: true, data: { text: 'ad_id: 1800000000000000001' } }, text: '' };
+      },
+    };
+    const { results, outcome } = await run(items(6), t, { quotaLeft: 3 });
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'created', 'created', 'created', 'not_sent']);
+    expect(outcome.stopped).toBe('quota');
   });
 });

@@ -164,15 +164,20 @@ describe('a hostile network, over loopback: readable per-row errors or a clean s
     expect((await reportRows(summary.report!))[0]).toMatchObject({ status: 'unknown', error: expect.stringMatching(/timed out.*the service may have created it/) });
   });
 
-  it('a Retry-After of a day is not waited out: failed, saying when to come back', async () => {
+  it('a 429 asking to wait a day is not waited out: past --max-wait the row is not_sent, saying when to come back', async () => {
     const h = await hostile((_req, res) => {
       res.writeHead(429, { 'retry-after': '86400', 'content-type': 'application/json' });
       res.end('{"success": false, "error": "slow down"}');
     });
     const started = Date.now();
-    const { summary } = await upload(asSim(h.url), { file: await file(1) });
+    const { summary, stderr } = await upload(asSim(h.url), { file: await file(1) });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect((await reportRows(summary.report!))[0]!.error).toMatch(/the service asked to wait until \d{4}-\d\d-\d\dT[\d:]+Z, longer than the 5 s this run waits\. Run again after that time/);
+    expect(stderr).toMatch(/Stopped: TikTok's rate limit has held the batch back 0 s and asks for 86400 s more, past --max-wait 900; run the same command again after \d{4}-\d\d-\d\d \d\d:\d\d to send the rest\./);
+    expect(summary).toMatchObject({ stopped: 'throttled', exit_code: 1, counts: { not_sent: 1 } });
+    expect((await reportRows(summary.report!))[0]).toMatchObject({
+      status: 'not_sent',
+      error: expect.stringMatching(/^not created: rate limited \(HTTP 429\): slow down; the batch stopped before a retry/),
+    });
   });
 
   it('a redirect to another host is never followed with the key', async () => {

@@ -94,19 +94,29 @@ describe('planSending', () => {
     expect(limited.sendable).toHaveLength(4);
     expect(limited.stopped).toBe('limit');
     expect(limited.notSent.get(9)).toMatch(/--limit 4 reached/);
+    // Room for some: nothing is held back; the batch counts the calls and stops when they are spent,
+    // so a row refused without using a call leaves its call to the next. The plan names the overflow.
     const quota = planSending(items(10), { limit: 8, quota: QUOTA, dryRun: false });
-    expect(quota.sendable).toHaveLength(5);
-    expect(quota.stopped).toBe('quota');
+    expect(quota.sendable).toHaveLength(8);
+    expect(quota.stopped).toBe('limit');
     expect(quota.overflow).toMatchObject({ left: 5 });
     expect(quota.overflow!.items).toHaveLength(3);
-    expect(quota.notSent.get(6)).toMatch(/monthly quota \(150 calls on plus\) has no room for it; it resumes after 2026-12-01/);
+    expect(quota.notSent.has(6)).toBe(false);
+    // No room at all: everything is held back, before any paid call.
+    const spent = planSending(items(3), { quota: { ...QUOTA, used: QUOTA.limit }, dryRun: false });
+    expect(spent).toMatchObject({ sendable: [], stopped: 'quota' });
+    expect(spent.notSent.get(2)).toBe('not sent: the quota (150 calls on plus) has no room for it; it resumes after 2026-12-01 or an upgrade');
+    // Overage the user allowed is room too.
+    const over = planSending(items(3), { quota: { ...QUOTA, used: QUOTA.limit }, overage: 2, dryRun: true });
+    expect(over.overflow).toMatchObject({ left: 2 });
+    expect(over.notSent.get(2)).toBe('not sent: the quota (150 calls on plus and 2 of overage) has no room for it; it resumes after 2026-12-01 or an upgrade');
     const dry = planSending(items(2), { dryRun: true });
     expect(dry.sendable).toHaveLength(0);
     // One reason for every row a dry run would send, not an entry per row.
     expect(dry.notSent.size).toBe(0);
     expect(dry.otherwise).toBe('dry run: would be sent');
     const dryQuota = planSending(items(10), { quota: QUOTA, dryRun: true });
-    expect(dryQuota.notSent.get(7)).toMatch(/monthly quota/);
+    expect(dryQuota.notSent.get(7)).toMatch(/^not sent: the quota \(150 calls on plus\) has no room for it/);
     expect(dryQuota.notSent.has(2)).toBe(false);
     expect(dryQuota.otherwise).toBe('dry run: would be sent');
     expect(planSending([], { dryRun: true })).toEqual({ sendable: [], notSent: new Map(), stopped: null });

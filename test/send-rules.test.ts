@@ -65,8 +65,8 @@ describe('retry rules, case by case', () => {
   it('400: rejected, final', () => {
     expect(judge(http(400, { success: false, error: 'Invalid parameter ad_text' }), NOW)).toEqual({ kind: 'rejected', message: 'Invalid parameter ad_text' });
   });
-  it('409: rejected, final, saying it is a conflict', () => {
-    expect(judge(http(409, { success: false, error: 'key reused' }), NOW)).toEqual({ kind: 'rejected', message: 'conflict (HTTP 409): key reused' });
+  it('409: rejected, final, saying what happened and what to do', () => {
+    expect(judge(http(409, { success: false, error: 'key reused' }), NOW)).toEqual({ kind: 'rejected', message: `conflict (HTTP 409: key reused): the service already holds a different request under this row's Idempotency-Key, so it did not create this ad. Look in TikTok Ads Manager for an ad from this row; if there is none, run again with --retry-rejected, which sends it under a new key` });
   });
   it('404: setup error (wrong endpoint)', () => {
     expect(judge(http(404, { error: 'Unknown tool' }), NOW)).toMatchObject({ kind: 'stop', reason: 'setup' });
@@ -128,7 +128,7 @@ describe('retry rules at their edges: each status class bounded, each message wh
     ['402, nothing said', http(402, {}), { kind: 'stop', reason: 'quota', message: 'the monthly quota is spent' }],
     ['404', http(404, { error: 'no such tool' }), { kind: 'stop', reason: 'setup', message: 'the endpoint does not serve this tool (HTTP 404: no such tool); check --endpoint' }],
     ['404, nothing said', http(404, {}), { kind: 'stop', reason: 'setup', message: 'the endpoint does not serve this tool (HTTP 404: not found); check --endpoint' }],
-    ['409, nothing said', http(409, {}), { kind: 'rejected', message: 'conflict (HTTP 409): the Idempotency-Key was used with other arguments' }],
+    ['409, nothing said', http(409, {}), { kind: 'rejected', message: `conflict (HTTP 409: the Idempotency-Key was used with other arguments): the service already holds a different request under this row's Idempotency-Key, so it did not create this ad. Look in TikTok Ads Manager for an ad from this row; if there is none, run again with --retry-rejected, which sends it under a new key` }],
     ['400 not JSON', http(400, undefined, { text: '<title>Bad Request</title>' }), { kind: 'rejected', message: 'HTTP 400 with a non-JSON answer ("Bad Request")' }],
     ['422, nothing said', http(422, {}), { kind: 'rejected', message: 'HTTP 422' }],
     ['499', http(499, { error: 'client closed' }), { kind: 'rejected', message: 'client closed' }],
@@ -151,7 +151,7 @@ describe('retry rules at their edges: each status class bounded, each message wh
 
 describe('after a transient failure (afterFailure), first match wins', () => {
   const transient = (extra: { retryAfterMs?: number } = {}) => ({ kind: 'retry' as const, message: 'HTTP 503: busy', ...extra });
-  const ctx = { attempt: 2, retriesLeft: 2, throttles: 0, retries: 4, breakerOpen: false, breakerThreshold: 12, stopping: false, maxRetryAfterMs: 120_000, now: NOW };
+  const ctx = { attempt: 2, retriesLeft: 2, breakerOpen: false, breakerThreshold: 12, stopping: false, maxRetryAfterMs: 120_000, now: NOW };
   it('retries, waiting out Retry-After (or nothing, and p-retry backs off)', () => {
     expect(afterFailure(transient(), ctx)).toEqual({ again: true, waitMs: 0 });
     expect(afterFailure(transient({ retryAfterMs: 7000 }), ctx)).toEqual({ again: true, waitMs: 7000 });
@@ -164,11 +164,11 @@ describe('after a transient failure (afterFailure), first match wins', () => {
     expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 5 })).toEqual({ again: false, status: 'failed', error: 'HTTP 503: busy (gave up after 5 attempts); run again to retry with the same key' });
     expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 1 })).toMatchObject({ error: expect.stringContaining('after 1 attempt)') });
   });
-  it('a 429 uses no retry of --retries but has a budget of its own, as large', () => {
-    const throttled = { kind: 'retry' as const, message: 'rate limited (HTTP 429)', throttled: true, retryAfterMs: 1000 };
-    expect(afterFailure(throttled, { ...ctx, retriesLeft: 4, throttles: 4 })).toEqual({ again: true, waitMs: 1000 });
-    expect(afterFailure(throttled, { ...ctx, retriesLeft: 4, throttles: 5, attempt: 6 })).toEqual({ again: false, status: 'failed', error: 'rate limited (HTTP 429) 5 times (gave up after 6 attempts); run again later to retry with the same key' });
-    expect(afterFailure(throttled, { ...ctx, retries: 0, throttles: 1, attempt: 1 })).toMatchObject({ error: expect.stringContaining('rate limited (HTTP 429) once') });
+  it('a 429 never ends a row: no retry of --retries used, no breaker, no Retry-After cap; only a stopping batch ends it', () => {
+    const throttled = { kind: 'retry' as const, message: 'rate limited (HTTP 429)', throttled: true, retryAfterMs: 999_999 };
+    expect(afterFailure(throttled, { ...ctx, retriesLeft: 0, attempt: 40 })).toEqual({ again: true, waitMs: 0 });
+    expect(afterFailure(throttled, { ...ctx, breakerOpen: true })).toEqual({ again: true, waitMs: 0 });
+    expect(afterFailure(throttled, { ...ctx, stopping: true })).toEqual({ again: false, status: 'not_sent', error: 'not created: rate limited (HTTP 429); the batch stopped before a retry. Run again to resume' });
   });
   it('an open breaker ends the row before anything else', () => {
     expect(afterFailure(transient({ retryAfterMs: 999_999 }), { ...ctx, breakerOpen: true, retriesLeft: 0, stopping: true })).toMatchObject({ again: false, status: 'failed', error: expect.stringContaining('the service failed 12 requests in a row') });
@@ -313,7 +313,7 @@ describe('AdspirerClient over loopback', () => {
 
   it('turns what the network does into outcomes with a sentence: refused, closed, timed out, abandoned', async () => {
     const refused = client(new URL('http://127.0.0.1:9'));
-    expect(await refused.call('x', {})).toEqual({ kind: 'network', code: 'ECONNREFUSED', message: 'the connection was refused (is the endpoint right and the service up?)', timeout: false });
+    expect(await refused.call('x', {})).toEqual({ kind: 'network', code: 'ECONNREFUSED', message: 'connection refused', timeout: false, unreachable: true });
     await refused.close();
 
     const srv = await server((req, res) => {
@@ -330,7 +330,7 @@ describe('AdspirerClient over loopback', () => {
       setTimeout(() => stop.abort(), 20);
       const abandoned = await patient.call('slow', {}, { signal: stop.signal });
       expect(abandoned).toMatchObject({ kind: 'network', timeout: false });
-      expect((abandoned as { message: string }).message).toMatch(/^network error /);
+      expect((abandoned as { message: string }).message).toBe('the request was stopped before its answer arrived');
     } finally {
       await c.close();
       await patient.close();

@@ -12,7 +12,9 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
   }
   const advertisers = s(values.advertisers)?.split(',').map((a) => a.trim()).filter((a) => a !== '');
   for (const a of advertisers ?? []) {
-    if (!/^\d+\s*(?:=[^:]*)?(?::\s*(?:needs_reauth|connected))?$/.test(a)) throw new RunError('USAGE', `--advertisers: "${a}" is not a TikTok advertiser: write ID, ID=Name or ID=Name:needs_reauth.`);
+    if (!/^\d+\s*(?:=[^:]*)?(?::\s*(?:needs_reauth|connected|inactive))?$/.test(a)) {
+      throw new RunError('USAGE', `--advertisers: "${a}" is not a TikTok advertiser: write ID, ID=Name, ID=Name:needs_reauth or ID=Name:inactive.`);
+    }
   }
   const accountsShape = choice('accounts-shape', s(values['accounts-shape']), ['structured', 'text'] as const);
   const adIdIn = choice('ad-id-in', s(values['ad-id-in']), ['data', 'text', 'none'] as const);
@@ -32,6 +34,8 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
     ...given('latencyMs', numberOption('latency', s(values.latency))),
     ...given('rateLimit', numberOption('rate-limit', s(values['rate-limit']), { min: 0, minExclusive: true })),
     ...given('failRate', numberOption('fail-rate', s(values['fail-rate']), { max: 1 })),
+    ...given('throttle', throttleOption(s(values.throttle))),
+    ...given('overage', intOption('overage', s(values.overage))),
     ...(faults ? { faults: faults as FaultKind[] } : {}),
     ...given('seed', intOption('seed', s(values.seed))),
     ...(values.quiet ? {} : { log: (line: string) => ctx.io.err(`${new Date().toISOString()} ${line}\n`) }),
@@ -43,6 +47,14 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
   ctx.io.err(`Point an upload at it: ADSPIRER_API_KEY=${apiKey === undefined ? 'any-key' : '<the --api-key above>'} tiktok-ads-bulk upload FILE --endpoint ${sim.url}\n`);
   ctx.onSimStarted?.(() => sim.close());
   return 0;
+}
+
+/** `--throttle 30/20`: N calls per S seconds (S may have decimals, for rehearsals). */
+function throttleOption(raw: string | undefined): { count: number; seconds: number } | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || !(Number(m[2]) > 0)) throw new RunError('USAGE', `--throttle ${raw}: write N/S, e.g. 30/20 for 30 calls per 20 seconds.`);
+  return { count: Number(m[1]), seconds: Number(m[2]) };
 }
 
 function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {

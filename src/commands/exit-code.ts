@@ -10,6 +10,8 @@ export const STOP_EXIT_CODES: Readonly<Record<StopReason | 'setup', number | und
   interrupted: 130,
   // --limit is the user's own stop: the counts decide, as for a finished batch.
   limit: undefined,
+  // --max-wait spent on throttles: the rows left are not_sent, and the counts decide (exit 1).
+  throttled: undefined,
 };
 
 /** The exit code from how the batch ended and its counts. Pure. */

@@ -1,3 +1,4 @@
+import { clockTime } from '../send/throttle.js';
 import type { Io } from './io.js';
 
 export interface ProgressCounts {
@@ -7,6 +8,8 @@ export interface ProgressCounts {
   readonly failed: number;
   readonly requests: number;
   readonly quotaLeft?: number;
+  /** The batch is paused by TikTok's rate limit until then (ms since the epoch). */
+  readonly pausedUntil?: number;
 }
 
 /** One progress line. Pure: the clock is passed in. */
@@ -16,7 +19,8 @@ export function progressLine(c: ProgressCounts, elapsedMs: number): string {
   const perRow = c.done > 0 ? elapsedMs / c.done : undefined;
   const eta = perRow !== undefined && c.total > c.done ? formatDuration(perRow * (c.total - c.done)) : '–';
   const quota = c.quotaLeft === undefined ? '' : `, quota left ${c.quotaLeft}`;
-  return `${c.done}/${c.total} done, ${c.created} created, ${c.failed} failed, ${rps.toFixed(1)} req/s, ETA ${eta}${quota}`;
+  const paused = c.pausedUntil === undefined ? '' : `; paused by TikTok's rate limit, resuming at ${clockTime(c.pausedUntil)}`;
+  return `${c.done}/${c.total} done, ${c.created} created, ${c.failed} failed, ${rps.toFixed(1)} req/s, ETA ${eta}${quota}${paused}`;
 }
 
 export function formatDuration(ms: number): string {

@@ -11,6 +11,7 @@ import type { ProgressCounts } from './progress.js';
 import { formatDuration } from './progress.js';
 import { emptyCounts } from './summary.js';
 import type { RunPlan, UploadRun } from './upload.js';
+import { callsLeft } from '../send/plan-terms.js';
 
 /**
  * The one owner of "a row's outcome" in an upload: its journal line, its report line (in input
@@ -122,13 +123,17 @@ export class Recorder {
   }
 
   /** Paid calls were made and the service reported no quota afterwards: no figure is trustworthy. */
-  quotaUnknown(): void {
+  quotaUnknown(why: string): void {
     this.quota = undefined;
+    this.quotaUnknownWhy = why;
   }
+
+  /** Why the quota is unknown at the end, when the last ask had no figures. */
+  quotaUnknownWhy: string | undefined;
 
   progress(): ProgressCounts {
     const q = this.quota;
-    return { done: this.answered, total: this.plan.sendable.length, created: this.counts.created, failed: this.counts.failed, requests: this.requests, ...(q ? { quotaLeft: q.limit - q.used } : {}) };
+    return { done: this.answered, total: this.plan.sendable.length, created: this.counts.created, failed: this.counts.failed, requests: this.requests, ...(q ? { quotaLeft: callsLeft(q, this.plan.overage) } : {}) };
   }
 
   /** Flushes the journal and the report (its Summary sheet reads `stopped`); both are complete after this. */

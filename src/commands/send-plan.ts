@@ -1,5 +1,6 @@
 import type { PlannedSend } from '../report/carry-over.js';
-import type { QuotaInfo, StopReason } from '../send/quota.js';
+import { callsLeft } from '../send/plan-terms.js';
+import { noRoomText, type QuotaInfo, type StopReason } from '../send/quota.js';
 
 export interface SendPlan {
   readonly sendable: readonly PlannedSend[];
@@ -20,12 +21,17 @@ export interface PlanInput {
   readonly stop?: { readonly reason: StopReason; readonly message: string };
   readonly limit?: number;
   readonly quota?: QuotaInfo;
+  /** Paid calls allowed past the included limit (--allow-overage on a plan that has overage). */
+  readonly overage?: number;
   readonly dryRun: boolean;
 }
 
 /**
  * Which items this run sends, in order: a preflight stop holds back everything, then --limit, then
- * the quota (send what fits, the rest stay not_sent until the reset), then --dry-run. Pure.
+ * the quota, then --dry-run. A spent quota holds back everything (no paid call). A quota with some
+ * room holds back nothing: the batch counts the calls the service reports and stops when they are
+ * spent, so a row refused without using a call leaves its call to the next (`overflow` is what the
+ * plan expects will not fit). Pure.
  */
 export function planSending(toSend: readonly PlannedSend[], input: PlanInput): SendPlan {
   const notSent = new Map<number, string>();
@@ -43,14 +49,14 @@ export function planSending(toSend: readonly PlannedSend[], input: PlanInput): S
   }
   const q = input.quota;
   if (q) {
-    const left = Math.max(0, q.limit - q.used);
+    const left = callsLeft(q, input.overage ?? 0);
     if (sendable.length > left) {
       overflow = { left, items: sendable.slice(left) };
-      for (const item of overflow.items) {
-        notSent.set(item.seq, `not sent: the monthly quota (${q.limit} calls on ${q.tier}) has no room for it; it resumes after ${q.period_end || 'the reset'} or an upgrade`);
+      if (left === 0 || input.dryRun) {
+        for (const item of overflow.items) notSent.set(item.seq, noRoomText(q, input.overage ?? 0));
+        sendable = sendable.slice(0, left);
+        stopped = 'quota';
       }
-      sendable = sendable.slice(0, left);
-      stopped = 'quota';
     }
   }
   const otherwise = input.dryRun && sendable.length ? { otherwise: 'dry run: would be sent' } : {};

@@ -22,7 +22,7 @@ import { noticePrinter, parseAdName, parseDefaults, type SheetOptions } from './
 import { openInput, type InputSource } from './input-source.js';
 import { exitCode } from './exit-code.js';
 import { silentIo, type Io } from './io.js';
-import { checkAccounts, preflight } from './preflight.js';
+import { checkAccounts, preflight, quotaUnknownWhy } from './preflight.js';
 import { ProblemPrinter } from './problem-printer.js';
 import { Progress } from './progress.js';
 import { Recorder } from './recorder.js';
@@ -32,7 +32,9 @@ import { emptyCounts, type RunSummary } from './summary.js';
 import { checkNumbers, checkWritable } from './upload-checks.js';
 import { checkRunLinks, type RunLinks } from './upload-links.js';
 import type { LinkOptions } from './link-stage.js';
-import { endText, planText, summariseRows } from './upload-messages.js';
+import { endText, planText, spentText, summariseRows } from './upload-messages.js';
+import { callsLeft, planTerms, type PlanTerms } from '../send/plan-terms.js';
+import { clockTime, type ThrottlePolicy } from '../send/throttle.js';
 
 export interface UploadOptions extends SheetOptions, LinkOptions {
   readonly endpoint?: string;
@@ -46,6 +48,13 @@ export interface UploadOptions extends SheetOptions, LinkOptions {
   readonly limit?: number;
   readonly retryRejected?: boolean;
   readonly dryRun?: boolean;
+  /**
+   * --allow-overage N: up to N paid calls past the plan's included limit, on plans that have
+   * overage (Plus, monthly: $0.50 a call). Without it a spent quota stops before any paid call.
+   */
+  readonly allowOverage?: number;
+  /** --max-wait: the most the batch waits for TikTok's rate limit in one run, seconds (default 900). */
+  readonly maxWaitSeconds?: number;
   /** --confirm-edits: send edited rows whose earlier version may already be an ad. */
   readonly confirmEdits?: boolean;
   /** --force-unlock: take over a batch lock held on another host. */
@@ -62,6 +71,8 @@ export interface UploadOptions extends SheetOptions, LinkOptions {
   /** Tuning for tests and benchmarks: p-retry's backoff, the longest Retry-After waited out, clocks. */
   readonly backoff?: Backoff;
   readonly maxRetryAfterMs?: number;
+  /** The throttle's waits when a 429 names none (30 s doubling to 5 min); --max-wait sets the total. */
+  readonly throttle?: Partial<Omit<ThrottlePolicy, 'maxTotalMs'>>;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -71,14 +82,16 @@ export type UploadEvent =
   | { readonly type: 'quota'; readonly quota: QuotaInfo }
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   /** An attempt that will be retried; `throttled` for a 429, after which the whole batch slows down. */
-  | { readonly type: 'retry'; readonly row: number; readonly attempt: number; readonly throttled: boolean; readonly message: string };
+  | { readonly type: 'retry'; readonly row: number; readonly attempt: number; readonly throttled: boolean; readonly message: string }
+  /** TikTok's rate limit: no request starts before `until` (ms since the epoch). */
+  | { readonly type: 'pause'; readonly until: number; readonly waitMs: number; readonly message: string };
 
 /**
  * Safe defaults (README, "Rate limits"): TikTok's ad/create allows 5 requests/s and 150/min on the
  * basic tier, and Adspirer's calls share that upstream. 2/s stays under 150/min sustained; 4 in
  * flight covers the seconds a video upload takes without queueing behind one slow row.
  */
-export const UPLOAD_DEFAULTS = { concurrency: 4, rate: 2, retries: 4, timeoutSeconds: 120 } as const;
+export const UPLOAD_DEFAULTS = { concurrency: 4, rate: 2, retries: 4, timeoutSeconds: 120, maxWaitSeconds: 900 } as const;
 
 /** `upload FILE`: validate, then create one ad per valid row, resumably. */
 export async function uploadFile(options: UploadOptions, io: Io = silentIo): Promise<RunSummary> {
@@ -122,6 +135,8 @@ export interface UploadRun {
   readonly startedAt: number;
   readonly settings: { readonly concurrency: number; readonly rate: number; readonly retries: number; readonly timeoutMs: number };
   readonly client: (Transport & { close(): Promise<void> }) | undefined;
+  /** The service's base URL, for messages ("api.adspirer.ai: host not found"). */
+  readonly endpoint: URL;
   readonly report: string;
   readonly journal: string;
   /** Held from before the journal is read until the run ends, on every path. */
@@ -140,6 +155,10 @@ export interface UploadRun {
 export interface RunPlan extends CarryOver, SendPlan {
   /** The quota the free preflight reported. */
   readonly quota: QuotaInfo | undefined;
+  /** Why the quota is unknown, when it is. */
+  readonly quotaUnknown: string | undefined;
+  /** Paid calls allowed past the included limit (--allow-overage, on a plan that has overage). */
+  readonly overage: number;
   /** A stop decided before sending (preflight, --limit, quota). */
   readonly stopMessage: string | undefined;
   readonly accounts: readonly string[] | undefined;
@@ -158,7 +177,7 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
     retries: options.retries ?? UPLOAD_DEFAULTS.retries,
     timeoutMs: (options.timeoutSeconds ?? UPLOAD_DEFAULTS.timeoutSeconds) * 1000,
   };
-  checkNumbers(settings, options.limit);
+  checkNumbers(settings, options.limit, { allowOverage: options.allowOverage, maxWaitSeconds: options.maxWaitSeconds });
   const defaults = parseDefaults(options.set, options.advertiserId);
   const adName = parseAdName(options.adName);
   const base = resolveEndpoint(options.endpoint, env);
@@ -185,7 +204,7 @@ async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
   try {
     const batch = await readBatch(input, options, io, say, { report, journal, defaults, adName, today: new Date(now()).toISOString().slice(0, 10) });
     const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
-    return { options, io, say, mask, now, startedAt, settings, client, report, journal, lock, retryPath, ...batch };
+    return { options, io, say, mask, now, startedAt, settings, client, endpoint: base, report, journal, lock, retryPath, ...batch };
   } catch (err) {
     await lock.release();
     throw err;
@@ -229,14 +248,16 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
   const { options, planned, say, mask } = run;
   const carried = carryOver(planned, run.resume.states, options.retryRejected === true, options.confirmEdits === true, run.resume.generations);
   warnOrphans(run);
-  const pre = run.client ? await preflight(run.client, carried.toSend, run.now()) : {};
+  const pre = run.client ? await preflight(run.client, carried.toSend, run.now(), run.endpoint) : {};
   if (pre.quota) options.onEvent?.({ type: 'quota', quota: pre.quota });
   if (pre.stop?.reason === 'setup') throw new RunError('SETUP', mask(pre.stop.message));
   const preStop = pre.stop ? { reason: pre.stop.reason as StopReason, message: mask(pre.stop.message) } : undefined;
   if (pre.notice) say(`Note: ${pre.notice}\n`);
 
+  const terms = pre.quota ? planTerms(pre.quota, run.now()) : undefined;
+  const overage = overageAllowed(run, terms);
   // An agency batch: rows the connected accounts rule out are settled before any paid call.
-  const accountCheck = pre.accounts ? checkAccounts(carried.toSend, pre.accounts) : undefined;
+  const accountCheck = pre.accounts ? checkAccounts(carried.toSend, pre.accounts, terms?.activeAdvertisers) : undefined;
   const lines = [...carried.lines];
   let toSend = carried.toSend;
   let invalid = carried.invalid;
@@ -258,7 +279,7 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
     }
     toSend = toSend.filter((item) => !links.invalid.has(item.seq));
   }
-  say(planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true));
+  say(planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true, { overage, ...(pre.quotaUnknown ? { unknown: pre.quotaUnknown } : {}) }));
   // Account set-up ends the run (exit 2) only when it leaves nothing at all to send.
   const accountStop =
     !preStop && toSend.length === 0 && accountCheck?.advice !== undefined && pre.accounts
@@ -272,12 +293,18 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
     ...(preStop ? { stop: preStop } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(pre.quota ? { quota: pre.quota } : {}),
+    overage,
     dryRun: options.dryRun === true,
   });
   if (sending.overflow && pre.quota) {
     const { left, items } = sending.overflow;
     const rows = [...new Set(items.map((i) => planned[i.seq]!.row))];
-    say(`The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${pre.quota.period_end || 'the quota resets'}.\n`);
+    if (left === 0) say(`${spentText(pre.quota, terms!, options.allowOverage)}\n`);
+    else {
+      say(
+        `The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${pre.quota.period_end || 'the quota resets'}${options.dryRun ? '' : ', unless rows are refused without using a call'}.\n`,
+      );
+    }
   }
   return {
     ...carried,
@@ -287,10 +314,21 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
     ...sending,
     stopped: sending.stopped ?? accountStop?.reason ?? null,
     quota: pre.quota,
+    quotaUnknown: pre.quotaUnknown,
+    overage,
     links,
     stopMessage: preStop?.message ?? accountStop?.message,
     accounts: accountCheck?.advice,
   };
+}
+
+/** The overage this run may use: what --allow-overage asks for, on a plan that has overage. */
+function overageAllowed(run: UploadRun, terms: PlanTerms | undefined): number {
+  const asked = run.options.allowOverage ?? 0;
+  if (asked === 0 || !terms) return 0;
+  if (terms.overage) return asked;
+  run.say(`Note: --allow-overage ${asked} is ignored: ${terms.annual ? 'annual plans' : 'this plan'} never charge overage (Adspirer's pricing); the batch stops at the limit.\n`);
+  return 0;
 }
 
 function warnOrphans(run: UploadRun): void {
@@ -313,7 +351,8 @@ async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): Promise<
     for await (const item of rows) throw new Error(`row of ad ${item.seq} read to send with nothing to send`);
     return undefined;
   }
-  const progress = new Progress(run.io, () => recorder.progress(), run.now, run.startedAt);
+  let pausedUntil = 0;
+  const progress = new Progress(run.io, () => ({ ...recorder.progress(), ...(pausedUntil > run.now() ? { pausedUntil } : {}) }), run.now, run.startedAt);
   progress.start();
   try {
     return await sendBatch(rows, client, {
@@ -323,7 +362,14 @@ async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): Promise<
       backoff: options.backoff ?? { minTimeout: 1000, maxTimeout: 30_000 },
       maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
       breakerThreshold: Math.max(10, 3 * settings.concurrency),
-      ...(plan.quota ? { quotaLeft: plan.quota.limit - plan.quota.used } : {}),
+      ...(plan.quota ? { quotaLeft: callsLeft(plan.quota, plan.overage), quota: plan.quota } : {}),
+      overage: plan.overage,
+      throttle: { maxTotalMs: (options.maxWaitSeconds ?? UPLOAD_DEFAULTS.maxWaitSeconds) * 1000, ...options.throttle },
+      onPause: (pause) => {
+        pausedUntil = pause.until;
+        run.say(`\nPaused by TikTok's rate limit (${pause.named ? 'the service asked' : 'it named no wait, so'} ${Math.ceil(pause.waitMs / 1000)} s); resuming at ${clockTime(pause.until)}.\n`);
+        options.onEvent?.({ type: 'pause', until: pause.until, waitMs: pause.waitMs, message: run.mask(pause.message) });
+      },
       now: run.now,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -349,7 +395,7 @@ async function refreshQuota(run: UploadRun, recorder: Recorder): Promise<void> {
   const answer = await run.client!.call('get_usage_status', {});
   const quota = answer.kind === 'http' && answer.status === 200 ? quotaOf(answer.json) : undefined;
   if (quota) recorder.quotaSeen(quota);
-  else recorder.quotaUnknown();
+  else recorder.quotaUnknown(quotaUnknownWhy(answer));
 }
 
 interface Ending {
@@ -381,7 +427,7 @@ async function finish(run: UploadRun, plan: RunPlan, recorder: Recorder, ending:
   if (stopped === 'setup') throw new RunError('SETUP', run.mask(stopMessage ?? 'the endpoint is not usable'));
   const quota = recorder.quota;
   const exit = exitCode(stopped, recorder.counts, options.dryRun === true);
-  run.say(endText({ counts: recorder.counts, carried: plan.carried, report: run.report, retryPath, elapsed: run.now() - run.startedAt, quota, quotaAsked: run.client !== undefined, stopped, stopMessage, accounts }));
+  run.say(endText({ counts: recorder.counts, carried: plan.carried, report: run.report, retryPath, elapsed: run.now() - run.startedAt, quota, quotaAsked: run.client !== undefined, quotaUnknown: recorder.quotaUnknownWhy ?? plan.quotaUnknown, stopped, stopMessage, accounts }));
   return {
     command: 'upload',
     file: options.file,

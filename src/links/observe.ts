@@ -2,6 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { VERSION } from '../version.js';
 import { readMediaInfo } from './media-info.js';
 import type { LinkField, Observation } from './observation.js';
+import { describeNetworkError } from '../net/network-error.js';
 
 export interface ObserveOptions {
   readonly dispatcher?: Dispatcher;
@@ -134,11 +135,5 @@ function reasonOf(err: unknown, options: ObserveOptions): string {
     const why = options.signal.reason as { name?: string } | undefined;
     return why?.name === 'TimeoutError' ? `no answer within ${options.timeoutMs / 1000} s` : 'the check was stopped';
   }
-  const e = err as { code?: string; cause?: { code?: string; message?: string }; message?: string };
-  const code = e.code ?? e.cause?.code;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found (DNS)';
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was closed by the server';
-  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL/.test(code)) return `its TLS certificate is not trusted (${code})`;
-  return code ? `${code}: ${e.message ?? e.cause?.message ?? ''}`.trim() : (e.message ?? String(err));
+  return describeNetworkError(err).text;
 }

@@ -8,6 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { request, type Dispatcher } from 'undici';
 import { RunError } from '../errors.js';
 import type { SheetsLink } from './sheets-link.js';
+import { describeNetworkError } from '../net/network-error.js';
 
 export interface DownloadOptions {
   /** undici dispatcher (tests inject a MockAgent). */
@@ -136,7 +137,7 @@ function networkError(link: SheetsLink, err: unknown): RunError {
   const code = (err as { code?: string }).code;
   const name = (err as { name?: string }).name;
   const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || name === 'TimeoutError' || name === 'AbortError';
-  const why = timedOut ? 'it timed out' : (code ?? (err instanceof Error ? err.message : String(err)));
+  const why = timedOut ? 'it timed out' : describeNetworkError(err).text;
   return new RunError('FILE', `${link.url}: the sheet could not be downloaded (${why}). Check the connection and try again, or download it as .xlsx and pass the file.`, { cause: err });
 }
 

@@ -6,7 +6,15 @@ export interface ConnectedAccount {
   readonly name?: string;
   /** `connected`, or `needs_reauth` (its rows cannot be sent until it is reconnected in Adspirer). */
   readonly status: 'connected' | 'needs_reauth';
+  /**
+   * False for an advertiser that is connected but not active: monthly plans allow one active
+   * advertiser per platform (Adspirer's pricing); its calls are refused until it is activated.
+   */
+  readonly active?: false;
 }
+
+/** An account_tier or status word saying the account is connected but not active on the plan. */
+const INACTIVE = /\binactive\b|\bnot[ _-]?active\b|\bdeactivated\b/i;
 
 /**
  * The TikTok advertisers list_connected_accounts names, read from the documented places in order
@@ -38,7 +46,13 @@ function fromList(list: unknown[]): ConnectedAccount[] {
     const id = a.account_id ?? a.advertiser_id ?? a.id;
     if (typeof id !== 'string' && typeof id !== 'number') continue;
     const name = a.account_name ?? a.name;
-    out.push({ id: String(id), ...(typeof name === 'string' ? { name } : {}), status: /reauth/i.test(String(a.status ?? '')) ? 'needs_reauth' : 'connected' });
+    const inactive = INACTIVE.test(String(a.status ?? '')) || INACTIVE.test(String(a.account_tier ?? ''));
+    out.push({
+      id: String(id),
+      ...(typeof name === 'string' ? { name } : {}),
+      status: /reauth/i.test(String(a.status ?? '')) ? 'needs_reauth' : 'connected',
+      ...(inactive ? { active: false as const } : {}),
+    });
   }
   return out;
 }
@@ -50,7 +64,7 @@ function fromText(text: string): ConnectedAccount[] {
     const m = /(?:advertiser_id|account_id)\s*[=:]\s*\*{0,2}"?(\d{6,})"?/i.exec(line);
     if (!m) continue;
     const name = /^\s*[-*•]?\s*(?:\*\*)?([^(*]+?)(?:\*\*)?\s*\(/.exec(line)?.[1]?.trim();
-    out.push({ id: m[1]!, ...(name ? { name } : {}), status: /re-?auth/i.test(line) ? 'needs_reauth' : 'connected' });
+    out.push({ id: m[1]!, ...(name ? { name } : {}), status: /re-?auth/i.test(line) ? 'needs_reauth' : 'connected', ...(INACTIVE.test(line) ? { active: false as const } : {}) });
   }
   return out;
 }

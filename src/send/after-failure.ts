@@ -5,11 +5,8 @@ type Transient = Extract<Verdict, { kind: 'retry' }>;
 export interface FailureContext {
   /** Attempts made for the row so far, this one included. */
   readonly attempt: number;
-  /** Retries --retries still allows (a 429 does not use one: see `throttles`). */
+  /** Retries --retries still allows (a 429 never uses one: throttle.ts). */
   readonly retriesLeft: number;
-  /** 429s this row has met; at most --retries of them are retried. */
-  readonly throttles: number;
-  readonly retries: number;
   /** The service failed `breakerThreshold` requests in a row, batch-wide: it is taken as down. */
   readonly breakerOpen: boolean;
   readonly breakerThreshold: number;
@@ -30,11 +27,14 @@ export type AfterFailure =
  * wins. Pure: the clock comes in as `now`.
  */
 export function afterFailure(v: Transient, c: FailureContext): AfterFailure {
+  // A 429 is the batch's business (throttle.ts): the batch pauses for it and the row goes again.
+  // It uses no retry, is not the service being down, and ends the row only when the batch stops.
+  if (v.throttled) {
+    if (c.stopping) return { again: false, status: 'not_sent', error: `not created: ${v.message}; the batch stopped before a retry. Run again to resume` };
+    return { again: true, waitMs: 0 };
+  }
   if (c.breakerOpen) {
     return { again: false, status: 'failed', error: `${v.message}; gave up: the service failed ${c.breakerThreshold} requests in a row. Run again later to resume` };
-  }
-  if (v.throttled && c.throttles > c.retries) {
-    return { again: false, status: 'failed', error: `${v.message} ${c.throttles === 1 ? 'once' : `${c.throttles} times`} (gave up after ${c.attempt} attempts); run again later to retry with the same key` };
   }
   if (c.retriesLeft <= 0) {
     return { again: false, status: 'failed', error: `${v.message} (gave up after ${c.attempt} ${c.attempt === 1 ? 'attempt' : 'attempts'}); run again to retry with the same key` };
@@ -48,7 +48,6 @@ export function afterFailure(v: Transient, c: FailureContext): AfterFailure {
     };
   }
   if (c.stopping) return { again: false, status: 'not_sent', error: `not created: ${v.message}; the batch stopped before a retry. Run again to resume` };
-  // Retry-After (RFC 9110 §10.2.3) is a floor the service set; p-retry's backoff comes on top,
-  // except after a 429: the whole batch has slowed down (pacing.ts), so the row waits only that.
+  // Retry-After (RFC 9110 §10.2.3) is a floor the service set; p-retry's backoff comes on top.
   return { again: true, waitMs: v.retryAfterMs ?? 0 };
 }

@@ -42,6 +42,13 @@ export function notConnectedAdvertiser(message: string): { advertiser?: string }
   return id ? { advertiser: id } : {};
 }
 
+/** A tool error saying an advertiser is connected but not active on the plan; the advertiser it names, if any. */
+export function inactiveAdvertiser(message: string): { advertiser?: string } | undefined {
+  if (!/\bnot active\b|\binactive\b/i.test(message) || /not connected/i.test(message)) return undefined;
+  const id = /advertiser(?:_id)?\s*"?(\d{6,})/i.exec(message)?.[1];
+  return id ? { advertiser: id } : {};
+}
+
 export function quotaOf(json: unknown): QuotaInfo | undefined {
   const env = envelope(json);
   const q = (env?.data?.quota ?? env?.quota) as Record<string, unknown> | undefined;

@@ -3,9 +3,10 @@ import pRetry from 'p-retry';
 import type { AdArgs } from '../validate/args.js';
 import { afterFailure, type AfterFailure } from './after-failure.js';
 import { Pacing } from './pacing.js';
-import type { QuotaInfo, StopReason } from './quota.js';
+import { noRoomText, type QuotaInfo, type StopReason } from './quota.js';
 import { judge, type Verdict } from './rules.js';
 import { sleep as realSleep } from './sleep.js';
+import { whenText, NO_THROTTLE, onSuccess, onThrottle, THROTTLE_DEFAULTS, type ThrottlePolicy } from './throttle.js';
 import type { Transport } from './transport.js';
 
 export interface SendItem {
@@ -47,8 +48,14 @@ export interface BatchOptions {
   readonly breakerThreshold: number;
   /** Slow down on 429 and creep back up (default true); false keeps a fixed --rate. */
   readonly adaptive?: boolean;
-  /** Calls the quota has room for; undefined = unknown (no preflight). */
+  /** Calls the quota has room for (overage allowed included); undefined = unknown (no preflight). */
   readonly quotaLeft?: number;
+  /** The quota the preflight reported, for messages until an answer reports a newer one. */
+  readonly quota?: QuotaInfo;
+  /** Paid calls allowed past the plan's included limit (--allow-overage), for reading later quota figures. */
+  readonly overage?: number;
+  /** How throttles (429) pause the batch; --max-wait is `maxTotalMs`. */
+  readonly throttle?: Partial<ThrottlePolicy>;
   readonly now?: () => number;
   /** How Retry-After is waited out (tests shorten it). */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -62,6 +69,8 @@ export interface BatchOptions {
   readonly onResult: (result: SendResult) => Promise<void>;
   readonly onQuota?: (quota: QuotaInfo) => void;
   readonly onAttempt?: (item: SendItem, attempt: number, verdict: Verdict) => void;
+  /** The batch pauses for a throttle until `until` (ms): no request starts before then. */
+  readonly onPause?: (pause: { readonly until: number; readonly waitMs: number; readonly named: boolean; readonly message: string }) => void;
 }
 
 export interface BatchOutcome {
@@ -83,6 +92,9 @@ class TransientAttempt extends Error {
 /** The second Ctrl-C, seen between or during attempts. */
 class Abandoned extends Error {}
 
+/** The batch stopped while the row waited for its next attempt to start: nothing more was sent. */
+class StoppedWaiting extends Error {}
+
 /**
  * Sends every item at most once from this run's side: p-queue bounds rows in flight, Pacing spaces
  * attempt starts at the rate (adapting to 429s), and each row's attempts run under p-retry with its
@@ -93,7 +105,10 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const rows = new PQueue({ concurrency: options.concurrency });
-  const pacing = new Pacing(options.rate, options.adaptive ?? true);
+  const pacing = new Pacing(options.rate, options.adaptive ?? true, now, sleep);
+  const policy: ThrottlePolicy = { ...THROTTLE_DEFAULTS, ...options.throttle };
+  let throttle = NO_THROTTLE;
+  const overage = options.overage ?? 0;
 
   let stop: { reason: StopReason | 'setup'; message: string } | undefined;
   // Rows the service showed cannot go: those naming no advertiser (the multi-account prompt), and
@@ -104,6 +119,11 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   let quota: QuotaInfo | undefined;
   let left = options.quotaLeft ?? Infinity;
   let started = 0; // rows whose first attempt is under way and not yet judged against the quota
+  // Rows in flight may end without using a call (rejected, failed): a row that finds no room waits
+  // for them to settle before the batch stops on the quota, so the stop uses every call there is.
+  let settledWaiters: (() => void)[] = [];
+  const settled = (): Promise<void> => new Promise((r) => settledWaiters.push(r));
+  let lastQuota: QuotaInfo | undefined = options.quota;
   let consecutiveTransient = 0;
   // Once open, the breaker stays open for the rest of the run: the service is taken as down.
   let breakerOpen = false;
@@ -112,12 +132,39 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   const stopWith = (reason: StopReason | 'setup', message: string): void => {
     if (!stop) stop = { reason, message };
   };
+  // Read through a call: TypeScript would keep `stop` narrowed across the awaits that change it.
+  const currentStop = (): typeof stop => stop;
   const stopping = (): boolean => stop !== undefined || options.signal?.aborted === true;
   const seenQuota = (q: QuotaInfo | undefined): void => {
     if (!q) return;
     quota = q;
+    lastQuota = q;
     options.onQuota?.(q);
   };
+  const noRoom = (): string => noRoomText(lastQuota, overage);
+
+  // Waiting for a turn ends on either stop; only the second (hard) abandons requests in flight.
+  const signals = [options.signal, options.hardSignal].filter((x): x is AbortSignal => x !== undefined);
+  const anyStop = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+
+  /** A 429: the whole batch pauses for the wait it names (throttle.ts), slowing down after it. */
+  function throttled(verdict: Extract<Verdict, { kind: 'retry' }>, epoch: number, startedAt: number): void {
+    pacing.throttled(epoch);
+    const t = now();
+    const decision = onThrottle(throttle, { namedMs: verdict.retryAfterMs, startedAt, now: t }, policy);
+    throttle = decision.state;
+    if (decision.kind === 'give-up') {
+      const waited = Math.round((decision.state.waitedMs - (decision.until - t)) / 1000);
+      stopWith(
+        'throttled',
+        `TikTok's rate limit has held the batch back ${waited} s and asks for ${Math.ceil((decision.until - t) / 1000)} s more, past --max-wait ${Math.round(policy.maxTotalMs / 1000)}; run the same command again after ${whenText(decision.until, t)} to send the rest`,
+      );
+      return;
+    }
+    if (decision.waitMs <= 0) return;
+    pacing.pauseUntil(decision.until);
+    options.onPause?.({ until: decision.until, waitMs: decision.waitMs, named: decision.named, message: verdict.message });
+  }
 
   async function sendOne(item: SendItem): Promise<SendResult> {
     const result = (status: SendStatus, attempts: number, extra: { error?: string; adId?: string } = {}): SendResult => ({ seq: item.seq, key: item.key, status, ...extra, attempts });
@@ -127,18 +174,25 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
     const advertiser = item.args.advertiser_id === undefined ? undefined : String(item.args.advertiser_id);
     if (advertiser === undefined && unnamed) return result('not_sent', 0, { error: `not sent: ${unnamed.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)` });
     if (advertiser !== undefined && unconnected.has(advertiser)) return result('not_sent', 0, { error: `not sent: ${unconnected.get(advertiser)!}` });
+    while (left - started <= 0 && started > 0 && !currentStop()) await settled();
+    const stopped = currentStop();
+    if (stopped) return result('not_sent', 0, { error: `not sent: the batch stopped (${stopped.message})` });
     if (left - started <= 0) {
       stopWith('quota', 'the monthly quota has no room for more calls');
-      return result('not_sent', 0, { error: 'not sent: the monthly quota has no room for this row; it resumes when the quota resets or after an upgrade' });
+      return result('not_sent', 0, { error: noRoom() });
     }
     started++;
     let counted = true;
     const release = (): void => {
       if (counted) started--;
       counted = false;
+      const waiting = settledWaiters;
+      settledWaiters = [];
+      for (const wake of waiting) wake();
     };
+    // Failures that use a retry of --retries (a 429 uses none: throttle.ts).
+    let failures = 0;
     let attempts = 0;
-    let throttles = 0;
     // An attempt whose answer was lost after the request may have reached the service: until an
     // answer settles it, the ad may exist, and the row ends `unknown`, not failed or not_sent.
     let inDoubt = false;
@@ -154,10 +208,14 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
       await options.onSending?.(item);
       await pRetry(
         async () => {
-          const epoch = await pacing.slot(options.hardSignal).catch(() => {
-            throw new Abandoned();
+          const epoch = await pacing.slot(anyStop).catch(() => {
+            throw options.hardSignal?.aborted ? new Abandoned() : new StoppedWaiting();
           });
           if (options.hardSignal?.aborted) throw new Abandoned();
+          // No new request once the batch stops (Ctrl-C, quota, auth, --max-wait), even for a row
+          // that was already waiting for its turn.
+          if (stopping()) throw new StoppedWaiting();
+          const startedAt = now();
           attempts++;
           requests++;
           const outcome = await transport.call('add_tiktok_ad', item.args as Record<string, unknown>, {
@@ -172,34 +230,37 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
           options.onAttempt?.(item, attempts, verdict);
           if (verdict.kind !== 'retry') {
             consecutiveTransient = 0;
-            if (verdict.kind !== 'stop') pacing.succeeded();
+            if (verdict.kind !== 'stop') {
+              pacing.succeeded();
+              throttle = onSuccess(throttle);
+            }
             answer.final = verdict;
             return;
           }
-          if (++consecutiveTransient >= options.breakerThreshold) breakerOpen = true;
           if (verdict.inDoubt) inDoubt = true;
           lastTransient = verdict.message;
-          if (verdict.throttled) {
-            throttles++;
-            pacing.throttled(epoch);
+          if (verdict.throttled) throttled(verdict, epoch, startedAt);
+          else {
+            failures++;
+            if (++consecutiveTransient >= options.breakerThreshold) breakerOpen = true;
           }
           throw new TransientAttempt(verdict);
         },
         {
-          retries: options.retries,
+          // --retries is counted here (`failures`): p-retry would end a row on a 429 once its
+          // retries were used, and a 429 must never end a row.
+          retries: Number.POSITIVE_INFINITY,
           factor: 2,
           minTimeout: options.backoff.minTimeout,
           maxTimeout: options.backoff.maxTimeout,
           randomize: true,
           ...(options.signal ? { signal: options.signal } : {}),
           // Decides (afterFailure) and waits out Retry-After; p-retry's own backoff follows.
-          onFailedAttempt: async ({ error, retriesLeft }) => {
+          onFailedAttempt: async ({ error }) => {
             if (!(error instanceof TransientAttempt)) return;
             const next = afterFailure(error.verdict, {
               attempt: attempts,
-              retriesLeft,
-              throttles,
-              retries: options.retries,
+              retriesLeft: options.retries - failures + (error.verdict.throttled ? 0 : 1),
               breakerOpen,
               breakerThreshold: options.breakerThreshold,
               stopping: stopping(),
@@ -209,8 +270,7 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
             error.next = next;
             if (next.again && next.waitMs > 0) await sleep(next.waitMs, options.signal);
           },
-          // A 429 is the batch's pacing business: it uses no retry and gets no backoff on top of
-          // Retry-After (afterFailure bounds 429s by --retries of their own).
+          // A 429 is the batch's business: the pause (pacing.ts) is its wait, with no backoff on top.
           shouldConsumeRetry: ({ error }) => !(error instanceof TransientAttempt && error.verdict.throttled === true),
           shouldRetry: ({ error }) => error instanceof TransientAttempt && error.next?.again === true && !stopping(),
         },
@@ -220,6 +280,10 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
         // Created, rejected or a stop, with the batch stopping around it: the answer stands.
       } else if (error instanceof Abandoned) {
         return doubtful('not_sent', 'interrupted while in flight; the next run re-sends it with the same key');
+      } else if (error instanceof StoppedWaiting) {
+        const stopped = currentStop();
+        const why = stopped ? `the batch stopped (${stopped.message})` : 'the batch was interrupted';
+        return doubtful('not_sent', attempts === 0 ? `not sent: ${why}; run the same command again to resume` : `not created: ${lastTransient}; ${why} before a retry. Run again to resume`);
       } else if (error instanceof TransientAttempt) {
         if (error.next && !error.next.again) return doubtful(error.next.status, error.next.error);
         return doubtful('not_sent', `not created: ${error.message}; the batch stopped before a retry. Run again to resume`);
@@ -236,7 +300,7 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
         created++;
         if (final.quota) {
           seenQuota(final.quota);
-          left = final.quota.limit - final.quota.used;
+          left = final.quota.limit + overage - final.quota.used;
         } else left--;
         // A success that names no ad is still a success: never a silent blank in the report.
         return result('created', attempts, final.adId ? { adId: final.adId } : { error: 'the answer named no ad_id; find the ad in TikTok Ads Manager' });
@@ -245,6 +309,12 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
           unconnected.set(final.unconnected.advertiser ?? advertiser, `the service said advertiser ${final.unconnected.advertiser ?? advertiser} is not connected (row of key ${item.key.slice(0, 8)}…): connect it in Adspirer or fix advertiser_id`);
         }
         return result('rejected', attempts, { error: final.message });
+      case 'inactive': {
+        const who = final.advertiser ?? advertiser;
+        const why = `${final.message}; activate it in Adspirer's Manage Accounts, then run the same command`;
+        if (who !== undefined) unconnected.set(who, why);
+        return result('not_sent', attempts, { error: `not created: ${why}` });
+      }
       case 'unnamed':
         unnamed ??= { message: final.message, accounts: final.accounts };
         return result('not_sent', attempts, { error: `not created: ${final.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)` });

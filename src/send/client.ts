@@ -1,4 +1,5 @@
 import { Pool, errors as undiciErrors } from 'undici';
+import { describeNetworkError } from '../net/network-error.js';
 import { VERSION } from '../version.js';
 import { toolPath } from './endpoint.js';
 import type { Outcome } from './outcome.js';
@@ -31,7 +32,9 @@ export class AdspirerClient {
     this.pool = new Pool(options.base.origin, {
       connections: options.connections,
       keepAliveTimeout: 30_000,
-      connectTimeout: Math.min(options.timeoutMs, 30_000),
+      // A host that takes longer than 10 s to accept a connection is unreachable, and an upload
+      // against it ends before any paid call within that time (preflight.ts).
+      connectTimeout: Math.min(options.timeoutMs, 10_000),
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -96,28 +99,8 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }
 }
 
 function networkOutcome(err: unknown, timedOut: boolean): Outcome {
-  const e = err as { code?: string; message?: string; name?: string };
   const timeout =
     timedOut || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || err instanceof undiciErrors.ConnectTimeoutError;
-  return {
-    kind: 'network',
-    code: e.code ?? e.name ?? 'ERROR',
-    message: timeout ? 'the request timed out' : describeNetworkError(e.code, e.message),
-    timeout,
-  };
-}
-
-function describeNetworkError(code: string | undefined, message: string | undefined): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'the connection was refused (is the endpoint right and the service up?)';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'the connection was closed before the answer arrived';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name could not be resolved (check the network and --endpoint)';
-    default:
-      return `network error ${code ?? ''} ${message ?? ''}`.replace(/\s+/g, ' ').trim();
-  }
+  const failure = describeNetworkError(err);
+  return { kind: 'network', code: failure.code, message: timeout && !failure.unreachable ? 'the request timed out' : failure.text, timeout, unreachable: failure.unreachable };
 }

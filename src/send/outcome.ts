@@ -10,4 +10,11 @@ export type Outcome =
       readonly retryAfter?: string;
       readonly location?: string;
     }
-  | { readonly kind: 'network'; readonly code: string; readonly message: string; readonly timeout: boolean };
+  | {
+      readonly kind: 'network';
+      readonly code: string;
+      readonly message: string;
+      readonly timeout: boolean;
+      /** The host could not be reached at all (DNS, refused, TLS): the request never left. */
+      readonly unreachable?: boolean;
+    };

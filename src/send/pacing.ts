@@ -51,10 +51,14 @@ export class Pacing {
   private readonly successes: number[] = [];
   private epoch = 0;
 
+  /** No attempt starts before this (ms): the batch is paused by a throttle (throttle.ts). */
+  private pausedUntil = 0;
+
   constructor(
     private readonly maxRate: number,
     private readonly adaptive = true,
     private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void> = sleep,
   ) {
     // Two starts per two intervals, sliding: the rate on average, and a row whose slot freed just
     // after another start need not idle a whole interval (no second holds more than rate + 1).
@@ -73,10 +77,29 @@ export class Pacing {
    */
   async slot(signal?: AbortSignal): Promise<number> {
     await this.starts.add(async () => {
+      // Held inside the one-at-a-time start queue, so no attempt at all starts during a pause. A
+      // pause lengthened while it is waited out is waited out further, once per lengthening.
+      let until = this.pausedUntil;
+      let ms = until - this.now();
+      while (ms > 0) {
+        await this.wait(ms, signal);
+        ms = this.pausedUntil > until ? this.pausedUntil - until : 0;
+        until = this.pausedUntil;
+      }
       const rate = this.rate;
       if (rate < this.maxRate) await sleep(1000 / rate, signal);
     }, signal ? { signal } : {});
     return this.epoch;
+  }
+
+  /** Holds every start until `until` (ms), or longer if already paused longer. */
+  pauseUntil(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  /** When the pause in force ends, or undefined when there is none. */
+  get paused(): number | undefined {
+    return this.pausedUntil > this.now() ? this.pausedUntil : undefined;
   }
 
   /** A request succeeded: its completion counts towards the capacity the service has shown. */

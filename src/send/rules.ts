@@ -1,12 +1,15 @@
 import type { QuotaInfo } from './quota.js';
-import { adIdOf, errorTextOf, envelope, isAccountPrompt, isQuotaExhausted, notConnectedAdvertiser, oneLine, promptedAccounts, quotaOf } from './answer.js';
+import { adIdOf, errorTextOf, envelope, inactiveAdvertiser, isAccountPrompt, isQuotaExhausted, notConnectedAdvertiser, oneLine, promptedAccounts, quotaOf } from './answer.js';
 import type { Outcome } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';
+import { waitNamedIn } from './throttle.js';
 
 /** What an attempt's outcome means for the row and the batch. */
 export type Verdict =
   | { readonly kind: 'created'; readonly adId?: string; readonly quota?: QuotaInfo }
   | { readonly kind: 'rejected'; readonly message: string; readonly unconnected?: { readonly advertiser?: string } }
+  /** The advertiser is connected but not active on the plan: its rows wait until it is activated. */
+  | { readonly kind: 'inactive'; readonly message: string; readonly advertiser?: string }
   /** The multi-account prompt: rows that name no advertiser cannot be sent; the others can. */
   | { readonly kind: 'unnamed'; readonly message: string; readonly accounts: readonly string[] }
   | {
@@ -41,7 +44,7 @@ export const RULES: readonly Rule[] = [
   {
     name: 'network error or timeout: the ad may exist; retry with the same key',
     when: (o) => o.kind === 'network',
-    then: (o) => ({ kind: 'retry', message: o.kind === 'network' ? o.message : '', ...(o.kind === 'network' && !NEVER_SENT.has(o.code) ? { inDoubt: true } : {}) }),
+    then: (o) => ({ kind: 'retry', message: o.kind === 'network' ? o.message : '', ...(o.kind === 'network' && o.unreachable !== true && !NEVER_SENT.has(o.code) ? { inDoubt: true } : {}) }),
   },
   {
     name: '200 success: created',
@@ -79,6 +82,11 @@ export const RULES: readonly Rule[] = [
     then: (o) => ({ kind: 'rejected', message: message(o as Http, 'the advertiser is not connected'), unconnected: notConnectedAdvertiser(errorTextOf((o as Http).json) ?? '')! }),
   },
   {
+    name: '2xx or 400 saying the advertiser is not active on the plan: its rows wait',
+    when: (o) => http(o) && ((o.status >= 200 && o.status < 300) || o.status === 400) && inactiveAdvertiser(errorTextOf(o.json) ?? '') !== undefined,
+    then: (o) => ({ kind: 'inactive', message: message(o as Http, 'the advertiser is not active'), ...inactiveAdvertiser(errorTextOf((o as Http).json) ?? '')! }),
+  },
+  {
     name: '2xx with success false or an error: the tool refused',
     when: (o) => http(o) && o.status >= 200 && o.status < 300 && (succeeded(o.json) === false || errorTextOf(o.json) !== undefined),
     then: (o) => ({ kind: 'rejected', message: message(o as Http, 'the API answered success: false without a reason') }),
@@ -111,7 +119,14 @@ export const RULES: readonly Rule[] = [
     when: (o) => http(o) && o.status >= 400 && o.status < 500 && o.status !== 408 && o.status !== 429,
     then: (o) => {
       const h = o as Http;
-      if (h.status === 409) return { kind: 'rejected', message: `conflict (HTTP 409): ${message(h, 'the Idempotency-Key was used with other arguments')}` };
+      // 409: "Idempotency key reused with different arguments" (Adspirer's REST reference). The
+      // service holds another request under this row's key and did not create this one.
+      if (h.status === 409) {
+        return {
+          kind: 'rejected',
+          message: `conflict (HTTP 409: ${message(h, 'the Idempotency-Key was used with other arguments')}): the service already holds a different request under this row's Idempotency-Key, so it did not create this ad. Look in TikTok Ads Manager for an ad from this row; if there is none, run again with --retry-rejected, which sends it under a new key`,
+        };
+      }
       return { kind: 'rejected', message: h.json === undefined ? describeBody(h) : message(h, `HTTP ${h.status}`) };
     },
   },
@@ -120,8 +135,11 @@ export const RULES: readonly Rule[] = [
     when: (o) => http(o) && (o.status === 408 || o.status === 429 || o.status >= 500),
     then: (o, now) => {
       const h = o as Http;
-      const retryAfterMs = parseRetryAfter(h.retryAfter, now);
-      const text = h.status === 429 ? `rate limited (HTTP 429)` : h.json === undefined ? describeBody(h) : `HTTP ${h.status}: ${message(h, 'server error')}`;
+      // A 429 names its wait in Retry-After or, as Adspirer documents it, only in its text
+      // ("Upstream platform rate limit hit (...). Retry after 60 seconds.", no header).
+      const said = h.status === 429 ? errorTextOf(h.json) : undefined;
+      const retryAfterMs = parseRetryAfter(h.retryAfter, now) ?? (h.status === 429 ? waitNamedIn(said) : undefined);
+      const text = h.status === 429 ? `rate limited (HTTP 429)${said ? `: ${oneLine(said)}` : ''}` : h.json === undefined ? describeBody(h) : `HTTP ${h.status}: ${message(h, 'server error')}`;
       // RFC 9110 §15.6.3 and §15.6.5: a 502 or 504 comes from a gateway whose upstream may have done the work.
       const inDoubt = h.status === 502 || h.status === 504;
       return { kind: 'retry', message: text, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(h.status === 429 ? { throttled: true } : {}), ...(inDoubt ? { inDoubt: true } : {}) };

@@ -11,7 +11,7 @@ export interface SimOptions {
   readonly quota?: number;
   readonly used?: number;
   readonly tier?: string;
-  /** Connected TikTok advertisers: `ID`, `ID=Name`, or `ID=Name:needs_reauth`. */
+  /** Connected TikTok advertisers: `ID`, `ID=Name`, `ID=Name:needs_reauth` or `ID=Name:inactive`. */
   readonly advertisers?: readonly string[];
   /** list_connected_accounts answers in `data.structured` (default) or in markdown text only. */
   readonly accountsShape?: 'structured' | 'text';
@@ -23,6 +23,14 @@ export interface SimOptions {
   readonly latencyMs?: number;
   /** Requests per second before 429. */
   readonly rateLimit?: number;
+  /**
+   * TikTok's throttle as Adspirer passes it on: after `count` add_tiktok_ad calls in a window of
+   * `seconds`, a 429 with no Retry-After header and "Retry after X seconds." in the body (the
+   * documented example), X the seconds until the window frees.
+   */
+  readonly throttle?: { readonly count: number; readonly seconds: number };
+  /** Calls allowed past the limit before 402 (Plus's pay-as-you-go overage; default 0: off). */
+  readonly overage?: number;
   /** Retry-After seconds on 429; default: until the window frees, rounded up. */
   readonly retryAfterSeconds?: number;
   /** Share of add_tiktok_ad requests that meet an injected fault. */

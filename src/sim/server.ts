@@ -31,9 +31,11 @@ const MAX_BODY = 1024 * 1024;
 
 /** `ID`, `ID=Client A` or `ID=Client A:needs_reauth`, as --advertisers takes them. */
 export function parseAccount(spec: string, index: number): SimAccount {
-  const m = /^\s*(\d+)\s*(?:=\s*([^:]*?)\s*)?(?::\s*(needs_reauth|connected)\s*)?$/.exec(spec);
+  const m = /^\s*(\d+)\s*(?:=\s*([^:]*?)\s*)?(?::\s*(needs_reauth|connected|inactive)\s*)?$/.exec(spec);
   if (!m) throw new Error(`not an advertiser: ${spec}`);
-  return { id: m[1]!, name: m[2] || `Advertiser ${index + 1}`, status: (m[3] as SimAccount['status'] | undefined) ?? 'connected' };
+  const name = m[2] || `Advertiser ${index + 1}`;
+  if (m[3] === 'inactive') return { id: m[1]!, name, status: 'connected', inactive: true };
+  return { id: m[1]!, name, status: (m[3] as SimAccount['status'] | undefined) ?? 'connected' };
 }
 
 /**
@@ -46,7 +48,7 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
   const jitterRng = seededRandom((options.seed ?? 1) ^ 0x5bd1e995);
   const idRng = seededRandom((options.seed ?? 1) ^ 0x1b873593);
   const service = new SimService(
-    { used: options.used ?? 0, limit: options.quota ?? 150, tier: options.tier ?? 'plus', periodEnd: nextPeriodEnd(now()) },
+    { used: options.used ?? 0, limit: options.quota ?? 150, overage: options.overage ?? 0, tier: options.tier ?? 'plus', periodEnd: nextPeriodEnd(now()) },
     (options.advertisers ?? ['7000000000000000001']).map(parseAccount),
     idRng,
     now,
@@ -58,6 +60,7 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
   const stats: Omit<SimStats, 'replays' | 'created'> = { requests: 0, byStatus: {}, faults: {}, maxInFlight: 0, rateLimited: 0 };
   const snapshot = (): SimStats => ({ ...stats, replays: service.replays, created: service.ads.length });
   const recent: number[] = []; // request times within the last second, for --rate-limit
+  let window: { start: number; count: number } | undefined; // --throttle's current window
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   let inFlight = 0;
@@ -135,6 +138,27 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
       recent.push(t);
     }
 
+    if (options.throttle && tool === 'add_tiktok_ad') {
+      const t = now();
+      const length = options.throttle.seconds * 1000;
+      if (!window || t >= window.start + length) window = { start: t, count: 0 };
+      if (window.count >= options.throttle.count) {
+        await drain(req);
+        stats.rateLimited++;
+        // The documented 429: no Retry-After header, the wait only in the text (Adspirer's docs).
+        return send(res, {
+          status: 429,
+          body: {
+            success: false,
+            is_error: true,
+            error: `Upstream platform rate limit hit (TikTok ad/create: ${options.throttle.count} per ${options.throttle.seconds} s). Retry after ${secondsUntil(window.start + length - t, options.throttle.seconds)} seconds.`,
+            tool,
+          },
+        });
+      }
+      window.count++;
+    }
+
     const fault = tool === 'add_tiktok_ad' ? drawFault(faultRng, failRate, faultKinds) : undefined;
     if (fault) stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
     if (fault === 'drop-before') {
@@ -198,6 +222,12 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
         server.close(() => resolve());
       }),
   };
+}
+
+/** Whole seconds, rounded up, as the service writes them; tenths for a window shorter than whole seconds (tests). */
+function secondsUntil(ms: number, windowSeconds: number): string {
+  if (Number.isInteger(windowSeconds)) return String(Math.max(1, Math.ceil(ms / 1000)));
+  return String(Math.max(0.1, Math.ceil(ms / 100) / 10));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -26,6 +26,8 @@ export interface CreatedAd {
 export interface QuotaState {
   used: number;
   readonly limit: number;
+  /** Calls allowed past the limit (Plus's pay-as-you-go overage): `used` may then exceed `limit`. */
+  readonly overage?: number;
   readonly tier: string;
   readonly periodEnd: string;
 }
@@ -35,6 +37,11 @@ export interface SimAccount {
   readonly id: string;
   readonly name: string;
   readonly status: 'connected' | 'needs_reauth';
+  /**
+   * Connected but not active on the plan (monthly plans allow one active advertiser per
+   * platform): listed with account_tier "inactive", and its calls are refused.
+   */
+  readonly inactive?: boolean;
 }
 
 /** The documented answer forms the simulator can speak (README, "The simulator"). */
@@ -111,7 +118,7 @@ export class SimService {
   private listAccounts(args: Record<string, unknown>): Answer {
     const platform = typeof args.platform === 'string' ? args.platform : undefined;
     const shown = platform === undefined || platform === 'tiktok_ads' ? this.accounts : [];
-    const rows = shown.map((a, i) => ({ platform: 'tiktok_ads', account_id: a.id, account_name: a.name, account_tier: i === 0 ? 'primary' : 'secondary', status: a.status }));
+    const rows = shown.map((a, i) => ({ platform: 'tiktok_ads', account_id: a.id, account_name: a.name, account_tier: a.inactive ? 'inactive' : i === 0 ? 'primary' : 'secondary', status: a.status }));
     const text = [
       `**Connected TikTok Ads accounts (${rows.length})**`,
       ...rows.map((r) => `- ${r.account_name} (advertiser_id="${r.account_id}") — ${r.account_tier}, ${r.status === 'connected' ? 'connected' : 'needs reauth'}`),
@@ -120,7 +127,7 @@ export class SimService {
   }
 
   private addAd(args: Record<string, unknown>, key: string | undefined): Answer {
-    if (this.quota.used >= this.quota.limit) {
+    if (this.quota.used >= this.quota.limit + (this.quota.overage ?? 0)) {
       return {
         status: 402,
         body: {
@@ -143,6 +150,9 @@ export class SimService {
     }
     if (account.status === 'needs_reauth') {
       return toolError(400, `TikTok advertiser ${account.id} (${account.name}) needs to be reconnected in Adspirer: its authorization has expired.`);
+    }
+    if (account.inactive) {
+      return toolError(400, `TikTok advertiser ${account.id} (${account.name}) is connected but not active on your plan. Activate it in Manage Accounts.`);
     }
     const problem = documentedProblem(args);
     if (problem) return toolError(400, `TikTok API error 40002: ${problem}`);

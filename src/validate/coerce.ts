@@ -250,6 +250,8 @@ function coerceEnum(field: FieldSpec, cell: Cell): Coerced {
   if (field.alsoAccepted?.includes(value)) {
     return { ok: true, value, warning: `${value} is TikTok's own spelling, not on Adspirer's tool page (${(field.values ?? []).join(', ')}); it is sent as written` };
   }
+  const discouraged = field.discouraged?.[value];
+  if (discouraged !== undefined) return { ok: true, value, warning: discouraged };
   if (field.name === 'call_to_action') {
     const corrected = CTA_SYNONYMS[value];
     if (corrected !== undefined) {

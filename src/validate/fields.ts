@@ -26,6 +26,8 @@ export interface FieldSpec {
    * written, with a warning (never a false refusal).
    */
   readonly alsoAccepted?: readonly string[];
+  /** Values the tool page warns against: accepted and sent, with this warning before any paid call. */
+  readonly discouraged?: Readonly<Record<string, string>>;
   readonly limit?: string;
   readonly example: string;
   readonly description: string;
@@ -58,7 +60,19 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'ad_text', kind: 'text', required: true, example: 'Fresh coffee beans, roasted this week. 20% off your first bag.', limit: '1–100 characters (CJK count two), no emoji', description: 'Ad text shown with the creative', aliases: ['text', 'primary_text', 'caption'] },
   { name: 'landing_page_url', kind: 'url', required: true, example: 'https://example.com/coffee?utm_source=tiktok', limit: 'https:// URL', description: 'Landing page URL', aliases: ['landing_page', 'url', 'destination_url', 'final_url', 'link'] },
   { name: 'ad_name', kind: 'text', example: 'EXAMPLE - delete this row', limit: 'at most 512 characters (CJK count two), no emoji', description: 'Ad name; auto-generated when empty (or from --ad-name)', aliases: ['name'] },
-  { name: 'ad_format', kind: 'enum', values: ['SINGLE_VIDEO', 'SINGLE_IMAGE', 'CAROUSEL_ADS', 'CATALOG_CAROUSEL', 'LIVE_CONTENT'], example: '', description: 'Ad format; leave empty so Adspirer detects it from the creative', aliases: ['format'] },
+  {
+    name: 'ad_format',
+    kind: 'enum',
+    values: ['SINGLE_VIDEO', 'SINGLE_IMAGE', 'CAROUSEL_ADS', 'CATALOG_CAROUSEL', 'LIVE_CONTENT'],
+    // add_tiktok_ad.txt, ad_format: "image_urls (slideshow) / image_ids → SINGLE_VIDEO (TikTok in-feed rejects SINGLE_IMAGE)".
+    discouraged: {
+      SINGLE_IMAGE:
+        'is SINGLE_IMAGE, which the tool page says "TikTok in-feed rejects" (images go out as SINGLE_VIDEO, a slideshow); the call will likely be refused and still cost one. Leave ad_format empty so Adspirer detects it',
+    },
+    example: '',
+    description: 'Ad format; leave empty so Adspirer detects it from the creative',
+    aliases: ['format'],
+  },
   { name: 'display_name', kind: 'text', example: 'Bean There', limit: 'at most 40 characters (CJK count two)', description: 'Brand name shown on the ad', aliases: ['brand', 'brand_name'] },
   { name: 'call_to_action', kind: 'enum', values: CALLS_TO_ACTION, example: 'SHOP_NOW', description: 'Call-to-action button', aliases: ['cta'] },
   { name: 'image_ids', kind: 'refList', example: '', limit: 'several separated by | or new lines; a creative source of its own', description: 'TikTok image IDs (from upload_tiktok_images)', aliases: ['image_id'] },
