@@ -140,6 +140,54 @@ describe('the simulator', () => {
     expect(limited[0]!.headers.get('retry-after')).toBe('1');
   });
 
+  it("--throttle N/S: TikTok's throttle as documented, a 429 with no Retry-After and the wait in the text", async () => {
+    let now = Date.parse('2026-12-07T12:00:00Z');
+    const s = await sim({ throttle: { count: 2, seconds: 20 }, now: () => now });
+    expect((await call(s, 'add_tiktok_ad', AD)).status).toBe(200);
+    now += 5000;
+    expect((await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'two' })).status).toBe(200);
+    // Free tools are not add_tiktok_ad: never throttled by it.
+    expect((await call(s, 'get_usage_status', {})).status).toBe(200);
+    now += 2500;
+    const limited = await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'three' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBeNull();
+    expect(limited.json).toEqual({
+      success: false,
+      is_error: true,
+      error: 'Upstream platform rate limit hit (TikTok ad/create: 2 per 20 s). Retry after 13 seconds.',
+      tool: 'add_tiktok_ad',
+    });
+    expect(s.ads()).toHaveLength(2);
+    // The window frees 20 s after it began.
+    now += 12_500;
+    expect((await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'three' })).status).toBe(200);
+    expect(s.stats().rateLimited).toBe(1);
+  });
+
+  it('--overage N: calls past the limit until N more, then 402; used is reported above limit', async () => {
+    const s = await sim({ quota: 2, used: 2, overage: 1 });
+    const over = await call(s, 'add_tiktok_ad', AD);
+    expect(over.status).toBe(200);
+    expect(over.json.data.quota).toMatchObject({ used: 3, limit: 2 });
+    expect((await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'two' })).status).toBe(402);
+  });
+
+  it('an inactive advertiser is listed as inactive and its calls are refused', async () => {
+    const s = await sim({ advertisers: ['111=A', '222=B:inactive'] });
+    const list = await call(s, 'list_connected_accounts', { platform: 'tiktok_ads' });
+    expect(list.json.data.structured.accounts[1]).toMatchObject({ account_id: '222', account_tier: 'inactive', status: 'connected' });
+    const refused = await call(s, 'add_tiktok_ad', { ...AD, advertiser_id: '222' });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toBe('TikTok advertiser 222 (B) is connected but not active on your plan. Activate it in Manage Accounts.');
+  });
+
+  it('the CLI takes --throttle and --overage, and refuses a malformed --throttle', async () => {
+    const bad = await cli(['sim', '--port', '0', '--throttle', '30 a minute']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--throttle 30 a minute: write N\/S, e\.g\. 30\/20/);
+  });
+
   it('injects 5xx with HTML bodies from proxies', async () => {
     const s = await sim({ failRate: 1, faults: ['502'] });
     const r = await call(s, 'add_tiktok_ad', AD);

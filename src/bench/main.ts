@@ -8,11 +8,13 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeBenchCsv, writeBenchXlsx } from './generate.js';
-import { runUploadScenario, type UploadScenario } from './upload-bench.js';
+import { runThrottleScenario, runUploadScenario, type UploadScenario } from './upload-bench.js';
 
 const run = promisify(execFile);
 const MEASURE = new URL('./measure.js', import.meta.url).pathname;
 const quick = process.argv.includes('--quick');
+// `npm run bench -- --upload`: only the upload sections (the throttle case alone takes 80 s).
+const uploadOnly = process.argv.includes('--upload');
 
 interface Figures {
   wallMs: number;
@@ -52,6 +54,13 @@ try {
   out();
   out(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`);
   out();
+  if (!uploadOnly) await fileSections();
+  await uploadSections();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function fileSections(): Promise<void> {
   out('### validate vs a bare read of the same file (each a fresh process, start-up included)');
   out();
   out('Bare: csv-parse with `columns: true`; for xlsx, exceljs\'s workbook reader (`xlsx.readFile`), which is the tool\'s own reader.');
@@ -96,7 +105,9 @@ try {
     const [v, d] = await sideBySide([['validate', file], ['dry-run', file, join(dir, `dry-${rows}.results.csv`)]], rows > 300_000 ? 2 : rows > 10_000 ? 3 : 5);
     out(`| ${rows.toLocaleString('en-US')} | ${fmt(v!.wallMs / 1000)} s | ${fmt(d!.wallMs / 1000)} s | ${fmt(d!.wallMs / v!.wallMs)} | ${v!.maxRssMB} MB | ${d!.maxRssMB} MB |`);
   }
-  out();
+}
+
+async function uploadSections(): Promise<void> {
   out('### upload against the simulator (its own process, on loopback)');
   out();
   out('| scenario | expected min(rate, R, concurrency/L) | throughput | of expected (target ≥ 95%, adaptive ≥ 85% of R) | 429s / requests (adaptive target ≤ 5%) | client CPU per row |');
@@ -112,6 +123,11 @@ try {
     const share = s.serverRate !== undefined && s.rate > s.serverRate ? f.throughput / s.serverRate : f.throughput / f.expected;
     out(`| ${s.name} (${s.rows} rows) | ${fmt(f.expected, 1)}/s | ${fmt(f.throughput, 1)}/s | ${fmt(share * 100, 0)}% | ${f.throttled}/${f.requests} (${fmt((f.throttled / Math.max(1, f.requests)) * 100, 1)}%) | ${fmt(f.cpuMsPerRow, 2)} ms |`);
   }
-} finally {
-  await rm(dir, { recursive: true, force: true });
+  out();
+  out("### upload under TikTok's documented throttle (sim --throttle 30/20: 429, no Retry-After, \"Retry after X seconds.\"), upload's defaults");
+  out();
+  out('| rows | time | ideal (one 20 s window per 30) | of ideal (target ≤ 1.5×) | requests meeting the throttle (target ≤ 12) | pauses | created | exit |');
+  out('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const t = await runThrottleScenario(dir, 120, 30, 20);
+  out(`| 120 | ${fmt(t.seconds, 1)} s | ${t.ideal} s | ${fmt(t.seconds / t.ideal)}× | ${t.throttled} of ${t.requests} | ${t.pauses} | ${t.created} | ${t.exitCode} |`);
 }

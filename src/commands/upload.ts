@@ -34,7 +34,7 @@ import { checkRunLinks, type RunLinks } from './upload-links.js';
 import type { LinkOptions } from './link-stage.js';
 import { endText, planText, spentText, summariseRows } from './upload-messages.js';
 import { callsLeft, planTerms, type PlanTerms } from '../send/plan-terms.js';
-import { clockTime, type ThrottlePolicy } from '../send/throttle.js';
+import { clockTime, seconds, type ThrottlePolicy } from '../send/throttle.js';
 
 export interface UploadOptions extends SheetOptions, LinkOptions {
   readonly endpoint?: string;
@@ -280,12 +280,17 @@ async function planRun(run: UploadRun): Promise<RunPlan> {
     toSend = toSend.filter((item) => !links.invalid.has(item.seq));
   }
   say(planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true, { overage, ...(pre.quotaUnknown ? { unknown: pre.quotaUnknown } : {}) }));
-  // Account set-up ends the run (exit 2) only when it leaves nothing at all to send.
+  // Account set-up ends the run (exit 2) only when it leaves nothing at all to send, and some row
+  // waits for it (a row naming none, an advertiser to reconnect or activate).
+  const waiting = accountCheck ? [...accountCheck.held.values()].find((h) => h.status === 'not_sent') : undefined;
   const accountStop =
-    !preStop && toSend.length === 0 && accountCheck?.advice !== undefined && pre.accounts
+    !preStop && toSend.length === 0 && waiting && pre.accounts
       ? {
           reason: 'account' as const,
-          message: `${accountCheck.held.size} ${accountCheck.held.size === 1 ? 'row names' : 'rows name'} no advertiser and ${pre.accounts.length} are connected (${pre.accounts.map(describeAccount).join(', ')}); fill advertiser_id, or pass --advertiser-id ID, which fills only empty cells`,
+          message:
+            accountCheck?.advice !== undefined
+              ? `${accountCheck.held.size} ${accountCheck.held.size === 1 ? 'row names' : 'rows name'} no advertiser and ${pre.accounts.length} are connected (${pre.accounts.map(describeAccount).join(', ')}); fill advertiser_id, or pass --advertiser-id ID, which fills only empty cells`
+              : waiting.error.replace(/^not sent: /, ''),
         }
       : undefined;
 
@@ -367,7 +372,7 @@ async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): Promise<
       throttle: { maxTotalMs: (options.maxWaitSeconds ?? UPLOAD_DEFAULTS.maxWaitSeconds) * 1000, ...options.throttle },
       onPause: (pause) => {
         pausedUntil = pause.until;
-        run.say(`\nPaused by TikTok's rate limit (${pause.named ? 'the service asked' : 'it named no wait, so'} ${Math.ceil(pause.waitMs / 1000)} s); resuming at ${clockTime(pause.until)}.\n`);
+        run.say(`\nPaused by TikTok's rate limit (${pause.named ? 'the service asked' : 'it named no wait, so'} ${seconds(pause.waitMs)} s); resuming at ${clockTime(pause.until)}.\n`);
         options.onEvent?.({ type: 'pause', until: pause.until, waitMs: pause.waitMs, message: run.mask(pause.message) });
       },
       now: run.now,

@@ -89,6 +89,8 @@ class TransientAttempt extends Error {
   }
 }
 
+const QUOTA_COUNTED = 'the monthly quota has no room for more calls';
+
 /** The second Ctrl-C, seen between or during attempts. */
 class Abandoned extends Error {}
 
@@ -142,6 +144,10 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
     options.onQuota?.(q);
   };
   const noRoom = (): string => noRoomText(lastQuota, overage);
+  // Rows after our own count found the quota spent say what the plan said of them; after another
+  // stop (the service's 402 included), the stop's own words.
+  const notSentText = (s: { reason: StopReason | 'setup'; message: string }): string =>
+    s.reason === 'quota' && s.message === QUOTA_COUNTED ? noRoom() : `not sent: the batch stopped (${s.message})`;
 
   // Waiting for a turn ends on either stop; only the second (hard) abandons requests in flight.
   const signals = [options.signal, options.hardSignal].filter((x): x is AbortSignal => x !== undefined);
@@ -169,16 +175,16 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   async function sendOne(item: SendItem): Promise<SendResult> {
     const result = (status: SendStatus, attempts: number, extra: { error?: string; adId?: string } = {}): SendResult => ({ seq: item.seq, key: item.key, status, ...extra, attempts });
     if (options.signal?.aborted) return result('not_sent', 0, { error: 'not sent: the batch was interrupted; run the same command again to resume' });
-    if (stop) return result('not_sent', 0, { error: `not sent: the batch stopped (${stop.message})` });
+    if (stop) return result('not_sent', 0, { error: notSentText(stop) });
     if (breakerOpen) return result('failed', 0, { error: `not attempted: the service failed ${options.breakerThreshold} requests in a row; run again later to resume` });
     const advertiser = item.args.advertiser_id === undefined ? undefined : String(item.args.advertiser_id);
     if (advertiser === undefined && unnamed) return result('not_sent', 0, { error: `not sent: ${unnamed.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)` });
     if (advertiser !== undefined && unconnected.has(advertiser)) return result('not_sent', 0, { error: `not sent: ${unconnected.get(advertiser)!}` });
     while (left - started <= 0 && started > 0 && !currentStop()) await settled();
     const stopped = currentStop();
-    if (stopped) return result('not_sent', 0, { error: `not sent: the batch stopped (${stopped.message})` });
+    if (stopped) return result('not_sent', 0, { error: notSentText(stopped) });
     if (left - started <= 0) {
-      stopWith('quota', 'the monthly quota has no room for more calls');
+      stopWith('quota', QUOTA_COUNTED);
       return result('not_sent', 0, { error: noRoom() });
     }
     started++;

@@ -87,6 +87,12 @@ export function whenText(at: number, now: number): string {
   return `${date} ${clockTime(at).slice(0, 5)}`;
 }
 
+/** A wait in seconds as a person reads it: "60", "0.4" (tenths below 10 s, rounded up). */
+export function seconds(ms: number): string {
+  if (ms >= 10_000) return String(Math.ceil(ms / 1000));
+  return String(Math.ceil(ms / 100) / 10);
+}
+
 /** "14:03:20" in local time, for "resuming at …". */
 export function clockTime(ms: number): string {
   const d = new Date(ms);
