@@ -291,8 +291,9 @@ describe('sendBatch: what each row says when the batch stops around it', () => {
     expect(interrupted.outcome.stopped).toBe('interrupted');
     const empty = await run(items(2), fake(() => ok()).t, { quotaLeft: 0 });
     expect(errors(empty.results)).toEqual([
+      // Every row the quota has no room for says so alike, as the plan does.
       ['not_sent', 0, 'not sent: the monthly quota has no room for this row; it resumes when the quota resets or after an upgrade'],
-      ['not_sent', 0, 'not sent: the batch stopped (the monthly quota has no room for more calls)'],
+      ['not_sent', 0, 'not sent: the monthly quota has no room for this row; it resumes when the quota resets or after an upgrade'],
     ]);
     expect(empty.outcome).toMatchObject({ stopped: 'quota', stopMessage: 'the monthly quota has no room for more calls', requests: 0 });
   });
@@ -405,7 +406,8 @@ describe("sendBatch: a throttle (429) is the batch's business", () => {
     const script = [429, 429, 429, 200, 429, 200];
     const t: Transport = { call: async () => (script[n++] === 429 ? throttle() : ok()) };
     const pauses: number[] = [];
-    await run(items(2), t, { concurrency: 1, onPause: (p) => void pauses.push(p.waitMs) });
+    // A fixed rate: the pauses are what is measured here, not the slower pace after them.
+    await run(items(2), t, { concurrency: 1, adaptive: false, onPause: (p) => void pauses.push(p.waitMs) });
     expect(pauses).toEqual([30_000, 60_000, 120_000, 30_000]);
   });
 
@@ -445,7 +447,7 @@ describe("sendBatch: a throttle (429) is the batch's business", () => {
 
   it('429s do not open the breaker; other transient failures still do', async () => {
     const { t } = fake((_k, n) => (n <= 6 ? throttle('retry in 1 s') : ok()));
-    const { results, outcome } = await run(items(2), t, { breakerThreshold: 3 });
+    const { results, outcome } = await run(items(2), t, { breakerThreshold: 3, adaptive: false });
     expect(results.map((r) => r.status)).toEqual(['created', 'created']);
     expect(outcome.stopped).toBeNull();
     const dead = fake(() => status(503));
