@@ -4,7 +4,7 @@
  *   import { validateFile, uploadFile, createSimulator } from 'tiktok-ads-bulk';
  */
 export { validateFile, type ValidateFileOptions } from './commands/validate.js';
-export { uploadFile, UPLOAD_DEFAULTS, type UploadOptions, type UploadEvent } from './commands/upload.js';
+export { uploadFile, UPLOAD_DEFAULTS, type UploadOptions, type UploadEvent } from './upload/upload.js';
 export { writeTemplate, type TemplateFormat } from './commands/template.js';
 export type { RunSummary } from './commands/summary.js';
 export type { QuotaInfo, StopReason } from './send/quota.js';

@@ -5,7 +5,7 @@ import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { bufferIo } from '../src/commands/io.js';
 import { validateFile } from '../src/commands/validate.js';
-import { uploadFile } from '../src/commands/upload.js';
+import { uploadFile } from '../src/upload/upload.js';
 import { RunError } from '../src/errors.js';
 import { parseSheetsLink } from '../src/read/sheets-link.js';
 import { reportRows } from './helpers/report.js';

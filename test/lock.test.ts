@@ -3,7 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BatchLock } from '../src/report/batch-lock.js';
+import { BatchLock } from '../src/batch/batch-lock.js';
 import { RunError } from '../src/errors.js';
 import { cli, processIt, spawnCli } from './helpers/cli.js';
 import { csvRows, tempDir } from './helpers/tmp.js';

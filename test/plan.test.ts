@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { carryOver, orphanedInFlight } from '../src/report/carry-over.js';
+import { carryOver, orphanedInFlight } from '../src/batch/carry-over.js';
 import { retryKey } from '../src/keys/idempotency-key.js';
-import { planSending } from '../src/commands/send-plan.js';
+import { planSending } from '../src/upload/send-plan.js';
 import { exitCode } from '../src/commands/exit-code.js';
-import { batchAd, type BatchAd, type PlannedAd } from '../src/validate/validate-sheet.js';
-import type { PriorState } from '../src/report/journal.js';
+import { batchAd, type BatchAd } from '../src/batch/batch-ad.js';
+import { type PlannedAd } from '../src/keys/keyed-sheet.js';
+import type { PriorState } from '../src/batch/journal.js';
 
 const ad = (seq: number, key?: string): BatchAd => ({
   seq,

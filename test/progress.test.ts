@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { formatDuration, Progress, progressLine } from '../src/commands/progress.js';
+import { formatDuration, Progress, progressLine } from '../src/upload/progress.js';
 
 describe('progress', () => {
   it('one line: done/total, created, failed, requests per second, ETA, quota left', () => {

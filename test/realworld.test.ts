@@ -2,13 +2,13 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openInput } from '../src/commands/input-source.js';
-import { validateSheet, type PlannedAd } from '../src/validate/validate-sheet.js';
+import { validateSheet, type PlannedAd } from '../src/keys/keyed-sheet.js';
 import { cli } from './helpers/cli.js';
 import { reportRows } from './helpers/report.js';
 import { tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 import { bufferIo } from '../src/commands/io.js';
-import { uploadFile } from '../src/commands/upload.js';
+import { uploadFile } from '../src/upload/upload.js';
 
 const F = 'fixtures/realworld';
 

@@ -12,7 +12,7 @@ import { safeCsvCell } from '../src/report/safe-cell.js';
 import { reportCells, reportHeader, reportStyle, resultCells, retryCells, retryHeader } from '../src/report/report-line.js';
 import { retryLines } from '../src/report/retry-lines.js';
 import { OrderedReport } from '../src/report/ordered-report.js';
-import { parseJournal } from '../src/report/journal.js';
+import { parseJournal } from '../src/batch/journal.js';
 import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
 import { tempDir } from './helpers/tmp.js';

@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile, stat, truncate } from 'node:fs/promises';
-import { loadResumeState } from '../src/report/resume-state.js';
+import { loadResumeState } from '../src/batch/resume-state.js';
 import { join } from 'node:path';
 import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';

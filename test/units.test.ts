@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KEY_NAMESPACE, idempotencyKey, retryKey } from '../src/keys/idempotency-key.js';
-import { JournalWriter, parseJournal } from '../src/report/journal.js';
+import { JournalWriter, parseJournal } from '../src/batch/journal.js';
 import { defaultReportPath, journalPath, retryFileAlternative, retryFilePath } from '../src/report/paths.js';
 import { RetryFileWriter, type RetryFileOutcome } from '../src/report/retry-file.js';
 import type { ReportLine } from '../src/report/report-line.js';
@@ -172,7 +172,7 @@ describe('redact', () => {
 
 describe('the batch lock, case by case', () => {
   it('a damaged lock (a crash between creating and writing it) is taken over with a note', async () => {
-    const { BatchLock } = await import('../src/report/batch-lock.js');
+    const { BatchLock } = await import('../src/batch/batch-lock.js');
     const dir = await tempDir();
     const path = join(dir, 'r.lock');
     await writeFile(path, '{"pid": 12');
@@ -181,7 +181,7 @@ describe('the batch lock, case by case', () => {
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ pid: 7, host: 'h', started: '2026-12-01T10:00:00.000Z' });
   });
   it('a live lock on this host is refused with its pid, host and time; a lock that cannot be created is a setup error', async () => {
-    const { BatchLock } = await import('../src/report/batch-lock.js');
+    const { BatchLock } = await import('../src/batch/batch-lock.js');
     const dir = await tempDir();
     const path = join(dir, 'r.lock');
     await writeFile(path, JSON.stringify({ pid: 42, host: 'h', started: '2026-12-01T10:42:00.000Z' }));

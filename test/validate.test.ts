@@ -5,7 +5,7 @@ import { validateRow, type RowRules } from '../src/validate/validate-row.js';
 import { parseAdNameTemplate } from '../src/validate/ad-name.js';
 import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
 import { nearest } from '../src/validate/nearest.js';
-import { validateSheet } from '../src/validate/validate-sheet.js';
+import { validateSheet } from '../src/keys/keyed-sheet.js';
 import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
 import type { Cell } from '../src/read/cell.js';

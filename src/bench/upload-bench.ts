@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { uploadFile } from '../commands/upload.js';
+import { uploadFile } from '../upload/upload.js';
 import { silentIo } from '../commands/io.js';
 import { BENCH_HEADER, benchRow } from './generate.js';
 

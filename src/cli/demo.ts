@@ -6,7 +6,7 @@
 import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { uploadFile } from '../commands/upload.js';
+import { uploadFile } from '../upload/upload.js';
 import { createSimulator } from '../sim/server.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'tiktok-ads-bulk-demo-'));

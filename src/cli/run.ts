@@ -3,30 +3,17 @@ import { basename, extname } from 'node:path';
 import { RunError } from '../errors.js';
 import { given, numberOption, str } from './option-values.js';
 import { redact } from '../send/redact.js';
-import type { Io } from '../commands/io.js';
 import type { RunSummary } from '../commands/summary.js';
 import { validateFile } from '../commands/validate.js';
 import type { TemplateFormat } from '../commands/template.js';
 import { VERSION } from '../version.js';
+import type { CliContext, Values } from './context.js';
+
+export type { CliContext, Values } from './context.js';
 import { editDistance, nearest } from '../validate/nearest.js';
 import { FLAGS, flagsOf, parseOptions, type Command } from './flags.js';
 import { SIM_HELP, TEMPLATE_HELP, TOOL_HELP, UI_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
 
-/** What the CLI needs from the outside world; main.ts passes the process's. */
-export interface CliContext {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly io: Io;
-  /** Aborted on the first Ctrl-C / SIGTERM. */
-  readonly signal?: AbortSignal;
-  /** Aborted on the second: abandon requests in flight. */
-  readonly hardSignal?: AbortSignal;
-  /** Called with a running server's (sim, ui) stop function, so main can close it on Ctrl-C. */
-  readonly onSimStarted?: (stop: () => Promise<void>) => void;
-  /** The arguments as typed, for the report's Summary sheet (runCli fills it in). */
-  readonly argv?: readonly string[];
-}
-
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 function parse(command: Command, args: string[]): { values: Values; positionals: string[] } {
   try {
@@ -169,4 +156,3 @@ function finish(ctx: CliContext, summary: RunSummary, json: boolean): number {
   return summary.exit_code;
 }
 
-export type { Values };

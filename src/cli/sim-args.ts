@@ -2,7 +2,7 @@ import { RunError } from '../errors.js';
 import { FAULT_KINDS, type FaultKind } from '../sim/options.js';
 import { createSimulator } from '../sim/server.js';
 import { given, intOption, numberOption, str as s } from './option-values.js';
-import type { CliContext, Values } from './run.js';
+import type { CliContext, Values } from './context.js';
 
 /** `sim`: starts the simulator and keeps it running until Ctrl-C. */
 export async function simFromCli(values: Values, ctx: CliContext): Promise<number> {

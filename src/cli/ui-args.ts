@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { platform } from 'node:os';
 import { startUi } from '../ui/server.js';
 import { given, intOption, str as s } from './option-values.js';
-import type { CliContext, Values } from './run.js';
+import type { CliContext, Values } from './context.js';
 
 /** `ui`: serves the web page on 127.0.0.1 until Ctrl-C. */
 export async function uiFromCli(values: Values, ctx: CliContext): Promise<number> {

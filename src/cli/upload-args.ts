@@ -1,11 +1,11 @@
-import { uploadFile } from '../commands/upload.js';
+import { uploadFile } from '../upload/upload.js';
 import { RunError } from '../errors.js';
 import type { RetryFormat } from '../report/paths.js';
 import type { RunSummary } from '../commands/summary.js';
 import type { SheetOptions } from '../commands/common-options.js';
 import type { LinkOptions } from '../commands/link-stage.js';
 import { given, intOption, numberOption, str as s } from './option-values.js';
-import type { CliContext, Values } from './run.js';
+import type { CliContext, Values } from './context.js';
 
 /** `upload`: flags to UploadOptions; the command itself is the library's uploadFile. */
 export function uploadFromCli(sheet: SheetOptions & LinkOptions, values: Values, ctx: CliContext): Promise<RunSummary> {

@@ -1,5 +1,5 @@
 import type { AdLinkResult } from '../links/check-links.js';
-import type { PlannedAd } from '../validate/validate-sheet.js';
+import type { PlannedAd } from '../keys/keyed-sheet.js';
 
 /**
  * A checked ad with its links' verdicts: a bad link makes it invalid (it loses its key and

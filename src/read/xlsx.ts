@@ -272,7 +272,6 @@ function* rowsBelow(rows: Iterable<RawRecord>, headerRow: number): Generator<Raw
   for (const r of rows) if (r.row > headerRow) yield r;
 }
 
-
 /** The first rows of a sheet as text, to recognise it. */
 function firstRows(ws: ExcelJS.Worksheet): string[][] {
   const rows: string[][] = [];

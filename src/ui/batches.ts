@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { RunSummary } from '../commands/summary.js';
-import { uploadFile, type UploadEvent, type UploadOptions } from '../commands/upload.js';
+import { uploadFile, type UploadEvent, type UploadOptions } from '../upload/upload.js';
 import { RunError } from '../errors.js';
 
 /** What the page hears about a batch, in order: the upload's own events, its messages, its end. */

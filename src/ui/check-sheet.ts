@@ -3,7 +3,7 @@ import { openInput } from '../commands/input-source.js';
 import { RESULT_COLUMNS, reportCells } from '../report/report-line.js';
 import type { Problem } from '../validate/args.js';
 import { mapColumns } from '../validate/columns.js';
-import { validateSheet } from '../validate/validate-sheet.js';
+import { validateSheet } from '../keys/keyed-sheet.js';
 
 export interface CheckRequest {
   readonly file: string;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { templateCsv, templateWorkbook } from '../commands/template.js';
-import type { UploadEvent } from '../commands/upload.js';
+import type { UploadEvent } from '../upload/upload.js';
 import { RunError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { formatBytes } from '../links/verdict.js';
@@ -166,7 +166,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     const rows: { row: number; status: string; error?: string }[] = [];
     const messages: string[] = [];
     let quota: unknown = null;
-    const { uploadFile } = await import('../commands/upload.js');
+    const { uploadFile } = await import('../upload/upload.js');
     const summary = await uploadFile(
       {
         ...uploadOptions(body, file, true),

@@ -1,12 +1,11 @@
 import { RunError } from '../errors.js';
-import { OccurrenceCounter, type KeyedAd } from '../keys/occurrences.js';
 import type { Cell } from '../read/cell.js';
 import { DEFAULT_LIMITS } from '../read/limits.js';
 import type { Sheet } from '../read/sheet.js';
 import type { AdNameTemplate } from './ad-name.js';
 import type { AdArgs, Problem } from './args.js';
 import { mapColumns, normaliseHeader, type ColumnMap } from './columns.js';
-import { FIELDS, LINK_FIELDS } from './fields.js';
+import { FIELDS } from './fields.js';
 import { editDistance } from './nearest.js';
 import { validateRow, type RowRules } from './validate-row.js';
 
@@ -23,6 +22,8 @@ export interface ValidateOptions {
   readonly onNotice?: (text: string) => void;
 }
 
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 /** What `validate` reports of one ad: its row, its key when valid, its problems. */
 export interface CheckedAd {
   readonly row: number;
@@ -35,91 +36,32 @@ export interface CheckedAd {
   readonly linkWarnings?: readonly Problem[];
 }
 
-/** One line of the batch: a valid ad with its key, or an invalid row with its problems. */
-export interface PlannedAd extends CheckedAd {
-  /** Position in the batch, 0-based: the report's order. */
-  readonly seq: number;
-  readonly args?: AdArgs;
-  /** Of a valid ad: 1 for the first of identical ads, 2 for the next… (its key's second part). */
-  readonly occurrence?: number;
-}
-
-/**
- * An ad as upload keeps it between its two reads of the file: what planning needs, without the
- * arguments and cells, which are read again to send and report it (memory: a few short strings
- * per row, not the row).
- */
-export interface BatchAd {
-  readonly seq: number;
+/** One ad of a sheet as validation leaves it: its arguments when the row is valid, else its problems. */
+export interface CheckedRowAd {
   readonly row: number;
-  /** Set exactly when the ad is valid, with its occurrence. */
-  readonly key?: string;
-  readonly occurrence?: number;
-  readonly adgroup?: string;
-  readonly advertiser?: string;
-  /** Of an invalid ad: its problems. */
+  readonly input: readonly Cell[];
+  /** Set exactly when the row is valid: one ad per ad group it lists. */
+  readonly args?: AdArgs;
   readonly problems: readonly Problem[];
-  /** Only when its links are to be checked: the fields that hold them. */
-  readonly links?: AdArgs;
-}
-
-const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
-
-/**
- * The planning part of an ad (see BatchAd); `links` keeps its link fields for the checks. A batch
- * names few advertisers, each on many rows: `same` gives back one copy of each ID to keep.
- */
-export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => string = (id) => id): BatchAd {
-  const args = ad.args;
-  if (!args || ad.key === undefined) return { seq: ad.seq, row: ad.row, problems: ad.problems };
-  const adgroup = args.adgroup_id;
-  const advertiser = args.advertiser_id;
-  return {
-    seq: ad.seq,
-    row: ad.row,
-    key: ad.key,
-    occurrence: ad.occurrence ?? 1,
-    ...(typeof adgroup === 'string' ? { adgroup } : {}),
-    ...(advertiser !== undefined ? { advertiser: same(String(advertiser)) } : {}),
-    problems: NO_PROBLEMS,
-    ...(links ? { links: Object.fromEntries(LINK_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]!])) } : {}),
-  };
-}
-
-/** A valid ad's key, or the problem that it repeats an earlier row. */
-function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string; occurrence: number } | { problem: Problem } {
-  if (keyed.duplicateOf === undefined || allowDuplicates) return { key: keyed.key, occurrence: keyed.occurrence };
-  return { problem: { field: 'row', message: `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates` } };
+  readonly warnings: readonly Problem[];
 }
 
 /**
- * Streams a sheet's rows through validation, duplicate detection and key derivation. Memory is one
- * key per distinct ad, not the rows.
+ * Streams a sheet's rows through validation: one entry per ad (a row listing several ad groups is
+ * one ad per ad group), or one per invalid row. Keys come after, in keys/keyed-sheet.ts.
  */
-export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}): AsyncGenerator<PlannedAd> {
+export async function* checkSheet(sheet: Sheet, options: ValidateOptions = {}): AsyncGenerator<CheckedRowAd> {
   const rules = rowRulesFor(sheet.file, sheet.header, options);
   for (const notice of [...sheet.notices, ...columnNotices(rules.columns)]) options.onNotice?.(notice);
-  const counter = new OccurrenceCounter();
-  let seq = 0;
   let rows = 0;
   for await (const record of sheet.records) {
     rows++;
     const verdict = validateRow(record, rules);
     if (verdict.ads.length === 0) {
-      yield { seq: seq++, row: record.row, input: record.cells, problems: verdict.problems, warnings: verdict.warnings };
+      yield { row: record.row, input: record.cells, problems: verdict.problems, warnings: verdict.warnings };
       continue;
     }
-    for (const args of verdict.ads) {
-      const placed = keyOrDuplicate(counter.next(args, record.row), options.allowDuplicates ?? false);
-      yield {
-        seq: seq++,
-        row: record.row,
-        input: record.cells,
-        ...('key' in placed ? { args, key: placed.key, occurrence: placed.occurrence } : {}),
-        problems: 'key' in placed ? [] : [placed.problem],
-        warnings: verdict.warnings,
-      };
-    }
+    for (const args of verdict.ads) yield { row: record.row, input: record.cells, args, problems: NO_PROBLEMS, warnings: verdict.warnings };
   }
   if (rows === 0) throw noAds(sheet);
 }

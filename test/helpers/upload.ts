@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { uploadFile, type UploadOptions } from '../../src/commands/upload.js';
+import { uploadFile, type UploadOptions } from '../../src/upload/upload.js';
 import { bufferIo } from '../../src/commands/io.js';
 import { createSimulator, type Simulator } from '../../src/sim/server.js';
 import type { SimOptions } from '../../src/sim/options.js';

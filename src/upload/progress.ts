@@ -1,5 +1,5 @@
 import { clockTime } from '../send/throttle.js';
-import type { Io } from './io.js';
+import type { Io } from '../commands/io.js';
 
 export interface ProgressCounts {
   readonly done: number;

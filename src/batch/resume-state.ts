@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { RunError } from '../errors.js';
 import { openSheet } from '../read/open-sheet.js';
 import { parseJournal, type JournalContents, type JournalHeader, type PriorState } from './journal.js';
-import { RESULT_COLUMNS } from './report-line.js';
+import { RESULT_COLUMNS } from '../report/report-line.js';
 
 export interface ResumeState {
   readonly states: ReadonlyMap<string, PriorState>;

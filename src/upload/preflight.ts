@@ -1,6 +1,6 @@
 import { connectedAccounts, describeAccount, type ConnectedAccount } from '../send/accounts.js';
 import { quotaOf } from '../send/answer.js';
-import type { PlannedSend } from '../report/carry-over.js';
+import type { PlannedSend } from '../batch/carry-over.js';
 import type { QuotaInfo } from '../send/quota.js';
 import { judge } from '../send/rules.js';
 import type { Transport } from '../send/transport.js';

@@ -1,4 +1,4 @@
-import type { PlannedSend } from '../report/carry-over.js';
+import type { PlannedSend } from '../batch/carry-over.js';
 import { callsLeft } from '../send/plan-terms.js';
 import { noRoomText, type QuotaInfo, type StopReason } from '../send/quota.js';
 

@@ -1,4 +1,4 @@
-import { JournalWriter } from '../report/journal.js';
+import { JournalWriter } from '../batch/journal.js';
 import { openTableWriter, writeError } from '../report/open-writer.js';
 import { OrderedReport } from '../report/ordered-report.js';
 import { reportHeader, type ReportLine } from '../report/report-line.js';
@@ -9,8 +9,8 @@ import type { SendItem, SendResult } from '../send/batch.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { ProgressCounts } from './progress.js';
 import { formatDuration } from './progress.js';
-import { emptyCounts } from './summary.js';
-import type { RunPlan, UploadRun } from './upload.js';
+import { emptyCounts } from '../commands/summary.js';
+import type { RunPlan, UploadRun } from './types.js';
 import { callsLeft } from '../send/plan-terms.js';
 
 /**

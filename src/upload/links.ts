@@ -1,9 +1,24 @@
 import type { Observation } from '../links/observation.js';
 import { problemsText } from '../report/problem-text.js';
-import type { PlannedSend } from '../report/carry-over.js';
-import { runLinkStage } from './link-stage.js';
-import { ProblemPrinter } from './problem-printer.js';
-import type { UploadRun } from './upload.js';
+import type { PlannedSend } from '../batch/carry-over.js';
+import type { JournalContents } from '../batch/journal.js';
+import { runLinkStage, type LinkOptions } from '../commands/link-stage.js';
+import type { Io } from '../commands/io.js';
+import { ProblemPrinter } from '../commands/problem-printer.js';
+
+/** What the link stage of an upload needs from the run. */
+export interface LinkRunInput {
+  readonly options: LinkOptions & { readonly signal?: AbortSignal };
+  readonly io: Io;
+  /** stderr, with the key masked. */
+  readonly say: (text: string) => void;
+  readonly now: number;
+  /** The row an ad is on, by seq. */
+  readonly rowOf: (seq: number) => number;
+  readonly report: string;
+  /** Links earlier runs of the batch found usable, and when. */
+  readonly remembered: JournalContents['links'];
+}
 
 /** What upload does with the link checks' findings. */
 export interface RunLinks {
@@ -19,11 +34,11 @@ export interface RunLinks {
 export const LINK_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /** Checks the links of the rows about to be sent, prints what is wrong by row, and sorts the rows. */
-export async function checkRunLinks(run: UploadRun, toSend: readonly PlannedSend[]): Promise<RunLinks> {
-  const { options, planned } = run;
+export async function checkRunLinks(run: LinkRunInput, toSend: readonly PlannedSend[]): Promise<RunLinks> {
+  const { options } = run;
   const known = new Map<string, Observation>();
-  for (const [link, { at, seen }] of run.resume.links) {
-    if (run.now() - Date.parse(at) < LINK_MEMORY_MS) known.set(link, seen);
+  for (const [link, { at, seen }] of run.remembered) {
+    if (run.now - Date.parse(at) < LINK_MEMORY_MS) known.set(link, seen);
   }
   const result = await runLinkStage(
     toSend.map((item) => ({ id: item.seq, args: item.links ?? {} })),
@@ -40,7 +55,7 @@ export async function checkRunLinks(run: UploadRun, toSend: readonly PlannedSend
   for (const item of toSend) {
     const found = result.byAd.get(item.seq);
     if (!found) continue;
-    printer.add({ row: planned[item.seq]!.row, input: [], problems: found.problems, warnings: found.warnings });
+    printer.add({ row: run.rowOf(item.seq), input: [], problems: found.problems, warnings: found.warnings });
     if (found.problems.length) invalid.set(item.seq, problemsText([...found.problems, ...found.warnings]));
     else if (found.warnings.length) warnings.set(item.seq, problemsText(found.warnings));
   }

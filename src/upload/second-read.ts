@@ -5,7 +5,7 @@ import type { SendItem } from '../send/batch.js';
 import { validateRow, type RowVerdict } from '../validate/validate-row.js';
 import { rowRulesFor } from '../validate/validate-sheet.js';
 import type { Recorder } from './recorder.js';
-import type { RunPlan, UploadRun } from './upload.js';
+import type { RunPlan, UploadRun } from './types.js';
 
 /**
  * Upload's second read of the file (README, "Performance"): the rows again, in order, matched to

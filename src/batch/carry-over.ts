@@ -1,9 +1,9 @@
 import { retryKey } from '../keys/idempotency-key.js';
 import type { AdArgs } from '../validate/args.js';
-import type { BatchAd } from '../validate/validate-sheet.js';
+import type { BatchAd } from './batch-ad.js';
 import type { PriorState } from './journal.js';
-import { problemsText } from './problem-text.js';
-import type { ReportLine } from './report-line.js';
+import { problemsText } from '../report/problem-text.js';
+import type { ReportLine } from '../report/report-line.js';
 
 /** A report line before its row's cells are read again to write it. */
 export type SettledLine = Omit<ReportLine, 'input'>;

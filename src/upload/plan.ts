@@ -1,0 +1,115 @@
+import { RunError } from '../errors.js';
+import { carryOver, orphanedInFlight } from '../batch/carry-over.js';
+import { describeAccount } from '../send/accounts.js';
+import type { StopReason } from '../send/quota.js';
+import { checkAccounts, preflight } from './preflight.js';
+import { planSending } from './send-plan.js';
+import { checkRunLinks } from './links.js';
+import { planText, spentText, summariseRows } from './messages.js';
+import { planTerms, type PlanTerms } from '../send/plan-terms.js';
+import type { UploadRun, RunPlan } from './types.js';
+
+/** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
+export async function planRun(run: UploadRun): Promise<RunPlan> {
+  const { options, planned, say, mask } = run;
+  const carried = carryOver(planned, run.resume.states, options.retryRejected === true, options.confirmEdits === true, run.resume.generations);
+  warnOrphans(run);
+  const pre = run.client ? await preflight(run.client, carried.toSend, run.now(), run.endpoint) : {};
+  if (pre.quota) options.onEvent?.({ type: 'quota', quota: pre.quota });
+  if (pre.stop?.reason === 'setup') throw new RunError('SETUP', mask(pre.stop.message));
+  const preStop = pre.stop ? { reason: pre.stop.reason as StopReason, message: mask(pre.stop.message) } : undefined;
+  if (pre.notice) say(`Note: ${pre.notice}\n`);
+
+  const terms = pre.quota ? planTerms(pre.quota, run.now()) : undefined;
+  const overage = overageAllowed(run, terms);
+  // An agency batch: rows the connected accounts rule out are settled before any paid call.
+  const accountCheck = pre.accounts ? checkAccounts(carried.toSend, pre.accounts, terms?.activeAdvertisers) : undefined;
+  const lines = [...carried.lines];
+  let toSend = carried.toSend;
+  let invalid = carried.invalid;
+  if (accountCheck && accountCheck.held.size) {
+    for (const item of toSend) {
+      const held = accountCheck.held.get(item.seq);
+      if (!held) continue;
+      if (held.status === 'invalid') invalid++;
+      lines[item.seq] = { row: planned[item.seq]!.row, status: held.status, key: item.key, error: held.error, attempts: 0 };
+    }
+    toSend = toSend.filter((item) => !accountCheck.held.has(item.seq));
+  }
+  // Links are free to check and calls are not: a row whose creative cannot be downloaded never reaches the service.
+  const links = options.checkLinks === false || toSend.length === 0 ? undefined : await checkRunLinks(
+          { options, io: run.io, say, now: run.now(), rowOf: (seq) => planned[seq]!.row, report: run.report, remembered: run.resume.links },
+          toSend,
+        );
+  if (links) {
+    for (const [seq, error] of links.invalid) {
+      lines[seq] = { row: planned[seq]!.row, status: 'invalid', error };
+      invalid++;
+    }
+    toSend = toSend.filter((item) => !links.invalid.has(item.seq));
+  }
+  say(planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true, { overage, ...(pre.quotaUnknown ? { unknown: pre.quotaUnknown } : {}) }));
+  // Account set-up ends the run (exit 2) only when it leaves nothing at all to send, and some row
+  // waits for it (a row naming none, an advertiser to reconnect or activate).
+  const waiting = accountCheck ? [...accountCheck.held.values()].find((h) => h.status === 'not_sent') : undefined;
+  const accountStop =
+    !preStop && toSend.length === 0 && waiting && pre.accounts
+      ? {
+          reason: 'account' as const,
+          message:
+            accountCheck?.advice !== undefined
+              ? `${accountCheck.held.size} ${accountCheck.held.size === 1 ? 'row names' : 'rows name'} no advertiser and ${pre.accounts.length} are connected (${pre.accounts.map(describeAccount).join(', ')}); fill advertiser_id, or pass --advertiser-id ID, which fills only empty cells`
+              : waiting.error.replace(/^not sent: /, ''),
+        }
+      : undefined;
+
+  const sending = planSending(toSend, {
+    ...(preStop ? { stop: preStop } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(pre.quota ? { quota: pre.quota } : {}),
+    overage,
+    dryRun: options.dryRun === true,
+  });
+  if (sending.overflow && pre.quota) {
+    const { left, items } = sending.overflow;
+    const rows = [...new Set(items.map((i) => planned[i.seq]!.row))];
+    if (left === 0) say(`${spentText(pre.quota, terms!, options.allowOverage)}\n`);
+    else {
+      say(
+        `The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${pre.quota.period_end || 'the quota resets'}${options.dryRun ? '' : ', unless rows are refused without using a call'}.\n`,
+      );
+    }
+  }
+  return {
+    ...carried,
+    lines,
+    toSend,
+    invalid,
+    ...sending,
+    stopped: sending.stopped ?? accountStop?.reason ?? null,
+    quota: pre.quota,
+    quotaUnknown: pre.quotaUnknown,
+    overage,
+    links,
+    stopMessage: preStop?.message ?? accountStop?.message,
+    accounts: accountCheck?.advice,
+  };
+}
+
+/** The overage this run may use: what --allow-overage asks for, on a plan that has overage. */
+function overageAllowed(run: UploadRun, terms: PlanTerms | undefined): number {
+  const asked = run.options.allowOverage ?? 0;
+  if (asked === 0 || !terms) return 0;
+  if (terms.overage) return asked;
+  run.say(`Note: --allow-overage ${asked} is ignored: ${terms.annual ? 'annual plans' : 'this plan'} never charge overage (Adspirer's pricing); the batch stops at the limit.\n`);
+  return 0;
+}
+
+function warnOrphans(run: UploadRun): void {
+  const orphans = orphanedInFlight(run.planned, run.resume.states, run.resume.generations);
+  if (!orphans.length) return;
+  const one = orphans.length === 1;
+  run.say(
+    `Warning: ${orphans.length} ${one ? 'ad was' : 'ads were'} in flight when an earlier run stopped, and ${one ? 'its row is' : 'their rows are'} no longer in the file as ${one ? 'it was' : 'they were'} (rows ${orphans.map((st) => st.row).join(', ')} then). ${one ? 'It' : 'They'} may exist in TikTok Ads Manager; check before launching the edited rows.\n`,
+  );
+}
