@@ -110,7 +110,7 @@ describe('one probe before fan-out', () => {
     const { summary, stderr } = await upload(sim, { file: path, endpoint: proxy.url, concurrency: 8 });
     expect(proxy.requests.filter((r) => r.path.includes('add_tiktok_ad'))).toHaveLength(1);
     expect(summary).toMatchObject({ exit_code: 2, stopped: 'account', counts: { not_sent: 6 } });
-    expect(stderr).toMatch(/Run again with one of:\n  --advertiser-id 7000000000000000001\n  --advertiser-id 7000000000000000002/);
+    expect(stderr).toMatch(/Run again with one of:\n {2}--advertiser-id 7000000000000000001\n {2}--advertiser-id 7000000000000000002/);
   });
 
   it('rows naming no advertiser, read from accounts in text: set aside with the list before any paid call', async () => {

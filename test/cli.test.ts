@@ -20,7 +20,7 @@ describe('the CLI', () => {
 
   it("help is made from the one flag table: every flag a command parses is in its help, and no other", async () => {
     for (const c of ['validate', 'upload', 'template', 'sim'] as const) {
-      const shown = [...(await cli([c, '--help'])).stdout.matchAll(/^  (--[\w-]+)/gm)].map((m) => m[1]);
+      const shown = [...(await cli([c, '--help'])).stdout.matchAll(/^ {2}(--[\w-]+)/gm)].map((m) => m[1]);
       expect(shown, c).toEqual(flagsOf(c).filter((f) => f.name !== 'help').map((f) => `--${f.name}`));
     }
     expect((await cli(['validate', '--help'])).stdout).toMatch(/Exit codes: 0 every row valid, 1 some rows invalid, 2 usage error/);
@@ -53,8 +53,8 @@ describe('the CLI', () => {
     expect(ok.stdout).toBe('');
     const bad = await cli(['validate', 'fixtures/campaign-broken.csv']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/Row 3:\n  ✗ ad_text: is 112 characters long/);
-    expect(bad.stderr).toMatch(/Row 8:\n  ! call_to_action: "download" was corrected to DOWNLOAD_NOW/);
+    expect(bad.stderr).toMatch(/Row 3:\n {2}✗ ad_text: is 112 characters long/);
+    expect(bad.stderr).toMatch(/Row 8:\n {2}! call_to_action: "download" was corrected to DOWNLOAD_NOW/);
     expect(bad.stderr).toMatch(/19 ads checked, 2 valid, 17 invalid, 1 value corrected/);
   });
 

@@ -190,6 +190,7 @@ describe('Retry-After', () => {
 describe('answers', () => {
   it('reads ad ids, quota and account prompts', () => {
     expect(adIdOf({ data: { ad_id: 1812 } })).toBe('1812');
+    // eslint-disable-next-line no-loss-of-precision -- an ID above 2^53, as a JSON number arrives
     expect(adIdOf({ data: { ad_id: 1.8123456789012345e18, text: 'ad_id: 1812345678901234567' } })).toBe('1812345678901234567');
     expect(adIdOf({ data: { ad_id: '1812345678' } })).toBe('1812345678');
     expect(quotaOf({ quota: { used: 1, limit: 2 } })).toMatchObject({ used: 1, limit: 2, tier: 'unknown' });
@@ -316,7 +317,7 @@ describe('AdspirerClient over loopback', () => {
     expect(await refused.call('x', {})).toEqual({ kind: 'network', code: 'ECONNREFUSED', message: 'connection refused', timeout: false, unreachable: true });
     await refused.close();
 
-    const srv = await server((req, res) => {
+    const srv = await server((req, _res) => {
       if (req.url!.includes('/close/')) req.socket.destroy();
       // '/slow/': never answers.
     });
@@ -373,6 +374,7 @@ describe('reading the service\'s answers, form by form', () => {
     expect(adIdOf({ data: { structured: { ad_id: ` ${id} ` } } })).toBe(id);
     expect(adIdOf({ data: { structured: { ad: { ad_id: id } } } })).toBe(id);
     expect(adIdOf({ data: { ad_id: 123456789 } })).toBe('123456789');
+    // eslint-disable-next-line no-loss-of-precision -- an ID above 2^53, as a JSON number arrives
     expect(adIdOf({ data: { ad_id: 1812345678901234567, text: `Ad ID: ${id}` } })).toBe(id);
     expect(adIdOf({ data: { ad_id: 'abc', text: 'nothing' } })).toBeUndefined();
     expect(adIdOf({ data: { structured: 'text', text: `(ad_id: ${id})` } })).toBe(id);

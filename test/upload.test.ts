@@ -118,7 +118,7 @@ describe('upload against the simulator', () => {
     expect(first.stderr).toMatch(/3 rows name no advertiser and 2 are connected \(7000000000000000001 Advertiser 1, 7000000000000000002 Advertiser 2\)/);
     expect(first.stderr).toMatch(/--advertiser-id ID/);
     expect(sim.ads()).toHaveLength(0);
-    expect(first.stderr).toMatch(/Run again with one of:\n  --advertiser-id 7000000000000000001\n  --advertiser-id 7000000000000000002/);
+    expect(first.stderr).toMatch(/Run again with one of:\n {2}--advertiser-id 7000000000000000001\n {2}--advertiser-id 7000000000000000002/);
     const second = await cli(['upload', file, '--endpoint', sim.url, '--advertiser-id', '7000000000000000002', '--rate', '50'], { ADSPIRER_API_KEY: KEY });
     expect(second.code).toBe(0);
     expect(sim.ads().map((a) => a.arguments.advertiser_id)).toEqual(['7000000000000000002', '7000000000000000002', '7000000000000000002']);

@@ -154,6 +154,7 @@ function titleOf(header: string | string[] | undefined): string | undefined {
   }
   if (!name) return undefined;
   // A file name of the title: no path separators or characters Windows refuses.
+  // eslint-disable-next-line no-control-regex -- control characters are among those refused
   const safe = name.replace(/\.xlsx$/i, '').replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim();
   return safe === '' ? undefined : safe.slice(0, 120);
 }

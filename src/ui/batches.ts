@@ -44,6 +44,7 @@ export class Batches {
       out: () => {},
       // Progress lines are the page's own business (it draws a bar); messages are shown as they come.
       err: (text: string) => {
+        // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence
         const clean = text.replace(/\r?\x1b\[K/g, '').trim();
         if (clean && !/^\d+\/\d+ done,/.test(clean)) emit({ type: 'message', text: clean });
       },

@@ -52,6 +52,8 @@ export class Recorder {
       : await JournalWriter.open(run.journal, run.resume.newHeader).catch((err: unknown) => {
           throw writeError(run.journal, err, 'the journal beside the report');
         });
+    // Assigned once the writer it summarises is open; the writer's summary reads it only later.
+    // eslint-disable-next-line prefer-const
     let recorder: Recorder | undefined;
     const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() }).catch(async (err: unknown) => {
       await journal?.close(); // the journal's file handle is not left to the garbage collector

@@ -246,7 +246,7 @@ function coerceBool(cell: Cell): Coerced {
 
 /** Enumerations are accepted in any case, with spaces or hyphens for underscores, and stored upper-case. */
 function coerceEnum(field: FieldSpec, cell: Cell): Coerced {
-  const value = textOf(cell).toUpperCase().replace(/[\s\-]+/g, '_');
+  const value = textOf(cell).toUpperCase().replace(/[\s-]+/g, '_');
   if (field.alsoAccepted?.includes(value)) {
     return { ok: true, value, warning: `${value} is TikTok's own spelling, not on Adspirer's tool page (${(field.values ?? []).join(', ')}); it is sent as written` };
   }

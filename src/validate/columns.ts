@@ -6,7 +6,7 @@ import { editDistance } from './nearest.js';
 
 /** Header matching ignores case, spaces, `-` and `_` (README, "Input"). */
 export function normaliseHeader(name: string): string {
-  return name.toLowerCase().replace(/[\s_\-]+/g, '');
+  return name.toLowerCase().replace(/[\s_-]+/g, '');
 }
 
 const BY_NORMALISED: ReadonlyMap<string, FieldSpec> = (() => {

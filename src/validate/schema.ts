@@ -52,7 +52,7 @@ export function checkHttpsUrl(value: string): string | undefined {
 }
 
 function checkDeeplink(value: string): string | undefined {
-  const m = /^([a-z][a-z0-9+.\-]*):\/\/\S+$/i.exec(value);
+  const m = /^([a-z][a-z0-9+.-]*):\/\/\S+$/i.exec(value);
   if (!m) return `"${clip(value)}" is not an app link; write it as myapp://path (or an https:// universal link)`;
   if (/^(javascript|data|file|vbscript)$/i.test(m[1]!)) return `"${clip(value)}" uses the ${m[1]} scheme, which is not an app link`;
   return undefined;
