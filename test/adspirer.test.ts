@@ -25,9 +25,22 @@ const paidCalls = (sim: Awaited<ReturnType<typeof startSim>>) => sim.stats().req
 
 describe('the connected accounts as documented', () => {
   it('reads data.structured, a list in data, then the markdown text; says so when nothing is recognised', () => {
-    const structured = { success: true, data: { text: 'x', structured: { accounts: [{ platform: 'tiktok_ads', account_id: A, account_name: 'Client A', account_tier: 'primary', status: 'connected' }, { platform: 'meta_ads', account_id: 'act_1' }] } } };
+    const structured = {
+      success: true,
+      data: {
+        text: 'x',
+        structured: {
+          accounts: [
+            { platform: 'tiktok_ads', account_id: A, account_name: 'Client A', account_tier: 'primary', status: 'connected' },
+            { platform: 'meta_ads', account_id: 'act_1' },
+          ],
+        },
+      },
+    };
     expect(connectedAccounts(structured)).toEqual([{ id: A, name: 'Client A', status: 'connected' }]);
-    expect(connectedAccounts({ success: true, data: { accounts: [{ platform: 'tiktok_ads', account_id: B, status: 'needs_reauth' }] } })).toEqual([{ id: B, status: 'needs_reauth' }]);
+    expect(connectedAccounts({ success: true, data: { accounts: [{ platform: 'tiktok_ads', account_id: B, status: 'needs_reauth' }] } })).toEqual([
+      { id: B, status: 'needs_reauth' },
+    ]);
     const text = `**Connected TikTok Ads accounts (2)**\n- Client A (advertiser_id="${A}") — primary, connected\n- Client B (advertiser_id="${B}") — secondary, needs reauth`;
     expect(connectedAccounts({ success: true, data: { text } })).toEqual([
       { id: A, name: 'Client A', status: 'connected' },
@@ -54,7 +67,9 @@ describe('agency batches against both account dialects', () => {
       expect(paidCalls(sim)).toBe(4);
       expect(sim.ads().every((a) => a.arguments.advertiser_id !== GONE)).toBe(true);
       const rows = await reportRows(summary.report!);
-      expect(rows[4]!.error).toBe(`advertiser_id: advertiser ${GONE} is not connected to this Adspirer account; connected: ${A} Client A, ${B} Client B. Fix advertiser_id, or connect the advertiser in Adspirer`);
+      expect(rows[4]!.error).toBe(
+        `advertiser_id: advertiser ${GONE} is not connected to this Adspirer account; connected: ${A} Client A, ${B} Client B. Fix advertiser_id, or connect the advertiser in Adspirer`,
+      );
     });
   }
 
@@ -62,7 +77,15 @@ describe('agency batches against both account dialects', () => {
     const sim = await startSim({ advertisers: [`${A}=Client A`, `${B}=Client B`] });
     // A service whose free answers carry no accounts shape we know; add_tiktok_ad goes to the simulator.
     const proxy = await hostile(async (req, res, body) => {
-      const answer = await fetch(`${sim.url}${req.url}`, { method: 'POST', headers: { authorization: req.headers.authorization!, 'content-type': 'application/json', ...(req.headers['idempotency-key'] ? { 'idempotency-key': String(req.headers['idempotency-key']) } : {}) }, body });
+      const answer = await fetch(`${sim.url}${req.url}`, {
+        method: 'POST',
+        headers: {
+          authorization: req.headers.authorization!,
+          'content-type': 'application/json',
+          ...(req.headers['idempotency-key'] ? { 'idempotency-key': String(req.headers['idempotency-key']) } : {}),
+        },
+        body,
+      });
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(await answer.text());
     });
@@ -78,7 +101,14 @@ describe('agency batches against both account dialects', () => {
   it('a client that must be reconnected in Adspirer: its rows wait with that advice; the others go on', async () => {
     const sim = await startSim({ advertisers: [`${A}=Client A`, `${B}=Client B:needs_reauth`] });
     const path = join(await tempDir(), 'two.csv');
-    await writeFile(path, [HEADER, `1780000000000000101,Coffee 1,https://e.com/1,https://e.com/1.mp4,${A}`, `1780000000000000102,Coffee 2,https://e.com/2,https://e.com/2.mp4,${B}`].join('\n'));
+    await writeFile(
+      path,
+      [
+        HEADER,
+        `1780000000000000101,Coffee 1,https://e.com/1,https://e.com/1.mp4,${A}`,
+        `1780000000000000102,Coffee 2,https://e.com/2,https://e.com/2.mp4,${B}`,
+      ].join('\n'),
+    );
     const { summary } = await upload(sim, { file: path });
     expect(summary.counts).toMatchObject({ created: 1, not_sent: 1 });
     const rows = await reportRows(summary.report!);
@@ -91,7 +121,13 @@ describe('one probe before fan-out', () => {
   it('a refused key costs one paid call at most, whatever the concurrency', async () => {
     const sim = await startSim({ apiKey: 'sk_live_the_right_one' });
     const path = join(await tempDir(), 'ten.csv');
-    await writeFile(path, [HEADER.replace(',advertiser_id', ''), ...Array.from({ length: 10 }, (_, i) => `178000000000000010${i},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`)].join('\n'));
+    await writeFile(
+      path,
+      [
+        HEADER.replace(',advertiser_id', ''),
+        ...Array.from({ length: 10 }, (_, i) => `178000000000000010${i},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`),
+      ].join('\n'),
+    );
     const { summary } = await upload(sim, { file: path, concurrency: 8 });
     expect(summary.exit_code).toBe(4);
     // The free usage call was refused first: not one paid call.
@@ -101,12 +137,22 @@ describe('one probe before fan-out', () => {
   it('the first paid request goes alone: when it meets the multi-account prompt, no other row was sent (concurrency 8)', async () => {
     const sim = await startSim({ advertisers: [A, B] });
     const proxy = await hostile(async (req, res, body) => {
-      const answer = await fetch(`${sim.url}${req.url}`, { method: 'POST', headers: { authorization: req.headers.authorization!, 'content-type': 'application/json' }, body });
+      const answer = await fetch(`${sim.url}${req.url}`, {
+        method: 'POST',
+        headers: { authorization: req.headers.authorization!, 'content-type': 'application/json' },
+        body,
+      });
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(await answer.text());
     });
     const path = join(await tempDir(), 'unnamed.csv');
-    await writeFile(path, [HEADER.replace(',advertiser_id', ''), ...Array.from({ length: 6 }, (_, i) => `178000000000000010${i},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`)].join('\n'));
+    await writeFile(
+      path,
+      [
+        HEADER.replace(',advertiser_id', ''),
+        ...Array.from({ length: 6 }, (_, i) => `178000000000000010${i},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`),
+      ].join('\n'),
+    );
     const { summary, stderr } = await upload(sim, { file: path, endpoint: proxy.url, concurrency: 8 });
     expect(proxy.requests.filter((r) => r.path.includes('add_tiktok_ad'))).toHaveLength(1);
     expect(summary).toMatchObject({ exit_code: 2, stopped: 'account', counts: { not_sent: 6 } });
@@ -116,7 +162,13 @@ describe('one probe before fan-out', () => {
   it('rows naming no advertiser, read from accounts in text: set aside with the list before any paid call', async () => {
     const sim = await startSim({ advertisers: [A, B], accountsShape: 'text' });
     const path = join(await tempDir(), 'unnamed.csv');
-    await writeFile(path, [HEADER.replace(',advertiser_id', ''), ...Array.from({ length: 6 }, (_, i) => `178000000000000010${i},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`)].join('\n'));
+    await writeFile(
+      path,
+      [
+        HEADER.replace(',advertiser_id', ''),
+        ...Array.from({ length: 6 }, (_, i) => `178000000000000010${i},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`),
+      ].join('\n'),
+    );
     const { summary, stderr } = await upload(sim, { file: path, concurrency: 8 });
     expect(summary).toMatchObject({ exit_code: 2, stopped: 'account', counts: { not_sent: 6 } });
     expect(sim.ads()).toHaveLength(0);
@@ -126,10 +178,16 @@ describe('one probe before fan-out', () => {
 });
 
 describe('quota the user can trust, ad_id in every dialect', () => {
-  it('30% of answers lost: replays carry stale figures, yet the final quota equals the service\'s', async () => {
+  it("30% of answers lost: replays carry stale figures, yet the final quota equals the service's", async () => {
     const sim = await startSim({ quota: 150, used: 3, failRate: 0.3, faults: ['drop-after'], seed: 7 });
     const path = join(await tempDir(), 'lossy.csv');
-    await writeFile(path, [HEADER.replace(',advertiser_id', ''), ...Array.from({ length: 12 }, (_, i) => `17800000000000001${String(i).padStart(2, '0')},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`)].join('\n'));
+    await writeFile(
+      path,
+      [
+        HEADER.replace(',advertiser_id', ''),
+        ...Array.from({ length: 12 }, (_, i) => `17800000000000001${String(i).padStart(2, '0')},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`),
+      ].join('\n'),
+    );
     const { summary } = await upload(sim, { file: path, retries: 10 });
     expect(summary.counts.created).toBe(12);
     expect(sim.stats().replays).toBeGreaterThan(0);
@@ -140,7 +198,14 @@ describe('quota the user can trust, ad_id in every dialect', () => {
     it(`--ad-id-in ${adIdIn}, --quota-in-answers no: created rows name the ad where the answer does; the quota is asked for after`, async () => {
       const sim = await startSim({ adIdIn, quotaInAnswers: false, used: 10 });
       const path = join(await tempDir(), 'two.csv');
-      await writeFile(path, [HEADER.replace(',advertiser_id', ''), '1780000000000000101,Coffee 1,https://e.com/1,https://e.com/1.mp4', '1780000000000000102,Coffee 2,https://e.com/2,https://e.com/2.mp4'].join('\n'));
+      await writeFile(
+        path,
+        [
+          HEADER.replace(',advertiser_id', ''),
+          '1780000000000000101,Coffee 1,https://e.com/1,https://e.com/1.mp4',
+          '1780000000000000102,Coffee 2,https://e.com/2,https://e.com/2.mp4',
+        ].join('\n'),
+      );
       const { summary } = await upload(sim, { file: path });
       expect(summary.counts.created).toBe(2);
       expect(summary.quota).toMatchObject({ used: 12 });

@@ -4,8 +4,19 @@ import type { Outcome } from '../src/send/outcome.js';
 import type { Transport } from '../src/send/transport.js';
 
 const items = (n: number): SendItem[] => Array.from({ length: n }, (_, i) => ({ seq: i, key: `key-${i}`, args: { ad_text: `t${i}` } }));
-const ok = (used = 1): Outcome => ({ kind: 'http', status: 200, json: { success: true, data: { text: 'ad_id: 1800000000000000001', quota: { used, limit: 100, tier: 'plus', period_end: '2026-12-01' } } }, text: '' });
-const status = (s: number, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({ kind: 'http', status: s, json: { success: false, error: `HTTP ${s}` }, text: '', ...extra });
+const ok = (used = 1): Outcome => ({
+  kind: 'http',
+  status: 200,
+  json: { success: true, data: { text: 'ad_id: 1800000000000000001', quota: { used, limit: 100, tier: 'plus', period_end: '2026-12-01' } } },
+  text: '',
+});
+const status = (s: number, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({
+  kind: 'http',
+  status: s,
+  json: { success: false, error: `HTTP ${s}` },
+  text: '',
+  ...extra,
+});
 
 /** A fake transport answering from a script per key; records every call. */
 function fake(script: (key: string, attempt: number) => Outcome) {
@@ -139,7 +150,8 @@ describe('sendBatch', () => {
   });
 
   it('the multi-account 400 stops the batch with the accounts', async () => {
-    const prompt = 'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - A (advertiser_id="1")\n - B (advertiser_id="2")';
+    const prompt =
+      'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - A (advertiser_id="1")\n - B (advertiser_id="2")';
     const { t } = fake(() => ({ kind: 'http', status: 400, json: { success: false, error: prompt }, text: '' }));
     const { outcome } = await run(items(5), t, { concurrency: 1 });
     expect(outcome).toMatchObject({ stopped: 'account', accounts: ['1', '2'] });
@@ -220,7 +232,11 @@ describe('sendBatch', () => {
       order.push(`call ${k}`);
       return ok();
     });
-    await run(items(2), t, { concurrency: 1, onSending: async (i) => void order.push(`sending ${i.key}`), onResult: async (r) => void order.push(`result ${r.key}`) });
+    await run(items(2), t, {
+      concurrency: 1,
+      onSending: async (i) => void order.push(`sending ${i.key}`),
+      onResult: async (r) => void order.push(`result ${r.key}`),
+    });
     for (const k of ['key-0', 'key-1']) {
       expect(order.indexOf(`sending ${k}`)).toBeLessThan(order.indexOf(`call ${k}`));
       expect(order.indexOf(`call ${k}`)).toBeLessThan(order.indexOf(`result ${k}`));
@@ -263,7 +279,8 @@ describe('sendBatch: what a single-character change in the core would break', ()
 });
 
 describe('sendBatch: what each row says when the batch stops around it', () => {
-  const withAdvertiser = (n: number, adv?: string): SendItem[] => Array.from({ length: n }, (_, i) => ({ seq: i, key: `key-${i}-abcdefgh`, args: { ad_text: `t${i}`, ...(adv ? { advertiser_id: adv } : {}) } }));
+  const withAdvertiser = (n: number, adv?: string): SendItem[] =>
+    Array.from({ length: n }, (_, i) => ({ seq: i, key: `key-${i}-abcdefgh`, args: { ad_text: `t${i}`, ...(adv ? { advertiser_id: adv } : {}) } }));
   const errors = (results: SendResult[]) => results.map((r) => [r.status, r.attempts, r.error ?? r.adId]);
 
   it('a refused key on the first request: the others are not sent, each saying why', async () => {
@@ -341,10 +358,21 @@ describe('sendBatch: what each row says when the batch stops around it', () => {
     expect(calls).toHaveLength(1);
     expect(errors(results)).toEqual([
       ['rejected', 1, 'Advertiser 7000000000000000009 is not connected'],
-      ['not_sent', 0, 'not sent: the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id'],
-      ['not_sent', 0, 'not sent: the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id'],
+      [
+        'not_sent',
+        0,
+        'not sent: the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id',
+      ],
+      [
+        'not_sent',
+        0,
+        'not sent: the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id',
+      ],
     ]);
-    expect(outcome).toMatchObject({ stopped: 'account', stopMessage: 'the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id' });
+    expect(outcome).toMatchObject({
+      stopped: 'account',
+      stopMessage: 'the service said advertiser 7000000000000000009 is not connected (row of key key-0-ab…): connect it in Adspirer or fix advertiser_id',
+    });
   });
 
   it('a success that names no ad says so in the report; one with figures sets the quota', async () => {
@@ -362,7 +390,13 @@ describe('sendBatch: what each row says when the batch stops around it', () => {
     const { t } = fake(() => ({ kind: 'network', code: 'ECONNRESET', message: 'the connection was closed before the answer arrived', timeout: false }));
     const { results } = await run(items(1), t, { retries: 1 });
     expect(errors(results)).toEqual([
-      ['unknown', 2, expect.stringMatching(/^.*the connection was closed before the answer arrived.*; the service may have created it \(an answer was lost\), so it is re-sent with its same key on the next run, which the service answers with what happened$/)],
+      [
+        'unknown',
+        2,
+        expect.stringMatching(
+          /^.*the connection was closed before the answer arrived.*; the service may have created it \(an answer was lost\), so it is re-sent with its same key on the next run, which the service answers with what happened$/,
+        ),
+      ],
     ]);
     expect(results[0]!.error).not.toMatch(/^not (created|sent): /);
   });
@@ -373,11 +407,19 @@ describe('sendBatch: what each row says when the batch stops around it', () => {
       async call(_tool, _args, options) {
         // The user presses Ctrl-C twice while the request is on its way: undici ends it with an abort.
         setImmediate(() => hard.abort());
-        return await new Promise<Outcome>((resolve) => options?.signal?.addEventListener('abort', () => resolve({ kind: 'network', code: 'ABORT_ERR', message: 'aborted', timeout: false })));
+        return await new Promise<Outcome>((resolve) =>
+          options?.signal?.addEventListener('abort', () => resolve({ kind: 'network', code: 'ABORT_ERR', message: 'aborted', timeout: false })),
+        );
       },
     };
     const { results } = await run(items(1), t, { hardSignal: hard.signal });
-    expect(errors(results)).toEqual([['unknown', 1, 'interrupted while in flight; the next run re-sends it with the same key; the service may have created it (an answer was lost), so it is re-sent with its same key on the next run, which the service answers with what happened']]);
+    expect(errors(results)).toEqual([
+      [
+        'unknown',
+        1,
+        'interrupted while in flight; the next run re-sends it with the same key; the service may have created it (an answer was lost), so it is re-sent with its same key on the next run, which the service answers with what happened',
+      ],
+    ]);
   });
 });
 
@@ -437,7 +479,9 @@ describe("sendBatch: a throttle (429) is the batch's business", () => {
     const { t, calls } = fake(() => throttle('Retry after 40 seconds.'));
     const { results, outcome } = await run(items(3), t, { throttle: { maxTotalMs: 60_000 } });
     expect(outcome.stopped).toBe('throttled');
-    expect(outcome.stopMessage).toMatch(/^TikTok's rate limit has held the batch back 40 s and asks for 40 s more, past --max-wait 60; run the same command again after \d\d:\d\d:\d\d to send the rest$/);
+    expect(outcome.stopMessage).toMatch(
+      /^TikTok's rate limit has held the batch back 40 s and asks for 40 s more, past --max-wait 60; run the same command again after \d\d:\d\d:\d\d to send the rest$/,
+    );
     expect(results.map((r) => r.status)).toEqual(['not_sent', 'not_sent', 'not_sent']);
     expect(results[0]!.error).toMatch(/^not created: rate limited \(HTTP 429\): Retry after 40 seconds\.; the batch stopped before a retry/);
     expect(results[2]!.error).toMatch(/^not sent: the batch stopped \(TikTok's rate limit/);
@@ -463,7 +507,9 @@ describe('sendBatch: the quota stop uses every call there is', () => {
       async call(_tool, _args, options) {
         await new Promise((r) => setTimeout(r, 2));
         const k = options?.idempotencyKey ?? '';
-        return k === 'key-0' || k === 'key-1' ? status(400) : { kind: 'http', status: 200, json: { success: true, data: { text: 'ad_id: 1800000000000000001' } }, text: '' };
+        return k === 'key-0' || k === 'key-1'
+          ? status(400)
+          : { kind: 'http', status: 200, json: { success: true, data: { text: 'ad_id: 1800000000000000001' } }, text: '' };
       },
     };
     const { results, outcome } = await run(items(6), t, { quotaLeft: 3 });

@@ -18,16 +18,22 @@ describe('the CLI', () => {
     }
   });
 
-  it("help is made from the one flag table: every flag a command parses is in its help, and no other", async () => {
+  it('help is made from the one flag table: every flag a command parses is in its help, and no other', async () => {
     for (const c of ['validate', 'upload', 'template', 'sim'] as const) {
       const shown = [...(await cli([c, '--help'])).stdout.matchAll(/^ {2}(--[\w-]+)/gm)].map((m) => m[1]);
-      expect(shown, c).toEqual(flagsOf(c).filter((f) => f.name !== 'help').map((f) => `--${f.name}`));
+      expect(shown, c).toEqual(
+        flagsOf(c)
+          .filter((f) => f.name !== 'help')
+          .map((f) => `--${f.name}`),
+      );
     }
     expect((await cli(['validate', '--help'])).stdout).toMatch(/Exit codes: 0 every row valid, 1 some rows invalid, 2 usage error/);
   });
 
   it('an option that is not one is our own sentence, with the nearest real option', async () => {
-    expect((await cli(['validate', 'x.csv', '--sheeet', 'Ads'])).stderr).toBe('Error: validate: --sheeet is not an option of validate; did you mean --sheet? See `tiktok-ads-bulk validate --help`.\n');
+    expect((await cli(['validate', 'x.csv', '--sheeet', 'Ads'])).stderr).toBe(
+      'Error: validate: --sheeet is not an option of validate; did you mean --sheet? See `tiktok-ads-bulk validate --help`.\n',
+    );
     expect((await cli(['validate', 'x.csv', '--concurrency', '2'])).stderr).toMatch(/--concurrency is not an option of validate\. /);
     expect((await cli(['upload', 'x.csv', '--rate'])).stderr).toMatch(/--rate needs a value: --rate N\./);
     expect((await cli(['upload', 'x.csv', '--json=yes'])).stderr).toMatch(/--json takes no value\./);
@@ -39,7 +45,15 @@ describe('the CLI', () => {
   });
 
   it('exits 2 with one sentence for usage errors', async () => {
-    for (const argv of [['frobnicate'], ['validate'], ['validate', 'a.csv', 'b.csv'], ['validate', 'x.csv', '--bogus'], ['upload', 'x.csv', '--rate', 'fast'], ['validate', 'x.csv', '--set', 'nofield=1'], ['validate', 'x.csv', '--set', 'novalue']]) {
+    for (const argv of [
+      ['frobnicate'],
+      ['validate'],
+      ['validate', 'a.csv', 'b.csv'],
+      ['validate', 'x.csv', '--bogus'],
+      ['upload', 'x.csv', '--rate', 'fast'],
+      ['validate', 'x.csv', '--set', 'nofield=1'],
+      ['validate', 'x.csv', '--set', 'novalue'],
+    ]) {
       const r = await cli(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^Error: .+\n$/);
@@ -61,7 +75,15 @@ describe('the CLI', () => {
   it('validate --json prints only the summary object on stdout', async () => {
     const r = await cli(['validate', 'fixtures/campaign-broken.csv', '--json']);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ command: 'validate', file: 'fixtures/campaign-broken.csv', report: null, rows: 19, quota: null, stopped: null, exit_code: 1 });
+    expect(summary).toMatchObject({
+      command: 'validate',
+      file: 'fixtures/campaign-broken.csv',
+      report: null,
+      rows: 19,
+      quota: null,
+      stopped: null,
+      exit_code: 1,
+    });
     expect(summary.counts).toMatchObject({ valid: 2, invalid: 17, created: 0, rejected: 0, failed: 0, not_sent: 0 });
   });
 

@@ -53,10 +53,14 @@ describe("TikTok's throttle, as Adspirer passes it on (429, no Retry-After, the 
     const file = await sheet(5);
     const { summary, stderr } = await upload(sim, { file, maxWaitSeconds: 30, concurrency: 1 });
     expect(summary).toMatchObject({ stopped: 'throttled', exit_code: 1, counts: { created: 2, not_sent: 3 } });
-    expect(stderr).toMatch(/Stopped: TikTok's rate limit has held the batch back 0 s and asks for 60 s more, past --max-wait 30; run the same command again after \d\d:\d\d:\d\d to send the rest\./);
+    expect(stderr).toMatch(
+      /Stopped: TikTok's rate limit has held the batch back 0 s and asks for 60 s more, past --max-wait 30; run the same command again after \d\d:\d\d:\d\d to send the rest\./,
+    );
     const rows = await reportRows(summary.report!);
     expect(rows.map((r) => r.status)).toEqual(['created', 'created', 'not_sent', 'not_sent', 'not_sent']);
-    expect(rows[2]!.error).toMatch(/^not created: rate limited \(HTTP 429\): Upstream platform rate limit hit \(TikTok ad\/create: 2 per 60 s\)\. Retry after 60 seconds\.; the batch stopped/);
+    expect(rows[2]!.error).toMatch(
+      /^not created: rate limited \(HTTP 429\): Upstream platform rate limit hit \(TikTok ad\/create: 2 per 60 s\)\. Retry after 60 seconds\.; the batch stopped/,
+    );
     // Only one request met the throttle: the batch stopped at once.
     expect(sim.stats().rateLimited).toBe(1);
   });
@@ -88,12 +92,16 @@ describe('overage by choice (Plus: $0.50 a call past the included limit)', () =>
     const sim = await startSim({ quota: 150, used: 149, overage: 100 });
     const file = await sheet(6);
     const { summary, stderr } = await upload(sim, { file, allowOverage: 3, concurrency: 1 });
-    expect(stderr).toMatch(/Quota: 149\/150 calls used on plus, 1 left, .*this batch needs 6\. --allow-overage 3: 3 more calls past the limit at Adspirer's \$0\.50 a call; this batch may use 3, about \$1\.50\./);
+    expect(stderr).toMatch(
+      /Quota: 149\/150 calls used on plus, 1 left, .*this batch needs 6\. --allow-overage 3: 3 more calls past the limit at Adspirer's \$0\.50 a call; this batch may use 3, about \$1\.50\./,
+    );
     expect(summary).toMatchObject({ stopped: 'quota', exit_code: 3, counts: { created: 4, not_sent: 2 } });
     expect(summary.quota).toMatchObject({ used: 153, limit: 150 });
     expect(sim.stats().byStatus['402']).toBeUndefined();
     const rows = await reportRows(summary.report!);
-    expect(rows[5]!.error).toBe(`not sent: the quota (150 calls on plus and 3 of overage) has no room for it; it resumes after ${summary.quota!.period_end} or an upgrade`);
+    expect(rows[5]!.error).toBe(
+      `not sent: the quota (150 calls on plus and 3 of overage) has no room for it; it resumes after ${summary.quota!.period_end} or an upgrade`,
+    );
   });
 
   it('a 402 stays the final word: overage allowed here but turned off at Adspirer stops the batch', async () => {
@@ -108,7 +116,9 @@ describe('overage by choice (Plus: $0.50 a call past the included limit)', () =>
     const sim = await startSim({ quota: 600, used: 600, tier: 'pro' });
     const { summary, stderr } = await upload(sim, { file: await sheet(1), allowOverage: 5 });
     expect(stderr).toMatch(/Note: --allow-overage 5 is ignored: this plan never charge overage/);
-    expect(stderr).toMatch(/The monthly quota is spent \(600\/600 calls on pro\).* Upgrade at https:\/\/adspirer\.ai or run the same command after the reset\./);
+    expect(stderr).toMatch(
+      /The monthly quota is spent \(600\/600 calls on pro\).* Upgrade at https:\/\/adspirer\.ai or run the same command after the reset\./,
+    );
     expect(summary.exit_code).toBe(3);
     expect(sim.stats().byStatus['402']).toBeUndefined();
   });
@@ -121,24 +131,27 @@ describe('overage by choice (Plus: $0.50 a call past the included limit)', () =>
 });
 
 describe('accounts as they are', () => {
-  it.each(['structured', 'text'] as const)('rows of a connected but inactive advertiser wait, saying how to activate it; the others go on (accounts as %s)', async (accountsShape) => {
-    const sim = await startSim({ advertisers: ['7000000000000000001=Client A', '7000000000000000002=Client B:inactive'], accountsShape });
-    const file = await sheet(4, (csv) =>
-      csv
-        .split('\r\n')
-        .map((line, i) => (i === 0 ? `${line},advertiser_id` : line === '' ? line : `${line},${i % 2 ? '7000000000000000001' : '7000000000000000002'}`))
-        .join('\r\n'),
-    );
-    const { summary } = await upload(sim, { file });
-    expect(summary).toMatchObject({ stopped: null, exit_code: 1, counts: { created: 2, not_sent: 2 } });
-    const rows = await reportRows(summary.report!);
-    expect(rows[1]).toMatchObject({
-      status: 'not_sent',
-      error:
-        "not sent: advertiser 7000000000000000002 Client B is connected but not active; activate it in Adspirer's Manage Accounts (your plan allows 1 active TikTok advertiser), then run the same command",
-    });
-    expect(sim.ads().every((a) => a.arguments.advertiser_id === '7000000000000000001')).toBe(true);
-  });
+  it.each(['structured', 'text'] as const)(
+    'rows of a connected but inactive advertiser wait, saying how to activate it; the others go on (accounts as %s)',
+    async (accountsShape) => {
+      const sim = await startSim({ advertisers: ['7000000000000000001=Client A', '7000000000000000002=Client B:inactive'], accountsShape });
+      const file = await sheet(4, (csv) =>
+        csv
+          .split('\r\n')
+          .map((line, i) => (i === 0 ? `${line},advertiser_id` : line === '' ? line : `${line},${i % 2 ? '7000000000000000001' : '7000000000000000002'}`))
+          .join('\r\n'),
+      );
+      const { summary } = await upload(sim, { file });
+      expect(summary).toMatchObject({ stopped: null, exit_code: 1, counts: { created: 2, not_sent: 2 } });
+      const rows = await reportRows(summary.report!);
+      expect(rows[1]).toMatchObject({
+        status: 'not_sent',
+        error:
+          "not sent: advertiser 7000000000000000002 Client B is connected but not active; activate it in Adspirer's Manage Accounts (your plan allows 1 active TikTok advertiser), then run the same command",
+      });
+      expect(sim.ads().every((a) => a.arguments.advertiser_id === '7000000000000000001')).toBe(true);
+    },
+  );
 
   it('with only an inactive advertiser, nothing can go: exit 2 for the account, no paid call', async () => {
     const sim = await startSim({ advertisers: ['7000000000000000002=Client B:inactive'] });
@@ -152,14 +165,20 @@ describe('accounts as they are', () => {
     const h = await hostile((req, res) => {
       res.writeHead(req.url?.includes('add_tiktok_ad') ? 400 : 200, { 'content-type': 'application/json' });
       if (req.url?.includes('list_connected_accounts')) res.end('{"success": true, "data": {"text": "(no list)"}}');
-      else if (req.url?.includes('get_usage_status')) res.end('{"success": true, "data": {"quota": {"used": 0, "limit": 150, "tier": "plus", "period_end": "2027-01-01"}}}');
-      else res.end('{"success": false, "is_error": true, "error": "TikTok advertiser 7000000000000000002 (Client B) is connected but not active on your plan. Activate it in Manage Accounts."}');
+      else if (req.url?.includes('get_usage_status'))
+        res.end('{"success": true, "data": {"quota": {"used": 0, "limit": 150, "tier": "plus", "period_end": "2027-01-01"}}}');
+      else
+        res.end(
+          '{"success": false, "is_error": true, "error": "TikTok advertiser 7000000000000000002 (Client B) is connected but not active on your plan. Activate it in Manage Accounts."}',
+        );
     }, true);
     const file = await sheet(3, (csv) => csv.replace('video_url', 'video_url,advertiser_id').replace(/(\.mp4)\r\n/g, '$1,7000000000000000002\r\n'));
     const { summary } = await upload({ url: h.url } as unknown as Simulator, { file, concurrency: 1 });
     const rows = await reportRows(summary.report!);
     expect(rows.map((r) => r.status)).toEqual(['not_sent', 'not_sent', 'not_sent']);
-    expect(rows[0]!.error).toMatch(/^not created: TikTok advertiser 7000000000000000002 \(Client B\) is connected but not active on your plan\. Activate it in Manage Accounts\.; activate it in Adspirer's Manage Accounts, then run the same command$/);
+    expect(rows[0]!.error).toMatch(
+      /^not created: TikTok advertiser 7000000000000000002 \(Client B\) is connected but not active on your plan\. Activate it in Manage Accounts\.; activate it in Adspirer's Manage Accounts, then run the same command$/,
+    );
     expect(rows[1]!.error).toMatch(/^not sent: TikTok advertiser 7000000000000000002/);
     expect(h.requests.filter((r) => r.path.includes('add_tiktok_ad'))).toHaveLength(1);
     expect(summary).toMatchObject({ stopped: 'account', exit_code: 2 });
@@ -187,7 +206,9 @@ describe('an unreachable API ends the run in seconds, before any paid call', () 
     try {
       const port = (server.address() as AddressInfo).port;
       const err = await upload({ url: `https://127.0.0.1:${port}` } as unknown as Simulator, { file: await sheet(1) }).catch((e: unknown) => e);
-      expect((err as RunError).message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${port}: its TLS certificate is not trusted \\([A-Z_]+\\); check the network or --endpoint$`));
+      expect((err as RunError).message).toMatch(
+        new RegExp(`^127\\.0\\.0\\.1:${port}: its TLS certificate is not trusted \\([A-Z_]+\\); check the network or --endpoint$`),
+      );
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -235,7 +256,9 @@ describe('a call that would likely be refused is named before paying', () => {
   it('ad_format SINGLE_IMAGE warns, quoting the tool page', async () => {
     const file = await sheet(1, (csv) => csv.replace('video_url\r\n', 'video_url,ad_format\r\n').replace('v0.mp4\r\n', 'v0.mp4,single image\r\n'));
     const r = await cli(['validate', file]);
-    expect(r.stderr).toMatch(/! ad_format: is SINGLE_IMAGE, which the tool page says "TikTok in-feed rejects" \(images go out as SINGLE_VIDEO, a slideshow\); the call will likely be refused and still cost one\. Leave ad_format empty so Adspirer detects it/);
+    expect(r.stderr).toMatch(
+      /! ad_format: is SINGLE_IMAGE, which the tool page says "TikTok in-feed rejects" \(images go out as SINGLE_VIDEO, a slideshow\); the call will likely be refused and still cost one\. Leave ad_format empty so Adspirer detects it/,
+    );
   });
 });
 

@@ -39,7 +39,11 @@ function google(file: Buffer, extra: (agent: MockAgent) => void = () => {}) {
     .intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' })
     .reply((opts) => {
       seen.push(opts.headers as Record<string, unknown>);
-      return { statusCode: 307, data: '', responseOptions: { headers: { location: `https://doc-0s-4c-sheets.googleusercontent.com/export/abc?format=xlsx&id=${ID}` } } };
+      return {
+        statusCode: 307,
+        data: '',
+        responseOptions: { headers: { location: `https://doc-0s-4c-sheets.googleusercontent.com/export/abc?format=xlsx&id=${ID}` } },
+      };
     })
     .persist();
   agent
@@ -47,7 +51,16 @@ function google(file: Buffer, extra: (agent: MockAgent) => void = () => {}) {
     .intercept({ path: `/export/abc?format=xlsx&id=${ID}`, method: 'GET' })
     .reply((opts) => {
       seen.push(opts.headers as Record<string, unknown>);
-      return { statusCode: 200, data: file, responseOptions: { headers: { 'content-type': XLSX, 'content-disposition': `attachment; filename="Spring launch.xlsx"; filename*=UTF-8''Spring%20launch%20%E2%80%93%20EU.xlsx` } } };
+      return {
+        statusCode: 200,
+        data: file,
+        responseOptions: {
+          headers: {
+            'content-type': XLSX,
+            'content-disposition': `attachment; filename="Spring launch.xlsx"; filename*=UTF-8''Spring%20launch%20%E2%80%93%20EU.xlsx`,
+          },
+        },
+      };
     })
     .persist();
   // The linked tab (#gid=0) as CSV, to recognise it among the workbook's sheets.
@@ -72,7 +85,7 @@ describe('a Google Sheets link as FILE', () => {
     expect(parseSheetsLink(`http://docs.google.com/spreadsheets/d/${ID}`)).toBeUndefined();
   });
 
-  it('downloads the export (following Google\'s redirect) and reads it like a local .xlsx, naming the link in messages', async () => {
+  it("downloads the export (following Google's redirect) and reads it like a local .xlsx, naming the link in messages", async () => {
     const { agent } = google(await workbook({ Ads: [HEADER, row(1), [...row(2).slice(0, 3), 'http://e.com/2.mp4']] }));
     const io = bufferIo();
     const summary = await validateFile({ file: LINK, dispatcher: agent }, io);
@@ -80,14 +93,17 @@ describe('a Google Sheets link as FILE', () => {
     expect(io.stderr.join('')).toContain(`${LINK} (sheet "Ads"): 2 ads checked, 1 valid, 1 invalid.`);
   });
 
-  it('upload: the key never reaches Google; the batch lives in the current folder under the sheet\'s title; a re-run reads the sheet as it is now and resumes', async () => {
+  it("upload: the key never reaches Google; the batch lives in the current folder under the sheet's title; a re-run reads the sheet as it is now and resumes", async () => {
     const sim = await startSim();
     const cwd = await tempDir();
     let file = await workbook({ Ads: [HEADER, row(1), [...row(2).slice(0, 3), 'http://e.com/2.mp4']] });
     const agentFor = () => google(file);
     const first = agentFor();
     const io = bufferIo();
-    const one = await uploadFile({ file: LINK, dispatcher: first.agent, cwd, endpoint: sim.url, env: { ADSPIRER_API_KEY: KEY }, rate: 100, checkLinks: false }, io);
+    const one = await uploadFile(
+      { file: LINK, dispatcher: first.agent, cwd, endpoint: sim.url, env: { ADSPIRER_API_KEY: KEY }, rate: 100, checkLinks: false },
+      io,
+    );
     expect(one.counts).toMatchObject({ created: 1, invalid: 1 });
     expect(one.report).toBe(join(cwd, 'Spring launch – EU.results.csv'));
     expect((await readdir(cwd)).sort()).toEqual(['Spring launch – EU.results.csv', 'Spring launch – EU.results.csv.journal', 'Spring launch – EU.retry.xlsx']);
@@ -96,7 +112,10 @@ describe('a Google Sheets link as FILE', () => {
     expect(first.seen.length).toBeGreaterThanOrEqual(2);
     // The user fixes row 3 in Google Sheets and runs the same command again.
     file = await workbook({ Ads: [HEADER, row(1), row(2)] });
-    const two = await uploadFile({ file: LINK, dispatcher: agentFor().agent, cwd, endpoint: sim.url, env: { ADSPIRER_API_KEY: KEY }, rate: 100, checkLinks: false }, bufferIo());
+    const two = await uploadFile(
+      { file: LINK, dispatcher: agentFor().agent, cwd, endpoint: sim.url, env: { ADSPIRER_API_KEY: KEY }, rate: 100, checkLinks: false },
+      bufferIo(),
+    );
     expect(two.counts).toMatchObject({ created: 2, invalid: 0 });
     expect(sim.ads()).toHaveLength(2);
     expect((await reportRows(two.report!)).map((r) => r.status)).toEqual(['created', 'created']);
@@ -120,7 +139,8 @@ describe('a Google Sheets link as FILE', () => {
   });
 
   it('a private sheet (a sign-in redirect, a 403, a sign-in page served with 200) is one clear message', async () => {
-    const msg = /is not shared by link, so it cannot be read without signing in\. In Google Sheets choose Share > General access > "Anyone with the link" \(Viewer\), or download it \(File > Download > Microsoft Excel\) and pass the \.xlsx file\./;
+    const msg =
+      /is not shared by link, so it cannot be read without signing in\. In Google Sheets choose Share > General access > "Anyone with the link" \(Viewer\), or download it \(File > Download > Microsoft Excel\) and pass the \.xlsx file\./;
     const answers: [number, Record<string, string>, string][] = [
       [302, { location: 'https://accounts.google.com/ServiceLogin?continue=x' }, ''],
       [403, {}, 'Forbidden'],
@@ -129,7 +149,10 @@ describe('a Google Sheets link as FILE', () => {
     for (const [status, headers, body] of answers) {
       const agent = new MockAgent();
       agent.disableNetConnect();
-      agent.get('https://docs.google.com').intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' }).reply(status, body, { headers });
+      agent
+        .get('https://docs.google.com')
+        .intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' })
+        .reply(status, body, { headers });
       const err = await validateFile({ file: LINK, dispatcher: agent }).catch((e: unknown) => e);
       expect(err, String(status)).toBeInstanceOf(RunError);
       expect((err as RunError).message).toMatch(msg);
@@ -142,11 +165,21 @@ describe('a Google Sheets link as FILE', () => {
     const g = agent.get('https://docs.google.com');
     g.intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' }).reply(404, 'Not Found');
     await expect(validateFile({ file: LINK, dispatcher: agent })).rejects.toThrow(new RegExp(`Google has no spreadsheet with the ID ${ID}\\. Check the link`));
-    g.intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' }).reply(302, '', { headers: { location: 'https://evil.example.net/x.xlsx' } });
-    await expect(validateFile({ file: LINK, dispatcher: agent })).rejects.toThrow(/redirected the download to https:\/\/evil\.example\.net, which is not one of Google's hosts; it was not followed/);
+    g.intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' }).reply(302, '', {
+      headers: { location: 'https://evil.example.net/x.xlsx' },
+    });
+    await expect(validateFile({ file: LINK, dispatcher: agent })).rejects.toThrow(
+      /redirected the download to https:\/\/evil\.example\.net, which is not one of Google's hosts; it was not followed/,
+    );
     g.intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' }).reply(200, Buffer.alloc(4096), { headers: { 'content-type': XLSX } });
-    await expect(validateFile({ file: LINK, dispatcher: agent, maxDownloadBytes: 1024 } as Parameters<typeof validateFile>[0])).rejects.toThrow(/the download is larger than 0 MiB, the most a workbook may be/);
-    g.intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' }).reply(200, 'x', { headers: { 'content-type': XLSX } }).delay(2_000);
-    await expect(validateFile({ file: LINK, dispatcher: agent, timeoutSeconds: 0.2 } as Parameters<typeof validateFile>[0])).rejects.toThrow(/the sheet could not be downloaded \(it timed out\)/);
+    await expect(validateFile({ file: LINK, dispatcher: agent, maxDownloadBytes: 1024 } as Parameters<typeof validateFile>[0])).rejects.toThrow(
+      /the download is larger than 0 MiB, the most a workbook may be/,
+    );
+    g.intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' })
+      .reply(200, 'x', { headers: { 'content-type': XLSX } })
+      .delay(2_000);
+    await expect(validateFile({ file: LINK, dispatcher: agent, timeoutSeconds: 0.2 } as Parameters<typeof validateFile>[0])).rejects.toThrow(
+      /the sheet could not be downloaded \(it timed out\)/,
+    );
   });
 });

@@ -21,7 +21,6 @@ async function readAllRows(path: string, limits = DEFAULT_LIMITS): Promise<numbe
   return n;
 }
 
-
 describe('fixtures/bad: every bad input ends in a clear message, never a crash or a hang', () => {
   const refused: [string, RegExp][] = [
     ['binary.csv', /is binary data, not a spreadsheet/],
@@ -161,7 +160,10 @@ describe('a hostile network, over loopback: readable per-row errors or a clean s
     });
     const { summary } = await upload(asSim(h.url), { file: await file(1), retries: 1, timeoutSeconds: 0.3 });
     // The request was sent and its answer never completed: the ad may exist.
-    expect((await reportRows(summary.report!))[0]).toMatchObject({ status: 'unknown', error: expect.stringMatching(/timed out.*the service may have created it/) });
+    expect((await reportRows(summary.report!))[0]).toMatchObject({
+      status: 'unknown',
+      error: expect.stringMatching(/timed out.*the service may have created it/),
+    });
   });
 
   it('a 429 asking to wait a day is not waited out: past --max-wait the row is not_sent, saying when to come back', async () => {
@@ -172,7 +174,9 @@ describe('a hostile network, over loopback: readable per-row errors or a clean s
     const started = Date.now();
     const { summary, stderr } = await upload(asSim(h.url), { file: await file(1) });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(stderr).toMatch(/Stopped: TikTok's rate limit has held the batch back 0 s and asks for 86400 s more, past --max-wait 900; run the same command again after \d{4}-\d\d-\d\d \d\d:\d\d to send the rest\./);
+    expect(stderr).toMatch(
+      /Stopped: TikTok's rate limit has held the batch back 0 s and asks for 86400 s more, past --max-wait 900; run the same command again after \d{4}-\d\d-\d\d \d\d:\d\d to send the rest\./,
+    );
     expect(summary).toMatchObject({ stopped: 'throttled', exit_code: 1, counts: { not_sent: 1 } });
     expect((await reportRows(summary.report!))[0]).toMatchObject({
       status: 'not_sent',
@@ -188,7 +192,9 @@ describe('a hostile network, over loopback: readable per-row errors or a clean s
     });
     const err = await upload(asSim(h.url), { file: await file(1) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
-    expect((err as RunError).message).toMatch(/redirect \(HTTP 307 to http:\/\/127\.0\.0\.2:\d+\), which is not followed so the API key stays with the host you named/);
+    expect((err as RunError).message).toMatch(
+      /redirect \(HTTP 307 to http:\/\/127\.0\.0\.2:\d+\), which is not followed so the API key stays with the host you named/,
+    );
     expect(other.requests).toHaveLength(0);
   });
 
@@ -239,7 +245,12 @@ describe('secrets', () => {
     const h = await hostile((req, res) => {
       const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ success: false, error: `Invalid API key: ${key.slice(0, -1)}; as sent: ${Buffer.from(key).toString('base64')}; spelled: ${key.split('').join(' ')}; other: sk_test_abcdefgh1234` }));
+      res.end(
+        JSON.stringify({
+          success: false,
+          error: `Invalid API key: ${key.slice(0, -1)}; as sent: ${Buffer.from(key).toString('base64')}; spelled: ${key.split('').join(' ')}; other: sk_test_abcdefgh1234`,
+        }),
+      );
     });
     const dir = await tempDir();
     const path = join(dir, 'batch.csv');
@@ -296,7 +307,8 @@ describe('report paths that cannot be written end with exit 2 before any paid ca
 
 describe('the multi-account prompt from add_tiktok_ad itself (when the preflight cannot tell)', () => {
   it('stops the batch with exit 2 and lists each account with the flag to use', async () => {
-    const prompt = 'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - Acme US (advertiser_id="7000000000000000001")\n - Acme EU (advertiser_id="7000000000000000002")';
+    const prompt =
+      'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - Acme US (advertiser_id="7000000000000000001")\n - Acme EU (advertiser_id="7000000000000000002")';
     const h = await hostile((_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ success: false, error: prompt, is_error: true, tool: 'add_tiktok_ad' }));
@@ -321,7 +333,7 @@ describe('small truths', () => {
     expect(r.stderr).toBe(`Error: ${fifo} is not a regular file (a named pipe, socket or device). Save the sheet to a file and pass that.\n`);
   });
 
-  it('--report equal to the retry file\'s path is refused up front', async () => {
+  it("--report equal to the retry file's path is refused up front", async () => {
     const path = await tempFile('b.csv', csvRows(1));
     const r = await cli(['upload', path, '--report', path.replace(/\.csv$/, '.retry.csv')], { ADSPIRER_API_KEY: KEY });
     expect(r.code).toBe(2);
@@ -371,7 +383,9 @@ describe('XLSX as other writers make it', () => {
 
   it("a damaged workbook's message is our own sentence, never the reader's internal text", async () => {
     const r = await cli(['validate', 'fixtures/bad/corrupt.xlsx']);
-    expect(r.stderr).toMatch(/is a damaged or unsupported \.xlsx workbook \((its zip structure is damaged|its contents could not be read|its parts do not match the sizes its zip directory declares)\)\. Open it in Excel or LibreOffice and save it again\./);
+    expect(r.stderr).toMatch(
+      /is a damaged or unsupported \.xlsx workbook \((its zip structure is damaged|its contents could not be read|its parts do not match the sizes its zip directory declares)\)\. Open it in Excel or LibreOffice and save it again\./,
+    );
     expect(r.stderr).not.toMatch(/Cannot read properties|undefined|TypeError/);
   });
 });

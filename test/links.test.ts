@@ -25,7 +25,10 @@ describe('verdict rules (pure)', () => {
   const answer = (o: Record<string, unknown>) => ({ kind: 'answer' as const, finalUrl: 'https://x/y', redirects: 0, status: 200, ...o });
 
   it('a video must answer 2xx; a 4xx is invalid, a 5xx only a warning (the file may be fine a minute later)', () => {
-    expect(judgeLink('video_url', answer({ status: 404 }), false)).toEqual({ level: 'invalid', message: 'answered 404 Not Found: Adspirer could not download it' });
+    expect(judgeLink('video_url', answer({ status: 404 }), false)).toEqual({
+      level: 'invalid',
+      message: 'answered 404 Not Found: Adspirer could not download it',
+    });
     expect(judgeLink('video_url', answer({ status: 403 }), false).level).toBe('invalid');
     expect(judgeLink('video_url', answer({ status: 503 }), false).level).toBe('warning');
     expect(judgeLink('video_url', answer({ status: 199 }), false).level).toBe('invalid');
@@ -34,22 +37,34 @@ describe('verdict rules (pure)', () => {
 
   it('a video over 500 MB is invalid; exactly 500 MB is not', () => {
     const head = MP4.vertical.subarray(0, 64);
-    expect(judgeLink('video_url', answer({ type: 'video/mp4', size: 500 * 1024 * 1024 + 1, head }), false)).toMatchObject({ level: 'invalid', message: expect.stringMatching(/500\.0 MB, over TikTok's 500 MB limit/) });
+    expect(judgeLink('video_url', answer({ type: 'video/mp4', size: 500 * 1024 * 1024 + 1, head }), false)).toMatchObject({
+      level: 'invalid',
+      message: expect.stringMatching(/500\.0 MB, over TikTok's 500 MB limit/),
+    });
     expect(judgeLink('video_url', answer({ type: 'video/mp4', size: 500 * 1024 * 1024, head }), false).level).toBe('ok');
   });
 
   it('types: video/* and octet-stream pass, anything else is invalid naming what was seen', () => {
     const head = MP4.vertical.subarray(0, 64);
     expect(judgeLink('video_url', answer({ type: 'binary/octet-stream', head }), false).level).toBe('ok');
-    expect(judgeLink('video_url', answer({ type: 'image/gif', size: 2048, head }), false)).toMatchObject({ level: 'invalid', message: 'answered image/gif, 2 KB, not a video: expected an MP4 or MOV file' });
-    expect(judgeLink('video_url', answer({ type: 'text/html', size: 300 }), false).message).toMatch(/^answered an HTML page \(text\/html, 300 bytes\), not a video: a share or preview link\?/);
+    expect(judgeLink('video_url', answer({ type: 'image/gif', size: 2048, head }), false)).toMatchObject({
+      level: 'invalid',
+      message: 'answered image/gif, 2 KB, not a video: expected an MP4 or MOV file',
+    });
+    expect(judgeLink('video_url', answer({ type: 'text/html', size: 300 }), false).message).toMatch(
+      /^answered an HTML page \(text\/html, 300 bytes\), not a video: a share or preview link\?/,
+    );
   });
 
   it('images: 10 MB limit, JPG/PNG/WEBP by type and by their first bytes', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(judgeLink('image_urls', answer({ type: 'image/png', size: 10 * 1024 * 1024, head: png }), false).level).toBe('ok');
-    expect(judgeLink('image_urls', answer({ type: 'image/png', size: 10 * 1024 * 1024 + 1, head: png }), false).message).toMatch(/over the 10 MB limit for an image/);
-    expect(judgeLink('image_urls', answer({ type: 'image/gif', head: Buffer.from('GIF89a......') }), false).message).toBe('answered image/gif, not a JPG, PNG or WEBP image');
+    expect(judgeLink('image_urls', answer({ type: 'image/png', size: 10 * 1024 * 1024 + 1, head: png }), false).message).toMatch(
+      /over the 10 MB limit for an image/,
+    );
+    expect(judgeLink('image_urls', answer({ type: 'image/gif', head: Buffer.from('GIF89a......') }), false).message).toBe(
+      'answered image/gif, not a JPG, PNG or WEBP image',
+    );
     expect(judgeLink('image_urls', answer({ type: 'application/octet-stream', head: png }), false).level).toBe('ok');
     expect(imageKind(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).toBe('webp');
     expect(imageKind(Buffer.from('RIFF\0\0\0\0WAVEfmt '))).toBeUndefined();
@@ -65,7 +80,10 @@ describe('verdict rules (pure)', () => {
   });
 
   it("a landing page's 4xx/5xx is a warning, never invalid; 2xx and 3xx are fine", () => {
-    expect(judgeLink('landing_page_url', answer({ status: 403 }), true)).toEqual({ level: 'warning', message: 'answered 403 Forbidden; check that the page opens in a browser' });
+    expect(judgeLink('landing_page_url', answer({ status: 403 }), true)).toEqual({
+      level: 'warning',
+      message: 'answered 403 Forbidden; check that the page opens in a browser',
+    });
     expect(judgeLink('landing_page_url', answer({ status: 500 }), false).level).toBe('warning');
     expect(judgeLink('landing_page_url', answer({ status: 399 }), false).level).toBe('ok');
   });
@@ -102,25 +120,39 @@ describe('verdict rules (pure)', () => {
 describe('mp4 header through byte ranges (mp4box)', () => {
   it('reads duration and size, fetching only the range where moov sits', async () => {
     const asked: [number, number][] = [];
-    const media = await readMediaInfo(MP4.late.subarray(0, 4096), MP4.late.length, async (start, length) => {
-      asked.push([start, length]);
-      return MP4.late.subarray(start, start + length);
-    }, { chunk: 1 << 20, ranges: 4 });
+    const media = await readMediaInfo(
+      MP4.late.subarray(0, 4096),
+      MP4.late.length,
+      async (start, length) => {
+        asked.push([start, length]);
+        return MP4.late.subarray(start, start + length);
+      },
+      { chunk: 1 << 20, ranges: 4 },
+    );
     expect(media).toEqual({ seconds: 3, width: 640, height: 360 });
     // ftyp (32) + free (8) + mdat (28,633 bytes) end at 28,673: the one range asked for starts there.
     expect(asked).toEqual([[28673, 1 << 20]]);
   });
 
   it("a phone video's rotation matrix swaps width and height", async () => {
-    expect(await readMediaInfo(MP4.rotated, MP4.rotated.length, async () => undefined, { chunk: 1024, ranges: 1 })).toEqual({ seconds: 8, width: 540, height: 960 });
+    expect(await readMediaInfo(MP4.rotated, MP4.rotated.length, async () => undefined, { chunk: 1024, ranges: 1 })).toEqual({
+      seconds: 8,
+      width: 540,
+      height: 960,
+    });
   });
 
   it('gives up within its range budget', async () => {
     let calls = 0;
-    const media = await readMediaInfo(MP4.late.subarray(0, 64), MP4.late.length, async () => {
-      calls++;
-      return undefined;
-    }, { chunk: 1024, ranges: 3 });
+    const media = await readMediaInfo(
+      MP4.late.subarray(0, 64),
+      MP4.late.length,
+      async () => {
+        calls++;
+        return undefined;
+      },
+      { chunk: 1024, ranges: 3 },
+    );
     expect(media).toBeUndefined();
     expect(calls).toBe(1);
   });
@@ -135,12 +167,32 @@ describe('checkLinks against a local HTTPS server', () => {
       ['no type', { video_url: u('/no-type.mp4') }, 'ok', undefined],
       ['no HEAD', { video_url: u('/no-head.mp4') }, 'ok', undefined],
       ['redirects', { video_url: u('/hop/3') }, 'ok', undefined],
-      ['late', { video_url: u('/late.mp4') }, 'warning', /^video_url: 3 s, 640×360: TikTok recommends at least 960×540 for 16:9; TikTok recommends 5–60 s for in-feed ads$/],
+      [
+        'late',
+        { video_url: u('/late.mp4') },
+        'warning',
+        /^video_url: 3 s, 640×360: TikTok recommends at least 960×540 for 16:9; TikTok recommends 5–60 s for in-feed ads$/,
+      ],
       ['404', { video_url: u('/missing.mp4') }, 'invalid', /^video_url: answered 404 Not Found: Adspirer could not download it$/],
-      ['html', { video_url: u('/share.mp4') }, 'invalid', /^video_url: answered an HTML page \(text\/html\), not a video: a share or preview link\? Use the file's direct download link$/],
-      ['renamed', { video_url: u('/renamed.mp4') }, 'invalid', /^video_url: answered video\/mp4, 58 bytes that does not start like an MP4 or MOV file \(no ftyp box\)/],
+      [
+        'html',
+        { video_url: u('/share.mp4') },
+        'invalid',
+        /^video_url: answered an HTML page \(text\/html\), not a video: a share or preview link\? Use the file's direct download link$/,
+      ],
+      [
+        'renamed',
+        { video_url: u('/renamed.mp4') },
+        'invalid',
+        /^video_url: answered video\/mp4, 58 bytes that does not start like an MP4 or MOV file \(no ftyp box\)/,
+      ],
       ['huge', { video_url: u('/huge.mp4') }, 'invalid', /^video_url: is 600\.0 MB, over TikTok's 500 MB limit for a video$/],
-      ['to http', { video_url: u('/to-http.mp4') }, 'warning', /^video_url: could not be checked: redirects to http:\/\/127\.0\.0\.1:9, and only https:\/\/ redirects are followed$/],
+      [
+        'to http',
+        { video_url: u('/to-http.mp4') },
+        'warning',
+        /^video_url: could not be checked: redirects to http:\/\/127\.0\.0\.1:9, and only https:\/\/ redirects are followed$/,
+      ],
       ['loop', { video_url: u('/loop') }, 'warning', /^video_url: could not be checked: more than 5 redirects$/],
       ['hang', { video_url: u('/hang.mp4') }, 'warning', /^video_url: could not be checked: no answer within 0\.3 s$/],
       ['big image', { image_urls: [u('/photo.jpg'), u('/big.png')] }, 'invalid', /^image_urls #2: is 30\.0 MB, over the 10 MB limit for an image$/],
@@ -164,7 +216,10 @@ describe('checkLinks against a local HTTPS server', () => {
   });
 
   it('a server that ignores Range: the file is judged from its first bytes and not downloaded further', async () => {
-    const result = await checkLinks([{ id: 1, args: ad({ video_url: `${server.url}/ignores-range.mp4` }) }], { dispatcher: server.dispatcher, probeBytes: 4096 });
+    const result = await checkLinks([{ id: 1, args: ad({ video_url: `${server.url}/ignores-range.mp4` }) }], {
+      dispatcher: server.dispatcher,
+      probeBytes: 4096,
+    });
     expect(result.byAd.get(1)!.info).toEqual([{ field: 'video_url', message: 'duration and size not read: the server does not serve byte ranges' }]);
   });
 
@@ -286,14 +341,18 @@ describe('upload checks links before the first paid call', () => {
     await writeFile(file, `adgroup_id,ad_text,landing_page_url,video_url\n1780000000000000101,Coffee,${server.url}/page,${server.url}/hang.mp4\n`);
     const sim = await startSim();
     const controller = new AbortController();
-    const { summary } = await upload(sim, {
-      file,
-      checkLinks: true,
-      strictLinks: true,
-      linkTimeoutSeconds: 30,
-      linkDispatcher: server.dispatcher,
-      signal: controller.signal,
-    }, { onErr: (t) => void (/Checking 2 links/.test(t) && setTimeout(() => controller.abort(), 50)) }); // Ctrl-C while the hanging link holds the checks up
+    const { summary } = await upload(
+      sim,
+      {
+        file,
+        checkLinks: true,
+        strictLinks: true,
+        linkTimeoutSeconds: 30,
+        linkDispatcher: server.dispatcher,
+        signal: controller.signal,
+      },
+      { onErr: (t) => void (/Checking 2 links/.test(t) && setTimeout(() => controller.abort(), 50)) },
+    ); // Ctrl-C while the hanging link holds the checks up
     expect(summary).toMatchObject({ stopped: 'interrupted', exit_code: 130 });
     expect(summary.counts).toMatchObject({ invalid: 0, created: 0, not_sent: 1 });
     expect(sim.stats().requests).toBeLessThanOrEqual(2); // the free preflight calls only
@@ -321,7 +380,11 @@ describe('upload checks links before the first paid call', () => {
     const offline = await spawnCli(['validate', file, '--json'], { NODE_EXTRA_CA_CERTS: ca });
     expect(JSON.parse(offline.stdout).counts).toMatchObject({ valid: 4, invalid: 0 });
     const sim = await startSim();
-    const up = await spawnCli(['upload', file, '--endpoint', sim.url, '--json', '--rate', '50'], { NODE_EXTRA_CA_CERTS: ca, ADSPIRER_API_KEY: KEY }, { links: true });
+    const up = await spawnCli(
+      ['upload', file, '--endpoint', sim.url, '--json', '--rate', '50'],
+      { NODE_EXTRA_CA_CERTS: ca, ADSPIRER_API_KEY: KEY },
+      { links: true },
+    );
     expect(JSON.parse(up.stdout).counts).toMatchObject({ created: 2, invalid: 2 });
     expect(sim.stats().created).toBe(2);
   });

@@ -10,7 +10,11 @@ import { csvRows, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
 const env = { ADSPIRER_API_KEY: KEY };
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 async function batch(rows: number) {
   const dir = await tempDir();
@@ -38,7 +42,9 @@ describe('one run per batch at a time', () => {
     const requestsWhenSecondRan = sim.stats().requests - before;
     const done = await running;
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(new RegExp(`^Error: another run of this batch is in progress \\(pid \\d+ on ${hostname()} since \\d\\d:\\d\\d\\); wait for it or stop it\\.`));
+    expect(second.stderr).toMatch(
+      new RegExp(`^Error: another run of this batch is in progress \\(pid \\d+ on ${hostname()} since \\d\\d:\\d\\d\\); wait for it or stop it\\.`),
+    );
     // The second run made no call at all, paid or free, while the first was sending (at most the first's own).
     expect(requestsWhenSecondRan).toBeLessThanOrEqual(2);
     expect(done.code).toBe(0);
@@ -63,7 +69,11 @@ describe('one run per batch at a time', () => {
   processIt('a real kill -9 mid-batch leaves a lock the next run recognises as stale', async () => {
     const sim = await startSim({ latencyMs: 100 });
     const { file, lock } = await batch(6);
-    await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1'], env, { killAfterMs: 250, signal: 'SIGKILL', startWhen: /to send/ });
+    await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1'], env, {
+      killAfterMs: 250,
+      signal: 'SIGKILL',
+      startWhen: /to send/,
+    });
     expect(await exists(lock)).toBe(true);
     const r = await upload(sim, { file });
     expect(r.stderr).toMatch(/stopped without releasing its lock; it was taken over/);
@@ -77,7 +87,9 @@ describe('one run per batch at a time', () => {
     await writeFile(lock, JSON.stringify({ pid: 4242, host: 'laptop-of-anna', started: '2026-12-01T09:05:00.000Z' }));
     const refused = await cli(['upload', file, '--endpoint', sim.url], env);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/another run of this batch may be in progress \(pid 4242 on laptop-of-anna since 09:05\); it cannot be checked from here\. Wait for it, or pass --force-unlock if it is over/);
+    expect(refused.stderr).toMatch(
+      /another run of this batch may be in progress \(pid 4242 on laptop-of-anna since 09:05\); it cannot be checked from here\. Wait for it, or pass --force-unlock if it is over/,
+    );
     expect(sim.stats().requests).toBe(0);
     const forced = await cli(['upload', file, '--endpoint', sim.url, '--force-unlock'], env);
     expect(forced.code).toBe(0);
@@ -93,7 +105,11 @@ describe('one run per batch at a time', () => {
     const err = await cli(['upload', badHeader, '--endpoint', sim.url], env);
     expect(err.code).toBe(2);
     expect(await exists(join(dir, 'bad.results.csv.lock'))).toBe(false);
-    const interrupted = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1'], env, { killAfterMs: 300, signal: 'SIGINT', startWhen: /to send/ });
+    const interrupted = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '1'], env, {
+      killAfterMs: 300,
+      signal: 'SIGINT',
+      startWhen: /to send/,
+    });
     expect(interrupted.code).toBe(130);
     expect(await exists(lock)).toBe(false);
   });
@@ -119,7 +135,11 @@ describe('BatchLock, case by case', () => {
     return path;
   };
   const me = { pid: 10, host: 'here', started: '2026-12-01T08:15:30.000Z' };
-  const failure = (p: Promise<unknown>) => p.then(() => 'acquired', (err: RunError) => `${err.code}: ${err.message}`);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => 'acquired',
+      (err: RunError) => `${err.code}: ${err.message}`,
+    );
 
   it('writes who holds it, readable by the owner only, and gives no notice when the batch was free', async () => {
     const path = await at();
@@ -155,7 +175,14 @@ describe('BatchLock, case by case', () => {
     const b = await BatchLock.acquire(other, { self: me, force: true, isAlive: () => true });
     expect(b.notice).toBe('the lock of a run on another host (pid 5 on there since an unknown time) was taken over (--force-unlock).');
 
-    for (const damaged of ['', '{"pid": 1', '{"pid": "1", "host": "here", "started": "x"}', '{"pid": 1, "started": "x"}', '{"pid": 1, "host": "here"}', 'null']) {
+    for (const damaged of [
+      '',
+      '{"pid": 1',
+      '{"pid": "1", "host": "here", "started": "x"}',
+      '{"pid": 1, "started": "x"}',
+      '{"pid": 1, "host": "here"}',
+      'null',
+    ]) {
       const path = await at(damaged);
       const c = await BatchLock.acquire(path, { self: me, isAlive: () => true });
       expect(c.notice, damaged).toBe('a damaged lock of an earlier run was taken over.');
@@ -164,7 +191,11 @@ describe('BatchLock, case by case', () => {
   });
 
   it('release() removes only its own lock: another pid, host or start time is left alone', async () => {
-    for (const other of [{ ...me, pid: 11 }, { ...me, host: 'there' }, { ...me, started: 'later' }]) {
+    for (const other of [
+      { ...me, pid: 11 },
+      { ...me, host: 'there' },
+      { ...me, started: 'later' },
+    ]) {
       const path = await at();
       const lock = await BatchLock.acquire(path, { self: me });
       await writeFile(path, JSON.stringify(other));

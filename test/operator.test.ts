@@ -8,7 +8,6 @@ import { cli } from './helpers/cli.js';
 import { HEADER, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
-
 describe('agency workflows', () => {
   it('one creative into twenty ad groups from one row: one ad, key and report line each', async () => {
     const sim = await startSim();
@@ -114,7 +113,7 @@ describe('agency workflows', () => {
     expect(pairs.get('duration')).toMatch(/^\d+s$/);
   });
 
-  it('{date} in --ad-name keeps the batch\'s first date on re-runs, so keys do not change', async () => {
+  it("{date} in --ad-name keeps the batch's first date on re-runs, so keys do not change", async () => {
     const sim = await startSim();
     const dir = await tempDir();
     const file = join(dir, 'd.csv');

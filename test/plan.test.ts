@@ -17,10 +17,35 @@ const items = (n: number) => Array.from({ length: n }, (_, i) => ({ seq: i, key:
 const QUOTA = { used: 145, limit: 150, tier: 'plus', period_end: '2026-12-01' };
 
 describe('batchAd: what upload keeps of an ad between its two reads', () => {
-  const args = { adgroup_id: '1780000000000000101', advertiser_id: '7000000000000000001', ad_text: 'Coffee', video_url: 'https://e.com/v.mp4', image_urls: ['https://e.com/i.jpg'], landing_page_url: 'https://e.com/', call_to_action: 'SHOP_NOW' };
-  const valid: PlannedAd = { seq: 4, row: 6, input: ['1780000000000000101', 'Coffee'], key: 'k', occurrence: 2, args, problems: [], warnings: [{ field: 'ad_text', message: 'trimmed' }] };
+  const args = {
+    adgroup_id: '1780000000000000101',
+    advertiser_id: '7000000000000000001',
+    ad_text: 'Coffee',
+    video_url: 'https://e.com/v.mp4',
+    image_urls: ['https://e.com/i.jpg'],
+    landing_page_url: 'https://e.com/',
+    call_to_action: 'SHOP_NOW',
+  };
+  const valid: PlannedAd = {
+    seq: 4,
+    row: 6,
+    input: ['1780000000000000101', 'Coffee'],
+    key: 'k',
+    occurrence: 2,
+    args,
+    problems: [],
+    warnings: [{ field: 'ad_text', message: 'trimmed' }],
+  };
   it('keeps the key, its occurrence, ad group and advertiser; the link fields only when links are checked; never the cells', () => {
-    expect(batchAd(valid, false)).toEqual({ seq: 4, row: 6, key: 'k', occurrence: 2, adgroup: '1780000000000000101', advertiser: '7000000000000000001', problems: [] });
+    expect(batchAd(valid, false)).toEqual({
+      seq: 4,
+      row: 6,
+      key: 'k',
+      occurrence: 2,
+      adgroup: '1780000000000000101',
+      advertiser: '7000000000000000001',
+      problems: [],
+    });
     expect(batchAd(valid, true)).toEqual({
       seq: 4,
       row: 6,
@@ -126,7 +151,15 @@ describe('planSending', () => {
 });
 
 describe('exit codes', () => {
-  const counts = (o: Partial<Record<'created' | 'invalid' | 'rejected' | 'failed' | 'not_sent' | 'unknown', number>> = {}) => ({ created: 1, invalid: 0, rejected: 0, failed: 0, not_sent: 0, unknown: 0, ...o });
+  const counts = (o: Partial<Record<'created' | 'invalid' | 'rejected' | 'failed' | 'not_sent' | 'unknown', number>> = {}) => ({
+    created: 1,
+    invalid: 0,
+    rejected: 0,
+    failed: 0,
+    not_sent: 0,
+    unknown: 0,
+    ...o,
+  });
   it('follow CONTRACT.md', () => {
     expect(exitCode(null, counts(), false)).toBe(0);
     expect(exitCode(null, counts({ failed: 1 }), false)).toBe(1);
@@ -142,8 +175,16 @@ describe('exit codes', () => {
 });
 
 describe('carryOver: rows whose earlier version may already be an ad', () => {
-  const at = (seq: number, row: number, key: string, adgroup?: string): BatchAd => ({ seq, row, key, occurrence: 1, problems: [], ...(adgroup ? { adgroup } : {}) });
-  const DOUBT = 'row: an earlier version of this row may already be an ad (an earlier run lost the answer to it, and the row has been edited since); check TikTok Ads Manager, then re-run with --confirm-edits to send this version';
+  const at = (seq: number, row: number, key: string, adgroup?: string): BatchAd => ({
+    seq,
+    row,
+    key,
+    occurrence: 1,
+    problems: [],
+    ...(adgroup ? { adgroup } : {}),
+  });
+  const DOUBT =
+    'row: an earlier version of this row may already be an ad (an earlier run lost the answer to it, and the row has been edited since); check TikTok Ads Manager, then re-run with --confirm-edits to send this version';
 
   it('an edited row at the place of an unknown or in-flight ad is held back until --confirm-edits; other places and ad groups go', () => {
     const states = new Map<string, PriorState>([
@@ -186,7 +227,13 @@ describe('carryOver: rows whose earlier version may already be an ad', () => {
 
   it('a rejection remembered without its reason still says where it came from', () => {
     const c = carryOver([at(0, 2, 'k')], new Map([['k', { status: 'rejected', row: 2 }]]), false);
-    expect(c.lines[0]).toEqual({ row: 2, status: 'rejected', key: 'k', error: 'rejected by the API (from an earlier run; edit the row or pass --retry-rejected to send it again)', attempts: 0 });
+    expect(c.lines[0]).toEqual({
+      row: 2,
+      status: 'rejected',
+      key: 'k',
+      error: 'rejected by the API (from an earlier run; edit the row or pass --retry-rejected to send it again)',
+      attempts: 0,
+    });
     expect(c.carried).toEqual({ created: 0, rejected: 1 });
   });
 });

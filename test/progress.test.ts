@@ -3,7 +3,9 @@ import { formatDuration, Progress, progressLine } from '../src/upload/progress.j
 
 describe('progress', () => {
   it('one line: done/total, created, failed, requests per second, ETA, quota left', () => {
-    expect(progressLine({ done: 10, total: 40, created: 9, failed: 1, requests: 12, quotaLeft: 88 }, 6000)).toBe('10/40 done, 9 created, 1 failed, 2.0 req/s, ETA 18s, quota left 88');
+    expect(progressLine({ done: 10, total: 40, created: 9, failed: 1, requests: 12, quotaLeft: 88 }, 6000)).toBe(
+      '10/40 done, 9 created, 1 failed, 2.0 req/s, ETA 18s, quota left 88',
+    );
     expect(progressLine({ done: 0, total: 5, created: 0, failed: 0, requests: 0 }, 0)).toBe('0/5 done, 0 created, 0 failed, 0.0 req/s, ETA –');
   });
   it('durations read like a person would say them', () => {
@@ -26,7 +28,7 @@ describe('progress', () => {
       b.stop();
       expect(tty.length).toBeGreaterThanOrEqual(19);
       // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence is what is tested
-    expect(tty[0]).toMatch(/^\r\x1b\[K1\/2 done/);
+      expect(tty[0]).toMatch(/^\r\x1b\[K1\/2 done/);
       expect(tty.at(-1)).toBe('\r\x1b[K');
       expect(plain).toEqual(['1/2 done, 1 created, 0 failed, 1.0 req/s, ETA 1s\n']);
     } finally {

@@ -10,7 +10,11 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { CUT_MARKER, recordSizeGuard } from '../src/read/record-size-guard.js';
 import { DEFAULT_LIMITS } from '../src/read/limits.js';
 
-async function readAll(path: string, sheet?: string, limits?: typeof DEFAULT_LIMITS): Promise<{ header: readonly string[]; rows: RawRecord[]; sheetName?: string }> {
+async function readAll(
+  path: string,
+  sheet?: string,
+  limits?: typeof DEFAULT_LIMITS,
+): Promise<{ header: readonly string[]; rows: RawRecord[]; sheetName?: string }> {
   const s = await openSheet(path, { ...(sheet !== undefined ? { sheet } : {}), ...(limits ? { limits } : {}) });
   const rows: RawRecord[] = [];
   for await (const r of s.records) rows.push(r);
@@ -129,14 +133,20 @@ describe('delimited files', () => {
     const sheet = await openSheet(path);
     const rows = [];
     for await (const r of sheet.records) rows.push(r);
-    expect(rows.map((r) => r.cells)).toEqual([['ok', '1'], ['Café', '€'], ['fine', '3']]);
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['ok', '1'],
+      ['Café', '€'],
+      ['fine', '3'],
+    ]);
     expect(sheet.notices).toEqual([expect.stringMatching(/is not UTF-8; it was read as Windows-1252 .*first such byte is on line 3/)]);
   });
 
   it('refuses, before any row, a file mixing UTF-8 with other bytes, naming the line; --encoding overrides', async () => {
     const bytes = Buffer.concat([Buffer.from('a,b\nCafé,1\n'), Buffer.from([0x62, 0xe9, 0x2c, 0x32, 0x0a])]);
     const path = await tempFile('m.csv', bytes);
-    expect((await fileError(path)).message).toMatch(/is not UTF-8 text: line 3 \(byte \d+\) holds bytes that are not UTF-8, and other lines are UTF-8, so the file mixes encodings\. Nothing was read\..*--encoding NAME/);
+    expect((await fileError(path)).message).toMatch(
+      /is not UTF-8 text: line 3 \(byte \d+\) holds bytes that are not UTF-8, and other lines are UTF-8, so the file mixes encodings\. Nothing was read\..*--encoding NAME/,
+    );
     const sheet = await openSheet(path, { encoding: 'latin1' });
     const rows = [];
     for await (const r of sheet.records) rows.push(r.cells[0]);
@@ -163,18 +173,28 @@ describe('delimited files', () => {
   });
 
   it('a stray quote that swallows the next line is named on its row when the cell count then differs from the header', async () => {
-    const csv = 'adgroup_id,ad_text,landing_page_url,video_url\n1,"Fresh coffee,https://e.com/a,https://e.com/v.mp4\n2,Tea",https://e.com/b,https://e.com/w.mp4,https://e.com/z\n4,Milk,https://e.com/d,https://e.com/y.mp4\n';
+    const csv =
+      'adgroup_id,ad_text,landing_page_url,video_url\n1,"Fresh coffee,https://e.com/a,https://e.com/v.mp4\n2,Tea",https://e.com/b,https://e.com/w.mp4,https://e.com/z\n4,Milk,https://e.com/d,https://e.com/y.mp4\n';
     const { rows } = await readAll(await tempFile('stray.csv', csv));
     expect(rows.map((r) => r.row)).toEqual([2, 3]);
     expect(rows[0]!.problems).toEqual([
-      { field: 'column B', message: "a quote in column B seems unclosed: the line after it (from row 3) was read as part of this cell, and the row has 5 cells for the header's 4. Close the quote (or remove it) and try again" },
+      {
+        field: 'column B',
+        message:
+          "a quote in column B seems unclosed: the line after it (from row 3) was read as part of this cell, and the row has 5 cells for the header's 4. Close the quote (or remove it) and try again",
+      },
     ]);
     expect(rows[1]!.problems).toBeUndefined();
   });
 
   it('a 50 MB cell makes only its row invalid; the rows after it are read', async () => {
     const big = `2,${'x'.repeat(50 * 1024 * 1024)},https://e.com/b,https://e.com/w.mp4`;
-    const { rows } = await readAll(await tempFile('huge.csv', `adgroup_id,ad_text,landing_page_url,video_url\n1,a,https://e.com/a,https://e.com/v.mp4\n${big}\n3,c,https://e.com/c,https://e.com/x.mp4\n`));
+    const { rows } = await readAll(
+      await tempFile(
+        'huge.csv',
+        `adgroup_id,ad_text,landing_page_url,video_url\n1,a,https://e.com/a,https://e.com/v.mp4\n${big}\n3,c,https://e.com/c,https://e.com/x.mp4\n`,
+      ),
+    );
     expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
   });
 
@@ -188,7 +208,11 @@ describe('delimited files', () => {
       expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
       expect(rows[1]!.cells).toEqual(['2', 'Big', null]);
       expect(rows[1]!.problems).toEqual([
-        { field: 'column C', message: 'makes this row 21.5 KB long, more than the 4 KB a row may have, so the row was not read from there on (the rows after it were). Is a file pasted into the cell, or a quote left open? Fix the cell and try again' },
+        {
+          field: 'column C',
+          message:
+            'makes this row 21.5 KB long, more than the 4 KB a row may have, so the row was not read from there on (the rows after it were). Is a file pasted into the cell, or a quote left open? Fix the cell and try again',
+        },
       ]);
       expect(rows[2]!.cells).toEqual(['3', 'C', 'c, "quoted"', 'https://e.com/c', 'https://e.com/x.mp4']);
     }
@@ -196,7 +220,12 @@ describe('delimited files', () => {
 
   it('a row over the record limit in the default limits is cut too (70 MB in one cell), and the read goes on', async () => {
     const big = `2,${'x'.repeat(70 * 1024 * 1024)},https://e.com/b,https://e.com/w.mp4`;
-    const { rows } = await readAll(await tempFile('huge70.csv', `adgroup_id,ad_text,landing_page_url,video_url\n1,a,https://e.com/a,https://e.com/v.mp4\n${big}\n3,c,https://e.com/c,https://e.com/x.mp4\n`));
+    const { rows } = await readAll(
+      await tempFile(
+        'huge70.csv',
+        `adgroup_id,ad_text,landing_page_url,video_url\n1,a,https://e.com/a,https://e.com/v.mp4\n${big}\n3,c,https://e.com/c,https://e.com/x.mp4\n`,
+      ),
+    );
     expect(rows.map((r) => r.row)).toEqual([2, 3, 4]);
     expect(rows[1]!.cells).toEqual(['2', null]);
     expect(rows[1]!.problems![0]!.message).toMatch(/^makes this row 70 MB long, more than the 64 MB a row may have/);
@@ -211,9 +240,13 @@ describe('delimited files', () => {
   });
 
   it('the record size guard changes nothing csv-parse reads of records within the limit, however the input is split into chunks', async () => {
-    const soup = fc.array(fc.constantFrom('a', 'é', ',', '"', '\n', '\r', ' '), { maxLength: 80 }).map((cs) => ({ text: `h,k\n${cs.join('')}`, sizes: undefined }));
+    const soup = fc
+      .array(fc.constantFrom('a', 'é', ',', '"', '\n', '\r', ' '), { maxLength: 80 })
+      .map((cs) => ({ text: `h,k\n${cs.join('')}`, sizes: undefined }));
     // Well-formed files as spreadsheet apps write them, in each line ending, quoted where needed.
-    const cell = fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', '\n', ' '), maxLength: 12 }).map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c));
+    const cell = fc
+      .string({ unit: fc.constantFrom('a', 'é', ',', '"', '\n', ' '), maxLength: 12 })
+      .map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c));
     const sheet = fc
       .tuple(fc.constantFrom('\n', '\r\n', '\r'), fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { maxLength: 6 }))
       .map(([eol, rows]) => {
@@ -222,24 +255,30 @@ describe('delimited files', () => {
         return { text: lines.join(eol) + eol, sizes: lines.filter((l) => l !== '').map((l) => Buffer.byteLength(l)) };
       });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(soup, sheet), fc.boolean(), fc.array(fc.nat(), { maxLength: 4 }), fc.integer({ min: 1, max: 30 }), async ({ text, sizes }, bom, splits, limit) => {
-        // Excel's "CSV UTF-8" starts with a BOM, which csv-parse drops (bom: true): it is no cell's.
-        const bytes = Buffer.from(bom ? `\ufeff${text}` : text);
-        const plain = parsed(bytes);
-        expect(parsed(await throughGuard(bytes, splits, 1e9))).toEqual(plain);
-        const guarded = parsed(await throughGuard(bytes, splits, limit));
-        if ('error' in plain) {
-          expect(guarded).toEqual(plain);
-          return;
-        }
-        if ('error' in guarded) throw new Error(`guarded parse failed: ${guarded.error}`);
-        expect(guarded.records.length).toBe(plain.records.length);
-        guarded.records.forEach((record, i) => {
-          if (!record.at(-1)?.startsWith(CUT_MARKER)) expect(record).toEqual(plain.records[i]);
-        });
-        // Every record past the first (which tells the line ending) is cut exactly when it is too long.
-        if (sizes) expect(guarded.records.map((r) => r.at(-1)?.startsWith(CUT_MARKER) === true).slice(1)).toEqual(sizes.map((n) => n > limit).slice(1));
-      }),
+      fc.asyncProperty(
+        fc.oneof(soup, sheet),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.integer({ min: 1, max: 30 }),
+        async ({ text, sizes }, bom, splits, limit) => {
+          // Excel's "CSV UTF-8" starts with a BOM, which csv-parse drops (bom: true): it is no cell's.
+          const bytes = Buffer.from(bom ? `\ufeff${text}` : text);
+          const plain = parsed(bytes);
+          expect(parsed(await throughGuard(bytes, splits, 1e9))).toEqual(plain);
+          const guarded = parsed(await throughGuard(bytes, splits, limit));
+          if ('error' in plain) {
+            expect(guarded).toEqual(plain);
+            return;
+          }
+          if ('error' in guarded) throw new Error(`guarded parse failed: ${guarded.error}`);
+          expect(guarded.records.length).toBe(plain.records.length);
+          guarded.records.forEach((record, i) => {
+            if (!record.at(-1)?.startsWith(CUT_MARKER)) expect(record).toEqual(plain.records[i]);
+          });
+          // Every record past the first (which tells the line ending) is cut exactly when it is too long.
+          if (sizes) expect(guarded.records.map((r) => r.at(-1)?.startsWith(CUT_MARKER) === true).slice(1)).toEqual(sizes.map((n) => n > limit).slice(1));
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -24,24 +24,40 @@ async function check(file: string, extra: { sheet?: string; trustIds?: boolean }
 }
 
 describe('sheets as people make them (fixtures/realworld)', () => {
-  it('Google Sheets CSV with columns of the user\'s own: carried, named once, never an error', async () => {
+  it("Google Sheets CSV with columns of the user's own: carried, named once, never an error", async () => {
     const { ads, notices } = await check(`${F}/extra-columns.csv`);
-    expect(notices).toEqual(['not sent to TikTok: Campaign Name, Notes, Client, Owner (columns that are no field of add_tiktok_ad; they are kept in the report and the retry file)']);
+    expect(notices).toEqual([
+      'not sent to TikTok: Campaign Name, Notes, Client, Owner (columns that are no field of add_tiktok_ad; they are kept in the report and the retry file)',
+    ]);
     expect(ads.map((a) => a.args)).toEqual([
-      { adgroup_id: '1780000000000000101', ad_text: 'Fresh coffee 1', landing_page_url: 'https://beanthere.example.com/p/1', video_url: 'https://cdn.example.com/ads/1.mp4' },
-      { adgroup_id: '1780000000000000102', ad_text: 'Fresh coffee 2', landing_page_url: 'https://beanthere.example.com/p/2', video_url: 'https://cdn.example.com/ads/2.mp4' },
+      {
+        adgroup_id: '1780000000000000101',
+        ad_text: 'Fresh coffee 1',
+        landing_page_url: 'https://beanthere.example.com/p/1',
+        video_url: 'https://cdn.example.com/ads/1.mp4',
+      },
+      {
+        adgroup_id: '1780000000000000102',
+        ad_text: 'Fresh coffee 2',
+        landing_page_url: 'https://beanthere.example.com/p/2',
+        video_url: 'https://cdn.example.com/ads/2.mp4',
+      },
     ]);
   });
 
   it('a header close to a field is refused, naming the field it probably means', async () => {
     const r = await cli(['validate', `${F}/typo-header.csv`]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`Error: ${F}/typo-header.csv: column B "Ad Txt" is not a field of add_tiktok_ad (did you mean ad_text?); column C "landing_url" is not a field of add_tiktok_ad (did you mean landing_page_url?). Rename them (see \`tiktok-ads-bulk template\` for every column).\n`);
+    expect(r.stderr).toBe(
+      `Error: ${F}/typo-header.csv: column B "Ad Txt" is not a field of add_tiktok_ad (did you mean ad_text?); column C "landing_url" is not a field of add_tiktok_ad (did you mean landing_page_url?). Rename them (see \`tiktok-ads-bulk template\` for every column).\n`,
+    );
   });
 
-  it('a missing required field names the user\'s column that may be meant for it', async () => {
+  it("a missing required field names the user's column that may be meant for it", async () => {
     const { ads, problems } = await check(`${F}/missing-column.csv`);
-    expect(problems(ads[0]!)).toEqual(['ad_text: is missing; it is required (ad text shown with the creative). There is no ad_text column; is column "Copy" meant to be ad_text? Rename it']);
+    expect(problems(ads[0]!)).toEqual([
+      'ad_text: is missing; it is required (ad text shown with the creative). There is no ad_text column; is column "Copy" meant to be ad_text? Rename it',
+    ]);
   });
 
   it('LibreOffice workbook: cover sheet skipped, header below title rows, hidden row and column named', async () => {
@@ -89,12 +105,16 @@ describe('sheets as people make them (fixtures/realworld)', () => {
     expect(byRow.get(6)!.args?.adgroup_id).toBe('1780000000000000105');
     expect(warnings(byRow.get(6)!)).toEqual(['adgroup_id: held invisible characters (zero-width space), which were removed']);
     expect(byRow.get(7)!.args?.landing_page_url).toBe('https://beanthere.example.com/Path?Q=1');
-    expect(problems(byRow.get(8)!)).toEqual(['video_url: "https://cdn.example.com/ads/spring launch.mp4" contains a space; a link has none (a space inside a link is written %20)']);
+    expect(problems(byRow.get(8)!)).toEqual([
+      'video_url: "https://cdn.example.com/ads/spring launch.mp4" contains a space; a link has none (a space inside a link is written %20)',
+    ]);
   });
 
   it('a formula saved without its value (openpyxl) says so, not "is missing"', async () => {
     const { ads, problems } = await check(`${F}/uncalculated.xlsx`);
-    expect(problems(ads[1]!)).toEqual(['ad_text: is the formula =CONCATENATE("Fresh ","coffee") with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run']);
+    expect(problems(ads[1]!)).toEqual([
+      'ad_text: is the formula =CONCATENATE("Fresh ","coffee") with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run',
+    ]);
   });
 
   it('lists typed with commas or semicolons are split when every part is well-formed; links run together are refused', async () => {
@@ -103,9 +123,14 @@ describe('sheets as people make them (fixtures/realworld)', () => {
       [2, '1780000000000000101', ['https://cdn.example.com/3.jpg', 'https://cdn.example.com/4.jpg']],
       [2, '1780000000000000102', ['https://cdn.example.com/3.jpg', 'https://cdn.example.com/4.jpg']],
     ]);
-    expect(warnings(ads[0]!)).toEqual(['adgroup_id: was split at commas or semicolons; | or new lines are the separators to use', 'image_urls: was split at commas or semicolons; | or new lines are the separators to use']);
+    expect(warnings(ads[0]!)).toEqual([
+      'adgroup_id: was split at commas or semicolons; | or new lines are the separators to use',
+      'image_urls: was split at commas or semicolons; | or new lines are the separators to use',
+    ]);
     expect(ads[2]!.args?.image_urls).toEqual(['https://cdn.example.com/5.jpg', 'https://cdn.example.com/6.jpg']);
-    expect(problems(ads[3]!)).toEqual(['image_urls: holds "https://cdn.example.com/7.jpg,https//cdn.example.com/8.jpg", which looks like several items run together; separate items with | or new lines']);
+    expect(problems(ads[3]!)).toEqual([
+      'image_urls: holds "https://cdn.example.com/7.jpg,https//cdn.example.com/8.jpg", which looks like several items run together; separate items with | or new lines',
+    ]);
     expect(ads[4]!.args?.image_urls).toEqual(['https://res.cloudinary.example.com/w_100,h_100/9.jpg']);
   });
 
@@ -138,7 +163,7 @@ describe('sheets as people make them (fixtures/realworld)', () => {
     expect(de.ads[0]!.args?.ad_text).toBe('Frischer Kaffee für 4,99 €');
   });
 
-  it('upload: columns of the user\'s own come back unchanged in the report and the retry file', async () => {
+  it("upload: columns of the user's own come back unchanged in the report and the retry file", async () => {
     const dir = await tempDir();
     const file = join(dir, 'launch.csv');
     const original = await readFile(`${F}/extra-columns.csv`, 'utf8');
@@ -179,7 +204,10 @@ describe("a leading ' is the user's, except in the tool's own files", () => {
     const dir = await tempDir();
     const { writeFile } = await import('node:fs/promises');
     const file = join(dir, 'quotes.csv');
-    await writeFile(file, "adgroup_id,ad_text,landing_page_url,video_url,Notes\r\n1780000000000000101,'=not a formula,https://e.com/a,https://e.com/v.mp4,'-5% off\r\n");
+    await writeFile(
+      file,
+      "adgroup_id,ad_text,landing_page_url,video_url,Notes\r\n1780000000000000101,'=not a formula,https://e.com/a,https://e.com/v.mp4,'-5% off\r\n",
+    );
     const { ads } = await check(file);
     expect(ads[0]!.args?.ad_text).toBe("'=not a formula");
     const sim = await startSim();
@@ -197,7 +225,10 @@ describe('the retry file never destroys an edit', () => {
     const dir = await tempDir();
     const file = join(dir, 'launch.csv');
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(file, 'adgroup_id,ad_text,landing_page_url,video_url\r\n1780000000000000101,Fresh coffee,https://e.com/a,https://e.com/v.mp4\r\n1780000000000000102,Fresh tea,http://e.com/b,https://e.com/w.mp4\r\n');
+    await writeFile(
+      file,
+      'adgroup_id,ad_text,landing_page_url,video_url\r\n1780000000000000101,Fresh coffee,https://e.com/a,https://e.com/v.mp4\r\n1780000000000000102,Fresh tea,http://e.com/b,https://e.com/w.mp4\r\n',
+    );
     return { dir, file };
   }
 
@@ -211,7 +242,9 @@ describe('the retry file never destroys an edit', () => {
     await writeFile(retry, edited);
     const again = await upload(sim, { file });
     expect(await readFile(retry, 'utf8')).toBe(edited);
-    expect(again.stderr).toContain(`Note: ${retry} was edited since this tool wrote it, so it is kept as it is; the rows that need attention now are in ${join(dir, 'launch.retry-2.csv')}.`);
+    expect(again.stderr).toContain(
+      `Note: ${retry} was edited since this tool wrote it, so it is kept as it is; the rows that need attention now are in ${join(dir, 'launch.retry-2.csv')}.`,
+    );
     expect(again.stderr).toContain(`Rows to fix or resend: ${join(dir, 'launch.retry-2.csv')}`);
     // The edited retry file uploads as it is.
     const fixed = await upload(sim, { file: retry });
@@ -260,7 +293,9 @@ describe('small things', () => {
     expect(drawn.length).toBeGreaterThan(0);
     for (const d of drawn) expect(['0/2', '1/2', '2/2']).toContain(d);
     const report = await reportRows(summary.report!);
-    expect(report.filter((l) => l.status === 'not_sent').map((l) => l.error)).toEqual(Array(3).fill('not sent: --limit 2 reached; run again without --limit to send it'));
+    expect(report.filter((l) => l.status === 'not_sent').map((l) => l.error)).toEqual(
+      Array(3).fill('not sent: --limit 2 reached; run again without --limit to send it'),
+    );
   });
 
   it('number flags speak one style, naming the flag and the range', async () => {

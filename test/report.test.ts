@@ -42,7 +42,10 @@ describe('formula safety', () => {
     expect(text.startsWith('\ufeff')).toBe(true);
     const back = await readBack(path);
     expect(back.slice(1).map((r) => r[0])).toEqual(HOSTILE.map((v) => (v.trim() === '' ? '' : v)));
-    const raw = text.split('\r\n').slice(1).map((l) => l.replace(/^"/, ''));
+    const raw = text
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.replace(/^"/, ''));
     for (const line of raw.filter(Boolean)) expect(line).not.toMatch(/^[=+\-@\t\r]/);
   });
 
@@ -74,7 +77,8 @@ describe('the XLSX report, cell by cell', () => {
     const header = ['row', 'status', 'error', 'a_rather_long_column_name_that_goes_on_and_on_and_on_for_ever_more'];
     const w = await openXlsxWriter(path, header, { sheetName: 'Validation', summary: () => [] });
     const statuses = ['created', 'valid', 'invalid', 'rejected', 'failed', 'unknown', 'not_sent'] as const;
-    for (const [i, status] of statuses.entries()) await w.write([String(i + 2), status, status === 'failed' ? 'x'.repeat(90) : '', ''], { status, ...(status === 'failed' ? { noteAt: 2 } : {}) });
+    for (const [i, status] of statuses.entries())
+      await w.write([String(i + 2), status, status === 'failed' ? 'x'.repeat(90) : '', ''], { status, ...(status === 'failed' ? { noteAt: 2 } : {}) });
     await w.write(['9', 'other', '', '']);
     await w.close();
     const wb = new ExcelJS.Workbook();
@@ -96,7 +100,17 @@ describe('the XLSX report, cell by cell', () => {
 describe('report lines', () => {
   it('put the result columns first, then the input columns as they came', () => {
     expect(reportHeader(['Ad Text', 'adgroup'])).toEqual(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'Ad Text', 'adgroup']);
-    expect(reportCells({ row: 2, status: 'created', adId: '18', key: 'k', attempts: 1, input: ['T', 1.78e18] }, 3)).toEqual(['2', 'created', '18', 'k', '', '1', 'T', '1.78E+18', '']);
+    expect(reportCells({ row: 2, status: 'created', adId: '18', key: 'k', attempts: 1, input: ['T', 1.78e18] }, 3)).toEqual([
+      '2',
+      'created',
+      '18',
+      'k',
+      '',
+      '1',
+      'T',
+      '1.78E+18',
+      '',
+    ]);
     expect(retryHeader(['a'])).toEqual(['a', 'error']);
     expect(retryCells({ row: 2, status: 'failed', error: 'boom', input: ['x'] }, 1)).toEqual(['x', 'boom']);
   });
@@ -124,7 +138,10 @@ describe('report lines', () => {
       [2, ['1|2', 'T'], 'HTTP 503'],
       [3, ['4', 'U'], undefined],
     ]);
-    expect(retryLines(lines, undefined).map((l) => l.input)).toEqual([['1|2', 'T'], ['3|4', 'U']]);
+    expect(retryLines(lines, undefined).map((l) => l.input)).toEqual([
+      ['1|2', 'T'],
+      ['3|4', 'U'],
+    ]);
     // The input a line carries is never changed in place.
     expect(lines[3]!.input).toEqual(['3|4', 'U']);
   });
@@ -215,7 +232,10 @@ describe('report lines', () => {
 describe('journal', () => {
   const header = '{"journal":"tiktok-ads-bulk","v":1,"file":"c.csv","date":"2026-11-29"}\n';
   it('replays the last state of each key; a created ad stays created', () => {
-    const j = parseJournal('j', `${header}{"key":"a","row":2,"event":"sending"}\n{"key":"a","row":2,"event":"result","status":"created","ad_id":"18","attempts":1}\n{"key":"a","row":2,"event":"result","status":"not_sent","attempts":0}\n{"key":"b","row":3,"event":"sending"}\n`);
+    const j = parseJournal(
+      'j',
+      `${header}{"key":"a","row":2,"event":"sending"}\n{"key":"a","row":2,"event":"result","status":"created","ad_id":"18","attempts":1}\n{"key":"a","row":2,"event":"result","status":"not_sent","attempts":0}\n{"key":"b","row":3,"event":"sending"}\n`,
+    );
     expect(j.states.get('a')).toMatchObject({ status: 'created', adId: '18' });
     expect(j.states.get('b')).toMatchObject({ status: 'in_flight' });
     expect(j.truncatedTail).toBe(false);
@@ -273,7 +293,10 @@ describe('reading our own XLSX back', () => {
     process.on('uncaughtException', onError);
     try {
       for (let i = 0; i < 5; i++) {
-        expect(await readBack(path)).toEqual([['row', 'status'], ['2', 'created']]);
+        expect(await readBack(path)).toEqual([
+          ['row', 'status'],
+          ['2', 'created'],
+        ]);
         const summary = await openSheet(path, { sheet: 'Summary' });
         for await (const _ of summary.records) void _;
         await new Promise((r) => setTimeout(r, 30));
@@ -290,8 +313,11 @@ describe('a report or journal that cannot be written', () => {
     const err = (code: string | undefined) => writeError('r.csv', Object.assign(new Error('x'), code ? { code } : {}));
     expect(err('ENOENT').message).toBe('Cannot write the report r.csv: its folder does not exist. Choose another path with --report.');
     expect(err('EISDIR').message).toBe('Cannot write the report r.csv: it is a folder. Choose another path with --report.');
-    for (const code of ['EACCES', 'EPERM', 'EROFS']) expect(err(code).message).toBe('Cannot write the report r.csv: permission denied. Choose another path with --report.');
-    expect(err('ENOSPC').message).toBe('Cannot write the report r.csv: the disk is full (free some space and run the same command again: the batch is resumable). Choose another path with --report.');
+    for (const code of ['EACCES', 'EPERM', 'EROFS'])
+      expect(err(code).message).toBe('Cannot write the report r.csv: permission denied. Choose another path with --report.');
+    expect(err('ENOSPC').message).toBe(
+      'Cannot write the report r.csv: the disk is full (free some space and run the same command again: the batch is resumable). Choose another path with --report.',
+    );
     expect(err('EIO').message).toBe('Cannot write the report r.csv: EIO. Choose another path with --report.');
     expect(err(undefined).message).toBe('Cannot write the report r.csv: Error: x. Choose another path with --report.');
     expect(err('EIO').code).toBe('SETUP');

@@ -9,7 +9,6 @@ import { processIt, spawnCli } from './helpers/cli.js';
 import { csvRows, HEADER, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
-
 async function batchFile(content: string, name = 'batch.csv'): Promise<string> {
   const path = join(await tempDir(), name);
   await writeFile(path, content);
@@ -54,7 +53,11 @@ describe('re-runs resume', () => {
     const sim = await startSim();
     // Make the service refuse row 3 for good (409: its key was used with other arguments).
     const key3 = (await reportRows(first.summary.report!))[2]!.idempotency_key!;
-    await fetch(`${sim.url}/api/v1/tools/add_tiktok_ad/execute`, { method: 'POST', headers: { authorization: 'Bearer x', 'idempotency-key': key3 }, body: JSON.stringify({ arguments: { adgroup_id: '9', ad_text: 'x', landing_page_url: 'https://e.com/x', video_url: 'https://e.com/v.mp4' } }) });
+    await fetch(`${sim.url}/api/v1/tools/add_tiktok_ad/execute`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer x', 'idempotency-key': key3 },
+      body: JSON.stringify({ arguments: { adgroup_id: '9', ad_text: 'x', landing_page_url: 'https://e.com/x', video_url: 'https://e.com/v.mp4' } }),
+    });
     const second = await upload(sim, { file });
     expect(second.summary.counts).toMatchObject({ created: 2, rejected: 1 });
     const third = await upload(sim, { file });
@@ -154,7 +157,10 @@ describe('re-runs resume', () => {
     await validateFile({ file, report: checked });
     const keys = (await reportRows(checked)).map((r) => r.idempotency_key!);
     const lines = csvRows(2).trim().split('\r\n').slice(1);
-    await writeFile(join(file, '..', 'batch.results.csv'), `\ufeffrow,status,ad_id,idempotency_key,error,attempts,${HEADER}\r\n2,rejected,,${keys[0]},TikTok refused it,1,${lines[0]}\r\n`);
+    await writeFile(
+      join(file, '..', 'batch.results.csv'),
+      `\ufeffrow,status,ad_id,idempotency_key,error,attempts,${HEADER}\r\n2,rejected,,${keys[0]},TikTok refused it,1,${lines[0]}\r\n`,
+    );
     const r = await upload(sim, { file });
     expect(r.summary.counts).toMatchObject({ created: 1, rejected: 1 });
     expect(sim.ads().map((a) => a.idempotency_key)).toEqual([keys[1]]);
@@ -194,9 +200,14 @@ describe('re-runs resume', () => {
     const sim = await startSim();
     const file = await batchFile(csvRows(1));
     const report = join(file, '..', 'batch.results.csv');
-    await writeFile(`${report}.journal`, '{"journal":"tiktok-ads-bulk","v":1,"file":"batch.csv","date":"2026-11-29"}\n{"key":"00000000-0000-5000-8000-000000000000","row":7,"event":"sending"}\n');
+    await writeFile(
+      `${report}.journal`,
+      '{"journal":"tiktok-ads-bulk","v":1,"file":"batch.csv","date":"2026-11-29"}\n{"key":"00000000-0000-5000-8000-000000000000","row":7,"event":"sending"}\n',
+    );
     const { stderr } = await upload(sim, { file });
-    expect(stderr).toMatch(/Warning: 1 ad was in flight when an earlier run stopped, and its row is no longer in the file as it was \(rows 7 then\)\. It may exist in TikTok Ads Manager/);
+    expect(stderr).toMatch(
+      /Warning: 1 ad was in flight when an earlier run stopped, and its row is no longer in the file as it was \(rows 7 then\)\. It may exist in TikTok Ads Manager/,
+    );
   });
 
   it('refuses a journal damaged in the middle', async () => {
@@ -214,25 +225,36 @@ describe('re-runs resume', () => {
 describe('interruptions', () => {
   const env = { ADSPIRER_API_KEY: KEY };
 
-  processIt('kill -9 at random moments, then a re-run: exactly one ad per valid row, every time (20 runs)', async () => {
-    const rows = 8;
-    for (let run = 0; run < 20; run++) {
-      const sim = await startSim({ latencyMs: 30, failRate: 0.25, faults: ['drop-after', '500', 'drop-before'], seed: run + 1 });
-      const file = await batchFile(csvRows(rows));
-      const delay = 50 + Math.floor(Math.random() * 850); // from start-up to the last rows
-      await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '100', '--concurrency', '3', '--timeout', '1'], env, { killAfterMs: delay, signal: 'SIGKILL' });
-      const rerun = await upload(sim, { file, retries: 10 });
-      expect(rerun.summary.counts.created, `run ${run} (killed after ${delay} ms)`).toBe(rows);
-      await expectExactlyOnce(sim, rerun.summary.report!, rows);
-      await sim.close();
-    }
-  }, 90_000);
+  processIt(
+    'kill -9 at random moments, then a re-run: exactly one ad per valid row, every time (20 runs)',
+    async () => {
+      const rows = 8;
+      for (let run = 0; run < 20; run++) {
+        const sim = await startSim({ latencyMs: 30, failRate: 0.25, faults: ['drop-after', '500', 'drop-before'], seed: run + 1 });
+        const file = await batchFile(csvRows(rows));
+        const delay = 50 + Math.floor(Math.random() * 850); // from start-up to the last rows
+        await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '100', '--concurrency', '3', '--timeout', '1'], env, {
+          killAfterMs: delay,
+          signal: 'SIGKILL',
+        });
+        const rerun = await upload(sim, { file, retries: 10 });
+        expect(rerun.summary.counts.created, `run ${run} (killed after ${delay} ms)`).toBe(rows);
+        await expectExactlyOnce(sim, rerun.summary.report!, rows);
+        await sim.close();
+      }
+    },
+    90_000,
+  );
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     processIt(`${signal}: stops taking rows, finishes those in flight, writes the whole report, exits 130`, async () => {
       const sim = await startSim({ latencyMs: 150 });
       const file = await batchFile(csvRows(12));
-      const result = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '2', '--json'], env, { killAfterMs: 300, signal, startWhen: /to send/ });
+      const result = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '20', '--concurrency', '2', '--json'], env, {
+        killAfterMs: 300,
+        signal,
+        startWhen: /to send/,
+      });
       expect(result.code).toBe(130);
       const summary = JSON.parse(result.stdout);
       expect(summary.stopped).toBe('interrupted');
@@ -250,7 +272,12 @@ describe('interruptions', () => {
   processIt('a second Ctrl-C abandons requests in flight; they are re-sent with the same key and replayed', async () => {
     const sim = await startSim({ latencyMs: 400 });
     const file = await batchFile(csvRows(4));
-    const result = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '50', '--concurrency', '2', '--json'], env, { killAfterMs: 200, alsoAfterMs: 300, signal: 'SIGINT', startWhen: /to send/ });
+    const result = await spawnCli(['upload', file, '--endpoint', sim.url, '--rate', '50', '--concurrency', '2', '--json'], env, {
+      killAfterMs: 200,
+      alsoAfterMs: 300,
+      signal: 'SIGINT',
+      startWhen: /to send/,
+    });
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/Abandoning requests in flight/);
     const summary = JSON.parse(result.stdout);
@@ -278,7 +305,9 @@ describe('rows in doubt (unknown)', () => {
     await writeFile(file, text.replace('Fresh coffee 1', 'Fresh coffee 1!'));
     const edited = await upload(sim, { file });
     expect(edited.summary).toMatchObject({ exit_code: 1, counts: { invalid: 1 } });
-    expect((await reportRows(edited.summary.report!))[0]!.error).toMatch(/^row: an earlier version of this row may already be an ad .* re-run with --confirm-edits/);
+    expect((await reportRows(edited.summary.report!))[0]!.error).toMatch(
+      /^row: an earlier version of this row may already be an ad .* re-run with --confirm-edits/,
+    );
     expect(sim.ads()).toHaveLength(1);
     sim.setFailRate(0);
     const confirmed = await upload(sim, { file, confirmEdits: true });
@@ -302,7 +331,8 @@ describe('rows in doubt (unknown)', () => {
 describe('Ctrl-C while rows are checked', () => {
   async function bigFile(rows: number): Promise<string> {
     const lines = [HEADER];
-    for (let i = 0; i < rows; i++) lines.push(`17800000000000001${String(i % 100).padStart(2, '0')},Fresh coffee ${i},https://example.com/a${i},https://cdn.example.com/v${i}.mp4`);
+    for (let i = 0; i < rows; i++)
+      lines.push(`17800000000000001${String(i % 100).padStart(2, '0')},Fresh coffee ${i},https://example.com/a${i},https://cdn.example.com/v${i}.mp4`);
     return batchFile(`${lines.join('\n')}\n`, 'big.csv');
   }
 
@@ -332,9 +362,14 @@ describe('loadResumeState, case by case', () => {
     await mkdir(dir, { recursive: true });
     return { dir, report: join(dir, 'b.results.csv'), journal: join(dir, 'b.results.csv.journal') };
   };
-  const refused = (p: Promise<unknown>) => p.then(() => 'loaded', (err: RunError) => `${err.code}: ${err.message}`);
+  const refused = (p: Promise<unknown>) =>
+    p.then(
+      () => 'loaded',
+      (err: RunError) => `${err.code}: ${err.message}`,
+    );
   const input = ['adgroup_id', 'ad_text'];
-  const reportText = (rows: string[], header = ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', ...input]) => `\ufeff${[header.join(','), ...rows].join('\r\n')}\r\n`;
+  const reportText = (rows: string[], header = ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', ...input]) =>
+    `\ufeff${[header.join(','), ...rows].join('\r\n')}\r\n`;
 
   it('a fresh batch: a new journal header with the file and today, nothing earlier', async () => {
     const { report, journal } = await place();
@@ -359,7 +394,9 @@ describe('loadResumeState, case by case', () => {
     expect((await loadResumeState('b.csv', report, journal, input, '2026-12-01')).date).toBe('2026-12-01');
 
     await writeFile(journal, H('a.csv'));
-    expect(await refused(loadResumeState('b.csv', report, journal, input, '2026-12-01'))).toBe(`REPORT: ${report} belongs to a.csv, not b.csv. Choose another --report, or move the old report and b.results.csv.journal away.`);
+    expect(await refused(loadResumeState('b.csv', report, journal, input, '2026-12-01'))).toBe(
+      `REPORT: ${report} belongs to a.csv, not b.csv. Choose another --report, or move the old report and b.results.csv.journal away.`,
+    );
 
     await writeFile(journal, `${H('b.csv')}{"key":"k","row":2,"event":"sending"}\n{"key":"k","ro`);
     const cut = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
@@ -379,7 +416,16 @@ describe('loadResumeState, case by case', () => {
 
   it('without a journal, takes created and rejected rows from its own report, and refuses any other file there', async () => {
     const { report, journal } = await place();
-    await writeFile(report, reportText(['2,created,1801,k1,,1,178,a', '3,rejected,,k2,bad text,1,178,b', '4,failed,,k3,HTTP 503,5,178,c', ',created,1802,k4,,1,178,d', '6,created,,,,1,178,e']));
+    await writeFile(
+      report,
+      reportText([
+        '2,created,1801,k1,,1,178,a',
+        '3,rejected,,k2,bad text,1,178,b',
+        '4,failed,,k3,HTTP 503,5,178,c',
+        ',created,1802,k4,,1,178,d',
+        '6,created,,,,1,178,e',
+      ]),
+    );
     const r = await loadResumeState('b.csv', report, journal, [...input, ''], '2026-12-01');
     expect(r.notes).toEqual([`No journal beside ${report}; its created and rejected rows are taken from the report itself.`]);
     expect(r.states).toEqual(
@@ -394,7 +440,9 @@ describe('loadResumeState, case by case', () => {
     const why = (text: string) => writeFile(report, text).then(() => refused(loadResumeState('b.csv', report, journal, input, '2026-12-01')));
     const tail = '; it is not overwritten. Choose another --report, or move it away.';
     expect(await why('name,price\r\nx,1\r\n')).toBe(`REPORT: ${report} already exists and is not a tiktok-ads-bulk report${tail}`);
-    expect(await why(reportText([], ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'adgroup_id', 'video_url']))).toBe(`REPORT: ${report} already exists and was written for a file with other columns${tail}`);
+    expect(await why(reportText([], ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'adgroup_id', 'video_url']))).toBe(
+      `REPORT: ${report} already exists and was written for a file with other columns${tail}`,
+    );
     expect(await why('PK\u0003\u0004 not a csv')).toBe(`REPORT: ${report} already exists and cannot be read back as a report${tail}`);
   });
 
@@ -404,7 +452,9 @@ describe('loadResumeState, case by case', () => {
       await writeFile(report, start);
       const r = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
       expect(r.states.size, JSON.stringify(start)).toBe(0);
-      expect(r.notes[1]).toBe('The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.');
+      expect(r.notes[1]).toBe(
+        'The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.',
+      );
     }
     await writeFile(report, reportText(['2,created,1801,k1,,1,178,a']).replace(/\r\n$/, '\r\n3,created,1802,k2,"unclosed'));
     const r = await loadResumeState('b.csv', report, journal, input, '2026-12-01');

@@ -19,25 +19,44 @@ import { loadApiKey } from '../src/send/api-key.js';
 import { tempDir } from './helpers/tmp.js';
 
 const NOW = Date.parse('2026-11-29T12:00:00Z');
-const http = (status: number, json: unknown, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({ kind: 'http', status, json, text: json === undefined ? '' : JSON.stringify(json), ...extra });
+const http = (status: number, json: unknown, extra: Partial<Extract<Outcome, { kind: 'http' }>> = {}): Outcome => ({
+  kind: 'http',
+  status,
+  json,
+  text: json === undefined ? '' : JSON.stringify(json),
+  ...extra,
+});
 const QUOTA = { used: 42, limit: 150, tier: 'plus', period_end: '2026-12-01' };
 
 describe('retry rules, case by case', () => {
   it('network errors and timeouts: retry (the ad may exist; the key makes it safe)', () => {
     expect(judge({ kind: 'network', code: 'ECONNRESET', message: 'reset', timeout: false }, NOW)).toEqual({ kind: 'retry', message: 'reset', inDoubt: true });
-    expect(judge({ kind: 'network', code: 'UND_ERR_HEADERS_TIMEOUT', message: 'the request timed out', timeout: true }, NOW)).toMatchObject({ kind: 'retry', inDoubt: true });
+    expect(judge({ kind: 'network', code: 'UND_ERR_HEADERS_TIMEOUT', message: 'the request timed out', timeout: true }, NOW)).toMatchObject({
+      kind: 'retry',
+      inDoubt: true,
+    });
     // Failures before the request left this machine: nothing reached the service.
     for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']) {
       expect(judge({ kind: 'network', code, message: 'x', timeout: false }, NOW), code).toEqual({ kind: 'retry', message: 'x' });
     }
   });
   it('200 success: created, with ad_id from data.ad_id, else from the text, and the quota', () => {
-    expect(judge(http(200, { success: true, data: { ad_id: '1812345678901234567', text: 'x', quota: QUOTA } }), NOW)).toEqual({ kind: 'created', adId: '1812345678901234567', quota: QUOTA });
-    expect(judge(http(200, { success: true, data: { text: 'Created TikTok ad "A" (ad_id: 1899999999999999999) in ad group 1' } }), NOW)).toEqual({ kind: 'created', adId: '1899999999999999999' });
+    expect(judge(http(200, { success: true, data: { ad_id: '1812345678901234567', text: 'x', quota: QUOTA } }), NOW)).toEqual({
+      kind: 'created',
+      adId: '1812345678901234567',
+      quota: QUOTA,
+    });
+    expect(judge(http(200, { success: true, data: { text: 'Created TikTok ad "A" (ad_id: 1899999999999999999) in ad group 1' } }), NOW)).toEqual({
+      kind: 'created',
+      adId: '1899999999999999999',
+    });
     expect(judge(http(200, { success: true, data: { text: 'done' } }), NOW)).toEqual({ kind: 'created' });
   });
   it('200 with a body that is not JSON: outcome unknown, retry', () => {
-    expect(judge(http(200, undefined, { text: '<html><title>Portal</title></html>' }), NOW)).toMatchObject({ kind: 'retry', message: expect.stringContaining('non-JSON') });
+    expect(judge(http(200, undefined, { text: '<html><title>Portal</title></html>' }), NOW)).toMatchObject({
+      kind: 'retry',
+      message: expect.stringContaining('non-JSON'),
+    });
   });
   it('200 with success false: rejected with the tool message', () => {
     expect(judge(http(200, { success: false, error: 'TikTok said no' }), NOW)).toEqual({ kind: 'rejected', message: 'TikTok said no' });
@@ -46,27 +65,45 @@ describe('retry rules, case by case', () => {
     expect(judge(http(401, { success: false, error: 'Invalid API key' }), NOW)).toMatchObject({ kind: 'stop', reason: 'auth' });
   });
   it('402: stop the batch (quota), keeping the quota block', () => {
-    const v = judge(http(402, { success: false, error: '🚨 Monthly limit reached (150/150 tool calls on Plus tier).\nUpgrade', quota: { ...QUOTA, used: 150, upgrade_url: 'https://adspirer.ai' } }), NOW);
+    const v = judge(
+      http(402, {
+        success: false,
+        error: '🚨 Monthly limit reached (150/150 tool calls on Plus tier).\nUpgrade',
+        quota: { ...QUOTA, used: 150, upgrade_url: 'https://adspirer.ai' },
+      }),
+      NOW,
+    );
     expect(v).toMatchObject({ kind: 'stop', reason: 'quota', message: 'Monthly limit reached (150/150 tool calls on Plus tier). Upgrade' });
     expect(v.kind === 'stop' && v.quota?.upgrade_url).toBe('https://adspirer.ai');
   });
   it('the multi-account prompt, as a 400 or a 200 with success false: rows naming no advertiser are set aside, listing the accounts', () => {
-    const error = 'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - A (advertiser_id="111")\n - B (advertiser_id="222")';
+    const error =
+      'You have 2 tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n - A (advertiser_id="111")\n - B (advertiser_id="222")';
     expect(judge(http(400, { success: false, error }), NOW)).toMatchObject({ kind: 'unnamed', accounts: ['111', '222'] });
     expect(judge(http(200, { success: false, error }), NOW)).toMatchObject({ kind: 'unnamed', accounts: ['111', '222'] });
   });
   it('a 200 with success false saying the quota is spent: a stop, as its 402 twin', () => {
     const error = '\ud83d\udea8 Monthly limit reached (150/150 tool calls on Plus tier).';
-    expect(judge(http(200, { success: false, error, quota: { used: 150, limit: 150, tier: 'plus', period_end: '2026-12-01' } }), NOW)).toMatchObject({ kind: 'stop', reason: 'quota', quota: { used: 150 } });
+    expect(judge(http(200, { success: false, error, quota: { used: 150, limit: 150, tier: 'plus', period_end: '2026-12-01' } }), NOW)).toMatchObject({
+      kind: 'stop',
+      reason: 'quota',
+      quota: { used: 150 },
+    });
   });
   it('an advertiser that is not connected: rejected, naming it so that its other rows are set aside', () => {
-    expect(judge(http(400, { success: false, error: 'TikTok advertiser 7000000000000000009 is not connected to this Adspirer account.' }), NOW)).toMatchObject({ kind: 'rejected', unconnected: { advertiser: '7000000000000000009' } });
+    expect(judge(http(400, { success: false, error: 'TikTok advertiser 7000000000000000009 is not connected to this Adspirer account.' }), NOW)).toMatchObject({
+      kind: 'rejected',
+      unconnected: { advertiser: '7000000000000000009' },
+    });
   });
   it('400: rejected, final', () => {
     expect(judge(http(400, { success: false, error: 'Invalid parameter ad_text' }), NOW)).toEqual({ kind: 'rejected', message: 'Invalid parameter ad_text' });
   });
   it('409: rejected, final, saying what happened and what to do', () => {
-    expect(judge(http(409, { success: false, error: 'key reused' }), NOW)).toEqual({ kind: 'rejected', message: `conflict (HTTP 409: key reused): the service already holds a different request under this row's Idempotency-Key, so it did not create this ad. Look in TikTok Ads Manager for an ad from this row; if there is none, run again with --retry-rejected, which sends it under a new key` });
+    expect(judge(http(409, { success: false, error: 'key reused' }), NOW)).toEqual({
+      kind: 'rejected',
+      message: `conflict (HTTP 409: key reused): the service already holds a different request under this row's Idempotency-Key, so it did not create this ad. Look in TikTok Ads Manager for an ad from this row; if there is none, run again with --retry-rejected, which sends it under a new key`,
+    });
   });
   it('404: setup error (wrong endpoint)', () => {
     expect(judge(http(404, { error: 'Unknown tool' }), NOW)).toMatchObject({ kind: 'stop', reason: 'setup' });
@@ -79,13 +116,21 @@ describe('retry rules, case by case', () => {
   });
   it('500, 502, 503, 504 and 408: retry; an HTML page becomes a readable message with its status', () => {
     for (const s of [500, 502, 503, 504, 408]) expect(judge(http(s, { error: 'x' }), NOW).kind).toBe('retry');
-    expect(judge(http(502, undefined, { text: '<html><head><title>502 Bad Gateway</title></head></html>' }), NOW)).toEqual({ kind: 'retry', message: 'HTTP 502 with a non-JSON answer ("502 Bad Gateway")', inDoubt: true });
+    expect(judge(http(502, undefined, { text: '<html><head><title>502 Bad Gateway</title></head></html>' }), NOW)).toEqual({
+      kind: 'retry',
+      message: 'HTTP 502 with a non-JSON answer ("502 Bad Gateway")',
+      inDoubt: true,
+    });
     // A gateway's 502 or 504: its upstream may have done the work. A 500 or 503 is the service's own answer.
     expect(judge(http(504, { error: 'x' }), NOW)).toMatchObject({ inDoubt: true });
     expect(judge(http(503, { error: 'x' }), NOW)).not.toHaveProperty('inDoubt');
   });
   it('3xx: a redirect is a setup error, never followed', () => {
-    expect(judge(http(307, undefined, { location: 'https://evil.example.net/steal' }), NOW)).toMatchObject({ kind: 'stop', reason: 'setup', message: expect.stringContaining('https://evil.example.net') });
+    expect(judge(http(307, undefined, { location: 'https://evil.example.net/steal' }), NOW)).toMatchObject({
+      kind: 'stop',
+      reason: 'setup',
+      message: expect.stringContaining('https://evil.example.net'),
+    });
   });
   it('a plain 500, and every other 5xx, is retried', () => {
     for (const code of [500, 501, 502, 503, 504, 599]) expect(judge(http(code, { success: false, error: 'boom' }), NOW).kind, String(code)).toBe('retry');
@@ -105,31 +150,114 @@ describe('retry rules at their edges: each status class bounded, each message wh
     ['success as the string "true"', http(200, { success: 'true', data: { ad_id: '1812345678' } }), { kind: 'created', adId: '1812345678' }],
     ['299 success', http(299, { success: true }), { kind: 'created' }],
     ['199 success is no answer', http(199, { success: true }), { kind: 'retry', message: 'unexpected HTTP 199' }],
-    ['300 success is a redirect', http(300, { success: true }), { kind: 'stop', reason: 'setup', message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint' }],
-    ['200 not JSON, titled', http(200, undefined, { text: '<html><TITLE> Portal </TITLE></html>' }), { kind: 'retry', message: 'HTTP 200 with a non-JSON answer ("Portal"): the answer could not be read' }],
+    [
+      '300 success is a redirect',
+      http(300, { success: true }),
+      {
+        kind: 'stop',
+        reason: 'setup',
+        message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint',
+      },
+    ],
+    [
+      '200 not JSON, titled',
+      http(200, undefined, { text: '<html><TITLE> Portal </TITLE></html>' }),
+      { kind: 'retry', message: 'HTTP 200 with a non-JSON answer ("Portal"): the answer could not be read' },
+    ],
     ['299 not JSON', http(299, undefined, { text: 'ok' }), { kind: 'retry', message: 'HTTP 299 with a non-JSON answer: the answer could not be read' }],
     ['200 a JSON list', http(200, [1, 2]), { kind: 'retry', message: 'HTTP 200: the answer could not be read' }],
-    ['299 quota spent', http(299, { success: false, error: 'Monthly limit reached', quota: QUOTA }), { kind: 'stop', reason: 'quota', message: 'Monthly limit reached', quota: QUOTA }],
+    [
+      '299 quota spent',
+      http(299, { success: false, error: 'Monthly limit reached', quota: QUOTA }),
+      { kind: 'stop', reason: 'quota', message: 'Monthly limit reached', quota: QUOTA },
+    ],
     ['200 quota spent, no figures', http(200, { success: false, error: 'quota exhausted' }), { kind: 'stop', reason: 'quota', message: 'quota exhausted' }],
-    ['300 quota spent is a redirect', http(300, { success: false, error: 'Monthly limit reached' }), { kind: 'stop', reason: 'setup', message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint' }],
-    ['299 account prompt', http(299, { success: false, error: prompt }), { kind: 'unnamed', message: 'You have 2 tiktok_ads accounts connected. Please specify which account to use: - A (advertiser_id="111")', accounts: ['111'] }],
-    ['401 account prompt is the key', http(401, { success: false, error: prompt }), { kind: 'stop', reason: 'auth', message: 'the API refused the key (HTTP 401): You have 2 tiktok_ads accounts connected. Please specify which account to use: - A (advertiser_id="111")' }],
-    ['200 not connected', http(200, { success: false, error: unconnected }), { kind: 'rejected', message: unconnected, unconnected: { advertiser: '7000000000000000009' } }],
-    ['299 not connected', http(299, { success: false, error: unconnected }), { kind: 'rejected', message: unconnected, unconnected: { advertiser: '7000000000000000009' } }],
-    ['400 not connected', http(400, { success: false, error: 'That account is not connected' }), { kind: 'rejected', message: 'That account is not connected', unconnected: {} }],
-    ['300 not connected is a redirect', http(300, { error: unconnected }), { kind: 'stop', reason: 'setup', message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint' }],
+    [
+      '300 quota spent is a redirect',
+      http(300, { success: false, error: 'Monthly limit reached' }),
+      {
+        kind: 'stop',
+        reason: 'setup',
+        message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint',
+      },
+    ],
+    [
+      '299 account prompt',
+      http(299, { success: false, error: prompt }),
+      {
+        kind: 'unnamed',
+        message: 'You have 2 tiktok_ads accounts connected. Please specify which account to use: - A (advertiser_id="111")',
+        accounts: ['111'],
+      },
+    ],
+    [
+      '401 account prompt is the key',
+      http(401, { success: false, error: prompt }),
+      {
+        kind: 'stop',
+        reason: 'auth',
+        message: 'the API refused the key (HTTP 401): You have 2 tiktok_ads accounts connected. Please specify which account to use: - A (advertiser_id="111")',
+      },
+    ],
+    [
+      '200 not connected',
+      http(200, { success: false, error: unconnected }),
+      { kind: 'rejected', message: unconnected, unconnected: { advertiser: '7000000000000000009' } },
+    ],
+    [
+      '299 not connected',
+      http(299, { success: false, error: unconnected }),
+      { kind: 'rejected', message: unconnected, unconnected: { advertiser: '7000000000000000009' } },
+    ],
+    [
+      '400 not connected',
+      http(400, { success: false, error: 'That account is not connected' }),
+      { kind: 'rejected', message: 'That account is not connected', unconnected: {} },
+    ],
+    [
+      '300 not connected is a redirect',
+      http(300, { error: unconnected }),
+      {
+        kind: 'stop',
+        reason: 'setup',
+        message: 'the endpoint answered with a redirect (HTTP 300), which is not followed so the API key stays with the host you named; check --endpoint',
+      },
+    ],
     ['422 not connected is a plain rejection', http(422, { success: false, error: unconnected }), { kind: 'rejected', message: unconnected }],
     ['200 success false, no reason', http(200, { success: false }), { kind: 'rejected', message: 'the API answered success: false without a reason' }],
     ['200 success "false"', http(200, { success: 'false' }), { kind: 'rejected', message: 'the API answered success: false without a reason' }],
     ['200 an error alone', http(200, { error: { message: 'bad text' } }), { kind: 'rejected', message: 'bad text' }],
-    ['299 neither', http(299, { data: { text: 'Working on it' } }), { kind: 'retry', message: 'the service answered 200 without saying whether the ad was created', inDoubt: true }],
+    [
+      '299 neither',
+      http(299, { data: { text: 'Working on it' } }),
+      { kind: 'retry', message: 'the service answered 200 without saying whether the ad was created', inDoubt: true },
+    ],
     ['403', http(403, {}), { kind: 'stop', reason: 'auth', message: 'the API refused the key (HTTP 403): invalid or missing API key' }],
     ['402, no figures', http(402, { error: 'Upgrade' }), { kind: 'stop', reason: 'quota', message: 'Upgrade' }],
     ['402, nothing said', http(402, {}), { kind: 'stop', reason: 'quota', message: 'the monthly quota is spent' }],
-    ['404', http(404, { error: 'no such tool' }), { kind: 'stop', reason: 'setup', message: 'the endpoint does not serve this tool (HTTP 404: no such tool); check --endpoint' }],
-    ['404, nothing said', http(404, {}), { kind: 'stop', reason: 'setup', message: 'the endpoint does not serve this tool (HTTP 404: not found); check --endpoint' }],
-    ['409, nothing said', http(409, {}), { kind: 'rejected', message: `conflict (HTTP 409: the Idempotency-Key was used with other arguments): the service already holds a different request under this row's Idempotency-Key, so it did not create this ad. Look in TikTok Ads Manager for an ad from this row; if there is none, run again with --retry-rejected, which sends it under a new key` }],
-    ['400 not JSON', http(400, undefined, { text: '<title>Bad Request</title>' }), { kind: 'rejected', message: 'HTTP 400 with a non-JSON answer ("Bad Request")' }],
+    [
+      '404',
+      http(404, { error: 'no such tool' }),
+      { kind: 'stop', reason: 'setup', message: 'the endpoint does not serve this tool (HTTP 404: no such tool); check --endpoint' },
+    ],
+    [
+      '404, nothing said',
+      http(404, {}),
+      { kind: 'stop', reason: 'setup', message: 'the endpoint does not serve this tool (HTTP 404: not found); check --endpoint' },
+    ],
+    [
+      '409, nothing said',
+      http(409, {}),
+      {
+        kind: 'rejected',
+        message: `conflict (HTTP 409: the Idempotency-Key was used with other arguments): the service already holds a different request under this row's Idempotency-Key, so it did not create this ad. Look in TikTok Ads Manager for an ad from this row; if there is none, run again with --retry-rejected, which sends it under a new key`,
+      },
+    ],
+    [
+      '400 not JSON',
+      http(400, undefined, { text: '<title>Bad Request</title>' }),
+      { kind: 'rejected', message: 'HTTP 400 with a non-JSON answer ("Bad Request")' },
+    ],
     ['422, nothing said', http(422, {}), { kind: 'rejected', message: 'HTTP 422' }],
     ['499', http(499, { error: 'client closed' }), { kind: 'rejected', message: 'client closed' }],
     ['408', http(408, {}), { kind: 'retry', message: 'HTTP 408: server error' }],
@@ -137,11 +265,32 @@ describe('retry rules at their edges: each status class bounded, each message wh
     ['500', http(500, { error: 'boom' }), { kind: 'retry', message: 'HTTP 500: boom' }],
     ['500 not JSON', http(500, undefined, { text: 'Internal' }), { kind: 'retry', message: 'HTTP 500 with a non-JSON answer' }],
     ['502', http(502, {}), { kind: 'retry', message: 'HTTP 502: server error', inDoubt: true }],
-    ['503 with a date', http(503, {}, { retryAfter: 'Sun, 29 Nov 2026 12:00:10 GMT' }), { kind: 'retry', message: 'HTTP 503: server error', retryAfterMs: 10_000 }],
+    [
+      '503 with a date',
+      http(503, {}, { retryAfter: 'Sun, 29 Nov 2026 12:00:10 GMT' }),
+      { kind: 'retry', message: 'HTTP 503: server error', retryAfterMs: 10_000 },
+    ],
     ['504', http(504, {}), { kind: 'retry', message: 'HTTP 504: server error', inDoubt: true }],
     ['599', http(599, {}), { kind: 'retry', message: 'HTTP 599: server error' }],
-    ['301 to another host', http(301, {}, { location: 'https://evil.example/path?q=1' }), { kind: 'stop', reason: 'setup', message: 'the endpoint answered with a redirect (HTTP 301 to https://evil.example), which is not followed so the API key stays with the host you named; check --endpoint' }],
-    ['399 to a relative place', http(399, {}, { location: `/${'x'.repeat(100)}` }), { kind: 'stop', reason: 'setup', message: `the endpoint answered with a redirect (HTTP 399 to /${'x'.repeat(79)}), which is not followed so the API key stays with the host you named; check --endpoint` }],
+    [
+      '301 to another host',
+      http(301, {}, { location: 'https://evil.example/path?q=1' }),
+      {
+        kind: 'stop',
+        reason: 'setup',
+        message:
+          'the endpoint answered with a redirect (HTTP 301 to https://evil.example), which is not followed so the API key stays with the host you named; check --endpoint',
+      },
+    ],
+    [
+      '399 to a relative place',
+      http(399, {}, { location: `/${'x'.repeat(100)}` }),
+      {
+        kind: 'stop',
+        reason: 'setup',
+        message: `the endpoint answered with a redirect (HTTP 399 to /${'x'.repeat(79)}), which is not followed so the API key stays with the host you named; check --endpoint`,
+      },
+    ],
     ['100', http(100, {}), { kind: 'retry', message: 'unexpected HTTP 100' }],
   ];
   for (const [name, outcome, verdict] of cases) {
@@ -158,23 +307,43 @@ describe('after a transient failure (afterFailure), first match wins', () => {
   });
   it('a Retry-After exactly at the limit is waited out; one millisecond more is not', () => {
     expect(afterFailure(transient({ retryAfterMs: 120_000 }), ctx)).toEqual({ again: true, waitMs: 120_000 });
-    expect(afterFailure(transient({ retryAfterMs: 120_001 }), ctx)).toMatchObject({ again: false, status: 'failed', error: expect.stringMatching(/asked to wait until 2026-11-29T12:02:00Z, longer than the 120 s this run waits/) });
+    expect(afterFailure(transient({ retryAfterMs: 120_001 }), ctx)).toMatchObject({
+      again: false,
+      status: 'failed',
+      error: expect.stringMatching(/asked to wait until 2026-11-29T12:02:00Z, longer than the 120 s this run waits/),
+    });
   });
   it('no retries left: failed, saying how many attempts were made', () => {
-    expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 5 })).toEqual({ again: false, status: 'failed', error: 'HTTP 503: busy (gave up after 5 attempts); run again to retry with the same key' });
+    expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 5 })).toEqual({
+      again: false,
+      status: 'failed',
+      error: 'HTTP 503: busy (gave up after 5 attempts); run again to retry with the same key',
+    });
     expect(afterFailure(transient(), { ...ctx, retriesLeft: 0, attempt: 1 })).toMatchObject({ error: expect.stringContaining('after 1 attempt)') });
   });
   it('a 429 never ends a row: no retry of --retries used, no breaker, no Retry-After cap; only a stopping batch ends it', () => {
     const throttled = { kind: 'retry' as const, message: 'rate limited (HTTP 429)', throttled: true, retryAfterMs: 999_999 };
     expect(afterFailure(throttled, { ...ctx, retriesLeft: 0, attempt: 40 })).toEqual({ again: true, waitMs: 0 });
     expect(afterFailure(throttled, { ...ctx, breakerOpen: true })).toEqual({ again: true, waitMs: 0 });
-    expect(afterFailure(throttled, { ...ctx, stopping: true })).toEqual({ again: false, status: 'not_sent', error: 'not created: rate limited (HTTP 429); the batch stopped before a retry. Run again to resume' });
+    expect(afterFailure(throttled, { ...ctx, stopping: true })).toEqual({
+      again: false,
+      status: 'not_sent',
+      error: 'not created: rate limited (HTTP 429); the batch stopped before a retry. Run again to resume',
+    });
   });
   it('an open breaker ends the row before anything else', () => {
-    expect(afterFailure(transient({ retryAfterMs: 999_999 }), { ...ctx, breakerOpen: true, retriesLeft: 0, stopping: true })).toMatchObject({ again: false, status: 'failed', error: expect.stringContaining('the service failed 12 requests in a row') });
+    expect(afterFailure(transient({ retryAfterMs: 999_999 }), { ...ctx, breakerOpen: true, retriesLeft: 0, stopping: true })).toMatchObject({
+      again: false,
+      status: 'failed',
+      error: expect.stringContaining('the service failed 12 requests in a row'),
+    });
   });
   it('a stopping batch leaves the row not_sent, to resume with the same key', () => {
-    expect(afterFailure(transient(), { ...ctx, stopping: true })).toMatchObject({ again: false, status: 'not_sent', error: expect.stringContaining('the batch stopped before a retry') });
+    expect(afterFailure(transient(), { ...ctx, stopping: true })).toMatchObject({
+      again: false,
+      status: 'not_sent',
+      error: expect.stringContaining('the batch stopped before a retry'),
+    });
   });
 });
 
@@ -196,7 +365,17 @@ describe('answers', () => {
     expect(quotaOf({ quota: { used: 1, limit: 2 } })).toMatchObject({ used: 1, limit: 2, tier: 'unknown' });
     expect(isAccountPrompt('You have 25 meta_ads accounts connected. Please specify which account to use')).toBe(true);
     expect(promptedAccounts('(ad_account_id="act_1") (advertiser_id="22")')).toEqual(['act_1', '22']);
-    expect(connectedAccounts({ success: true, data: { accounts: [{ platform: 'tiktok_ads', advertiser_id: '1' }, { platform: 'meta_ads', account_id: 'x' }] } })).toEqual([{ id: '1', status: 'connected' }]);
+    expect(
+      connectedAccounts({
+        success: true,
+        data: {
+          accounts: [
+            { platform: 'tiktok_ads', advertiser_id: '1' },
+            { platform: 'meta_ads', account_id: 'x' },
+          ],
+        },
+      }),
+    ).toEqual([{ id: '1', status: 'connected' }]);
     expect(connectedAccounts({ success: true, data: { text: 'nothing here' } })).toBeUndefined();
   });
 });
@@ -228,7 +407,9 @@ describe('endpoint', () => {
     expect(message(undefined, { ADSPIRER_BASE_URL: 'nope' })).toBe('USAGE: ADSPIRER_BASE_URL "nope" is not a URL; write it as https://api.adspirer.ai.');
     expect(message('https://u@api.adspirer.ai')).toBe('USAGE: --endpoint must not carry a user name or password; the API key goes in ADSPIRER_API_KEY.');
     expect(message('https://:pw@api.adspirer.ai')).toBe('USAGE: --endpoint must not carry a user name or password; the API key goes in ADSPIRER_API_KEY.');
-    expect(message(undefined, { ADSPIRER_BASE_URL: 'http://api.adspirer.ai:80/x' })).toBe('USAGE: ADSPIRER_BASE_URL http://api.adspirer.ai uses plain http to another machine, which would send the API key unencrypted; use https://.');
+    expect(message(undefined, { ADSPIRER_BASE_URL: 'http://api.adspirer.ai:80/x' })).toBe(
+      'USAGE: ADSPIRER_BASE_URL http://api.adspirer.ai uses plain http to another machine, which would send the API key unencrypted; use https://.',
+    );
     expect(message('ftp://api.adspirer.ai')).toBe('USAGE: --endpoint "ftp://api.adspirer.ai" must be an https:// URL.');
     // Loopback only as a whole host name: a host that merely starts or ends like one is remote.
     expect(message('http://localhost.evil.example')).toMatch(/plain http to another machine/);
@@ -266,13 +447,29 @@ describe('AdspirerClient over loopback', () => {
   const client = (base: URL, timeoutMs = 2000): AdspirerClient => new AdspirerClient({ base, apiKey: 'sk_live_abcdefghijklmnop', timeoutMs, connections: 2 });
 
   it('posts the arguments with the key, the Idempotency-Key and who it is, to the tool path under the base', async () => {
-    const srv = await server((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'retry-after': '7', location: 'https://elsewhere.example/' }).end('{"success":true}'));
+    const srv = await server((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json', 'retry-after': '7', location: 'https://elsewhere.example/' }).end('{"success":true}'),
+    );
     const c = client(srv.base);
     try {
       const out = await c.call('add_tiktok_ad', { ad_text: 'Hi' }, { idempotencyKey: 'k-1' });
-      expect(out).toEqual({ kind: 'http', status: 200, json: { success: true }, text: '{"success":true}', retryAfter: '7', location: 'https://elsewhere.example/' });
+      expect(out).toEqual({
+        kind: 'http',
+        status: 200,
+        json: { success: true },
+        text: '{"success":true}',
+        retryAfter: '7',
+        location: 'https://elsewhere.example/',
+      });
       const plain = await c.call('get_usage_status', {});
-      expect(plain).toEqual({ kind: 'http', status: 200, json: { success: true }, text: '{"success":true}', retryAfter: '7', location: 'https://elsewhere.example/' });
+      expect(plain).toEqual({
+        kind: 'http',
+        status: 200,
+        json: { success: true },
+        text: '{"success":true}',
+        retryAfter: '7',
+        location: 'https://elsewhere.example/',
+      });
       const [first, second] = srv.seen;
       expect(first).toMatchObject({ method: 'POST', url: '/proxy/api/v1/tools/add_tiktok_ad/execute', body: '{"arguments":{"ad_text":"Hi"}}' });
       expect(first!.headers).toMatchObject({
@@ -341,7 +538,11 @@ describe('AdspirerClient over loopback', () => {
 });
 
 describe('the API key', () => {
-  const setup = (p: Promise<unknown>) => p.then((v) => v, (err: RunError) => `${err.code}: ${err.message}`);
+  const setup = (p: Promise<unknown>) =>
+    p.then(
+      (v) => v,
+      (err: RunError) => `${err.code}: ${err.message}`,
+    );
   it('comes from ADSPIRER_API_KEY, trimmed; an empty one is none', async () => {
     expect(await loadApiKey(undefined, { ADSPIRER_API_KEY: '  sk_live_abc \n' })).toEqual({ value: 'sk_live_abc' });
     expect(await loadApiKey(undefined, { ADSPIRER_API_KEY: '   ' })).toBeUndefined();
@@ -356,7 +557,10 @@ describe('the API key', () => {
     expect(await loadApiKey(file, { ADSPIRER_API_KEY: 'sk_live_env' })).toEqual({ value: 'sk_live_fromfile' });
     for (const mode of [0o640, 0o604]) {
       await chmod(file, mode);
-      expect(await loadApiKey(file, {})).toEqual({ value: 'sk_live_fromfile', warning: `${file} can be read by other users; restrict it with: chmod 600 ${file}` });
+      expect(await loadApiKey(file, {})).toEqual({
+        value: 'sk_live_fromfile',
+        warning: `${file} can be read by other users; restrict it with: chmod 600 ${file}`,
+      });
     }
     await chmod(file, 0o600);
     for (const text of ['', '  \n', 'sk_live_a sk_live_b', 'sk_live_a\nsk_live_b\n']) {
@@ -368,7 +572,7 @@ describe('the API key', () => {
   });
 });
 
-describe('reading the service\'s answers, form by form', () => {
+describe("reading the service's answers, form by form", () => {
   it('ad_id: structured, structured.ad, data, then the text; ids that lost digits or are not ids are not taken', () => {
     const id = '1812345678901234567';
     expect(adIdOf({ data: { structured: { ad_id: ` ${id} ` } } })).toBe(id);
@@ -378,16 +582,24 @@ describe('reading the service\'s answers, form by form', () => {
     expect(adIdOf({ data: { ad_id: 1812345678901234567, text: `Ad ID: ${id}` } })).toBe(id);
     expect(adIdOf({ data: { ad_id: 'abc', text: 'nothing' } })).toBeUndefined();
     expect(adIdOf({ data: { structured: 'text', text: `(ad_id: ${id})` } })).toBe(id);
-    for (const text of [`Ad ID: ${id}`, `**Ad ID:** ${id}`, `ad_id=${id}`, `adid: "${id}"`, `AD_ID = '${id}'`, `ad id: \`${id}\``]) expect(adIdOf({ data: { text } }), text).toBe(id);
-    for (const text of ['ad_id: 12345', 'bad_id: 1812345678', 'ad_ids: 1812345678', 'the ad: 1812345678']) expect(adIdOf({ data: { text } }), text).toBeUndefined();
+    for (const text of [`Ad ID: ${id}`, `**Ad ID:** ${id}`, `ad_id=${id}`, `adid: "${id}"`, `AD_ID = '${id}'`, `ad id: \`${id}\``])
+      expect(adIdOf({ data: { text } }), text).toBe(id);
+    for (const text of ['ad_id: 12345', 'bad_id: 1812345678', 'ad_ids: 1812345678', 'the ad: 1812345678'])
+      expect(adIdOf({ data: { text } }), text).toBeUndefined();
     expect(adIdOf(null)).toBeUndefined();
     expect(adIdOf([{ data: { ad_id: id } }])).toBeUndefined();
     expect(adIdOf({ data: null })).toBeUndefined();
   });
   it('the quota from data.quota or the top level, with defaults for what is missing', () => {
-    expect(quotaOf({ data: { quota: { used: 3, limit: 150, tier: 'plus', period_end: '2026-12-31', upgrade_url: 'https://adspirer.ai/up' } }, quota: { used: 9, limit: 9 } })).toEqual({ used: 3, limit: 150, tier: 'plus', period_end: '2026-12-31', upgrade_url: 'https://adspirer.ai/up' });
+    expect(
+      quotaOf({
+        data: { quota: { used: 3, limit: 150, tier: 'plus', period_end: '2026-12-31', upgrade_url: 'https://adspirer.ai/up' } },
+        quota: { used: 9, limit: 9 },
+      }),
+    ).toEqual({ used: 3, limit: 150, tier: 'plus', period_end: '2026-12-31', upgrade_url: 'https://adspirer.ai/up' });
     expect(quotaOf({ quota: { used: 1, limit: 15, tier: 7, period_end: null } })).toEqual({ used: 1, limit: 15, tier: 'unknown', period_end: '' });
-    for (const json of [{ quota: { used: '1', limit: 15 } }, { quota: { used: 1 } }, { data: { quota: 'lots' } }, 'text', null]) expect(quotaOf(json), JSON.stringify(json)).toBeUndefined();
+    for (const json of [{ quota: { used: '1', limit: 15 } }, { quota: { used: 1 } }, { data: { quota: 'lots' } }, 'text', null])
+      expect(quotaOf(json), JSON.stringify(json)).toBeUndefined();
   });
   it('the error text, the quota-exhausted answer, the not-connected advertiser, the multi-account prompt', () => {
     expect(errorTextOf({ error: '  Invalid ad text \n' })).toBe('Invalid ad text');
@@ -406,13 +618,30 @@ describe('reading the service\'s answers, form by form', () => {
     expect(oneLine('  ✅ Created!\n  Ad ID: 1  \n\n❤️ thanks ')).toBe('Created! Ad ID: 1 thanks');
   });
   it('connected accounts: TikTok ones only, ids as text, names and reconnect status from lists and from text', () => {
-    expect(connectedAccounts({ data: [{ platform: 'TikTok Ads', id: 7 }, { platform: 'google_ads', id: 8 }, { advertiser_id: '9', name: 'Nine', status: 'NEEDS_REAUTH' }, 'junk', { platform: 'tiktok_ads', account_name: 5, account_id: '10' }, { platform: 'tiktok_ads' }] })).toEqual([
+    expect(
+      connectedAccounts({
+        data: [
+          { platform: 'TikTok Ads', id: 7 },
+          { platform: 'google_ads', id: 8 },
+          { advertiser_id: '9', name: 'Nine', status: 'NEEDS_REAUTH' },
+          'junk',
+          { platform: 'tiktok_ads', account_name: 5, account_id: '10' },
+          { platform: 'tiktok_ads' },
+        ],
+      }),
+    ).toEqual([
       { id: '7', status: 'connected' },
       { id: '9', name: 'Nine', status: 'needs_reauth' },
       { id: '10', status: 'connected' },
     ]);
     expect(connectedAccounts({ data: { structured: [{ account_id: '1' }] } })).toEqual([{ id: '1', status: 'connected' }]);
-    const text = ['Connected TikTok accounts:', '- **Client A** (advertiser_id="7000000000000000001") — primary', '* Client B (advertiser_id=7000000000000000002), needs re-auth', '• account_id: **7000000000000000003**', 'advertiser_id: 123 (too short)'].join('\n');
+    const text = [
+      'Connected TikTok accounts:',
+      '- **Client A** (advertiser_id="7000000000000000001") — primary',
+      '* Client B (advertiser_id=7000000000000000002), needs re-auth',
+      '• account_id: **7000000000000000003**',
+      'advertiser_id: 123 (too short)',
+    ].join('\n');
     expect(connectedAccounts({ data: { text } })).toEqual([
       { id: '7000000000000000001', name: 'Client A', status: 'connected' },
       { id: '7000000000000000002', name: 'Client B', status: 'needs_reauth' },

@@ -202,7 +202,12 @@ describe('the simulator', () => {
     await expect(call(s, 'add_tiktok_ad', AD)).rejects.toThrow();
     expect(s.ads()).toHaveLength(0);
     const h = await sim({ failRate: 1, faults: ['hang'] });
-    const res = fetch(`${h.url}/api/v1/tools/add_tiktok_ad/execute`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: JSON.stringify({ arguments: AD }), signal: AbortSignal.timeout(200) });
+    const res = fetch(`${h.url}/api/v1/tools/add_tiktok_ad/execute`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k' },
+      body: JSON.stringify({ arguments: AD }),
+      signal: AbortSignal.timeout(200),
+    });
     await expect(res).rejects.toThrow();
     expect(h.stats().faults.hang).toBe(1);
   });
@@ -214,7 +219,9 @@ describe('the simulator', () => {
     };
     expect(seq(7)).toBe(seq(7));
     expect(seq(7)).not.toBe(seq(8));
-    const hits = seq(7).split(',').filter((f) => f !== '-').length;
+    const hits = seq(7)
+      .split(',')
+      .filter((f) => f !== '-').length;
     expect(hits).toBeGreaterThan(30);
     expect(hits).toBeLessThan(90);
   });
@@ -242,7 +249,9 @@ describe('the simulator', () => {
   });
 
   it('`sim` prints "listening on http://127.0.0.1:PORT" first and logs one line per request', async () => {
-    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', 'sim', '--port', '0', '--quota', '20', '--fail-rate', '0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', 'sim', '--port', '0', '--quota', '20', '--fail-rate', '0.1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
     expect(first).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
     const url = /http:\/\/\S+/.exec(first)![0];

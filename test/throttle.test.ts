@@ -7,7 +7,12 @@ const P = THROTTLE_DEFAULTS;
 
 describe('the wait a 429 names', () => {
   it("reads Adspirer's documented body, which has no Retry-After header", () => {
-    const body = { success: false, is_error: true, error: 'Upstream platform rate limit hit (TikTok throttle at 95%). Retry after 60 seconds.', tool: 'add_tiktok_ad' };
+    const body = {
+      success: false,
+      is_error: true,
+      error: 'Upstream platform rate limit hit (TikTok throttle at 95%). Retry after 60 seconds.',
+      tool: 'add_tiktok_ad',
+    };
     expect(judge({ kind: 'http', status: 429, json: body, text: '' }, NOW)).toEqual({
       kind: 'retry',
       message: 'rate limited (HTTP 429): Upstream platform rate limit hit (TikTok throttle at 95%). Retry after 60 seconds.',

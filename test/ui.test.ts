@@ -22,7 +22,12 @@ const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 /** `npm run screenshots` sets this: the browser tests then write the README's pictures. */
 const SHOTS = process.env.SCREENSHOTS === '1' ? 'test/screenshots' : undefined;
 
-const TUNING = { rate: 50, backoff: { minTimeout: 5, maxTimeout: 40 }, timeoutSeconds: 2, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))) };
+const TUNING = {
+  rate: 50,
+  backoff: { minTimeout: 5, maxTimeout: 40 },
+  timeoutSeconds: 2,
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 50))),
+};
 
 const servers: UiServer[] = [];
 /** A fresh folder holding copies of the named fixtures (paths under fixtures/), by their base names. */
@@ -50,7 +55,10 @@ afterAll(async () => {
 });
 
 /** A plain HTTP request with any Host and Origin, as a hostile page or tool would send. */
-function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
       let body = '';
@@ -88,7 +96,10 @@ describe('the guard (pure)', () => {
 describe('the ui command', () => {
   processIt('prints "open http://127.0.0.1:PORT/?t=TOKEN" on stdout, serves the page there, and stops on Ctrl-C', async () => {
     const dir = await tempDir();
-    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', 'ui', '--port', '0', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ADSPIRER_API_KEY: KEY } });
+    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', 'ui', '--port', '0', '--dir', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', ADSPIRER_API_KEY: KEY },
+    });
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
     expect(first).toMatch(/^open http:\/\/127\.0\.0\.1:\d+\/\?t=[0-9a-f]{32}\n$/);
     const page = await raw(first.slice(5).trim(), {});
@@ -127,17 +138,27 @@ describe('ui server over plain HTTP', () => {
     expect((await raw(`${server.url}/?t=${'0'.repeat(32)}`, {})).status).toBe(403);
     expect((await raw(`${server.url}/app.js`, {})).status).toBe(403);
     expect((await raw(`${server.url}/?t=${server.token}`, { headers: { host: 'rebound.example.com' } })).status).toBe(403);
-    const foreign = await raw(`${server.url}/api/check`, { method: 'POST', headers: { 'x-token': server.token, origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{"file":"campaign-broken.csv"}' });
+    const foreign = await raw(`${server.url}/api/check`, {
+      method: 'POST',
+      headers: { 'x-token': server.token, origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{"file":"campaign-broken.csv"}',
+    });
     expect(foreign.status).toBe(403);
     expect(JSON.parse(foreign.body).error).toMatch(/evil\.example are refused/);
-    const own = await raw(`${server.url}/api/check`, { method: 'POST', headers: { 'x-token': server.token, origin: server.url, 'content-type': 'application/json' }, body: '{"file":"campaign-broken.csv"}' });
+    const own = await raw(`${server.url}/api/check`, {
+      method: 'POST',
+      headers: { 'x-token': server.token, origin: server.url, 'content-type': 'application/json' },
+      body: '{"file":"campaign-broken.csv"}',
+    });
     expect(own.status).toBe(200);
   });
 
   it('serves the page with a strict Content-Security-Policy and the token only where it is needed', async () => {
     const page = await raw(`${server.url}/?t=${server.token}`, {});
     expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toBe("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    expect(page.headers['content-security-policy']).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.body).not.toMatch(/<script>|style=|https?:\/\//);
     expect(page.body).toContain(`/app.js?t=${server.token}`);
@@ -149,7 +170,11 @@ describe('ui server over plain HTTP', () => {
       const r = await raw(`${server.url}/api/check`, { method: 'POST', headers: h, body: JSON.stringify({ file }) });
       expect(r.status).toBe(400);
     }
-    const big = await raw(`${server.url}/api/file`, { method: 'POST', headers: { 'x-token': server.token, 'x-file-name': 'big.csv' }, body: Buffer.alloc(5000, 65) });
+    const big = await raw(`${server.url}/api/file`, {
+      method: 'POST',
+      headers: { 'x-token': server.token, 'x-file-name': 'big.csv' },
+      body: Buffer.alloc(5000, 65),
+    });
     expect(big.status).toBe(400);
     expect(JSON.parse(big.body).error).toBe('big.csv is larger than 1000 bytes, the most the page accepts; split it, or run the CLI on it.');
     expect(await readdir(dir)).toEqual(['campaign-broken.csv']);
@@ -174,7 +199,8 @@ describe('ui server over plain HTTP', () => {
 describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     if (SHOTS) await mkdir(SHOTS, { recursive: true });
   });
@@ -260,7 +286,7 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   });
 
-  it('launches against the simulator with faults, shows live progress to 100 %, and the report equals the CLI\'s', async () => {
+  it("launches against the simulator with faults, shows live progress to 100 %, and the report equals the CLI's", async () => {
     const dir = await folderWith('campaign-broken.csv');
     const sim = await startSim({ failRate: 0.2, faults: ['500', '503', 'drop-after'], seed: 7 });
     const server = await ui(dir, sim.url, { uploadTuning: { ...TUNING, concurrency: 1 } });
@@ -287,7 +313,9 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
     // The CLI on the same file against a simulator in the same state writes the same report.
     const cliDir = await folderWith('campaign-broken.csv');
     const sim2 = await startSim({ failRate: 0.2, faults: ['500', '503', 'drop-after'], seed: 7 });
-    await cli(['upload', join(cliDir, 'campaign-broken.csv'), '--endpoint', sim2.url, '--concurrency', '1', '--rate', '50', '--timeout', '2'], { ADSPIRER_API_KEY: KEY });
+    await cli(['upload', join(cliDir, 'campaign-broken.csv'), '--endpoint', sim2.url, '--concurrency', '1', '--rate', '50', '--timeout', '2'], {
+      ADSPIRER_API_KEY: KEY,
+    });
     const href = await page.getAttribute('#dl-report', 'href');
     const downloaded = await page.request.get(`${server.url}${href}`);
     expect(downloaded.status()).toBe(200);
@@ -306,7 +334,9 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
     await page.waitForSelector('#rows tbody tr');
     await page.uncheck('#links');
     await page.click('#launch');
-    await page.waitForFunction(() => Number(document.querySelector('#bar')!.getAttribute('value') ?? (document.querySelector('#bar') as HTMLProgressElement).value) >= 2);
+    await page.waitForFunction(
+      () => Number(document.querySelector('#bar')!.getAttribute('value') ?? (document.querySelector('#bar') as HTMLProgressElement).value) >= 2,
+    );
     await page.click('#stop');
     await page.waitForSelector('#summary:not([hidden])', { timeout: 20_000 });
     expect(await page.textContent('#summary-text')).toMatch(/^Stopped \(interrupted\)\. \d+ created, \d+ not_sent\.$/);

@@ -57,7 +57,12 @@ describe('the journal records retry files and re-send generations', () => {
 });
 
 /** A whole retry file from its lines, as a run writes it line by line. */
-async function writeRetryFile(path: string, header: readonly string[], lines: readonly ReportLine[], ours: ReadonlyMap<string, string>): Promise<RetryFileOutcome> {
+async function writeRetryFile(
+  path: string,
+  header: readonly string[],
+  lines: readonly ReportLine[],
+  ours: ReadonlyMap<string, string>,
+): Promise<RetryFileOutcome> {
   const writer = RetryFileWriter.open(path, header, ours);
   for (const line of lines) await writer.add(line);
   return writer.finish();
@@ -102,7 +107,13 @@ describe('the retry file', () => {
     const path = join(dir, 'b.retry.csv');
     const header = ['adgroup_id', 'ad_text'];
     const writer = RetryFileWriter.open(path, header, new Map());
-    const line = (row: number, status: ReportLine['status'], adgroup: string, error?: string): ReportLine => ({ row, status, adgroup, ...(error ? { error } : {}), input: ['1780000000000000101|1780000000000000102', `text ${row}`] });
+    const line = (row: number, status: ReportLine['status'], adgroup: string, error?: string): ReportLine => ({
+      row,
+      status,
+      adgroup,
+      ...(error ? { error } : {}),
+      input: ['1780000000000000101|1780000000000000102', `text ${row}`],
+    });
     // Row 2 became two ads: one created, one failed; row 3 was created; row 4 failed twice over.
     await writer.add(line(2, 'created', '1780000000000000101'));
     await writer.add(line(2, 'failed', '1780000000000000102', 'HTTP 503'));
@@ -185,7 +196,9 @@ describe('the batch lock, case by case', () => {
     const dir = await tempDir();
     const path = join(dir, 'r.lock');
     await writeFile(path, JSON.stringify({ pid: 42, host: 'h', started: '2026-12-01T10:42:00.000Z' }));
-    await expect(BatchLock.acquire(path, { self: { pid: 7, host: 'h', started: 'x' }, isAlive: (pid) => pid === 42 })).rejects.toThrow(/another run of this batch is in progress \(pid 42 on h since 10:42\); wait for it or stop it/);
+    await expect(BatchLock.acquire(path, { self: { pid: 7, host: 'h', started: 'x' }, isAlive: (pid) => pid === 42 })).rejects.toThrow(
+      /another run of this batch is in progress \(pid 42 on h since 10:42\); wait for it or stop it/,
+    );
     await expect(BatchLock.acquire(join(dir, 'missing', 'r.lock'))).rejects.toThrow(/Cannot create the lock .* \(ENOENT\)/);
   });
 });
@@ -215,14 +228,25 @@ describe('the journal, line by line', () => {
   it('reads its header and refuses anything else as a first line', () => {
     expect(journal().header).toEqual({ journal: 'tiktok-ads-bulk', v: 1, file: 'b.csv', date: '2026-12-01' });
     const notOurs = 'REPORT: b.journal is not a tiktok-ads-bulk journal. Move it away or choose another --report.';
-    for (const first of ['{"journal":"other","v":1,"file":"b.csv"}', '{"journal":"tiktok-ads-bulk","v":2,"file":"b.csv"}', '{"journal":"tiktok-ads-bulk","v":1,"file":3}', 'row,status', '[]']) {
+    for (const first of [
+      '{"journal":"other","v":1,"file":"b.csv"}',
+      '{"journal":"tiktok-ads-bulk","v":2,"file":"b.csv"}',
+      '{"journal":"tiktok-ads-bulk","v":1,"file":3}',
+      'row,status',
+      '[]',
+    ]) {
       expect(refused(`${first}\n{"key":"a","row":2,"event":"sending"}\n`), first).toBe(notOurs);
     }
-    expect(refused(`${H}\n{"key":"a","row":2,"event":"sending"}\nnot json\n`)).toBe('REPORT: b.journal is damaged at line 3 and cannot be read back. Move it away (and the report beside it) to start the batch afresh.');
+    expect(refused(`${H}\n{"key":"a","row":2,"event":"sending"}\nnot json\n`)).toBe(
+      'REPORT: b.journal is damaged at line 3 and cannot be read back. Move it away (and the report beside it) to start the batch afresh.',
+    );
   });
 
   it('a journal cut off by a crash: the last line is ignored, even the header; an empty one is a fresh batch', () => {
-    expect(parseJournal('j', `${H}\n{"key":"a","row":2,"event":"sending"}\n{"key":"b","ro`)).toMatchObject({ truncatedTail: true, states: new Map([['a', { status: 'in_flight', row: 2 }]]) });
+    expect(parseJournal('j', `${H}\n{"key":"a","row":2,"event":"sending"}\n{"key":"b","ro`)).toMatchObject({
+      truncatedTail: true,
+      states: new Map([['a', { status: 'in_flight', row: 2 }]]),
+    });
     for (const text of ['', '\n', '  \n', '{"journal":"tiktok-ads-bu']) {
       const j = parseJournal('j', text);
       expect(j.truncatedTail, JSON.stringify(text)).toBe(true);
@@ -254,7 +278,10 @@ describe('the journal, line by line', () => {
         ['d', { status: 'rejected', row: 5, error: 'bad text', adgroup: '181' }],
       ]),
     );
-    expect(journal('{"key":"b","row":3,"event":"result","status":"created","attempts":1}', '{"key":"b","row":3,"event":"sending"}').states.get('b')).toEqual({ status: 'created', row: 3 });
+    expect(journal('{"key":"b","row":3,"event":"result","status":"created","attempts":1}', '{"key":"b","row":3,"event":"sending"}').states.get('b')).toEqual({
+      status: 'created',
+      row: 3,
+    });
   });
 
   it('keeps the highest re-send generation per row, retry files by name, and usable links; ignores malformed ones', () => {
@@ -284,7 +311,10 @@ describe('the journal, line by line', () => {
     const path = join(dir, 'b.results.csv.journal');
     const header = { journal: 'tiktok-ads-bulk', v: 1, file: 'b.csv', date: '2026-12-01' } as const;
     const w = await JournalWriter.open(path, header);
-    await Promise.all([w.append({ key: 'a', row: 2, event: 'sending' }), w.append({ key: 'a', row: 2, event: 'result', status: 'created', ad_id: '18', attempts: 1 })]);
+    await Promise.all([
+      w.append({ key: 'a', row: 2, event: 'sending' }),
+      w.append({ key: 'a', row: 2, event: 'result', status: 'created', ad_id: '18', attempts: 1 }),
+    ]);
     await w.close();
     const again = await JournalWriter.open(path, undefined);
     await again.append({ event: 'retry-file', file: 'b.retry.csv', sha256: 'aaa' });

@@ -8,7 +8,6 @@ import { cli } from './helpers/cli.js';
 import { csvRows, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
-
 async function campaign(name = 'campaign.csv', content?: string): Promise<string> {
   const dir = await tempDir();
   const path = join(dir, name);
@@ -294,9 +293,14 @@ describe('the second read: upload reads the file again to send and report it', (
     });
     const err = await run.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
-    expect((err as RunError).message).toMatch(/campaign\.csv changed while the batch was running \(row 6 no longer reads as it did when the rows were checked\), so nothing more was sent/);
+    expect((err as RunError).message).toMatch(
+      /campaign\.csv changed while the batch was running \(row 6 no longer reads as it did when the rows were checked\), so nothing more was sent/,
+    );
     // Rows 5 (the one before the changed row 6; rows 2–3 were created, 4 is invalid) was sent; row 6 never.
-    const texts = sim.ads().slice(sent).map((a) => String(a.arguments.ad_text));
+    const texts = sim
+      .ads()
+      .slice(sent)
+      .map((a) => String(a.arguments.ad_text));
     expect(texts).toHaveLength(1);
     expect(texts.some((t) => t.startsWith('Cold brew'))).toBe(false);
     const report = await reportRows(join(dir, 'campaign.results.csv'));
@@ -321,4 +325,3 @@ describe('the second read: upload reads the file again to send and report it', (
     for (const r of rows.filter((x) => x.status === 'created')) expect(byKey.get(r.idempotency_key!)?.arguments.ad_text).toBe(r.ad_text);
   });
 });
-

@@ -62,7 +62,14 @@ describe('a valid row', () => {
     expect(v.ads[0]!.image_urls).toEqual(['https://c.com/1.jpg', 'https://c.com/2.jpg', 'https://c.com/3.jpg']);
   });
   it('reads booleans as TRUE/FALSE, yes/no, 1/0 and real booleans', () => {
-    for (const [cell, value] of [['TRUE', true], ['no', false], ['1', true], [0, false], [true, true], ['False', false]] as const) {
+    for (const [cell, value] of [
+      ['TRUE', true],
+      ['no', false],
+      ['1', true],
+      [0, false],
+      [true, true],
+      ['False', false],
+    ] as const) {
       expect(check({ vast_moat_enabled: cell }).ads[0]!.vast_moat_enabled).toBe(value);
     }
   });
@@ -83,7 +90,10 @@ describe('a valid row', () => {
     expect(v.ads.map((a) => a.adgroup_id)).toEqual(['111', '222', '333']);
   });
   it('fills empty cells from --set defaults, never over a value', () => {
-    const defaults = new Map([['call_to_action', 'SHOP_NOW'], ['advertiser_id', '700']]);
+    const defaults = new Map([
+      ['call_to_action', 'SHOP_NOW'],
+      ['advertiser_id', '700'],
+    ]);
     expect(check({ call_to_action: null }, { defaults }).ads[0]).toMatchObject({ call_to_action: 'SHOP_NOW', advertiser_id: '700' });
     expect(check({ call_to_action: 'SIGN_UP' }, { defaults }).ads[0]!.call_to_action).toBe('SIGN_UP');
   });
@@ -100,7 +110,11 @@ describe('each rule names its field and says how to fix it', () => {
   const cases: [string, Record<string, Cell>, RegExp][] = [
     ['ad_text too long', { ad_text: 'x'.repeat(101) }, /^ad_text: is 101 characters long; TikTok allows at most 100/],
     ['ad_text CJK counts two', { ad_text: '咖'.repeat(51) }, /^ad_text: is 102 characters long \(Chinese and Japanese characters count two\)/],
-    ['display_name Korean counts two', { display_name: '커'.repeat(21) }, /^display_name: is 42 characters long \(Chinese, Japanese and Korean characters count two\)/],
+    [
+      'display_name Korean counts two',
+      { display_name: '커'.repeat(21) },
+      /^display_name: is 42 characters long \(Chinese, Japanese and Korean characters count two\)/,
+    ],
     ['ad_text emoji', { ad_text: 'Hot ☕ coffee' }, /^ad_text: contains the emoji "☕"/],
     ['ad_name too long', { ad_name: 'n'.repeat(513) }, /^ad_name: is 513 characters long; TikTok allows at most 512/],
     ['ad_name emoji', { ad_name: 'Launch 🚀' }, /^ad_name: contains the emoji/],
@@ -125,16 +139,40 @@ describe('each rule names its field and says how to fix it', () => {
     ['image_ids with a video', { image_ids: 'a' }, /^image_ids: video_url and image_ids are both given; an ad takes exactly one creative source/],
     ['carousel with a video', { card_id: 'c1', card_type: 'IMAGE' }, /^card_id: video_url and card_id are both given/],
     ['carousel without its type', { video_url: null, card_id: 'c1' }, /^card_id: is set but card_type is not; a carousel ad needs both/],
-    ['spark without identity', { video_url: null, tiktok_item_id: '7301234567890123456' }, /^identity_type: is missing; a Spark ad \(tiktok_item_id\) needs identity_type TT_USER/],
-    ['spark without identity_id', { video_url: null, tiktok_item_id: '7301234567890123456', identity_type: 'TT_USER' }, /^identity_id: is missing; a Spark ad \(tiktok_item_id\) needs the identity_id/],
+    [
+      'spark without identity',
+      { video_url: null, tiktok_item_id: '7301234567890123456' },
+      /^identity_type: is missing; a Spark ad \(tiktok_item_id\) needs identity_type TT_USER/,
+    ],
+    [
+      'spark without identity_id',
+      { video_url: null, tiktok_item_id: '7301234567890123456', identity_type: 'TT_USER' },
+      /^identity_id: is missing; a Spark ad \(tiktok_item_id\) needs the identity_id/,
+    ],
     ['video_id None', { video_url: null, video_id: 'None' }, /^video_id: is "None", which means the video upload failed/],
-    ['spark identity', { video_url: null, tiktok_item_id: '7301234567890123456', identity_type: 'BC_AUTH_TT' }, /^identity_type: is BC_AUTH_TT, but a Spark ad/],
+    [
+      'spark identity',
+      { video_url: null, tiktok_item_id: '7301234567890123456', identity_type: 'BC_AUTH_TT' },
+      /^identity_type: is BC_AUTH_TT, but a Spark ad/,
+    ],
     ['deeplink_type alone', { deeplink_type: 'NORMAL' }, /^deeplink_type: is set but there is no deeplink/],
     ['fallback_type alone', { fallback_type: 'WEB_LANDING' }, /^fallback_type: is set but there is no deeplink/],
-    ['TEXT_ONLY with links', { disclaimer_text: 'T', disclaimer_clickable_texts: 'Terms|https://x.com/t', disclaimer_type: 'TEXT_ONLY' }, /^disclaimer_type: is TEXT_ONLY, which cannot carry/],
+    [
+      'TEXT_ONLY with links',
+      { disclaimer_text: 'T', disclaimer_clickable_texts: 'Terms|https://x.com/t', disclaimer_type: 'TEXT_ONLY' },
+      /^disclaimer_type: is TEXT_ONLY, which cannot carry/,
+    ],
     ['TEXT_LINK without links', { disclaimer_type: 'TEXT_LINK' }, /^disclaimer_type: is TEXT_LINK, which needs disclaimer_clickable_texts/],
-    ['too many links', { disclaimer_clickable_texts: 'a|https://x.com/1\nb|https://x.com/2\nc|https://x.com/3\nd|https://x.com/4' }, /^disclaimer_clickable_texts: has 4 links; TikTok allows at most 3/],
-    ['link texts too long', { disclaimer_clickable_texts: `${'a'.repeat(25)}|https://x.com/1\n${'b'.repeat(16)}|https://x.com/2` }, /link texts are 41 characters together/],
+    [
+      'too many links',
+      { disclaimer_clickable_texts: 'a|https://x.com/1\nb|https://x.com/2\nc|https://x.com/3\nd|https://x.com/4' },
+      /^disclaimer_clickable_texts: has 4 links; TikTok allows at most 3/,
+    ],
+    [
+      'link texts too long',
+      { disclaimer_clickable_texts: `${'a'.repeat(25)}|https://x.com/1\n${'b'.repeat(16)}|https://x.com/2` },
+      /link texts are 41 characters together/,
+    ],
     ['bad link url', { disclaimer_clickable_texts: 'Terms|http://x.com/t' }, /^disclaimer_clickable_texts: link "Terms": "http:\/\/x.com\/t" uses http/],
     ['bad JSON', { disclaimer_clickable_texts: '[{"text": "a"' }, /starts like JSON but is not valid JSON/],
     ['IAS brand safety', { brand_safety_postbid_partner: 'IAS' }, /^brand_safety_postbid_partner: is IAS, which needs brand_safety_vast_url/],
@@ -150,7 +188,10 @@ describe('each rule names its field and says how to fix it', () => {
   for (const [name, fields, expected] of cases) {
     it(name, () => {
       const found = problems(fields);
-      expect(found.some((p) => expected.test(p)), `${name}: ${JSON.stringify(found)}`).toBe(true);
+      expect(
+        found.some((p) => expected.test(p)),
+        `${name}: ${JSON.stringify(found)}`,
+      ).toBe(true);
     });
   }
 
@@ -161,7 +202,11 @@ describe('each rule names its field and says how to fix it', () => {
   });
 
   it('warns, without invalidating, for corrected calls-to-action', () => {
-    for (const [given, fixed] of [['DOWNLOAD', 'DOWNLOAD_NOW'], ['install', 'INSTALL_NOW'], ['Buy Now', 'SHOP_NOW']] as const) {
+    for (const [given, fixed] of [
+      ['DOWNLOAD', 'DOWNLOAD_NOW'],
+      ['install', 'INSTALL_NOW'],
+      ['Buy Now', 'SHOP_NOW'],
+    ] as const) {
       const v = check({ call_to_action: given });
       expect(v.problems).toEqual([]);
       expect(v.ads[0]!.call_to_action).toBe(fixed);
@@ -170,7 +215,12 @@ describe('each rule names its field and says how to fix it', () => {
   });
 
   it('flags a value in a column with no header or beyond the header', () => {
-    const rules: RowRules = { columns: mapColumns('t.csv', ['adgroup_id', '', 'ad_text', 'landing_page_url', 'video_url']), defaults: new Map(), runDate: 'd', maxCellChars: 100 };
+    const rules: RowRules = {
+      columns: mapColumns('t.csv', ['adgroup_id', '', 'ad_text', 'landing_page_url', 'video_url']),
+      defaults: new Map(),
+      runDate: 'd',
+      maxCellChars: 100,
+    };
     const v = validateRow({ row: 3, cells: ['1', 'stray', 'T', 'https://e.com/x', 'https://e.com/v.mp4', 'extra'] }, rules);
     expect(v.problems.map((p) => p.field)).toEqual(['column B', 'column F']);
   });
@@ -249,7 +299,8 @@ describe('validateSheet', () => {
     const b = '1,U,https://e.com/a,https://e.com/v.mp4';
     const path = await tempFile('order.csv', ['adgroup_id,ad_text,landing_page_url,video_url', b, a, b, a, a].join('\n'));
     const seen = [];
-    for await (const ad of validateSheet(await openSheet(path))) seen.push([ad.row, ad.key !== undefined, ad.problems.map((p) => p.message.slice(0, 19)).join()]);
+    for await (const ad of validateSheet(await openSheet(path)))
+      seen.push([ad.row, ad.key !== undefined, ad.problems.map((p) => p.message.slice(0, 19)).join()]);
     expect(seen).toEqual([
       [2, true, ''],
       [3, true, ''],
@@ -261,7 +312,10 @@ describe('validateSheet', () => {
 
   it('a CSV that cannot be parsed part-way: every row before the failure is checked and reported, then the run ends there', async () => {
     const good = Array.from({ length: 30 }, (_, i) => `17800000000000001${String(i).padStart(2, '0')},Coffee ${i},https://e.com/${i},https://e.com/${i}.mp4`);
-    const path = await tempFile('unclosed.csv', ['adgroup_id,ad_text,landing_page_url,video_url', ...good, '1780000000000000199,"never closed,https://e.com/z,https://e.com/z.mp4', ...good].join('\n'));
+    const path = await tempFile(
+      'unclosed.csv',
+      ['adgroup_id,ad_text,landing_page_url,video_url', ...good, '1780000000000000199,"never closed,https://e.com/z,https://e.com/z.mp4', ...good].join('\n'),
+    );
     const rows: number[] = [];
     const err = await (async () => {
       for await (const ad of validateSheet(await openSheet(path))) rows.push(ad.row);
@@ -320,7 +374,17 @@ describe('validateSheet', () => {
 
 describe('property: the validator returns exactly one verdict per row and never throws', () => {
   it('holds for arbitrary cells', () => {
-    const header = ['adgroup_id', 'ad_text', 'landing_page_url', 'video_url', 'image_urls', 'call_to_action', 'creative_authorized', 'disclaimer_clickable_texts', 'tracking_pixel_id'];
+    const header = [
+      'adgroup_id',
+      'ad_text',
+      'landing_page_url',
+      'video_url',
+      'image_urls',
+      'call_to_action',
+      'creative_authorized',
+      'disclaimer_clickable_texts',
+      'tracking_pixel_id',
+    ];
     const columns = mapColumns('p.csv', header);
     const cell = fc.oneof(fc.constant(null), fc.string(), fc.double(), fc.boolean(), fc.integer(), fc.date({ noInvalidDate: true }));
     fc.assert(

@@ -43,4 +43,3 @@ export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => str
     ...(links ? { links: Object.fromEntries(LINK_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]!])) } : {}),
   };
 }
-

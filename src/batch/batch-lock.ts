@@ -43,7 +43,10 @@ export class BatchLock {
         await writeFile(path, `${JSON.stringify(self)}\n`, { flag: 'wx', mode: 0o600 });
         return new BatchLock(path, self, notice);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new RunError('SETUP', `Cannot create the lock ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}). Choose another --report.`, { cause: err });
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw new RunError('SETUP', `Cannot create the lock ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}). Choose another --report.`, {
+            cause: err,
+          });
       }
       const held = await readOwner(path);
       if (held) {
@@ -55,7 +58,10 @@ export class BatchLock {
         } else if (options.force) {
           notice = `the lock of a run on another host (${who}) was taken over (--force-unlock).`;
         } else {
-          throw new RunError('SETUP', `another run of this batch may be in progress (${who}); it cannot be checked from here. Wait for it, or pass --force-unlock if it is over. (Lock: ${path})`);
+          throw new RunError(
+            'SETUP',
+            `another run of this batch may be in progress (${who}); it cannot be checked from here. Wait for it, or pass --force-unlock if it is over. (Lock: ${path})`,
+          );
         }
       } else notice = 'a damaged lock of an earlier run was taken over.';
       await rm(path, { force: true });

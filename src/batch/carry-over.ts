@@ -92,7 +92,11 @@ function placeOf(row: number, adgroup: unknown): string {
  * row of the file has any more, by the place they stood: an edited row at the same place is their
  * new version (README, "Re-runs, crashes and Ctrl-C").
  */
-function inDoubtByPlace(planned: readonly BatchAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number>): Map<string, PriorState> {
+function inDoubtByPlace(
+  planned: readonly BatchAd[],
+  states: ReadonlyMap<string, PriorState>,
+  generations: ReadonlyMap<string, number>,
+): Map<string, PriorState> {
   const keys = knownKeys(planned, generations);
   const doubts = new Map<string, PriorState>();
   for (const [key, st] of states) {
@@ -102,7 +106,11 @@ function inDoubtByPlace(planned: readonly BatchAd[], states: ReadonlyMap<string,
 }
 
 /** Keys whose outcome is in doubt (in flight when a run died, or `unknown`) that no row of the file has any more. */
-export function orphanedInFlight(planned: readonly BatchAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number> = new Map()): PriorState[] {
+export function orphanedInFlight(
+  planned: readonly BatchAd[],
+  states: ReadonlyMap<string, PriorState>,
+  generations: ReadonlyMap<string, number> = new Map(),
+): PriorState[] {
   const keys = knownKeys(planned, generations);
   return [...states.entries()].filter(([key, st]) => (st.status === 'in_flight' || st.status === 'unknown') && !keys.has(key)).map(([, st]) => st);
 }

@@ -83,7 +83,10 @@ export function parseJournal(path: string, text: string): JournalContents {
         return;
       }
       if (!header) throw new RunError('REPORT', `${path} is not a tiktok-ads-bulk journal. Move it away or choose another --report.`);
-      throw new RunError('REPORT', `${path} is damaged at line ${i + 1} and cannot be read back. Move it away (and the report beside it) to start the batch afresh.`);
+      throw new RunError(
+        'REPORT',
+        `${path} is damaged at line ${i + 1} and cannot be read back. Move it away (and the report beside it) to start the batch afresh.`,
+      );
     }
     if (!header) {
       const h = value as Partial<JournalHeader>;
@@ -99,7 +102,8 @@ export function parseJournal(path: string, text: string): JournalContents {
       return;
     }
     if (e.event === 'link') {
-      if (typeof e.link === 'string' && typeof e.at === 'string' && typeof e.seen === 'object' && e.seen !== null) links.set(e.link, { at: e.at, seen: e.seen });
+      if (typeof e.link === 'string' && typeof e.at === 'string' && typeof e.seen === 'object' && e.seen !== null)
+        links.set(e.link, { at: e.at, seen: e.seen });
       return;
     }
     if (typeof e.key !== 'string') return;
@@ -111,11 +115,18 @@ export function parseJournal(path: string, text: string): JournalContents {
       const prior = states.get(e.key);
       // A created ad stays created: a later not_sent for the same key cannot undo it.
       if (prior?.status === 'created' && e.status !== 'created') return;
-      states.set(e.key, { status: e.status, row: e.row, ...(e.ad_id ? { adId: e.ad_id } : {}), ...(e.error ? { error: e.error } : {}), ...(e.adgroup ?? prior?.adgroup ? { adgroup: e.adgroup ?? prior?.adgroup } : {}) });
+      states.set(e.key, {
+        status: e.status,
+        row: e.row,
+        ...(e.ad_id ? { adId: e.ad_id } : {}),
+        ...(e.error ? { error: e.error } : {}),
+        ...((e.adgroup ?? prior?.adgroup) ? { adgroup: e.adgroup ?? prior?.adgroup } : {}),
+      });
     }
   });
   if (!header) {
-    if (truncatedTail || text.trim() === '') return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true, retryFiles, generations, links };
+    if (truncatedTail || text.trim() === '')
+      return { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, states, truncatedTail: true, retryFiles, generations, links };
     throw new RunError('REPORT', `${path} is not a tiktok-ads-bulk journal. Move it away or choose another --report.`);
   }
   return { header, states, truncatedTail, retryFiles, generations, links };

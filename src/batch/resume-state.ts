@@ -41,18 +41,42 @@ export async function loadResumeState(file: string, report: string, journal: str
       notes.push('The last line of the journal was cut off by a crash; the row it described will be re-sent with its same key.');
     }
     if (contents.header.file === '') {
-      return { states: contents.states, newHeader: fresh, date: today, notes, retryFiles: contents.retryFiles, generations: contents.generations, links: contents.links };
+      return {
+        states: contents.states,
+        newHeader: fresh,
+        date: today,
+        notes,
+        retryFiles: contents.retryFiles,
+        generations: contents.generations,
+        links: contents.links,
+      };
     }
     if (contents.header.file !== name) {
-      throw new RunError('REPORT', `${report} belongs to ${contents.header.file}, not ${name}. Choose another --report, or move the old report and ${basename(journal)} away.`);
+      throw new RunError(
+        'REPORT',
+        `${report} belongs to ${contents.header.file}, not ${name}. Choose another --report, or move the old report and ${basename(journal)} away.`,
+      );
     }
-    return { states: contents.states, date: contents.header.date || today, notes, retryFiles: contents.retryFiles, generations: contents.generations, links: contents.links };
+    return {
+      states: contents.states,
+      date: contents.header.date || today,
+      notes,
+      retryFiles: contents.retryFiles,
+      generations: contents.generations,
+      links: contents.links,
+    };
   }
-  const exists = await stat(report).then(() => true, () => false);
+  const exists = await stat(report).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return { states: new Map(), newHeader: fresh, date: today, notes: [], retryFiles: new Map(), generations: new Map(), links: new Map() };
   const { states, cutOff } = await statesFromReport(report, inputHeader);
   const notes = [`No journal beside ${report}; its created and rejected rows are taken from the report itself.`];
-  if (cutOff) notes.push('The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.');
+  if (cutOff)
+    notes.push(
+      'The report was cut off part-way; rows it does not show as created are sent again with their same keys, and the service replays any it already made.',
+    );
   return { states, newHeader: fresh, date: today, notes, retryFiles: new Map(), generations: new Map(), links: new Map() };
 }
 

@@ -52,7 +52,9 @@ const dir = await mkdtemp(join(tmpdir(), 'tab-bench-'));
 try {
   out(`## tiktok-ads-bulk benchmarks`);
   out();
-  out(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`);
+  out(
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+  );
   out();
   if (!uploadOnly) await fileSections();
   await uploadSections();
@@ -63,7 +65,7 @@ try {
 async function fileSections(): Promise<void> {
   out('### validate vs a bare read of the same file (each a fresh process, start-up included)');
   out();
-  out('Bare: csv-parse with `columns: true`; for xlsx, exceljs\'s workbook reader (`xlsx.readFile`), which is the tool\'s own reader.');
+  out("Bare: csv-parse with `columns: true`; for xlsx, exceljs's workbook reader (`xlsx.readFile`), which is the tool's own reader.");
   out();
   out('| file | bare read | validate | ratio | target | peak RSS validate |');
   out('|---|---:|---:|---:|---:|---:|');
@@ -75,12 +77,20 @@ async function fileSections(): Promise<void> {
   for (const c of cases) {
     const file = join(dir, `bench-${c.rows}.${c.kind}`);
     await (c.kind === 'csv' ? writeBenchCsv(file, c.rows) : writeBenchXlsx(file, c.rows));
-    const [bare, validate] = await sideBySide([[`bare-${c.kind}`, file], ['validate', file]], c.rows > 10_000 ? 3 : 7);
+    const [bare, validate] = await sideBySide(
+      [
+        [`bare-${c.kind}`, file],
+        ['validate', file],
+      ],
+      c.rows > 10_000 ? 3 : 7,
+    );
     const ratio = validate!.wallMs / bare!.wallMs;
-    out(`| ${c.rows.toLocaleString('en-US')}-row ${c.name} | ${fmt(bare!.wallMs / 1000)} s | ${fmt(validate!.wallMs / 1000)} s | ${fmt(ratio)} | ≤ ${c.target} | ${validate!.maxRssMB} MB${c.rss ? ` (target ≤ ${c.rss} MB)` : ''} |`);
+    out(
+      `| ${c.rows.toLocaleString('en-US')}-row ${c.name} | ${fmt(bare!.wallMs / 1000)} s | ${fmt(validate!.wallMs / 1000)} s | ${fmt(ratio)} | ≤ ${c.target} | ${validate!.maxRssMB} MB${c.rss ? ` (target ≤ ${c.rss} MB)` : ''} |`,
+    );
   }
   out();
-  out('### growth: validate of a CSV, per row beyond the start-up (a one-row file\'s time)');
+  out("### growth: validate of a CSV, per row beyond the start-up (a one-row file's time)");
   out();
   out('| rows | validate | µs per row beyond start-up |');
   out('|---:|---:|---:|');
@@ -102,32 +112,53 @@ async function fileSections(): Promise<void> {
   for (const rows of quick ? [3_000, 30_000] : [3_000, 30_000, 200_000, 1_000_000]) {
     const file = join(dir, `bench-${rows}.csv`);
     if (rows === 1_000_000) await writeBenchCsv(file, rows);
-    const [v, d] = await sideBySide([['validate', file], ['dry-run', file, join(dir, `dry-${rows}.results.csv`)]], rows > 300_000 ? 2 : rows > 10_000 ? 3 : 5);
-    out(`| ${rows.toLocaleString('en-US')} | ${fmt(v!.wallMs / 1000)} s | ${fmt(d!.wallMs / 1000)} s | ${fmt(d!.wallMs / v!.wallMs)} | ${v!.maxRssMB} MB | ${d!.maxRssMB} MB |`);
+    const [v, d] = await sideBySide(
+      [
+        ['validate', file],
+        ['dry-run', file, join(dir, `dry-${rows}.results.csv`)],
+      ],
+      rows > 300_000 ? 2 : rows > 10_000 ? 3 : 5,
+    );
+    out(
+      `| ${rows.toLocaleString('en-US')} | ${fmt(v!.wallMs / 1000)} s | ${fmt(d!.wallMs / 1000)} s | ${fmt(d!.wallMs / v!.wallMs)} | ${v!.maxRssMB} MB | ${d!.maxRssMB} MB |`,
+    );
   }
 }
 
 async function uploadSections(): Promise<void> {
   out('### upload against the simulator (its own process, on loopback)');
   out();
-  out('| scenario | expected min(rate, R, concurrency/L) | throughput | of expected (target ≥ 95%, adaptive ≥ 85% of R) | 429s / requests (adaptive target ≤ 5%) | client CPU per row |');
+  out(
+    '| scenario | expected min(rate, R, concurrency/L) | throughput | of expected (target ≥ 95%, adaptive ≥ 85% of R) | 429s / requests (adaptive target ≤ 5%) | client CPU per row |',
+  );
   out('|---|---:|---:|---:|---:|---:|');
   const scenarios: UploadScenario[] = [
     { name: 'rate-bound: L=50ms R=20/s --rate 10 --concurrency 4', rows: quick ? 40 : 100, latencyMs: 50, serverRate: 20, rate: 10, concurrency: 4 },
     { name: 'latency-bound: L=200ms R=50/s --rate 40 --concurrency 4', rows: quick ? 60 : 200, latencyMs: 200, serverRate: 50, rate: 40, concurrency: 4 },
-    { name: 'server-bound, adaptive: L=20ms R=10/s --rate 30 --concurrency 8', rows: quick ? 80 : 250, latencyMs: 20, serverRate: 10, rate: 30, concurrency: 8 },
+    {
+      name: 'server-bound, adaptive: L=20ms R=10/s --rate 30 --concurrency 8',
+      rows: quick ? 80 : 250,
+      latencyMs: 20,
+      serverRate: 10,
+      rate: 30,
+      concurrency: 8,
+    },
     { name: 'CPU: L=0 no server limit --rate 100 --concurrency 8', rows: quick ? 300 : 1000, latencyMs: 0, rate: 100, concurrency: 8 },
   ];
   for (const s of scenarios) {
     const f = await runUploadScenario(dir, s);
     const share = s.serverRate !== undefined && s.rate > s.serverRate ? f.throughput / s.serverRate : f.throughput / f.expected;
-    out(`| ${s.name} (${s.rows} rows) | ${fmt(f.expected, 1)}/s | ${fmt(f.throughput, 1)}/s | ${fmt(share * 100, 0)}% | ${f.throttled}/${f.requests} (${fmt((f.throttled / Math.max(1, f.requests)) * 100, 1)}%) | ${fmt(f.cpuMsPerRow, 2)} ms |`);
+    out(
+      `| ${s.name} (${s.rows} rows) | ${fmt(f.expected, 1)}/s | ${fmt(f.throughput, 1)}/s | ${fmt(share * 100, 0)}% | ${f.throttled}/${f.requests} (${fmt((f.throttled / Math.max(1, f.requests)) * 100, 1)}%) | ${fmt(f.cpuMsPerRow, 2)} ms |`,
+    );
   }
   out();
-  out("### upload under TikTok's documented throttle (sim --throttle 30/20: 429, no Retry-After, \"Retry after X seconds.\"), upload's defaults");
+  out('### upload under TikTok\'s documented throttle (sim --throttle 30/20: 429, no Retry-After, "Retry after X seconds."), upload\'s defaults');
   out();
   out('| rows | time | ideal (one 20 s window per 30) | of ideal (target ≤ 1.5×) | requests meeting the throttle (target ≤ 12) | pauses | created | exit |');
   out('|---:|---:|---:|---:|---:|---:|---:|---:|');
   const t = await runThrottleScenario(dir, 120, 30, 20);
-  out(`| 120 | ${fmt(t.seconds, 1)} s | ${t.ideal} s | ${fmt(t.seconds / t.ideal)}× | ${t.throttled} of ${t.requests} | ${t.pauses} | ${t.created} | ${t.exitCode} |`);
+  out(
+    `| 120 | ${fmt(t.seconds, 1)} s | ${t.ideal} s | ${fmt(t.seconds / t.ideal)}× | ${t.throttled} of ${t.requests} | ${t.pauses} | ${t.created} | ${t.exitCode} |`,
+  );
 }

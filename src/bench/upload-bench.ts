@@ -25,7 +25,9 @@ export interface UploadFigures {
 
 /** The simulator in its own process, so the client's CPU is measured alone. */
 async function startSim(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [new URL('../cli/main.js', import.meta.url).pathname, 'sim', '--port', '0', '--quiet', '--quota', '1000000', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [new URL('../cli/main.js', import.meta.url).pathname, 'sim', '--port', '0', '--quiet', '--quota', '1000000', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(/http:\/\/\S+/.exec(d.toString())![0]));
     child.once('error', reject);
@@ -51,7 +53,12 @@ export interface ThrottleFigures {
 export async function runThrottleScenario(dir: string, rows: number, count: number, seconds: number): Promise<ThrottleFigures> {
   const file = join(dir, `throttle-${rows}.csv`);
   const lines = [BENCH_HEADER.join(',')];
-  for (let i = 0; i < rows; i++) lines.push(benchRow(i).map((c) => (c.includes(',') ? `"${c}"` : c)).join(','));
+  for (let i = 0; i < rows; i++)
+    lines.push(
+      benchRow(i)
+        .map((c) => (c.includes(',') ? `"${c}"` : c))
+        .join(','),
+    );
   await writeFile(file, `${lines.join('\n')}\n`);
   const sim = await startSim(['--throttle', `${count}/${seconds}`]);
   try {
@@ -80,12 +87,14 @@ export async function runThrottleScenario(dir: string, rows: number, count: numb
 export async function runUploadScenario(dir: string, s: UploadScenario): Promise<UploadFigures> {
   const file = join(dir, `upload-${s.name.replace(/\W+/g, '-')}.csv`);
   const lines = [BENCH_HEADER.join(',')];
-  for (let i = 0; i < s.rows; i++) lines.push(benchRow(i).map((c) => (c.includes(',') ? `"${c}"` : c)).join(','));
+  for (let i = 0; i < s.rows; i++)
+    lines.push(
+      benchRow(i)
+        .map((c) => (c.includes(',') ? `"${c}"` : c))
+        .join(','),
+    );
   await writeFile(file, `${lines.join('\n')}\n`);
-  const sim = await startSim([
-    ...(s.latencyMs ? ['--latency', String(s.latencyMs)] : []),
-    ...(s.serverRate ? ['--rate-limit', String(s.serverRate)] : []),
-  ]);
+  const sim = await startSim([...(s.latencyMs ? ['--latency', String(s.latencyMs)] : []), ...(s.serverRate ? ['--rate-limit', String(s.serverRate)] : [])]);
   try {
     const cpu = process.cpuUsage();
     let first = 0;

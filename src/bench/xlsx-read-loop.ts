@@ -43,7 +43,9 @@ try {
       process.stderr.write(`read ${i} of ${f}: ${(err as Error).message}\n`);
     }
   }
-  process.stdout.write(`${reads} reads of ${files.length} LibreOffice workbooks under load (${spinners.length} busy processes), a 1 ms wait per row: ${differ} with other rows, ${failed} failed, in ${Math.round((Date.now() - started) / 1000)} s.\n`);
+  process.stdout.write(
+    `${reads} reads of ${files.length} LibreOffice workbooks under load (${spinners.length} busy processes), a 1 ms wait per row: ${differ} with other rows, ${failed} failed, in ${Math.round((Date.now() - started) / 1000)} s.\n`,
+  );
   process.exitCode = differ + failed > 0 ? 1 : 0;
 } finally {
   for (const s of spinners) s.kill();

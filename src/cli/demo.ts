@@ -17,11 +17,25 @@ process.stderr.write(`Simulator listening on ${sim.url} (quota 30, 4 used, 15% i
 const isTTY = process.stderr.isTTY === true;
 try {
   const summary = await uploadFile(
-    { file, env: { ADSPIRER_API_KEY: 'sk_demo_key' }, endpoint: sim.url, rate: 10, concurrency: 4, backoff: { minTimeout: 200, maxTimeout: 2000 }, checkLinks: false },
+    {
+      file,
+      env: { ADSPIRER_API_KEY: 'sk_demo_key' },
+      endpoint: sim.url,
+      rate: 10,
+      concurrency: 4,
+      backoff: { minTimeout: 200, maxTimeout: 2000 },
+      checkLinks: false,
+    },
     { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), isTTY, color: isTTY && !('NO_COLOR' in process.env) },
   );
   const stats = sim.stats();
-  process.stdout.write(`\nThe simulator saw ${stats.requests} requests (${Object.entries(stats.faults).map(([k, v]) => `${v}× ${k}`).join(', ') || 'no faults'}), replayed ${stats.replays} lost answers, and holds ${stats.created} ads: one per row.\n`);
+  process.stdout.write(
+    `\nThe simulator saw ${stats.requests} requests (${
+      Object.entries(stats.faults)
+        .map(([k, v]) => `${v}× ${k}`)
+        .join(', ') || 'no faults'
+    }), replayed ${stats.replays} lost answers, and holds ${stats.created} ads: one per row.\n`,
+  );
   process.stdout.write(`Report: ${summary.report}\n`);
   process.exitCode = summary.exit_code;
 } finally {

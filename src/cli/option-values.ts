@@ -18,7 +18,13 @@ export function intOption(name: string, raw: string | undefined, { min = 0, max 
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new RunError('USAGE', `--${name} ${raw}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : `from ${min} to ${max}`}.`.replace('number ,', 'number,'));
+    throw new RunError(
+      'USAGE',
+      `--${name} ${raw}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : `from ${min} to ${max}`}.`.replace(
+        'number ,',
+        'number,',
+      ),
+    );
   }
   return n;
 }

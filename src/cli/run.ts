@@ -14,7 +14,6 @@ import { editDistance, nearest } from '../validate/nearest.js';
 import { FLAGS, flagsOf, parseOptions, type Command } from './flags.js';
 import { SIM_HELP, TEMPLATE_HELP, TOOL_HELP, UI_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
 
-
 function parse(command: Command, args: string[]): { values: Values; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options: parseOptions(command), allowPositionals: true, strict: true });
@@ -155,4 +154,3 @@ function finish(ctx: CliContext, summary: RunSummary, json: boolean): number {
   if (json) ctx.io.out(`${JSON.stringify(summary)}\n`);
   return summary.exit_code;
 }
-

@@ -6,11 +6,17 @@ import type { CliContext, Values } from './context.js';
 
 /** `sim`: starts the simulator and keeps it running until Ctrl-C. */
 export async function simFromCli(values: Values, ctx: CliContext): Promise<number> {
-  const faults = s(values.faults)?.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const faults = s(values.faults)
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
   for (const f of faults ?? []) {
     if (!(FAULT_KINDS as readonly string[]).includes(f)) throw new RunError('USAGE', `--faults: unknown fault "${f}"; use ${FAULT_KINDS.join(', ')}.`);
   }
-  const advertisers = s(values.advertisers)?.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const advertisers = s(values.advertisers)
+    ?.split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
   for (const a of advertisers ?? []) {
     if (!/^\d+\s*(?:=[^:]*)?(?::\s*(?:needs_reauth|connected|inactive))?$/.test(a)) {
       throw new RunError('USAGE', `--advertisers: "${a}" is not a TikTok advertiser: write ID, ID=Name, ID=Name:needs_reauth or ID=Name:inactive.`);
@@ -41,10 +47,18 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
     ...(values.quiet ? {} : { log: (line: string) => ctx.io.err(`${new Date().toISOString()} ${line}\n`) }),
   }).catch((err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new RunError('SETUP', code === 'EADDRINUSE' ? `Port ${s(values.port) ?? 8787} is in use; choose another with --port (0 picks a free one).` : `The simulator could not start: ${String(err)}.`, { cause: err });
+    throw new RunError(
+      'SETUP',
+      code === 'EADDRINUSE'
+        ? `Port ${s(values.port) ?? 8787} is in use; choose another with --port (0 picks a free one).`
+        : `The simulator could not start: ${String(err)}.`,
+      { cause: err },
+    );
   });
   ctx.io.out(`listening on ${sim.url}\n`);
-  ctx.io.err(`Point an upload at it: ADSPIRER_API_KEY=${apiKey === undefined ? 'any-key' : '<the --api-key above>'} tiktok-ads-bulk upload FILE --endpoint ${sim.url}\n`);
+  ctx.io.err(
+    `Point an upload at it: ADSPIRER_API_KEY=${apiKey === undefined ? 'any-key' : '<the --api-key above>'} tiktok-ads-bulk upload FILE --endpoint ${sim.url}\n`,
+  );
   ctx.onSimStarted?.(() => sim.close());
   return 0;
 }

@@ -15,7 +15,9 @@ export async function uiFromCli(values: Values, ctx: CliContext): Promise<number
   });
   if (ui.warning) ctx.io.err(`Warning: ${ui.warning}\n`);
   ctx.io.out(`open ${ui.openUrl}\n`);
-  ctx.io.err('The page runs on this machine only; the address holds its session key, so share it with no one. Ctrl-C stops it (a batch in progress finishes its requests in flight first).\n');
+  ctx.io.err(
+    'The page runs on this machine only; the address holds its session key, so share it with no one. Ctrl-C stops it (a batch in progress finishes its requests in flight first).\n',
+  );
   if (values.open) openBrowser(ui.openUrl);
   ctx.onSimStarted?.(() => ui.close());
   return 0;

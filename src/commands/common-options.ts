@@ -43,7 +43,10 @@ export function parseDefaults(set: readonly string[] = [], advertiserId?: string
     const name = pair.slice(0, eq).trim();
     const field = fieldForHeader(name);
     if (!field) {
-      const guess = nearest(normaliseHeader(name), FIELDS.map((f) => f.name));
+      const guess = nearest(
+        normaliseHeader(name),
+        FIELDS.map((f) => f.name),
+      );
       throw new RunError('USAGE', `--set ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '.'}`);
     }
     defaults.set(field.name, pair.slice(eq + 1).trim());

@@ -41,7 +41,11 @@ export async function openInput(options: SourceOptions): Promise<InputSource> {
   if (!link) {
     const sheet = await openSheet(options.file, { ...common, ownFile: isOwnFile, ...(options.encoding !== undefined ? { encoding: options.encoding } : {}) });
     const ext = extname(options.file);
-    return { sheet, batchName: basename(options.file), place: { dir: dirname(options.file), stem: basename(options.file, ext), workbook: ext.toLowerCase() === '.xlsx' } };
+    return {
+      sheet,
+      batchName: basename(options.file),
+      place: { dir: dirname(options.file), stem: basename(options.file, ext), workbook: ext.toLowerCase() === '.xlsx' },
+    };
   }
   // undici and the download code load only for a link: a local file's run does not pay for them.
   const { downloadSheet } = await import('../read/google-sheets.js');

@@ -19,16 +19,26 @@ export function exampleRow(): string[] {
 
 function typeText(f: FieldSpec): string {
   switch (f.kind) {
-    case 'digits': return 'ID (digits, keep as text)';
-    case 'ref': return 'ID (text)';
-    case 'url': return 'https URL';
-    case 'uri': return 'app link';
-    case 'enum': return `one of: ${(f.values ?? []).join(', ')}`;
-    case 'bool': return 'TRUE/FALSE';
-    case 'refList': return 'IDs separated by |';
-    case 'urlList': return 'https URLs separated by |';
-    case 'clickables': return 'JSON or text|url lines';
-    default: return 'text';
+    case 'digits':
+      return 'ID (digits, keep as text)';
+    case 'ref':
+      return 'ID (text)';
+    case 'url':
+      return 'https URL';
+    case 'uri':
+      return 'app link';
+    case 'enum':
+      return `one of: ${(f.values ?? []).join(', ')}`;
+    case 'bool':
+      return 'TRUE/FALSE';
+    case 'refList':
+      return 'IDs separated by |';
+    case 'urlList':
+      return 'https URLs separated by |';
+    case 'clickables':
+      return 'JSON or text|url lines';
+    default:
+      return 'text';
   }
 }
 
@@ -99,7 +109,14 @@ export function templateWorkbook(): ExcelJS.Workbook {
   help.getRow(1).font = { bold: true };
   help.views = [{ state: 'frozen', ySplit: 1 }];
   for (const f of fields) {
-    help.addRow({ field: f.name, required: f.required ? 'yes' : 'no', type: typeText(f), limits: f.limit ?? '', example: f.example, description: f.description });
+    help.addRow({
+      field: f.name,
+      required: f.required ? 'yes' : 'no',
+      type: typeText(f),
+      limits: f.limit ?? '',
+      example: f.example,
+      description: f.description,
+    });
   }
   return wb;
 }

@@ -15,7 +15,12 @@ export interface PlannedAd extends CheckedAd {
 /** A valid ad's key, or the problem that it repeats an earlier row. */
 function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string; occurrence: number } | { problem: Problem } {
   if (keyed.duplicateOf === undefined || allowDuplicates) return { key: keyed.key, occurrence: keyed.occurrence };
-  return { problem: { field: 'row', message: `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates` } };
+  return {
+    problem: {
+      field: 'row',
+      message: `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates`,
+    },
+  };
 }
 
 /**

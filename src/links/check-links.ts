@@ -100,7 +100,12 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
         all.add(async () => {
           const seen = options.signal?.aborted
             ? ({ kind: 'unchecked', reason: 'the check was stopped' } as const)
-            : await observeLink(job.url, job.field, { ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}), signal: linkSignal(timeoutMs, options.signal), timeoutMs, probeBytes });
+            : await observeLink(job.url, job.field, {
+                ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+                signal: linkSignal(timeoutMs, options.signal),
+                timeoutMs,
+                probeBytes,
+              });
           observed.set(k, seen);
           options.onProgress?.(++done, toFetch.length);
         }),

@@ -66,7 +66,12 @@ async function withMedia(seen: Extract<Observation, { kind: 'answer' }>, bytes: 
   try {
     const media = await readMediaInfo(bytes, seen.size, readRange, { chunk: 1024 * 1024, ranges: 4 });
     if (media) return { ...seen, media };
-    return { ...seen, mediaNote: ranged ? 'duration and size not read: no video header found in the first bytes' : 'duration and size not read: the server does not serve byte ranges' };
+    return {
+      ...seen,
+      mediaNote: ranged
+        ? 'duration and size not read: no video header found in the first bytes'
+        : 'duration and size not read: the server does not serve byte ranges',
+    };
   } catch (err) {
     if (options.signal.aborted) throw err;
     return { ...seen, mediaNote: 'duration and size not read: the video header could not be parsed' };
@@ -84,7 +89,8 @@ async function follow(url: string, method: 'HEAD' | 'GET', extra: Record<string,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     const location = res.headers.location;
-    if (res.statusCode < 300 || res.statusCode >= 400 || typeof location !== 'string') return { status: res.statusCode, headers: res.headers, body: res.body, finalUrl: current, redirects };
+    if (res.statusCode < 300 || res.statusCode >= 400 || typeof location !== 'string')
+      return { status: res.statusCode, headers: res.headers, body: res.body, finalUrl: current, redirects };
     await res.body.dump();
     const target = new URL(location, current);
     if (target.protocol !== 'https:') throw new LinkStop(`redirects to ${target.protocol}//${target.host}, and only https:// redirects are followed`);
@@ -96,7 +102,15 @@ async function follow(url: string, method: 'HEAD' | 'GET', extra: Record<string,
 function answer(reply: Reply, head?: Uint8Array): Observation {
   const type = header(reply.headers['content-type'])?.split(';')[0]!.trim().toLowerCase();
   const size = sizeOf(reply);
-  return { kind: 'answer', finalUrl: reply.finalUrl, redirects: reply.redirects, status: reply.status, ...(type ? { type } : {}), ...(size !== undefined ? { size } : {}), ...(head ? { head } : {}) };
+  return {
+    kind: 'answer',
+    finalUrl: reply.finalUrl,
+    redirects: reply.redirects,
+    status: reply.status,
+    ...(type ? { type } : {}),
+    ...(size !== undefined ? { size } : {}),
+    ...(head ? { head } : {}),
+  };
 }
 
 /** A 206's Content-Range carries the whole size ("bytes 0-65535/31457280"); else Content-Length. */

@@ -41,7 +41,8 @@ const BYTE_TYPES = new Set(['application/octet-stream', 'binary/octet-stream', '
  * checked invalid instead of a warning.
  */
 export function judgeLink(field: LinkField, seen: Observation, strict: boolean): LinkVerdict {
-  if (seen.kind === 'unchecked') return { level: strict ? 'invalid' : 'warning', message: `could not be checked: ${seen.reason}${strict ? ' (--strict-links)' : ''}` };
+  if (seen.kind === 'unchecked')
+    return { level: strict ? 'invalid' : 'warning', message: `could not be checked: ${seen.reason}${strict ? ' (--strict-links)' : ''}` };
   if (field === 'landing_page_url') return judgeLanding(seen);
   return field === 'video_url' ? judgeVideo(seen) : judgeImage(seen);
 }
@@ -68,7 +69,10 @@ function judgeVideo(seen: Answer): LinkVerdict {
   const typeOk = type === undefined || type.startsWith('video/') || BYTE_TYPES.has(type);
   if (!typeOk) return { level: 'invalid', message: `answered ${type}${sizeText(size)}${via(seen)}, not a video: expected an MP4 or MOV file` };
   if (head && !looksLikeMp4(head)) {
-    return { level: 'invalid', message: `answered ${type ?? 'a file with no type'}${sizeText(size)}${via(seen)} that does not start like an MP4 or MOV file (no ftyp box): TikTok takes MP4 and MOV` };
+    return {
+      level: 'invalid',
+      message: `answered ${type ?? 'a file with no type'}${sizeText(size)}${via(seen)} that does not start like an MP4 or MOV file (no ftyp box): TikTok takes MP4 and MOV`,
+    };
   }
   if (!seen.media) return seen.mediaNote ? { level: 'ok', info: seen.mediaNote } : { level: 'ok' };
   const advice = videoAdvice(seen.media);
@@ -87,16 +91,25 @@ function judgeImage(seen: Answer): LinkVerdict {
   const kind = head ? imageKind(head) : undefined;
   const typeOk = type === undefined || type === 'image/jpeg' || type === 'image/png' || type === 'image/webp' || BYTE_TYPES.has(type);
   if (!typeOk && !kind) return { level: 'invalid', message: `answered ${type}${sizeText(size)}${via(seen)}, not a JPG, PNG or WEBP image` };
-  if (head && !kind) return { level: 'invalid', message: `answered ${type ?? 'a file with no type'}${sizeText(size)}${via(seen)} that is not a JPG, PNG or WEBP image` };
+  if (head && !kind)
+    return { level: 'invalid', message: `answered ${type ?? 'a file with no type'}${sizeText(size)}${via(seen)} that is not a JPG, PNG or WEBP image` };
   return { level: 'ok' };
 }
 
 /** The rules every creative shares: a 2xx answer that is not an HTML page. */
 function notAFile(seen: Answer, what: string): LinkVerdict | undefined {
-  if (seen.status >= 500) return { level: 'warning', message: `answered ${statusText(seen.status)}${via(seen)}: the server failed, so the file could not be checked; make sure it is reachable before the ad goes live` };
-  if (seen.status < 200 || seen.status >= 300) return { level: 'invalid', message: `answered ${statusText(seen.status)}${via(seen)}: Adspirer could not download it` };
+  if (seen.status >= 500)
+    return {
+      level: 'warning',
+      message: `answered ${statusText(seen.status)}${via(seen)}: the server failed, so the file could not be checked; make sure it is reachable before the ad goes live`,
+    };
+  if (seen.status < 200 || seen.status >= 300)
+    return { level: 'invalid', message: `answered ${statusText(seen.status)}${via(seen)}: Adspirer could not download it` };
   if (seen.type && HTML_TYPES.has(seen.type)) {
-    return { level: 'invalid', message: `answered an HTML page (${seen.type}${sizeText(seen.size)})${via(seen)}, not ${what}: a share or preview link? Use the file's direct download link` };
+    return {
+      level: 'invalid',
+      message: `answered an HTML page (${seen.type}${sizeText(seen.size)})${via(seen)}, not ${what}: a share or preview link? Use the file's direct download link`,
+    };
   }
   return undefined;
 }
@@ -122,8 +135,9 @@ export function videoAdvice(media: MediaInfo): string | undefined {
   const ratio = media.width / media.height;
   // Within 2 %: encoders round odd sizes (e.g. 1080×1918), which TikTok accepts.
   const shape = VIDEO_SPEC.shapes.find((s) => Math.abs(ratio - s.ratio) / s.ratio <= 0.02);
-  if (!shape) notes.push("TikTok recommends 9:16, 1:1 or 16:9 for in-feed ads");
-  else if (media.width < shape.minWidth || media.height < shape.minHeight) notes.push(`TikTok recommends at least ${shape.minWidth}×${shape.minHeight} for ${shape.name}`);
+  if (!shape) notes.push('TikTok recommends 9:16, 1:1 or 16:9 for in-feed ads');
+  else if (media.width < shape.minWidth || media.height < shape.minHeight)
+    notes.push(`TikTok recommends at least ${shape.minWidth}×${shape.minHeight} for ${shape.name}`);
   if (media.seconds < VIDEO_SPEC.minSeconds || media.seconds > VIDEO_SPEC.maxSeconds) notes.push('TikTok recommends 5–60 s for in-feed ads');
   return notes.length ? notes.join('; ') : undefined;
 }

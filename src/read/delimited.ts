@@ -40,7 +40,9 @@ export async function readDelimited(file: string, options: DelimitedOptions = {}
     const detected = await detectEncoding(file);
     if (detected.encoding === 'windows-1252') {
       encoding = 'windows-1252';
-      notices.push(`${file} is not UTF-8; it was read as Windows-1252 (what Excel saves as "CSV" on Western Windows; the first such byte is on line ${detected.firstInvalid.line}). If its accents look wrong in the report, pass --encoding with the right name, or save it as "CSV UTF-8".`);
+      notices.push(
+        `${file} is not UTF-8; it was read as Windows-1252 (what Excel saves as "CSV" on Western Windows; the first such byte is on line ${detected.firstInvalid.line}). If its accents look wrong in the report, pass --encoding with the right name, or save it as "CSV UTF-8".`,
+      );
     }
   }
   const fallback: Delimiter = /\.(tsv|txt)$/i.test(file) ? '\t' : ',';
@@ -59,14 +61,23 @@ export async function readDelimited(file: string, options: DelimitedOptions = {}
     }
     const { row, cells } = next.value;
     if (cells.length > limits.maxColumns) {
-      throw new RunError('FILE', `${file} has ${cells.length} columns in its header row (row ${row}); at most ${limits.maxColumns} are read. Is this the right file?`);
+      throw new RunError(
+        'FILE',
+        `${file} has ${cells.length} columns in its header row (row ${row}); at most ${limits.maxColumns} are read. Is this the right file?`,
+      );
     }
     if (!isHeader(cells)) {
       skipped.push(next.value);
       if (skipped.length >= HEADER_SEARCH_ROWS) throw noHeader(file, skipped);
       continue;
     }
-    if (skipped.length) notices.push(`${file}: the header is row ${row}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped.map((r) => rowPreview(r.cells)).slice(0, 3).join(', ')}).`);
+    if (skipped.length)
+      notices.push(
+        `${file}: the header is row ${row}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped
+          .map((r) => rowPreview(r.cells))
+          .slice(0, 3)
+          .join(', ')}).`,
+      );
     const header = cells.map((c) => (c === null ? '' : String(c).trim()));
     below.width = header.length;
     below.own = options.ownFile?.(header) === true;
@@ -111,7 +122,8 @@ export function openError(file: string, err: unknown): RunError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new RunError('FILE', `${file} does not exist. Check the path and the file name.`, { cause: err });
   if (code === 'EISDIR') return new RunError('FILE', `${file} is a folder, not a spreadsheet. Name the .csv or .xlsx file inside it.`, { cause: err });
-  if (code === 'EACCES' || code === 'EPERM') return new RunError('FILE', `${file} cannot be read: permission denied. Check the file's permissions.`, { cause: err });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new RunError('FILE', `${file} cannot be read: permission denied. Check the file's permissions.`, { cause: err });
   return new RunError('FILE', `${file} cannot be read (${code ?? String(err)}).`, { cause: err });
 }
 
@@ -276,10 +288,16 @@ function failedRow(err: unknown, read: number): number {
 function parseError(file: string, row: number, err: unknown): RunError {
   const code = err instanceof CsvError ? err.code : undefined;
   if (code === 'CSV_QUOTE_NOT_CLOSED') {
-    return new RunError('FILE', `${file}: a quoted cell that starts at row ${row} is never closed, so the rest of the file cannot be read. Add the missing closing quote (") and try again.`);
+    return new RunError(
+      'FILE',
+      `${file}: a quoted cell that starts at row ${row} is never closed, so the rest of the file cannot be read. Add the missing closing quote (") and try again.`,
+    );
   }
   if (code === 'CSV_MAX_RECORD_SIZE') {
-    return new RunError('FILE', `${file}: row ${row} is larger than the reader accepts; it is probably not a campaign row (an unclosed quote?). Fix or remove it and try again.`);
+    return new RunError(
+      'FILE',
+      `${file}: row ${row} is larger than the reader accepts; it is probably not a campaign row (an unclosed quote?). Fix or remove it and try again.`,
+    );
   }
   if (code !== undefined) return new RunError('FILE', `${file}: row ${row} cannot be parsed (${(err as Error).message}).`);
   return openError(file, err);

@@ -56,7 +56,9 @@ export async function downloadSheet(link: SheetsLink, options: DownloadOptions):
     if (link.gid !== undefined) {
       const csv = await follow(`${base}?format=csv&gid=${link.gid}`, link, options);
       const text = await csv.body.text();
-      tabRows = (parseCsv(text.slice(0, 64 * 1024), { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: 3 }) as string[][]).map((r) => r.map((c) => c.trim()));
+      tabRows = (parseCsv(text.slice(0, 64 * 1024), { relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: 3 }) as string[][]).map((r) =>
+        r.map((c) => c.trim()),
+      );
     }
     return { path, title, ...(tabRows ? { tabRows } : {}), cleanup };
   } catch (err) {
@@ -102,11 +104,17 @@ async function follow(start: string, link: SheetsLink, options: DownloadOptions)
     }
     if (statusCode === 404) {
       await res.body.dump();
-      throw new RunError('FILE', `${link.url}: Google has no spreadsheet with the ID ${link.id}. Check the link (copy it from the browser's address bar or Share > Copy link).`);
+      throw new RunError(
+        'FILE',
+        `${link.url}: Google has no spreadsheet with the ID ${link.id}. Check the link (copy it from the browser's address bar or Share > Copy link).`,
+      );
     }
     if (statusCode !== 200) {
       await res.body.dump();
-      throw new RunError('FILE', `${link.url}: Google answered HTTP ${statusCode} to the download. Try again later, or download it as .xlsx and pass the file.`);
+      throw new RunError(
+        'FILE',
+        `${link.url}: Google answered HTTP ${statusCode} to the download. Try again later, or download it as .xlsx and pass the file.`,
+      );
     }
     const type = String(res.headers['content-type'] ?? '');
     if (/text\/html/i.test(type)) {
@@ -130,7 +138,10 @@ function privateSheet(link: SheetsLink): RunError {
 }
 
 function tooLarge(link: SheetsLink, max: number): RunError {
-  return new RunError('FILE', `${link.url}: the download is larger than ${Math.round(max / 1024 / 1024)} MiB, the most a workbook may be. Split the sheet, or download one tab as CSV and pass that file.`);
+  return new RunError(
+    'FILE',
+    `${link.url}: the download is larger than ${Math.round(max / 1024 / 1024)} MiB, the most a workbook may be. Split the sheet, or download one tab as CSV and pass that file.`,
+  );
 }
 
 function networkError(link: SheetsLink, err: unknown): RunError {
@@ -138,7 +149,11 @@ function networkError(link: SheetsLink, err: unknown): RunError {
   const name = (err as { name?: string }).name;
   const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || name === 'TimeoutError' || name === 'AbortError';
   const why = timedOut ? 'it timed out' : describeNetworkError(err).text;
-  return new RunError('FILE', `${link.url}: the sheet could not be downloaded (${why}). Check the connection and try again, or download it as .xlsx and pass the file.`, { cause: err });
+  return new RunError(
+    'FILE',
+    `${link.url}: the sheet could not be downloaded (${why}). Check the connection and try again, or download it as .xlsx and pass the file.`,
+    { cause: err },
+  );
 }
 
 /** The file name of a Content-Disposition (RFC 6266: filename* in UTF-8 first), without .xlsx. */
@@ -155,6 +170,9 @@ function titleOf(header: string | string[] | undefined): string | undefined {
   if (!name) return undefined;
   // A file name of the title: no path separators or characters Windows refuses.
   // eslint-disable-next-line no-control-regex -- control characters are among those refused
-  const safe = name.replace(/\.xlsx$/i, '').replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').trim();
+  const safe = name
+    .replace(/\.xlsx$/i, '')
+    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')
+    .trim();
   return safe === '' ? undefined : safe.slice(0, 120);
 }

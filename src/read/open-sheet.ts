@@ -47,7 +47,12 @@ export async function openSheet(file: string, options: OpenOptions = {}): Promis
   }
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     if (options.sheet !== undefined) throw new RunError('USAGE', `--sheet only applies to .xlsx files; ${file} is delimited text.`);
-    return readDelimited(file, { limits, isHeader, ...(options.encoding !== undefined ? { encoding: options.encoding } : {}), ...(options.ownFile ? { ownFile: options.ownFile } : {}) });
+    return readDelimited(file, {
+      limits,
+      isHeader,
+      ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+      ...(options.ownFile ? { ownFile: options.ownFile } : {}),
+    });
   }
   if (ext === '.xls' || ext === '.xlsm' || ext === '.ods' || ext === '.numbers') {
     throw new RunError('FILE', `${file} is a ${ext} file, which is not read. Save it as .xlsx or CSV (UTF-8) and try again.`);

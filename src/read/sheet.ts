@@ -25,7 +25,10 @@ export const HEADER_SEARCH_ROWS = 20;
 
 /** A row as a notice shows it: its first filled cells, clipped. */
 export function rowPreview(cells: readonly Cell[]): string {
-  const text = cells.filter((c) => c !== null && String(c).trim() !== '').map((c) => String(c).trim()).join(' | ');
+  const text = cells
+    .filter((c) => c !== null && String(c).trim() !== '')
+    .map((c) => String(c).trim())
+    .join(' | ');
   return `"${text.length > 40 ? `${text.slice(0, 39)}…` : text}"`;
 }
 

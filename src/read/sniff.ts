@@ -18,7 +18,11 @@ export function sniffBytes(head: Uint8Array): Sniffed {
   if (b(0) === 0xfe && b(1) === 0xff) return { kind: 'text', encoding: 'utf-16be' };
   if (b(0) === 0x50 && b(1) === 0x4b && (b(2) === 3 || b(2) === 5 || b(2) === 7)) return { kind: 'zip' };
   if (b(0) === 0xd0 && b(1) === 0xcf && b(2) === 0x11 && b(3) === 0xe0) return { kind: 'ole' };
-  const ascii = Buffer.from(head.subarray(0, 64)).toString('latin1').replace(/^\uFEFF|^\xef\xbb\xbf/, '').trimStart().toLowerCase();
+  const ascii = Buffer.from(head.subarray(0, 64))
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xef\xbb\xbf/, '')
+    .trimStart()
+    .toLowerCase();
   if (ascii.startsWith('%pdf')) return { kind: 'other', what: 'a PDF document' };
   if (ascii.startsWith('<!doctype html') || ascii.startsWith('<html')) return { kind: 'other', what: 'an HTML page' };
   if (ascii.startsWith('<?xml')) return { kind: 'other', what: 'an XML document' };

@@ -91,8 +91,17 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
         continue;
       }
       if (ws.actualRowCount - 1 > limits.maxRows) throw tooManyRows(file, limits);
-      for (const p of passed) notices.push(`${file}: sheet "${p.name}" has no header row (${p.rows ? 'no row names the columns of add_tiktok_ad' : 'it is empty'}); sheet "${ws.name}" is read. Pass --sheet NAME to read another.`);
-      if (skipped.length) notices.push(`${file}, sheet "${ws.name}": the header is row ${headerRow}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped.map((r) => rowPreview(r.cells)).slice(0, 3).join(', ')}).`);
+      for (const p of passed)
+        notices.push(
+          `${file}: sheet "${p.name}" has no header row (${p.rows ? 'no row names the columns of add_tiktok_ad' : 'it is empty'}); sheet "${ws.name}" is read. Pass --sheet NAME to read another.`,
+        );
+      if (skipped.length)
+        notices.push(
+          `${file}, sheet "${ws.name}": the header is row ${headerRow}; ${rowsText(skipped.map((r) => r.row))} above it ${skipped.length === 1 ? 'was' : 'were'} skipped (${skipped
+            .map((r) => rowPreview(r.cells))
+            .slice(0, 3)
+            .join(', ')}).`,
+        );
       notices.push(...hiddenNotices(file, ws, headerRow, cells.length));
       return {
         file,
@@ -111,7 +120,10 @@ export async function readXlsx(path: string, options: XlsxOptions = {}): Promise
   if (options.sheet !== undefined) {
     const only = passed[0]!;
     if (only.rows === 0) throw new RunError('FILE', `${file}: sheet "${only.name}" is empty. Put the column names in its first row.`);
-    throw new RunError('FILE', `${file}: sheet "${only.name}" has no header row: none of its first ${only.rows} rows names the columns of add_tiktok_ad. Put a row of column names such as adgroup_id, ad_text, landing_page_url above the ads.`);
+    throw new RunError(
+      'FILE',
+      `${file}: sheet "${only.name}" has no header row: none of its first ${only.rows} rows names the columns of add_tiktok_ad. Put a row of column names such as adgroup_id, ad_text, landing_page_url above the ads.`,
+    );
   }
   if (passed.every((p) => p.rows === 0)) throw new RunError('FILE', `${file} has no header row: every sheet is empty. Put the column names in the first row.`);
   const likely = [...passed].sort((a, b) => b.rows - a.rows)[0]!;
@@ -191,10 +203,17 @@ function hiddenNotices(file: string, ws: ExcelJS.Worksheet, headerRow: number, w
   ws.eachRow((row, n) => {
     if (n > headerRow && row.hidden) rows.push(n);
   });
-  if (rows.length) notices.push(`${file}: ${rowsText(rows.slice(0, 12))}${rows.length > 12 ? ` and ${rows.length - 12} more` : ''} ${rows.length === 1 ? 'is' : 'are'} hidden in Excel; ${rows.length === 1 ? 'it is' : 'they are'} read and will be uploaded like the others.`);
+  if (rows.length)
+    notices.push(
+      `${file}: ${rowsText(rows.slice(0, 12))}${rows.length > 12 ? ` and ${rows.length - 12} more` : ''} ${rows.length === 1 ? 'is' : 'are'} hidden in Excel; ${rows.length === 1 ? 'it is' : 'they are'} read and will be uploaded like the others.`,
+    );
   const cols: string[] = [];
-  for (let c = 1; c <= width; c++) if (ws.getColumn(c).hidden) cols.push(`${columnLetter(c - 1)} "${String(ws.getRow(headerRow).getCell(c).text ?? '').trim()}"`);
-  if (cols.length) notices.push(`${file}: column${cols.length === 1 ? '' : 's'} ${cols.join(', ')} ${cols.length === 1 ? 'is' : 'are'} hidden in Excel; ${cols.length === 1 ? 'it is' : 'they are'} read like the others.`);
+  for (let c = 1; c <= width; c++)
+    if (ws.getColumn(c).hidden) cols.push(`${columnLetter(c - 1)} "${String(ws.getRow(headerRow).getCell(c).text ?? '').trim()}"`);
+  if (cols.length)
+    notices.push(
+      `${file}: column${cols.length === 1 ? '' : 's'} ${cols.join(', ')} ${cols.length === 1 ? 'is' : 'are'} hidden in Excel; ${cols.length === 1 ? 'it is' : 'they are'} read like the others.`,
+    );
   return notices;
 }
 
@@ -301,7 +320,10 @@ async function readCheckedZip(path: string, file: string, limits: ReadLimits): P
     if (sniffed.kind !== 'zip') throw new RunError('FILE', describeSniffed(file, sniffed));
     const entries = await listZip(handle, size);
     if (!entries) {
-      throw new RunError('FILE', `${file} is a damaged .xlsx (its zip directory is missing or cut off; was the download or copy interrupted?). Open it in Excel or LibreOffice and save it again.`);
+      throw new RunError(
+        'FILE',
+        `${file} is a damaged .xlsx (its zip directory is missing or cut off; was the download or copy interrupted?). Open it in Excel or LibreOffice and save it again.`,
+      );
     }
     if (!entries.some((e) => /^xl\/workbook\.xml$/i.test(e.name))) {
       throw new RunError('FILE', `${file} is a zip archive but not an Excel workbook (it has no xl/workbook.xml). Export the sheet as .xlsx or CSV.`);
@@ -310,7 +332,10 @@ async function readCheckedZip(path: string, file: string, limits: ReadLimits): P
     if (bomb) throw new RunError('FILE', `${file} is refused: ${bomb}. Save the sheet again from Excel or LibreOffice, or export it as CSV.`);
     if (size > limits.maxXlsxBytes) {
       const mib = (n: number): string => `${Math.round(n / 1024 / 1024)} MiB`;
-      throw new RunError('FILE', `${file} is ${mib(size)}; workbooks up to ${mib(limits.maxXlsxBytes)} are read. Split it, or save the sheet as CSV (UTF-8), which has no such limit.`);
+      throw new RunError(
+        'FILE',
+        `${file} is ${mib(size)}; workbooks up to ${mib(limits.maxXlsxBytes)} are read. Split it, or save the sheet as CSV (UTF-8), which has no such limit.`,
+      );
     }
     const data = Buffer.alloc(size);
     await handle.read(data, 0, size, 0);
@@ -331,14 +356,20 @@ function xlsxError(file: string, err: unknown): RunError {
   if (err instanceof RunError) return err;
   const msg = err instanceof Error ? err.message : String(err);
   if (/Invalid column letter|Out of bounds/i.test(msg)) {
-    return new RunError('FILE', `${file} has a cell beyond the last column a spreadsheet can hold (XFD, 16,384 columns), so it cannot be a campaign sheet as saved. Open it in Excel or LibreOffice and save it again.`, { cause: err });
+    return new RunError(
+      'FILE',
+      `${file} has a cell beyond the last column a spreadsheet can hold (XFD, 16,384 columns), so it cannot be a campaign sheet as saved. Open it in Excel or LibreOffice and save it again.`,
+      { cause: err },
+    );
   }
   const why = /size mismatch|crc32/i.test(msg)
     ? 'its parts do not match the sizes its zip directory declares'
     : /end of central directory|corrupted zip|invalid (?:zip|signature)|unexpected end/i.test(msg)
       ? 'its zip structure is damaged'
       : 'its contents could not be read';
-  return new RunError('FILE', `${file} is a damaged or unsupported .xlsx workbook (${why}). Open it in Excel or LibreOffice and save it again.`, { cause: err });
+  return new RunError('FILE', `${file} is a damaged or unsupported .xlsx workbook (${why}). Open it in Excel or LibreOffice and save it again.`, {
+    cause: err,
+  });
 }
 
 /** A workbook's sheet names in its own order (the web page's sheet picker), after the same size checks as a read. */

@@ -20,7 +20,10 @@ export async function inflatedBombReason(zip: JSZip, limits: ZipLimits): Promise
     const reason = await eachChunk(entry, (chunk) => {
       size += chunk.length;
       total += chunk.length;
-      if (size > partLimit) return shared ? `its shared strings unpack to more than ${mib(partLimit)}, more than the reader holds in memory` : `its part ${entry.name} unpacks to more than ${mib(partLimit)}`;
+      if (size > partLimit)
+        return shared
+          ? `its shared strings unpack to more than ${mib(partLimit)}, more than the reader holds in memory`
+          : `its part ${entry.name} unpacks to more than ${mib(partLimit)}`;
       if (total > limits.maxTotalBytes) return `its parts unpack to more than ${mib(limits.maxTotalBytes)} together`;
       if (shared) {
         // <si> elements counted across chunk edges: the last few characters are kept.

@@ -19,10 +19,14 @@ export async function openTableWriter(path: string, header: readonly string[], x
 export function writeError(path: string, err: unknown, what = 'the report', flag = '--report'): RunError {
   const code = (err as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' ? 'its folder does not exist'
-    : code === 'EISDIR' ? 'it is a folder'
-    : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied'
-    : code === 'ENOSPC' ? 'the disk is full (free some space and run the same command again: the batch is resumable)'
-    : (code ?? String(err));
+    code === 'ENOENT'
+      ? 'its folder does not exist'
+      : code === 'EISDIR'
+        ? 'it is a folder'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'permission denied'
+          : code === 'ENOSPC'
+            ? 'the disk is full (free some space and run the same command again: the batch is resumable)'
+            : (code ?? String(err));
   return new RunError('SETUP', `Cannot write ${what} ${path}: ${why}. Choose another path with ${flag}.`, { cause: err });
 }

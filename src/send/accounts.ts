@@ -27,7 +27,12 @@ const INACTIVE = /\binactive\b|\bnot[ _-]?active\b|\bdeactivated\b/i;
 export function connectedAccounts(json: unknown): ConnectedAccount[] | undefined {
   const data = envelope(json)?.data as Record<string, unknown> | undefined;
   if (!data || typeof data !== 'object') return undefined;
-  for (const candidate of [data.structured, (data.structured as Record<string, unknown> | undefined)?.accounts, data.accounts, Array.isArray(data) ? data : undefined]) {
+  for (const candidate of [
+    data.structured,
+    (data.structured as Record<string, unknown> | undefined)?.accounts,
+    data.accounts,
+    Array.isArray(data) ? data : undefined,
+  ]) {
     if (Array.isArray(candidate)) return fromList(candidate);
   }
   if (typeof data.text === 'string') {
@@ -64,7 +69,12 @@ function fromText(text: string): ConnectedAccount[] {
     const m = /(?:advertiser_id|account_id)\s*[=:]\s*\*{0,2}"?(\d{6,})"?/i.exec(line);
     if (!m) continue;
     const name = /^\s*[-*•]?\s*(?:\*\*)?([^(*]+?)(?:\*\*)?\s*\(/.exec(line)?.[1]?.trim();
-    out.push({ id: m[1]!, ...(name ? { name } : {}), status: /re-?auth/i.test(line) ? 'needs_reauth' : 'connected', ...(INACTIVE.test(line) ? { active: false as const } : {}) });
+    out.push({
+      id: m[1]!,
+      ...(name ? { name } : {}),
+      status: /re-?auth/i.test(line) ? 'needs_reauth' : 'connected',
+      ...(INACTIVE.test(line) ? { active: false as const } : {}),
+    });
   }
   return out;
 }

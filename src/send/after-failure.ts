@@ -19,8 +19,7 @@ export interface FailureContext {
 
 /** What follows a transient failure: another attempt after `waitMs` (plus p-retry's backoff), or the row's end. */
 export type AfterFailure =
-  | { readonly again: true; readonly waitMs: number }
-  | { readonly again: false; readonly status: 'failed' | 'not_sent'; readonly error: string };
+  { readonly again: true; readonly waitMs: number } | { readonly again: false; readonly status: 'failed' | 'not_sent'; readonly error: string };
 
 /**
  * After a transient failure (network, timeout, 408, 429, 5xx: rules.ts), in order, first match
@@ -34,10 +33,18 @@ export function afterFailure(v: Transient, c: FailureContext): AfterFailure {
     return { again: true, waitMs: 0 };
   }
   if (c.breakerOpen) {
-    return { again: false, status: 'failed', error: `${v.message}; gave up: the service failed ${c.breakerThreshold} requests in a row. Run again later to resume` };
+    return {
+      again: false,
+      status: 'failed',
+      error: `${v.message}; gave up: the service failed ${c.breakerThreshold} requests in a row. Run again later to resume`,
+    };
   }
   if (c.retriesLeft <= 0) {
-    return { again: false, status: 'failed', error: `${v.message} (gave up after ${c.attempt} ${c.attempt === 1 ? 'attempt' : 'attempts'}); run again to retry with the same key` };
+    return {
+      again: false,
+      status: 'failed',
+      error: `${v.message} (gave up after ${c.attempt} ${c.attempt === 1 ? 'attempt' : 'attempts'}); run again to retry with the same key`,
+    };
   }
   if (v.retryAfterMs !== undefined && v.retryAfterMs > c.maxRetryAfterMs) {
     const when = new Date(c.now + v.retryAfterMs).toISOString().replace(/\.\d+Z$/, 'Z');

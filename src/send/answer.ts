@@ -20,7 +20,11 @@ export function envelope(json: unknown): Envelope | undefined {
 export function adIdOf(json: unknown): string | undefined {
   const data = envelope(json)?.data;
   const structured = data?.structured as Record<string, unknown> | undefined;
-  for (const holder of [structured && typeof structured === 'object' ? structured : undefined, (structured?.ad as Record<string, unknown> | undefined) ?? undefined, data ?? undefined]) {
+  for (const holder of [
+    structured && typeof structured === 'object' ? structured : undefined,
+    (structured?.ad as Record<string, unknown> | undefined) ?? undefined,
+    data ?? undefined,
+  ]) {
     const id = holder?.ad_id;
     // A JSON number above 2^53 has already lost digits (TikTok ids are 19 digits): use the text then.
     if (typeof id === 'string' && /^\d+$/.test(id.trim())) return id.trim();
@@ -80,5 +84,8 @@ export function isAccountPrompt(message: string): boolean {
 
 /** One line of a possibly multi-line API message, without emoji decorations. */
 export function oneLine(text: string): string {
-  return text.replace(/\p{Extended_Pictographic}\uFE0F?/gu, '').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/\p{Extended_Pictographic}\uFE0F?/gu, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }

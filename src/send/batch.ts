@@ -11,7 +11,6 @@ import type { BatchOptions, BatchOutcome, SendItem, SendResult, SendStatus } fro
 
 export type { Backoff, BatchOptions, BatchOutcome, SendItem, SendResult, SendStatus } from './batch-types.js';
 
-
 /** A transient attempt, thrown so that p-retry sees a failed attempt; carries what happens next. */
 class TransientAttempt extends Error {
   next: AfterFailure | undefined;
@@ -104,12 +103,20 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   }
 
   async function sendOne(item: SendItem): Promise<SendResult> {
-    const result = (status: SendStatus, attempts: number, extra: { error?: string; adId?: string } = {}): SendResult => ({ seq: item.seq, key: item.key, status, ...extra, attempts });
+    const result = (status: SendStatus, attempts: number, extra: { error?: string; adId?: string } = {}): SendResult => ({
+      seq: item.seq,
+      key: item.key,
+      status,
+      ...extra,
+      attempts,
+    });
     if (options.signal?.aborted) return result('not_sent', 0, { error: 'not sent: the batch was interrupted; run the same command again to resume' });
     if (stop) return result('not_sent', 0, { error: notSentText(stop) });
-    if (breakerOpen) return result('failed', 0, { error: `not attempted: the service failed ${options.breakerThreshold} requests in a row; run again later to resume` });
+    if (breakerOpen)
+      return result('failed', 0, { error: `not attempted: the service failed ${options.breakerThreshold} requests in a row; run again later to resume` });
     const advertiser = item.args.advertiser_id === undefined ? undefined : String(item.args.advertiser_id);
-    if (advertiser === undefined && unnamed) return result('not_sent', 0, { error: `not sent: ${unnamed.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)` });
+    if (advertiser === undefined && unnamed)
+      return result('not_sent', 0, { error: `not sent: ${unnamed.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)` });
     if (advertiser !== undefined && unconnected.has(advertiser)) return result('not_sent', 0, { error: `not sent: ${unconnected.get(advertiser)!}` });
     while (left - started <= 0 && started > 0 && !currentStop()) await settled();
     const stopped = currentStop();
@@ -135,7 +142,9 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
     let inDoubt = false;
     const doubtful = (status: SendStatus, error: string): SendResult =>
       inDoubt && (status === 'failed' || status === 'not_sent')
-        ? result('unknown', attempts, { error: `${error.replace(/^not (?:created|sent): /, '')}; the service may have created it (an answer was lost), so it is re-sent with its same key on the next run, which the service answers with what happened` })
+        ? result('unknown', attempts, {
+            error: `${error.replace(/^not (?:created|sent): /, '')}; the service may have created it (an answer was lost), so it is re-sent with its same key on the next run, which the service answers with what happened`,
+          })
         : result(status, attempts, { error });
     let lastTransient = '';
     // The final verdict, kept here: p-retry checks its signal after a successful attempt and would
@@ -220,7 +229,12 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
       } else if (error instanceof StoppedWaiting) {
         const stopped = currentStop();
         const why = stopped ? `the batch stopped (${stopped.message})` : 'the batch was interrupted';
-        return doubtful('not_sent', attempts === 0 ? `not sent: ${why}; run the same command again to resume` : `not created: ${lastTransient}; ${why} before a retry. Run again to resume`);
+        return doubtful(
+          'not_sent',
+          attempts === 0
+            ? `not sent: ${why}; run the same command again to resume`
+            : `not created: ${lastTransient}; ${why} before a retry. Run again to resume`,
+        );
       } else if (error instanceof TransientAttempt) {
         if (error.next && !error.next.again) return doubtful(error.next.status, error.next.error);
         return doubtful('not_sent', `not created: ${error.message}; the batch stopped before a retry. Run again to resume`);
@@ -243,7 +257,10 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
         return result('created', attempts, final.adId ? { adId: final.adId } : { error: 'the answer named no ad_id; find the ad in TikTok Ads Manager' });
       case 'rejected':
         if (final.unconnected && advertiser !== undefined) {
-          unconnected.set(final.unconnected.advertiser ?? advertiser, `the service said advertiser ${final.unconnected.advertiser ?? advertiser} is not connected (row of key ${item.key.slice(0, 8)}…): connect it in Adspirer or fix advertiser_id`);
+          unconnected.set(
+            final.unconnected.advertiser ?? advertiser,
+            `the service said advertiser ${final.unconnected.advertiser ?? advertiser} is not connected (row of key ${item.key.slice(0, 8)}…): connect it in Adspirer or fix advertiser_id`,
+          );
         }
         return result('rejected', attempts, { error: final.message });
       case 'inactive': {
@@ -254,7 +271,9 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
       }
       case 'unnamed':
         unnamed ??= { message: final.message, accounts: final.accounts };
-        return result('not_sent', attempts, { error: `not created: ${final.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)` });
+        return result('not_sent', attempts, {
+          error: `not created: ${final.message}. Fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)`,
+        });
       case 'stop':
         seenQuota(final.quota);
         if (final.reason === 'quota') left = 0;
@@ -298,7 +317,10 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   await Promise.all(recording);
   if (failure) throw failure.error;
   // Account set-up stops the batch (exit 2) only when nothing at all could be created for it.
-  const accountStop = created === 0 && (unnamed !== undefined || unconnected.size > 0) ? { reason: 'account' as const, message: unnamed?.message ?? [...unconnected.values()][0]! } : undefined;
+  const accountStop =
+    created === 0 && (unnamed !== undefined || unconnected.size > 0)
+      ? { reason: 'account' as const, message: unnamed?.message ?? [...unconnected.values()][0]! }
+      : undefined;
   const ended = stop ?? accountStop;
   const reason = ended?.reason ?? (options.signal?.aborted ? 'interrupted' : null);
   return {

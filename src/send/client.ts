@@ -100,7 +100,16 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }
 
 function networkOutcome(err: unknown, timedOut: boolean): Outcome {
   const timeout =
-    timedOut || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || err instanceof undiciErrors.ConnectTimeoutError;
+    timedOut ||
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.ConnectTimeoutError;
   const failure = describeNetworkError(err);
-  return { kind: 'network', code: failure.code, message: timeout && !failure.unreachable ? 'the request timed out' : failure.text, timeout, unreachable: failure.unreachable };
+  return {
+    kind: 'network',
+    code: failure.code,
+    message: timeout && !failure.unreachable ? 'the request timed out' : failure.text,
+    timeout,
+    unreachable: failure.unreachable,
+  };
 }

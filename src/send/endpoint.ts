@@ -29,5 +29,5 @@ export function resolveEndpoint(flag: string | undefined, env: Readonly<Record<s
 }
 
 export function toolPath(base: URL, tool: string): string {
-  return `${base.pathname.replace(/\/+$/, "")}/api/v1/tools/${tool}/execute`;
+  return `${base.pathname.replace(/\/+$/, '')}/api/v1/tools/${tool}/execute`;
 }

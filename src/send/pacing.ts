@@ -76,19 +76,22 @@ export class Pacing {
    * strictly that far apart.
    */
   async slot(signal?: AbortSignal): Promise<number> {
-    await this.starts.add(async () => {
-      // Held inside the one-at-a-time start queue, so no attempt at all starts during a pause. A
-      // pause lengthened while it is waited out is waited out further, once per lengthening.
-      let until = this.pausedUntil;
-      let ms = until - this.now();
-      while (ms > 0) {
-        await this.wait(ms, signal);
-        ms = this.pausedUntil > until ? this.pausedUntil - until : 0;
-        until = this.pausedUntil;
-      }
-      const rate = this.rate;
-      if (rate < this.maxRate) await sleep(1000 / rate, signal);
-    }, signal ? { signal } : {});
+    await this.starts.add(
+      async () => {
+        // Held inside the one-at-a-time start queue, so no attempt at all starts during a pause. A
+        // pause lengthened while it is waited out is waited out further, once per lengthening.
+        let until = this.pausedUntil;
+        let ms = until - this.now();
+        while (ms > 0) {
+          await this.wait(ms, signal);
+          ms = this.pausedUntil > until ? this.pausedUntil - until : 0;
+          until = this.pausedUntil;
+        }
+        const rate = this.rate;
+        if (rate < this.maxRate) await sleep(1000 / rate, signal);
+      },
+      signal ? { signal } : {},
+    );
     return this.epoch;
   }
 

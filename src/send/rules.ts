@@ -1,5 +1,16 @@
 import type { QuotaInfo } from './quota.js';
-import { adIdOf, errorTextOf, envelope, inactiveAdvertiser, isAccountPrompt, isQuotaExhausted, notConnectedAdvertiser, oneLine, promptedAccounts, quotaOf } from './answer.js';
+import {
+  adIdOf,
+  errorTextOf,
+  envelope,
+  inactiveAdvertiser,
+  isAccountPrompt,
+  isQuotaExhausted,
+  notConnectedAdvertiser,
+  oneLine,
+  promptedAccounts,
+  quotaOf,
+} from './answer.js';
 import type { Outcome } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';
 import { waitNamedIn } from './throttle.js';
@@ -30,10 +41,15 @@ interface Rule {
 
 type Http = Extract<Outcome, { kind: 'http' }>;
 const http = (o: Outcome): o is Http => o.kind === 'http';
-const status = (...codes: number[]) => (o: Outcome): boolean => http(o) && codes.includes(o.status);
+const status =
+  (...codes: number[]) =>
+  (o: Outcome): boolean =>
+    http(o) && codes.includes(o.status);
 const message = (o: Http, fallback: string): string => oneLine(errorTextOf(o.json) ?? fallback);
 const describeBody = (o: Http): string =>
-  o.json === undefined ? `HTTP ${o.status} with a non-JSON answer${/<title>([^<]*)<\/title>/i.exec(o.text) ? ` ("${/<title>([^<]*)<\/title>/i.exec(o.text)![1]!.trim()}")` : ''}` : `HTTP ${o.status}`;
+  o.json === undefined
+    ? `HTTP ${o.status} with a non-JSON answer${/<title>([^<]*)<\/title>/i.exec(o.text) ? ` ("${/<title>([^<]*)<\/title>/i.exec(o.text)![1]!.trim()}")` : ''}`
+    : `HTTP ${o.status}`;
 
 /**
  * The ordered rules, first match wins (status meanings: Adspirer's REST API reference, "Errors";
@@ -44,7 +60,11 @@ export const RULES: readonly Rule[] = [
   {
     name: 'network error or timeout: the ad may exist; retry with the same key',
     when: (o) => o.kind === 'network',
-    then: (o) => ({ kind: 'retry', message: o.kind === 'network' ? o.message : '', ...(o.kind === 'network' && o.unreachable !== true && !NEVER_SENT.has(o.code) ? { inDoubt: true } : {}) }),
+    then: (o) => ({
+      kind: 'retry',
+      message: o.kind === 'network' ? o.message : '',
+      ...(o.kind === 'network' && o.unreachable !== true && !NEVER_SENT.has(o.code) ? { inDoubt: true } : {}),
+    }),
   },
   {
     name: '200 success: created',
@@ -79,12 +99,20 @@ export const RULES: readonly Rule[] = [
   {
     name: '2xx or 400 saying the advertiser is not connected: rejected; its other rows are set aside',
     when: (o) => http(o) && ((o.status >= 200 && o.status < 300) || o.status === 400) && notConnectedAdvertiser(errorTextOf(o.json) ?? '') !== undefined,
-    then: (o) => ({ kind: 'rejected', message: message(o as Http, 'the advertiser is not connected'), unconnected: notConnectedAdvertiser(errorTextOf((o as Http).json) ?? '')! }),
+    then: (o) => ({
+      kind: 'rejected',
+      message: message(o as Http, 'the advertiser is not connected'),
+      unconnected: notConnectedAdvertiser(errorTextOf((o as Http).json) ?? '')!,
+    }),
   },
   {
     name: '2xx or 400 saying the advertiser is not active on the plan: its rows wait',
     when: (o) => http(o) && ((o.status >= 200 && o.status < 300) || o.status === 400) && inactiveAdvertiser(errorTextOf(o.json) ?? '') !== undefined,
-    then: (o) => ({ kind: 'inactive', message: message(o as Http, 'the advertiser is not active'), ...inactiveAdvertiser(errorTextOf((o as Http).json) ?? '')! }),
+    then: (o) => ({
+      kind: 'inactive',
+      message: message(o as Http, 'the advertiser is not active'),
+      ...inactiveAdvertiser(errorTextOf((o as Http).json) ?? '')!,
+    }),
   },
   {
     name: '2xx with success false or an error: the tool refused',
@@ -99,7 +127,11 @@ export const RULES: readonly Rule[] = [
   {
     name: '401: the key is refused; stop the batch',
     when: status(401, 403),
-    then: (o) => ({ kind: 'stop', reason: 'auth', message: `the API refused the key (HTTP ${(o as Http).status}): ${message(o as Http, 'invalid or missing API key')}` }),
+    then: (o) => ({
+      kind: 'stop',
+      reason: 'auth',
+      message: `the API refused the key (HTTP ${(o as Http).status}): ${message(o as Http, 'invalid or missing API key')}`,
+    }),
   },
   {
     name: '402: quota exhausted; stop the batch',
@@ -112,7 +144,11 @@ export const RULES: readonly Rule[] = [
   {
     name: '404: this endpoint has no add_tiktok_ad; setup error',
     when: status(404),
-    then: (o) => ({ kind: 'stop', reason: 'setup', message: `the endpoint does not serve this tool (HTTP 404: ${message(o as Http, 'not found')}); check --endpoint` }),
+    then: (o) => ({
+      kind: 'stop',
+      reason: 'setup',
+      message: `the endpoint does not serve this tool (HTTP 404: ${message(o as Http, 'not found')}); check --endpoint`,
+    }),
   },
   {
     name: '400 and 409 (and other 4xx but 408/429): final, rejected',
@@ -139,10 +175,21 @@ export const RULES: readonly Rule[] = [
       // ("Upstream platform rate limit hit (...). Retry after 60 seconds.", no header).
       const said = h.status === 429 ? errorTextOf(h.json) : undefined;
       const retryAfterMs = parseRetryAfter(h.retryAfter, now) ?? (h.status === 429 ? waitNamedIn(said) : undefined);
-      const text = h.status === 429 ? `rate limited (HTTP 429)${said ? `: ${oneLine(said)}` : ''}` : h.json === undefined ? describeBody(h) : `HTTP ${h.status}: ${message(h, 'server error')}`;
+      const text =
+        h.status === 429
+          ? `rate limited (HTTP 429)${said ? `: ${oneLine(said)}` : ''}`
+          : h.json === undefined
+            ? describeBody(h)
+            : `HTTP ${h.status}: ${message(h, 'server error')}`;
       // RFC 9110 §15.6.3 and §15.6.5: a 502 or 504 comes from a gateway whose upstream may have done the work.
       const inDoubt = h.status === 502 || h.status === 504;
-      return { kind: 'retry', message: text, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(h.status === 429 ? { throttled: true } : {}), ...(inDoubt ? { inDoubt: true } : {}) };
+      return {
+        kind: 'retry',
+        message: text,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        ...(h.status === 429 ? { throttled: true } : {}),
+        ...(inDoubt ? { inDoubt: true } : {}),
+      };
     },
   },
   {

@@ -44,7 +44,11 @@ export type ThrottleDecision =
  * already in flight when the last pause began belongs to that pause and only lengthens it to what it
  * names, so a burst of 429s from the requests in flight is one throttle, not several.
  */
-export function onThrottle(s: ThrottleState, a: { readonly namedMs: number | undefined; readonly startedAt: number; readonly now: number }, p: ThrottlePolicy): ThrottleDecision {
+export function onThrottle(
+  s: ThrottleState,
+  a: { readonly namedMs: number | undefined; readonly startedAt: number; readonly now: number },
+  p: ThrottlePolicy,
+): ThrottleDecision {
   if (s.pausedAt > 0 && a.startedAt < s.pausedAt) {
     const until = a.namedMs === undefined ? s.until : Math.max(s.until, a.now + a.namedMs);
     const state = { ...s, until, waitedMs: s.waitedMs + (until - s.until) };

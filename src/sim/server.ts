@@ -73,11 +73,13 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
     }
     res.on('close', () => hanging.delete(res));
     const started = now();
-    handle(req, res).catch((err: unknown) => {
-      send(res, { status: 500, body: { success: false, is_error: true, error: `simulator error: ${String(err)}` } });
-    }).finally(() => {
-      options.log?.(`${req.method ?? '?'} ${req.url ?? ''} ${res.headersSent ? res.statusCode : 'dropped'} ${now() - started}ms`);
-    });
+    handle(req, res)
+      .catch((err: unknown) => {
+        send(res, { status: 500, body: { success: false, is_error: true, error: `simulator error: ${String(err)}` } });
+      })
+      .finally(() => {
+        options.log?.(`${req.method ?? '?'} ${req.url ?? ''} ${res.headersSent ? res.statusCode : 'dropped'} ${now() - started}ms`);
+      });
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -185,9 +187,10 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
     if (fault === '500' || fault === '502' || fault === '503') {
       await latency();
       const status = Number(fault);
-      return send(res, status === 500
-        ? { status, body: { success: false, is_error: true, error: 'Internal server error' } }
-        : { status, body: proxyPage(status) });
+      return send(
+        res,
+        status === 500 ? { status, body: { success: false, is_error: true, error: 'Internal server error' } } : { status, body: proxyPage(status) },
+      );
     }
     const keyHeader = req.headers['idempotency-key'];
     const key = typeof keyHeader === 'string' && keyHeader !== '' ? keyHeader : undefined;

@@ -118,10 +118,18 @@ export class SimService {
   private listAccounts(args: Record<string, unknown>): Answer {
     const platform = typeof args.platform === 'string' ? args.platform : undefined;
     const shown = platform === undefined || platform === 'tiktok_ads' ? this.accounts : [];
-    const rows = shown.map((a, i) => ({ platform: 'tiktok_ads', account_id: a.id, account_name: a.name, account_tier: a.inactive ? 'inactive' : i === 0 ? 'primary' : 'secondary', status: a.status }));
+    const rows = shown.map((a, i) => ({
+      platform: 'tiktok_ads',
+      account_id: a.id,
+      account_name: a.name,
+      account_tier: a.inactive ? 'inactive' : i === 0 ? 'primary' : 'secondary',
+      status: a.status,
+    }));
     const text = [
       `**Connected TikTok Ads accounts (${rows.length})**`,
-      ...rows.map((r) => `- ${r.account_name} (advertiser_id="${r.account_id}") — ${r.account_tier}, ${r.status === 'connected' ? 'connected' : 'needs reauth'}`),
+      ...rows.map(
+        (r) => `- ${r.account_name} (advertiser_id="${r.account_id}") — ${r.account_tier}, ${r.status === 'connected' ? 'connected' : 'needs reauth'}`,
+      ),
     ].join('\n');
     return ok('list_connected_accounts', this.dialect.accountsShape === 'structured' ? { text, structured: { accounts: rows } } : { text });
   }
@@ -142,11 +150,17 @@ export class SimService {
     const advertiser = args.advertiser_id;
     if (advertiser === undefined && this.accounts.length > 1) {
       const list = this.accounts.map((a) => ` - ${a.name} (advertiser_id="${a.id}")`).join('\n');
-      return toolError(400, `You have ${this.accounts.length} tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n${list}`);
+      return toolError(
+        400,
+        `You have ${this.accounts.length} tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n${list}`,
+      );
     }
     const account = advertiser === undefined ? this.accounts[0] : this.accounts.find((a) => a.id === String(advertiser));
     if (!account) {
-      return toolError(400, `TikTok advertiser ${String(advertiser)} is not connected to this Adspirer account. Connected: ${this.accounts.map((a) => a.id).join(', ')}.`);
+      return toolError(
+        400,
+        `TikTok advertiser ${String(advertiser)} is not connected to this Adspirer account. Connected: ${this.accounts.map((a) => a.id).join(', ')}.`,
+      );
     }
     if (account.status === 'needs_reauth') {
       return toolError(400, `TikTok advertiser ${account.id} (${account.name}) needs to be reconnected in Adspirer: its authorization has expired.`);

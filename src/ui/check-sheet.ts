@@ -66,7 +66,15 @@ export async function checkSheet(req: CheckRequest): Promise<SheetCheck> {
     const cells = reportCells({ row: ad.row, status, input: ad.input }, sheet.header.length).slice(RESULT_COLUMNS.length);
     rows.push({ row: ad.row, cells, status, problems: ad.problems.map(place), warnings: ad.warnings.map(place) });
   }
-  return { file: req.file, ...(sheet.sheetName ? { sheetName: sheet.sheetName } : {}), header: sheet.header, headerRow: sheet.headerRow, notices, rows, counts };
+  return {
+    file: req.file,
+    ...(sheet.sheetName ? { sheetName: sheet.sheetName } : {}),
+    header: sheet.header,
+    headerRow: sheet.headerRow,
+    notices,
+    rows,
+    counts,
+  };
 }
 
 /** Places a problem on its field's column ("image_urls #2" is image_urls' column). */

@@ -56,7 +56,8 @@ const SHEET_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
  * served by this package from this address.
  */
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   // The token is in the page's address: never send it to another site.
   'referrer-policy': 'no-referrer',
@@ -77,7 +78,12 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const header = req.headers['x-token'];
     const verdict = guard(
-      { method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin, token: (typeof header === 'string' ? header : undefined) ?? url.searchParams.get('t') ?? undefined },
+      {
+        method: req.method ?? 'GET',
+        host: req.headers.host,
+        origin: req.headers.origin,
+        token: (typeof header === 'string' ? header : undefined) ?? url.searchParams.get('t') ?? undefined,
+      },
       port,
       token,
     );
@@ -99,7 +105,12 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (req.method === 'GET' && asset) return void send(res, 200, asset, await readFile(new URL(url.pathname.slice(1), STATIC)));
     switch (route) {
       case 'GET /api/files':
-        return reply(res, 200, { dir, files: await sheetFiles(dir), key: apiKey !== undefined, endpoint: options.endpoint ?? options.env.ADSPIRER_BASE_URL ?? null });
+        return reply(res, 200, {
+          dir,
+          files: await sheetFiles(dir),
+          key: apiKey !== undefined,
+          endpoint: options.endpoint ?? options.env.ADSPIRER_BASE_URL ?? null,
+        });
       case 'POST /api/file':
         return reply(res, 200, await saveDropped(req));
       case 'POST /api/sheets': {
@@ -149,7 +160,10 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       ...sheetOptions(body),
       file,
       report: join(dirname(file), `${stem}.results.${body.reportFormat === 'xlsx' ? 'xlsx' : 'csv'}`),
-      env: { ...(apiKey ? { ADSPIRER_API_KEY: apiKey.value } : {}), ...(options.env.ADSPIRER_BASE_URL ? { ADSPIRER_BASE_URL: options.env.ADSPIRER_BASE_URL } : {}) },
+      env: {
+        ...(apiKey ? { ADSPIRER_API_KEY: apiKey.value } : {}),
+        ...(options.env.ADSPIRER_BASE_URL ? { ADSPIRER_BASE_URL: options.env.ADSPIRER_BASE_URL } : {}),
+      },
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       checkLinks: body.checkLinks !== false,
       ...(options.linkDispatcher ? { linkDispatcher: options.linkDispatcher } : {}),
@@ -197,7 +211,8 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
 
   /** A file named by the page: a plain name inside the folder, never a path that leaves it. */
   function inDir(name: string | undefined): string {
-    if (typeof name !== 'string' || name === '' || name !== basename(name) || name === '.' || name === '..') throw new RunError('USAGE', 'Choose a sheet from the list, or drop one on the page.');
+    if (typeof name !== 'string' || name === '' || name !== basename(name) || name === '.' || name === '..')
+      throw new RunError('USAGE', 'Choose a sheet from the list, or drop one on the page.');
     return join(dir, name);
   }
 
@@ -219,7 +234,11 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     const body = Buffer.concat(chunks);
     const existing = await readFile(path).catch(() => undefined);
     if (existing && !existing.equals(body) && req.headers['x-replace'] !== '1') {
-      return { saved: false, exists: true, message: `${name} already exists in ${dir} with other contents. Replace it? Its batch files (report, journal) stay, so rows created earlier are still carried over.` };
+      return {
+        saved: false,
+        exists: true,
+        message: `${name} already exists in ${dir} with other contents. Replace it? Its batch files (report, journal) stay, so rows created earlier are still carried over.`,
+      };
     }
     if (!existing || !existing.equals(body)) await writeFile(path, body);
     return { saved: true, file: name };
@@ -261,7 +280,14 @@ function sheetOptions(body: Body): Omit<CheckRequest, 'file'> {
   const advertiserId = text(body.advertiserId);
   const adName = text(body.adName);
   const set = Array.isArray(body.set) ? body.set.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : [];
-  return { ...(sheet ? { sheet } : {}), ...(advertiserId ? { advertiserId } : {}), ...(adName ? { adName } : {}), ...(set.length ? { set } : {}), allowDuplicates: body.allowDuplicates === true, trustIds: body.trustIds === true };
+  return {
+    ...(sheet ? { sheet } : {}),
+    ...(advertiserId ? { advertiserId } : {}),
+    ...(adName ? { adName } : {}),
+    ...(set.length ? { set } : {}),
+    allowDuplicates: body.allowDuplicates === true,
+    trustIds: body.trustIds === true,
+  };
 }
 
 async function sheetFiles(dir: string): Promise<{ name: string; size: number; modified: string }[]> {

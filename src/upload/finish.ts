@@ -31,7 +31,21 @@ export async function finish(run: UploadRun, plan: RunPlan, recorder: Recorder, 
   if (stopped === 'setup') throw new RunError('SETUP', run.mask(stopMessage ?? 'the endpoint is not usable'));
   const quota = recorder.quota;
   const exit = exitCode(stopped, recorder.counts, options.dryRun === true);
-  run.say(endText({ counts: recorder.counts, carried: plan.carried, report: run.report, retryPath, elapsed: run.now() - run.startedAt, quota, quotaAsked: run.client !== undefined, quotaUnknown: recorder.quotaUnknownWhy ?? plan.quotaUnknown, stopped, stopMessage, accounts }));
+  run.say(
+    endText({
+      counts: recorder.counts,
+      carried: plan.carried,
+      report: run.report,
+      retryPath,
+      elapsed: run.now() - run.startedAt,
+      quota,
+      quotaAsked: run.client !== undefined,
+      quotaUnknown: recorder.quotaUnknownWhy ?? plan.quotaUnknown,
+      stopped,
+      stopMessage,
+      accounts,
+    }),
+  );
   return {
     command: 'upload',
     file: options.file,

@@ -72,8 +72,13 @@ export interface EndInfo {
 export function endText(e: EndInfo): string {
   const c = e.counts;
   const out: string[] = [];
-  out.push(`Done in ${formatDuration(e.elapsed)}: ${c.created} created${e.carried.created ? ` (${e.carried.created} carried over from earlier runs, ${c.created - e.carried.created} this run)` : ''}, ${c.invalid} invalid, ${c.rejected} rejected${e.carried.rejected ? ` (${e.carried.rejected} from earlier runs)` : ''}, ${c.failed} failed, ${c.not_sent} not sent${c.unknown ? `, ${c.unknown} unknown (the service may have created ${c.unknown === 1 ? 'it' : 'them'}; run the same command again to confirm, with the same keys)` : ''}.`);
-  if (e.stopped === 'quota') out.push(`Stopped: the monthly quota is spent${e.quota ? ` (${e.quota.used}/${e.quota.limit} on ${e.quota.tier}); it resets ${e.quota.period_end}` : ''}. Upgrade at ${e.quota?.upgrade_url ?? 'https://adspirer.ai'} or run the same command after the reset to send the rest.`);
+  out.push(
+    `Done in ${formatDuration(e.elapsed)}: ${c.created} created${e.carried.created ? ` (${e.carried.created} carried over from earlier runs, ${c.created - e.carried.created} this run)` : ''}, ${c.invalid} invalid, ${c.rejected} rejected${e.carried.rejected ? ` (${e.carried.rejected} from earlier runs)` : ''}, ${c.failed} failed, ${c.not_sent} not sent${c.unknown ? `, ${c.unknown} unknown (the service may have created ${c.unknown === 1 ? 'it' : 'them'}; run the same command again to confirm, with the same keys)` : ''}.`,
+  );
+  if (e.stopped === 'quota')
+    out.push(
+      `Stopped: the monthly quota is spent${e.quota ? ` (${e.quota.used}/${e.quota.limit} on ${e.quota.tier}); it resets ${e.quota.period_end}` : ''}. Upgrade at ${e.quota?.upgrade_url ?? 'https://adspirer.ai'} or run the same command after the reset to send the rest.`,
+    );
   if (e.stopped === 'auth') out.push(`Stopped: ${e.stopMessage}. Check ADSPIRER_API_KEY (adspirer.ai/keys); nothing else was sent.`);
   if (e.stopped === 'account') {
     out.push(`Stopped: ${e.stopMessage ?? 'several advertisers are connected'}.`);

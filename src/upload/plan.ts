@@ -37,7 +37,10 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
     toSend = toSend.filter((item) => !accountCheck.held.has(item.seq));
   }
   // Links are free to check and calls are not: a row whose creative cannot be downloaded never reaches the service.
-  const links = options.checkLinks === false || toSend.length === 0 ? undefined : await checkRunLinks(
+  const links =
+    options.checkLinks === false || toSend.length === 0
+      ? undefined
+      : await checkRunLinks(
           { options, io: run.io, say, now: run.now(), rowOf: (seq) => planned[seq]!.row, report: run.report, remembered: run.resume.links },
           toSend,
         );
@@ -48,7 +51,12 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
     }
     toSend = toSend.filter((item) => !links.invalid.has(item.seq));
   }
-  say(planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true, { overage, ...(pre.quotaUnknown ? { unknown: pre.quotaUnknown } : {}) }));
+  say(
+    planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true, {
+      overage,
+      ...(pre.quotaUnknown ? { unknown: pre.quotaUnknown } : {}),
+    }),
+  );
   // Account set-up ends the run (exit 2) only when it leaves nothing at all to send, and some row
   // waits for it (a row naming none, an advertiser to reconnect or activate).
   const waiting = accountCheck ? [...accountCheck.held.values()].find((h) => h.status === 'not_sent') : undefined;
@@ -101,7 +109,9 @@ function overageAllowed(run: UploadRun, terms: PlanTerms | undefined): number {
   const asked = run.options.allowOverage ?? 0;
   if (asked === 0 || !terms) return 0;
   if (terms.overage) return asked;
-  run.say(`Note: --allow-overage ${asked} is ignored: ${terms.annual ? 'annual plans' : 'this plan'} never charge overage (Adspirer's pricing); the batch stops at the limit.\n`);
+  run.say(
+    `Note: --allow-overage ${asked} is ignored: ${terms.annual ? 'annual plans' : 'this plan'} never charge overage (Adspirer's pricing); the batch stops at the limit.\n`,
+  );
   return 0;
 }
 

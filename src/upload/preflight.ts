@@ -27,7 +27,8 @@ export async function preflight(client: Transport, items: readonly PlannedSend[]
     return { stop: { reason: 'setup', message: `${endpoint?.host ?? 'the endpoint'}: ${usage.message}; check the network or --endpoint` } };
   }
   const usageVerdict = judge(usage, now);
-  if (usageVerdict.kind === 'stop' && (usageVerdict.reason === 'auth' || usageVerdict.reason === 'setup')) return { stop: { reason: usageVerdict.reason, message: usageVerdict.message } };
+  if (usageVerdict.kind === 'stop' && (usageVerdict.reason === 'auth' || usageVerdict.reason === 'setup'))
+    return { stop: { reason: usageVerdict.reason, message: usageVerdict.message } };
   const quota = usage.kind === 'http' && usage.status >= 200 && usage.status < 300 ? quotaOf(usage.json) : undefined;
   const known = quota ? { quota } : { quotaUnknown: quotaUnknownWhy(usage) };
   if (items.length === 0) return known;
@@ -62,7 +63,10 @@ export interface AccountCheck {
 export function checkAccounts(items: readonly PlannedSend[], accounts: readonly ConnectedAccount[], activeAllowed?: number): AccountCheck {
   const held = new Map<number, { status: 'invalid' | 'not_sent'; error: string }>();
   if (accounts.length === 0) return { held };
-  const allows = activeAllowed === undefined ? 'your plan allows a set number of active TikTok advertisers' : `your plan allows ${activeAllowed} active TikTok ${activeAllowed === 1 ? 'advertiser' : 'advertisers'}`;
+  const allows =
+    activeAllowed === undefined
+      ? 'your plan allows a set number of active TikTok advertisers'
+      : `your plan allows ${activeAllowed} active TikTok ${activeAllowed === 1 ? 'advertiser' : 'advertisers'}`;
   // Adspirer's pricing: monthly plans have one active advertiser per platform; the others stay
   // connected, and their calls are refused until they are activated in Manage Accounts.
   const inactive = (a: ConnectedAccount): string =>
@@ -75,15 +79,29 @@ export function checkAccounts(items: readonly PlannedSend[], accounts: readonly 
     if (id === undefined) {
       if (accounts.length > 1) {
         unnamed = true;
-        held.set(item.seq, { status: 'not_sent', error: `not sent: ${accounts.length} TikTok advertisers are connected and this row names none; fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells). Connected: ${list}` });
+        held.set(item.seq, {
+          status: 'not_sent',
+          error: `not sent: ${accounts.length} TikTok advertisers are connected and this row names none; fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells). Connected: ${list}`,
+        });
       } else if (accounts[0]!.status === 'needs_reauth') {
-        held.set(item.seq, { status: 'not_sent', error: `not sent: advertiser ${describeAccount(accounts[0]!)} needs to be reconnected in Adspirer; reconnect it, then run the same command` });
+        held.set(item.seq, {
+          status: 'not_sent',
+          error: `not sent: advertiser ${describeAccount(accounts[0]!)} needs to be reconnected in Adspirer; reconnect it, then run the same command`,
+        });
       } else if (accounts[0]!.active === false) held.set(item.seq, { status: 'not_sent', error: inactive(accounts[0]!) });
       continue;
     }
     const account = byId.get(id);
-    if (!account) held.set(item.seq, { status: 'invalid', error: `advertiser_id: advertiser ${id} is not connected to this Adspirer account; connected: ${list}. Fix advertiser_id, or connect the advertiser in Adspirer` });
-    else if (account.status === 'needs_reauth') held.set(item.seq, { status: 'not_sent', error: `not sent: advertiser ${describeAccount(account)} needs to be reconnected in Adspirer; reconnect it, then run the same command` });
+    if (!account)
+      held.set(item.seq, {
+        status: 'invalid',
+        error: `advertiser_id: advertiser ${id} is not connected to this Adspirer account; connected: ${list}. Fix advertiser_id, or connect the advertiser in Adspirer`,
+      });
+    else if (account.status === 'needs_reauth')
+      held.set(item.seq, {
+        status: 'not_sent',
+        error: `not sent: advertiser ${describeAccount(account)} needs to be reconnected in Adspirer; reconnect it, then run the same command`,
+      });
     else if (account.active === false) held.set(item.seq, { status: 'not_sent', error: inactive(account) });
   }
   return { held, ...(unnamed ? { advice: accounts.map((a) => a.id) } : {}) };

@@ -55,10 +55,12 @@ export class Recorder {
     // Assigned once the writer it summarises is open; the writer's summary reads it only later.
     // eslint-disable-next-line prefer-const
     let recorder: Recorder | undefined;
-    const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() }).catch(async (err: unknown) => {
-      await journal?.close(); // the journal's file handle is not left to the garbage collector
-      throw err;
-    });
+    const writer = await openTableWriter(run.report, reportHeader(run.sheet.header), { sheetName: 'Results', summary: () => recorder!.summaryPairs() }).catch(
+      async (err: unknown) => {
+        await journal?.close(); // the journal's file handle is not left to the garbage collector
+        throw err;
+      },
+    );
     recorder = new Recorder(run, plan, journal, writer);
     const at = new Date(run.now()).toISOString();
     for (const { link, seen } of plan.links?.usable ?? []) await journal?.append({ event: 'link', link, at, seen });
@@ -105,7 +107,16 @@ export class Recorder {
     const error = text ? { error: text } : {};
     const adgroup = ad.adgroup;
     await this.journal
-      ?.append({ key: r.key, row: ad.row, event: 'result', status: r.status, ...(r.adId ? { ad_id: r.adId } : {}), ...error, attempts: r.attempts, ...(adgroup !== undefined ? { adgroup } : {}) })
+      ?.append({
+        key: r.key,
+        row: ad.row,
+        event: 'result',
+        status: r.status,
+        ...(r.adId ? { ad_id: r.adId } : {}),
+        ...error,
+        attempts: r.attempts,
+        ...(adgroup !== undefined ? { adgroup } : {}),
+      })
       .catch((err: unknown) => {
         throw writeError(this.run.journal, err, 'the journal beside the report');
       });
@@ -135,7 +146,14 @@ export class Recorder {
 
   progress(): ProgressCounts {
     const q = this.quota;
-    return { done: this.answered, total: this.plan.sendable.length, created: this.counts.created, failed: this.counts.failed, requests: this.requests, ...(q ? { quotaLeft: callsLeft(q, this.plan.overage) } : {}) };
+    return {
+      done: this.answered,
+      total: this.plan.sendable.length,
+      created: this.counts.created,
+      failed: this.counts.failed,
+      requests: this.requests,
+      ...(q ? { quotaLeft: callsLeft(q, this.plan.overage) } : {}),
+    };
   }
 
   /** Flushes the journal and the report (its Summary sheet reads `stopped`); both are complete after this. */

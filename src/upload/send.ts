@@ -35,7 +35,9 @@ export async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): P
       throttle: { maxTotalMs: (options.maxWaitSeconds ?? UPLOAD_DEFAULTS.maxWaitSeconds) * 1000, ...options.throttle },
       onPause: (pause) => {
         pausedUntil = pause.until;
-        run.say(`\nPaused by TikTok's rate limit (${pause.named ? 'the service asked' : 'it named no wait, so'} ${seconds(pause.waitMs)} s); resuming at ${clockTime(pause.until)}.\n`);
+        run.say(
+          `\nPaused by TikTok's rate limit (${pause.named ? 'the service asked' : 'it named no wait, so'} ${seconds(pause.waitMs)} s); resuming at ${clockTime(pause.until)}.\n`,
+        );
         options.onEvent?.({ type: 'pause', until: pause.until, waitMs: pause.waitMs, message: run.mask(pause.message) });
       },
       now: run.now,
@@ -44,7 +46,14 @@ export async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): P
       ...(options.hardSignal ? { hardSignal: options.hardSignal } : {}),
       onSending: (item) => recorder.sending(item),
       onAttempt: (item, attempt, verdict) => {
-        if (verdict.kind === 'retry') options.onEvent?.({ type: 'retry', row: run.planned[item.seq]!.row, attempt, throttled: verdict.throttled === true, message: run.mask(verdict.message) });
+        if (verdict.kind === 'retry')
+          options.onEvent?.({
+            type: 'retry',
+            row: run.planned[item.seq]!.row,
+            attempt,
+            throttled: verdict.throttled === true,
+            message: run.mask(verdict.message),
+          });
       },
       onResult: (result) => recorder.sent(result),
       onQuota: (quota) => recorder.quotaSeen(quota),

@@ -44,5 +44,14 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
 
 function interruptedWhileChecking(run: UploadRun): RunSummary {
   run.say(`Interrupted while checking rows (${run.planned.length} checked): nothing was sent and no report was written. Run the same command again.\n`);
-  return { command: 'upload', file: run.options.file, report: null, rows: run.planned.length, counts: emptyCounts(), quota: null, stopped: 'interrupted', exit_code: 130 };
+  return {
+    command: 'upload',
+    file: run.options.file,
+    report: null,
+    rows: run.planned.length,
+    counts: emptyCounts(),
+    quota: null,
+    stopped: 'interrupted',
+    exit_code: 130,
+  };
 }

@@ -4,9 +4,7 @@ import { CTA_SYNONYMS, TRACKING_URLS, type FieldSpec } from './fields.js';
 import { TEXT_RULES, tiktokLength } from './text-length.js';
 
 /** A cell turned into its argument's type, or why it cannot be. Pure. */
-export type Coerced =
-  | { readonly ok: true; readonly value: ArgValue | undefined; readonly warning?: string }
-  | { readonly ok: false; readonly message: string };
+export type Coerced = { readonly ok: true; readonly value: ArgValue | undefined; readonly warning?: string } | { readonly ok: false; readonly message: string };
 
 const TEXT_ID_HINT = 'format the column as Text and re-enter the IDs (a spreadsheet that stores a long ID as a number has already changed its last digits)';
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e[+-]?\d+$/i;
@@ -78,7 +76,11 @@ export function coerceCell(field: FieldSpec, cell: Cell, trustIds = false): Coer
 function coerceText(field: FieldSpec, text: string): Coerced {
   const rule = TEXT_RULES[field.name];
   if (rule && !rule.koreanAsTwo && /\p{Script=Hangul}/u.test(text) && tiktokLength(text, false) <= rule.max && tiktokLength(text, true) > rule.max) {
-    return { ok: true, value: text, warning: `is ${tiktokLength(text, false)} characters, or ${tiktokLength(text, true)} if TikTok counts Korean characters as two (no source says whether it does; the limit is ${rule.max}); it is sent as it is` };
+    return {
+      ok: true,
+      value: text,
+      warning: `is ${tiktokLength(text, false)} characters, or ${tiktokLength(text, true)} if TikTok counts Korean characters as two (no source says whether it does; the limit is ${rule.max}); it is sent as it is`,
+    };
   }
   return { ok: true, value: text };
 }
@@ -94,7 +96,11 @@ function coerceUrl(field: FieldSpec, text: string): Coerced {
   const url = lowerSchemeAndHost(text);
   const direct = directDownload(url);
   if (direct && (field.name === 'video_url' || field.name === 'image_urls')) {
-    return { ok: true, value: direct, warning: `was a ${/dropbox/.test(url) ? 'Dropbox' : 'Google Drive'} page, which Adspirer cannot download; its direct link ${direct} is used` };
+    return {
+      ok: true,
+      value: direct,
+      warning: `was a ${/dropbox/.test(url) ? 'Dropbox' : 'Google Drive'} page, which Adspirer cannot download; its direct link ${direct} is used`,
+    };
   }
   if (TRACKING_URLS.has(field.name) && /^http:\/\//.test(url)) {
     return { ok: true, value: url, warning: 'uses http, not https; it is sent as written (an https link is safer for a tracking pixel)' };
@@ -181,11 +187,15 @@ function lowerSchemeAndHost(url: string): string {
 function splitList(field: FieldSpec, text: string): { items: string[]; warning?: string } | { message: string } {
   const items: string[] = [];
   let loose = false;
-  const wellFormed = (part: string): boolean => (field.kind === 'urlList' ? /^https?:\/\/[^\s,;]+$/i.test(part) : field.kind === 'digits' ? /^\d+$/.test(part) : /^[\w.:-]+$/.test(part));
+  const wellFormed = (part: string): boolean =>
+    field.kind === 'urlList' ? /^https?:\/\/[^\s,;]+$/i.test(part) : field.kind === 'digits' ? /^\d+$/.test(part) : /^[\w.:-]+$/.test(part);
   const isIds = field.kind !== 'urlList';
   for (const raw of text.split(LIST_SEPARATOR).filter((s) => s !== '')) {
     const item = isIds ? raw.replace(TIKTOK_ID_PREFIX, '') : raw;
-    const parts = item.split(LOOSE_SEPARATOR).filter((s) => s !== '').map((p) => (isIds ? p.replace(TIKTOK_ID_PREFIX, '') : p));
+    const parts = item
+      .split(LOOSE_SEPARATOR)
+      .filter((s) => s !== '')
+      .map((p) => (isIds ? p.replace(TIKTOK_ID_PREFIX, '') : p));
     if (parts.length > 1 && parts.every(wellFormed)) {
       items.push(...parts);
       loose = true;
@@ -246,9 +256,15 @@ function coerceBool(cell: Cell): Coerced {
 
 /** Enumerations are accepted in any case, with spaces or hyphens for underscores, and stored upper-case. */
 function coerceEnum(field: FieldSpec, cell: Cell): Coerced {
-  const value = textOf(cell).toUpperCase().replace(/[\s-]+/g, '_');
+  const value = textOf(cell)
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
   if (field.alsoAccepted?.includes(value)) {
-    return { ok: true, value, warning: `${value} is TikTok's own spelling, not on Adspirer's tool page (${(field.values ?? []).join(', ')}); it is sent as written` };
+    return {
+      ok: true,
+      value,
+      warning: `${value} is TikTok's own spelling, not on Adspirer's tool page (${(field.values ?? []).join(', ')}); it is sent as written`,
+    };
   }
   const discouraged = field.discouraged?.[value];
   if (discouraged !== undefined) return { ok: true, value, warning: discouraged };
@@ -283,7 +299,10 @@ function coerceClickables(cell: Cell): Coerced {
     return { ok: true, value: items };
   }
   const items: Clickable[] = [];
-  for (const line of text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')) {
+  for (const line of text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')) {
     const bar = line.lastIndexOf('|');
     if (bar <= 0) return { ok: false, message: `line "${line}" is not a text|url pair; write one "text|https://…" pair per line` };
     items.push({ text: line.slice(0, bar).trim(), url: line.slice(bar + 1).trim() });

@@ -25,7 +25,8 @@ const IGNORED = new Set(IGNORED_COLUMNS.map(normaliseHeader));
  * carried into the report and retry file but never sent; our report's `error` column; or nothing
  * (a blank header).
  */
-export type ColumnRole = { readonly kind: 'field'; readonly field: FieldSpec } | { readonly kind: 'extra' } | { readonly kind: 'ignored' } | { readonly kind: 'blank' };
+export type ColumnRole =
+  { readonly kind: 'field'; readonly field: FieldSpec } | { readonly kind: 'extra' } | { readonly kind: 'ignored' } | { readonly kind: 'blank' };
 
 export interface ColumnMap {
   readonly header: readonly string[];
@@ -115,7 +116,10 @@ export function mapColumns(file: string, header: readonly string[]): ColumnMap {
     roles.push({ kind: 'field', field });
   });
   if (problems.length > 0) {
-    throw new RunError('COLUMNS', `${file}: ${problems.join('; ')}. Rename ${problems.length === 1 ? 'it' : 'them'} (see \`tiktok-ads-bulk template\` for every column).`);
+    throw new RunError(
+      'COLUMNS',
+      `${file}: ${problems.join('; ')}. Rename ${problems.length === 1 ? 'it' : 'them'} (see \`tiktok-ads-bulk template\` for every column).`,
+    );
   }
   return { header, roles, indexOf, extras };
 }

@@ -17,13 +17,17 @@ function fail(ctx: Ctx, message: string, path: (string | number)[] = []): void {
   ctx.addIssue({ code: 'custom', message, path });
 }
 
-
 function checkText(field: string, value: string, ctx: Ctx): void {
   const rule = TEXT_RULES[field];
   if (!rule) return;
   const len = tiktokLength(value, rule.koreanAsTwo);
   if (len > rule.max) {
-    const cjk = len !== Array.from(value).length ? (rule.koreanAsTwo ? ' (Chinese, Japanese and Korean characters count two)' : ' (Chinese and Japanese characters count two)') : '';
+    const cjk =
+      len !== Array.from(value).length
+        ? rule.koreanAsTwo
+          ? ' (Chinese, Japanese and Korean characters count two)'
+          : ' (Chinese and Japanese characters count two)'
+        : '';
     fail(ctx, `is ${len} characters long${cjk}; TikTok allows at most ${rule.max}. Shorten it by ${len - rule.max}`);
   }
   if (rule.noEmoji) {
@@ -139,7 +143,6 @@ function checkClickables(list: readonly Clickable[], ctx: Ctx): void {
  */
 const SOURCES = ['video_url', 'video_id', 'image_urls', 'image_ids', 'tiktok_item_id', 'card_id'] as const;
 
-
 type Args = Record<string, unknown>;
 
 /** Rules across fields (Adspirer's add_tiktok_ad reference page and TikTok's ad/create models). */
@@ -157,9 +160,16 @@ function crossFieldRules(a: Args, ctx: Ctx): void {
   // The tool page: Spark Ads "requires tiktok_item_id + identity_type=TT_USER", and identity is
   // auto-resolved "unless using Spark Ads", so the identity must be given.
   if (a.tiktok_item_id !== undefined && a.identity_type !== 'TT_USER') {
-    fail(ctx, a.identity_type === undefined ? 'is missing; a Spark ad (tiktok_item_id) needs identity_type TT_USER' : `is ${String(a.identity_type)}, but a Spark ad (tiktok_item_id) needs TT_USER`, ['identity_type']);
+    fail(
+      ctx,
+      a.identity_type === undefined
+        ? 'is missing; a Spark ad (tiktok_item_id) needs identity_type TT_USER'
+        : `is ${String(a.identity_type)}, but a Spark ad (tiktok_item_id) needs TT_USER`,
+      ['identity_type'],
+    );
   }
-  if (a.tiktok_item_id !== undefined && a.identity_id === undefined) fail(ctx, 'is missing; a Spark ad (tiktok_item_id) needs the identity_id of the TikTok account that posted it', ['identity_id']);
+  if (a.tiktok_item_id !== undefined && a.identity_id === undefined)
+    fail(ctx, 'is missing; a Spark ad (tiktok_item_id) needs the identity_id of the TikTok account that posted it', ['identity_id']);
   if (typeof a.video_id === 'string' && a.video_id.toLowerCase() === 'none') {
     fail(ctx, 'is "None", which means the video upload failed; upload the video again and use its real ID', ['video_id']);
   }
@@ -195,4 +205,3 @@ for (const f of FIELDS) shape[f.name] = fieldSchema(f).optional();
 const REQUIRED = FIELDS.filter((f) => f.required);
 
 export const addTiktokAdSchema = object(shape).strict().superRefine(crossFieldRules);
-

@@ -47,7 +47,10 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     }
     if (typeof cell === 'string' && cell.length > rules.maxCellChars) {
       const name = role?.kind === 'field' ? role.field.name : `column ${columnLetter(i)}`;
-      problems.push({ field: name, message: `is ${cell.length.toLocaleString('en-US')} characters long; no field takes more than ${rules.maxCellChars.toLocaleString('en-US')}` });
+      problems.push({
+        field: name,
+        message: `is ${cell.length.toLocaleString('en-US')} characters long; no field takes more than ${rules.maxCellChars.toLocaleString('en-US')}`,
+      });
     }
   });
 
@@ -59,9 +62,10 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     // One problem for all of them: a row of 100,000 stray cells must not print 100,000 lines.
     problems.push({
       field: `column ${columnLetter(firstBeyond)}`,
-      message: beyond === 1
-        ? `has a value but the header has only ${header.length} columns; move it into a named column or delete it`
-        : `and ${beyond - 1} more cells to its right have values but the header has only ${header.length} columns; a stray delimiter or a row pasted one column off?`,
+      message:
+        beyond === 1
+          ? `has a value but the header has only ${header.length} columns; move it into a named column or delete it`
+          : `and ${beyond - 1} more cells to its right have values but the header has only ${header.length} columns; a stray delimiter or a row pasted one column off?`,
     });
   }
 
@@ -72,7 +76,10 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     let cell = index === undefined ? null : (record.cells[index] ?? null);
     const note = index === undefined ? undefined : record.notes?.get(index);
     if (isEmptyCell(cell) && note?.formula !== undefined && fallback === null) {
-      problems.push({ field: field.name, message: `is the formula =${note.formula} with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run` });
+      problems.push({
+        field: field.name,
+        message: `is the formula =${note.formula} with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run`,
+      });
       unreadable.add(field.name);
       continue;
     }
@@ -115,7 +122,13 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
         // "No creative" when a creative cell was there but could not be read says nothing new.
         if (issue.message.startsWith('no creative') && CREATIVE_FIELDS.some((f) => unreadable.has(f))) continue;
         const hint = rules.missingHints?.get(field);
-        const p = { field, message: hint !== undefined && issue.message.startsWith('is missing') ? `${issue.message}. There is no ${field} column; is column "${hint}" meant to be ${field}? Rename it` : issue.message };
+        const p = {
+          field,
+          message:
+            hint !== undefined && issue.message.startsWith('is missing')
+              ? `${issue.message}. There is no ${field} column; is column "${hint}" meant to be ${field}? Rename it`
+              : issue.message,
+        };
         if (!problems.some((q) => q.field === p.field && q.message === p.message)) problems.push(p);
       }
     }
@@ -189,4 +202,3 @@ function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string
   }
   return out;
 }
-

@@ -90,7 +90,9 @@ export function rowRulesFor(file: string, header: readonly string[], options: Va
 
 function columnNotices(columns: ColumnMap): string[] {
   if (columns.extras.length === 0) return [];
-  return [`not sent to TikTok: ${columns.extras.join(', ')} (${columns.extras.length === 1 ? 'a column that is no field of add_tiktok_ad; it is' : 'columns that are no field of add_tiktok_ad; they are'} kept in the report and the retry file)`];
+  return [
+    `not sent to TikTok: ${columns.extras.join(', ')} (${columns.extras.length === 1 ? 'a column that is no field of add_tiktok_ad; it is' : 'columns that are no field of add_tiktok_ad; they are'} kept in the report and the retry file)`,
+  ];
 }
 
 function noAds(sheet: Sheet): RunError {

@@ -13,7 +13,11 @@ function offline(argv: string[], links: boolean): string[] {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function cli(argv: string[], env: Record<string, string | undefined> = {}, signals: { signal?: AbortSignal; hardSignal?: AbortSignal; links?: boolean } = {}) {
+export async function cli(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+  signals: { signal?: AbortSignal; hardSignal?: AbortSignal; links?: boolean } = {},
+) {
   const io = bufferIo();
   const { links = false, ...rest } = signals;
   const code = await runCli(offline(argv, links), { env, io, ...rest });
@@ -35,9 +39,16 @@ export interface Spawned {
 export const processIt: (name: string, fn: () => Promise<void>, timeout?: number) => void = it.runIf(!process.env.STRYKER_MUTATOR_WORKER);
 
 /** Runs the built CLI (dist/) as a real process. */
-export function spawnCli(argv: string[], env: Record<string, string> = {}, options: { killAfterMs?: number; signal?: NodeJS.Signals; alsoAfterMs?: number; onStdout?: (s: string) => void; startWhen?: RegExp; links?: boolean } = {}): Promise<Spawned> {
+export function spawnCli(
+  argv: string[],
+  env: Record<string, string> = {},
+  options: { killAfterMs?: number; signal?: NodeJS.Signals; alsoAfterMs?: number; onStdout?: (s: string) => void; startWhen?: RegExp; links?: boolean } = {},
+): Promise<Spawned> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', ...offline(argv, options.links === true)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/bin/tiktok-ads-bulk.mjs', ...offline(argv, options.links === true)], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

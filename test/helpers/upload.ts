@@ -17,7 +17,11 @@ afterEach(async () => {
 });
 
 /** An upload against a simulator with short delays; returns the summary and captured output. */
-export async function upload(sim: Simulator, options: Omit<UploadOptions, 'env'> & { env?: UploadOptions['env'] }, watch: { onErr?: (text: string) => void } = {}) {
+export async function upload(
+  sim: Simulator,
+  options: Omit<UploadOptions, 'env'> & { env?: UploadOptions['env'] },
+  watch: { onErr?: (text: string) => void } = {},
+) {
   const buffered = bufferIo();
   const io = { ...buffered, err: (t: string) => (buffered.err(t), watch.onErr?.(t)) };
   const summary = await uploadFile(

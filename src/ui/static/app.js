@@ -30,7 +30,10 @@ function options() {
     sheet: $('sheet-wrap').hidden || $('sheet').value === '' ? undefined : $('sheet').value,
     advertiserId: $('advertiser').value,
     adName: $('adname').value,
-    set: $('set').value.split('\n').map((s) => s.trim()).filter(Boolean),
+    set: $('set')
+      .value.split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean),
     reportFormat: $('format').value,
     checkLinks: $('links').checked,
   };
@@ -62,7 +65,11 @@ async function chooseFile(name) {
 
 async function upload(file) {
   const send = (replace) =>
-    fetch('/api/file', { method: 'POST', headers: { 'x-token': token, 'x-file-name': encodeURIComponent(file.name), ...(replace ? { 'x-replace': '1' } : {}) }, body: file });
+    fetch('/api/file', {
+      method: 'POST',
+      headers: { 'x-token': token, 'x-file-name': encodeURIComponent(file.name), ...(replace ? { 'x-replace': '1' } : {}) },
+      body: file,
+    });
   let res = await send(false);
   let data = await res.json();
   if (!res.ok) throw new Error(data.error);
@@ -91,7 +98,8 @@ async function check() {
 function renderCheck(result) {
   $('notices').replaceChildren(...result.notices.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
   const head = document.createElement('tr');
-  for (const name of ['row', 'status', 'problems', ...result.header]) head.append(Object.assign(document.createElement('th'), { textContent: name || '(blank)', scope: 'col' }));
+  for (const name of ['row', 'status', 'problems', ...result.header])
+    head.append(Object.assign(document.createElement('th'), { textContent: name || '(blank)', scope: 'col' }));
   $('rows').tHead.replaceChildren(head);
   const body = $('rows').tBodies[0];
   body.replaceChildren(
@@ -118,7 +126,8 @@ function renderCheck(result) {
     }),
   );
   const c = result.counts;
-  $('counts').textContent = `${result.rows.length} ads: ${c.valid} valid, ${c.invalid} invalid, ${c.warnings} ${c.warnings === 1 ? 'warning' : 'warnings'}${result.sheetName ? ` · sheet "${result.sheetName}"` : ''} · header on row ${result.headerRow}`;
+  $('counts').textContent =
+    `${result.rows.length} ads: ${c.valid} valid, ${c.invalid} invalid, ${c.warnings} ${c.warnings === 1 ? 'warning' : 'warnings'}${result.sheetName ? ` · sheet "${result.sheetName}"` : ''} · header on row ${result.headerRow}`;
   $('rows-panel').hidden = false;
   $('launch').disabled = c.valid === 0 || state.running;
   $('launch').textContent = `Create ${c.valid} ${c.valid === 1 ? 'ad' : 'ads'}`;
@@ -153,13 +162,23 @@ async function plan() {
     const wontFit = result.rows.filter((r) => r.status === 'not_sent' && !/would be sent/.test(r.error ?? ''));
     const carried = result.rows.filter((r) => r.status === 'created').length;
     const pairs = [
-      ['Quota', q ? `${q.used} of ${q.limit} used (${q.tier}), ${q.limit - q.used} left, resets ${q.period_end || '?'}` : 'unknown (no key, or the service did not say)'],
+      [
+        'Quota',
+        q
+          ? `${q.used} of ${q.limit} used (${q.tier}), ${q.limit - q.used} left, resets ${q.period_end || '?'}`
+          : 'unknown (no key, or the service did not say)',
+      ],
       ['Calls this batch needs', String(toSend)],
       ['Already created (carried over)', String(carried)],
       ['Invalid', String(result.summary.counts.invalid)],
       ['Will not fit', wontFit.length ? `rows ${wontFit.map((r) => r.row).join(', ')}` : 'none'],
     ];
-    facts.replaceChildren(...pairs.flatMap(([k, v]) => [Object.assign(document.createElement('dt'), { textContent: k }), Object.assign(document.createElement('dd'), { textContent: v })]));
+    facts.replaceChildren(
+      ...pairs.flatMap(([k, v]) => [
+        Object.assign(document.createElement('dt'), { textContent: k }),
+        Object.assign(document.createElement('dd'), { textContent: v }),
+      ]),
+    );
     // Row problems are in the table already; the plan lists what is about the batch.
     const notes = result.messages.filter((m) => !/^Row \d+:|^… and \d+ more rows|^Done in /.test(m));
     $('plan-notes').replaceChildren(...notes.map((m) => Object.assign(document.createElement('li'), { textContent: m })));
@@ -237,7 +256,9 @@ function finished(summary) {
   $('launch').textContent = 'Resume (send what is left)';
   if (!summary) return;
   const c = summary.counts;
-  const parts = Object.entries(c).filter(([, v]) => v > 0).map(([k, v]) => `${v} ${k}`);
+  const parts = Object.entries(c)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${v} ${k}`);
   $('summary-text').textContent = `${summary.stopped ? `Stopped (${summary.stopped}). ` : 'Done. '}${parts.join(', ') || 'nothing to do'}.`;
   $('summary').hidden = false;
   $('dl-report').href = withToken('/api/download', { file: state.file, kind: 'report', format: $('format').value });
