@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { parse as parseSync } from 'csv-parse/sync';
 import { CUT_MARKER, recordSizeGuard } from '../src/read/record-size-guard.js';
 import { DEFAULT_LIMITS } from '../src/read/limits.js';
+import { ZIP_LIMITS, zipBombReason } from '../src/read/zip-guard.js';
 
 async function readAll(
   path: string,
@@ -325,3 +326,28 @@ describe('xlsx files', () => {
 });
 
 export { readAll };
+
+describe("the zip guard's size rules (zipBombReason)", () => {
+  const MiB = 1024 * 1024;
+  const part = (uncompressed: number, compressed: number) => [{ name: 'xl/worksheets/sheet1.xml', compressed, uncompressed }];
+
+  it('a part over 16 MiB that is stored more than 100 times smaller is refused by the ratio rule', () => {
+    expect(zipBombReason(part(17 * MiB, 100 * 1024))).toBe(
+      'its part xl/worksheets/sheet1.xml unpacks 174 times larger than it is stored, which no real spreadsheet does',
+    );
+  });
+
+  it('the ratio rule has its edges: exactly 100 times, or a part of 16 MiB or less, passes', () => {
+    expect(zipBombReason(part(20 * MiB, (20 * MiB) / 100))).toBeUndefined();
+    expect(zipBombReason(part(20 * MiB, (20 * MiB) / 100 - 1))).toMatch(/unpacks 100 times larger/);
+    expect(zipBombReason(part(16 * MiB, 1024))).toBeUndefined();
+    expect(zipBombReason(part(16 * MiB + 1, 1024))).toMatch(/unpacks 16384 times larger/);
+    // A part of nothing stored counts as one byte, not a division by zero.
+    expect(zipBombReason(part(17 * MiB, 0))).toMatch(/unpacks 17825792 times larger/);
+  });
+
+  it('the ratio is the one the limits name', () => {
+    expect(zipBombReason(part(20 * MiB, 2 * MiB), { ...ZIP_LIMITS, maxRatio: 5 })).toMatch(/unpacks 10 times larger/);
+    expect(zipBombReason(part(20 * MiB, 2 * MiB), { ...ZIP_LIMITS, maxRatio: 10 })).toBeUndefined();
+  });
+});

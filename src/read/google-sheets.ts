@@ -169,10 +169,12 @@ function titleOf(header: string | string[] | undefined): string | undefined {
   }
   if (!name) return undefined;
   // A file name of the title: no path separators or characters Windows refuses.
-  // eslint-disable-next-line no-control-regex -- control characters are among those refused
+  // Control characters are among those refused.
+  // eslint-disable-next-line no-control-regex
+  const refused = /[\\/:*?"<>|\u0000-\u001f]/g;
   const safe = name
     .replace(/\.xlsx$/i, '')
-    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')
+    .replace(refused, '_')
     .trim();
   return safe === '' ? undefined : safe.slice(0, 120);
 }

@@ -2,17 +2,16 @@ import { open } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { RunError } from '../errors.js';
-import SSF from 'ssf';
-import type { Cell, CellNote, RawRecord } from './cell.js';
+import type { Cell, RawRecord } from './cell.js';
 import { openError } from './delimited.js';
 import { DEFAULT_LIMITS, tooManyRows, type ReadLimits } from './limits.js';
-import { columnLetter, HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } from './sheet.js';
+import { HEADER_SEARCH_ROWS, rowPreview, rowsText, type Sheet } from './sheet.js';
 import { sniffBytes } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
-import { fromExcelValue } from './xlsx-cell.js';
 import { listZip, ZIP_LIMITS, zipBombReason } from './zip-guard.js';
 import { inflatedBombReason } from './zip-inflate-guard.js';
 import { withCellReferences } from './xlsx-refs.js';
+import { firstRows, hiddenNotices, sheetRows } from './xlsx-rows.js';
 
 export interface XlsxOptions {
   /** --sheet NAME: matched exactly, else case-insensitively when that names one sheet. */
@@ -196,109 +195,12 @@ function pickSheet(file: string, sheets: readonly SheetPart[], name: string, nam
   throw new RunError('USAGE', `${file} has no sheet named "${name}"; its sheets are ${names()}.`);
 }
 
-/** Hidden rows and columns are read like the others (README, "Input"); the user is told so. */
-function hiddenNotices(file: string, ws: ExcelJS.Worksheet, headerRow: number, width: number): string[] {
-  const notices: string[] = [];
-  const rows: number[] = [];
-  ws.eachRow((row, n) => {
-    if (n > headerRow && row.hidden) rows.push(n);
-  });
-  if (rows.length)
-    notices.push(
-      `${file}: ${rowsText(rows.slice(0, 12))}${rows.length > 12 ? ` and ${rows.length - 12} more` : ''} ${rows.length === 1 ? 'is' : 'are'} hidden in Excel; ${rows.length === 1 ? 'it is' : 'they are'} read and will be uploaded like the others.`,
-    );
-  const cols: string[] = [];
-  for (let c = 1; c <= width; c++)
-    if (ws.getColumn(c).hidden) cols.push(`${columnLetter(c - 1)} "${String(ws.getRow(headerRow).getCell(c).text ?? '').trim()}"`);
-  if (cols.length)
-    notices.push(
-      `${file}: column${cols.length === 1 ? '' : 's'} ${cols.join(', ')} ${cols.length === 1 ? 'is' : 'are'} hidden in Excel; ${cols.length === 1 ? 'it is' : 'they are'} read like the others.`,
-    );
-  return notices;
-}
-
-/** The sheet's non-empty rows, in order, numbered as the sheet shows them. */
-function* sheetRows(ws: ExcelJS.Worksheet): Generator<RawRecord> {
-  for (let n = 1; n <= ws.rowCount; n++) {
-    const row = ws.findRow(n);
-    if (!row) continue;
-    const cells: Cell[] = [];
-    const notes = new Map<number, CellNote>();
-    row.eachCell({ includeEmpty: false }, (cell, col) => {
-      while (cells.length < col - 1) cells.push(null);
-      const value = valueOf(cell);
-      cells[col - 1] = fromExcelValue(value);
-      const note = noteOf(cell, value);
-      if (note) notes.set(col - 1, note);
-    });
-    while (cells.length > 0 && cells[cells.length - 1] === null && !notes.has(cells.length - 1)) cells.pop();
-    if (cells.length > 0) yield { row: n, cells, ...(notes.size ? { notes } : {}) };
-  }
-}
-
-/** A HYPERLINK formula's target when it is a string literal: =HYPERLINK("https://…", "label"). */
-const HYPERLINK_FORMULA = /^\s*HYPERLINK\(\s*"((?:[^"]|"")*)"/i;
-
-/**
- * A cell's value. For a formula, its cached result is read from `cell.result`: exceljs's
- * `cell.value` copies only truthy fields, so a saved result of 0, FALSE or "" (LibreOffice writes
- * TRUE and FALSE as =TRUE() and =FALSE() with 1 and 0) would read as no value at all.
- */
-function valueOf(cell: ExcelJS.Cell): unknown {
-  if (cell.type === ExcelJS.ValueType.Formula) return { formula: cell.formula, result: cell.result };
-  return cell.value;
-}
-
-function noteOf(cell: ExcelJS.Cell, value: unknown): CellNote | undefined {
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const v = value as { hyperlink?: unknown; formula?: unknown; result?: unknown };
-    if (typeof v.hyperlink === 'string' && v.hyperlink !== '') return { link: v.hyperlink };
-    const formula = typeof v.formula === 'string' ? v.formula : undefined;
-    if (formula !== undefined) {
-      const link = HYPERLINK_FORMULA.exec(formula)?.[1]?.replace(/""/g, '"');
-      if (link) return { link };
-      if (v.result === undefined || v.result === null) return { formula };
-    }
-  }
-  const shown = shownText(cell, value);
-  return shown === undefined ? undefined : { shown };
-}
-
-/** The text Excel shows for a number or date under its number format (SheetJS SSF renders it). */
-function shownText(cell: ExcelJS.Cell, raw: unknown): string | undefined {
-  const value = raw && typeof raw === 'object' && !(raw instanceof Date) ? (raw as { result?: unknown }).result : raw;
-  const format = cell.numFmt;
-  if (!format || format === 'General' || (typeof value !== 'number' && !(value instanceof Date))) return undefined;
-  // exceljs turns date-formatted serials into UTC dates; SSF takes Excel's serial (1900 system).
-  const serial = value instanceof Date ? value.getTime() / 86_400_000 + 25_569 : value;
-  // exceljs hands the format over without its backslash escapes (dd\.mm\.yyyy becomes dd.mm.yyyy),
-  // which SSF reads as fractions of seconds; a second try escapes the dots again.
-  for (const f of [format, format.replace(/\\?\./g, '\\.')]) {
-    try {
-      return SSF.format(f, serial);
-    } catch {
-      // try the next form
-    }
-  }
-  return undefined;
-}
-
 async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items;
 }
 
 function* rowsBelow(rows: Iterable<RawRecord>, headerRow: number): Generator<RawRecord> {
   for (const r of rows) if (r.row > headerRow) yield r;
-}
-
-/** The first rows of a sheet as text, to recognise it. */
-function firstRows(ws: ExcelJS.Worksheet): string[][] {
-  const rows: string[][] = [];
-  for (const r of sheetRows(ws)) {
-    rows.push(r.cells.map((c) => (c === null ? '' : String(c).trim())));
-    if (rows.length >= 3) break;
-  }
-  return rows;
 }
 
 /** The file's bytes, once its zip directory says it is a workbook of a safe size. */
