@@ -1,5 +1,5 @@
 import type { AdArgs, Problem } from '../validate/args.js';
-import { checkSheet, type CheckedAd, type ValidateOptions } from '../validate/validate-sheet.js';
+import { sheetChecker, type CheckedAd, type ValidateOptions } from '../validate/validate-sheet.js';
 import type { Sheet } from '../read/sheet.js';
 import { OccurrenceCounter, type KeyedAd } from './occurrences.js';
 
@@ -24,25 +24,29 @@ function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string
 }
 
 /**
- * Streams a sheet's rows through validation (checkSheet), then duplicate detection and key
+ * Streams a sheet's rows through validation (sheetChecker), then duplicate detection and key
  * derivation, the stage after it. Memory is one key per distinct ad, not the rows.
  */
 export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}): AsyncGenerator<PlannedAd> {
+  const checker = sheetChecker(sheet, options);
   const counter = new OccurrenceCounter();
   let seq = 0;
-  for await (const ad of checkSheet(sheet, options)) {
-    if (ad.args === undefined) {
-      yield { seq: seq++, row: ad.row, input: ad.input, problems: ad.problems, warnings: ad.warnings };
-      continue;
+  for await (const record of sheet.records) {
+    for (const ad of checker.check(record)) {
+      if (ad.args === undefined) {
+        yield { seq: seq++, row: ad.row, input: ad.input, problems: ad.problems, warnings: ad.warnings };
+        continue;
+      }
+      const placed = keyOrDuplicate(counter.next(ad.args, ad.row), options.allowDuplicates ?? false);
+      yield {
+        seq: seq++,
+        row: ad.row,
+        input: ad.input,
+        ...('key' in placed ? { args: ad.args, key: placed.key, occurrence: placed.occurrence } : {}),
+        problems: 'key' in placed ? [] : [placed.problem],
+        warnings: ad.warnings,
+      };
     }
-    const placed = keyOrDuplicate(counter.next(ad.args, ad.row), options.allowDuplicates ?? false);
-    yield {
-      seq: seq++,
-      row: ad.row,
-      input: ad.input,
-      ...('key' in placed ? { args: ad.args, key: placed.key, occurrence: placed.occurrence } : {}),
-      problems: 'key' in placed ? [] : [placed.problem],
-      warnings: ad.warnings,
-    };
   }
+  checker.end();
 }

@@ -1,5 +1,5 @@
 import { RunError } from '../errors.js';
-import type { Cell } from '../read/cell.js';
+import type { Cell, RawRecord } from '../read/cell.js';
 import { DEFAULT_LIMITS } from '../read/limits.js';
 import type { Sheet } from '../read/sheet.js';
 import type { AdNameTemplate } from './ad-name.js';
@@ -46,24 +46,34 @@ export interface CheckedRowAd {
   readonly warnings: readonly Problem[];
 }
 
+/** How a sheet's records are checked one by one (sheetChecker). */
+export interface SheetChecker {
+  /** One entry per ad of the record (a row listing several ad groups is one ad per ad group), or one for an invalid row. */
+  check(record: RawRecord): CheckedRowAd[];
+  /** After the last record: a sheet with a header and no rows is an error. */
+  end(): void;
+}
+
 /**
- * Streams a sheet's rows through validation: one entry per ad (a row listing several ad groups is
- * one ad per ad group), or one per invalid row. Keys come after, in keys/keyed-sheet.ts.
+ * Checks a sheet's records as they are read: its notices are given at once, then each record is
+ * checked on its own (pure per record, no async hop: a long file is checked at the reader's pace).
+ * Keys come after, in keys/keyed-sheet.ts.
  */
-export async function* checkSheet(sheet: Sheet, options: ValidateOptions = {}): AsyncGenerator<CheckedRowAd> {
+export function sheetChecker(sheet: Sheet, options: ValidateOptions = {}): SheetChecker {
   const rules = rowRulesFor(sheet.file, sheet.header, options);
   for (const notice of [...sheet.notices, ...columnNotices(rules.columns)]) options.onNotice?.(notice);
   let rows = 0;
-  for await (const record of sheet.records) {
-    rows++;
-    const verdict = validateRow(record, rules);
-    if (verdict.ads.length === 0) {
-      yield { row: record.row, input: record.cells, problems: verdict.problems, warnings: verdict.warnings };
-      continue;
-    }
-    for (const args of verdict.ads) yield { row: record.row, input: record.cells, args, problems: NO_PROBLEMS, warnings: verdict.warnings };
-  }
-  if (rows === 0) throw noAds(sheet);
+  return {
+    check(record) {
+      rows++;
+      const verdict = validateRow(record, rules);
+      if (verdict.ads.length === 0) return [{ row: record.row, input: record.cells, problems: verdict.problems, warnings: verdict.warnings }];
+      return verdict.ads.map((args) => ({ row: record.row, input: record.cells, args, problems: NO_PROBLEMS, warnings: verdict.warnings }));
+    },
+    end() {
+      if (rows === 0) throw noAds(sheet);
+    },
+  };
 }
 
 /** The rules every row of a sheet is checked by (upload's second read checks rows by them again). */
