@@ -10,6 +10,9 @@ import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
 import type { Cell } from '../src/read/cell.js';
 import { tempFile } from './helpers/tmp.js';
+import { readFileSync } from 'node:fs';
+import { fieldTable, limitText } from '../src/validate/field-table.js';
+import { FIELD_BY_NAME, FIELDS } from '../src/validate/fields.js';
 
 const BASE: Record<string, Cell> = {
   adgroup_id: '1780000000000000101',
@@ -420,5 +423,23 @@ describe('xlsx cell kinds, as LibreOffice writes them (fixtures/cell-kinds.xlsx)
   it('--sheet picks a sheet by name, and names the sheets when it is not there', async () => {
     await expect(openSheet('fixtures/cell-kinds.xlsx', { sheet: 'Nope' })).rejects.toThrow(/has no sheet named "Nope"; its sheets are "Cover", "Ads"/);
     await expect(openSheet('fixtures/cell-kinds.xlsx', { sheet: 'Cover' })).rejects.toThrow(/sheet "Cover" is empty/);
+  });
+});
+
+describe('the field catalogue is the one source of what a field is', () => {
+  it("the README's field table is the catalogue's, word for word", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain(`\n${fieldTable()}\n`);
+    expect(fieldTable().split('\n')).toHaveLength(FIELDS.length + 2);
+  });
+
+  it('a text rule says what the validator does: Korean counts two only where the rule says so', () => {
+    const rules = (name: string) => FIELD_BY_NAME.get(name)!.text!;
+    expect(limitText(FIELD_BY_NAME.get('ad_text')!)).toBe('1–100 characters (Chinese and Japanese count two), no emoji');
+    expect(limitText(FIELD_BY_NAME.get('display_name')!)).toBe('at most 40 characters (Chinese, Japanese and Korean count two)');
+    // 30 Hangul syllables: 30 where Korean counts one, 60 where it counts two.
+    const korean = '가'.repeat(30);
+    expect(tiktokLength(korean, rules('ad_text').koreanAsTwo)).toBe(30);
+    expect(tiktokLength(korean, rules('display_name').koreanAsTwo)).toBe(60);
   });
 });

@@ -5,6 +5,7 @@ import { RunError } from '../errors.js';
 import { columnLetter } from '../read/sheet.js';
 import { FIELDS, isIdField, type FieldSpec } from '../validate/fields.js';
 import { writeError } from '../report/open-writer.js';
+import { limitText, typeText } from '../validate/field-table.js';
 
 export type TemplateFormat = 'csv' | 'xlsx';
 
@@ -15,31 +16,6 @@ export function templateFields(): FieldSpec[] {
 
 export function exampleRow(): string[] {
   return templateFields().map((f) => f.example);
-}
-
-function typeText(f: FieldSpec): string {
-  switch (f.kind) {
-    case 'digits':
-      return 'ID (digits, keep as text)';
-    case 'ref':
-      return 'ID (text)';
-    case 'url':
-      return 'https URL';
-    case 'uri':
-      return 'app link';
-    case 'enum':
-      return `one of: ${(f.values ?? []).join(', ')}`;
-    case 'bool':
-      return 'TRUE/FALSE';
-    case 'refList':
-      return 'IDs separated by |';
-    case 'urlList':
-      return 'https URLs separated by |';
-    case 'clickables':
-      return 'JSON or text|url lines';
-    default:
-      return 'text';
-  }
 }
 
 export function templateCsv(): string {
@@ -113,7 +89,7 @@ export function templateWorkbook(): ExcelJS.Workbook {
       field: f.name,
       required: f.required ? 'yes' : 'no',
       type: typeText(f),
-      limits: f.limit ?? '',
+      limits: limitText(f),
       example: f.example,
       description: f.description,
     });

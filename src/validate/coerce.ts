@@ -1,7 +1,7 @@
 import { cellText, type Cell } from '../read/cell.js';
 import type { ArgValue, Clickable } from './args.js';
 import { CTA_SYNONYMS, TRACKING_URLS, type FieldSpec } from './fields.js';
-import { TEXT_RULES, tiktokLength } from './text-length.js';
+import { tiktokLength } from './text-length.js';
 
 /** A cell turned into its argument's type, or why it cannot be. Pure. */
 export type Coerced = { readonly ok: true; readonly value: ArgValue | undefined; readonly warning?: string } | { readonly ok: false; readonly message: string };
@@ -74,7 +74,7 @@ export function coerceCell(field: FieldSpec, cell: Cell, trustIds = false): Coer
 
 /** A text that would be too long only if TikTok counted Korean as two: sent, with a warning. */
 function coerceText(field: FieldSpec, text: string): Coerced {
-  const rule = TEXT_RULES[field.name];
+  const rule = field.text;
   if (rule && !rule.koreanAsTwo && /\p{Script=Hangul}/u.test(text) && tiktokLength(text, false) <= rule.max && tiktokLength(text, true) > rule.max) {
     return {
       ok: true,

@@ -15,6 +15,19 @@ export type FieldKind =
   | 'urlList'
   | 'clickables';
 
+/**
+ * TikTok's length rules for a text (TikTok Marketing API v1.3, ad/create request models): code
+ * points, with each Chinese and Japanese character counting two, and Korean too where
+ * `koreanAsTwo` (TikTok says so of display_name only; elsewhere a text that would be too long only
+ * if Korean counted two is sent with a warning, coerce.ts).
+ */
+export interface TextRule {
+  readonly min?: number;
+  readonly max: number;
+  readonly noEmoji?: boolean;
+  readonly koreanAsTwo: boolean;
+}
+
 export interface FieldSpec {
   readonly name: string;
   readonly kind: FieldKind;
@@ -28,6 +41,9 @@ export interface FieldSpec {
   readonly alsoAccepted?: readonly string[];
   /** Values the tool page warns against: accepted and sent, with this warning before any paid call. */
   readonly discouraged?: Readonly<Record<string, string>>;
+  /** A text's length rule, where TikTok sets one (the README's limits column says it from here). */
+  readonly text?: TextRule;
+  /** What the README's limits column says of a field without a text rule. */
   readonly limit?: string;
   readonly example: string;
   readonly description: string;
@@ -95,7 +111,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     required: true,
     example: 'Fresh coffee beans, roasted this week. 20% off your first bag.',
-    limit: '1–100 characters (CJK count two), no emoji',
+    text: { min: 1, max: 100, noEmoji: true, koreanAsTwo: false },
     description: 'Ad text shown with the creative',
     aliases: ['text', 'primary_text', 'caption'],
   },
@@ -112,7 +128,7 @@ export const FIELDS: readonly FieldSpec[] = [
     name: 'ad_name',
     kind: 'text',
     example: 'EXAMPLE - delete this row',
-    limit: 'at most 512 characters (CJK count two), no emoji',
+    text: { max: 512, noEmoji: true, koreanAsTwo: false },
     description: 'Ad name; auto-generated when empty (or from --ad-name)',
     aliases: ['name'],
   },
@@ -133,7 +149,8 @@ export const FIELDS: readonly FieldSpec[] = [
     name: 'display_name',
     kind: 'text',
     example: 'Bean There',
-    limit: 'at most 40 characters (CJK count two)',
+    // TikTok counts every CJK character, Korean included, as two in display_name.
+    text: { max: 40, koreanAsTwo: true },
     description: 'Brand name shown on the ad',
     aliases: ['brand', 'brand_name'],
   },
@@ -187,10 +204,10 @@ export const FIELDS: readonly FieldSpec[] = [
     limit: 'with card_type and no other creative',
     description: 'Carousel card ID (from create_tiktok_carousel_card)',
   },
-  { name: 'card_type', kind: 'enum', values: ['IMAGE', 'PRODUCT'], example: '', description: 'Card type; needs card_id' },
-  { name: 'click_tracking_url', kind: 'url', example: '', limit: 'URL (http warns)', description: 'Third-party click tracking URL' },
-  { name: 'impression_tracking_url', kind: 'url', example: '', limit: 'URL (http warns)', description: 'Third-party impression tracking URL' },
-  { name: 'video_view_tracking_url', kind: 'url', example: '', limit: 'URL (http warns)', description: 'Third-party video-view tracking URL' },
+  { name: 'card_type', kind: 'enum', values: ['IMAGE', 'PRODUCT'], example: '', limit: 'needs card_id', description: 'Card type; needs card_id' },
+  { name: 'click_tracking_url', kind: 'url', example: '', limit: 'http warns', description: 'Third-party click tracking URL' },
+  { name: 'impression_tracking_url', kind: 'url', example: '', limit: 'http warns', description: 'Third-party impression tracking URL' },
+  { name: 'video_view_tracking_url', kind: 'url', example: '', limit: 'http warns', description: 'Third-party video-view tracking URL' },
   { name: 'tracking_pixel_id', kind: 'digits', example: '', description: 'Numeric tracking pixel ID' },
   { name: 'deeplink', kind: 'uri', example: '', limit: 'an app URI such as myapp://product/123', description: 'App deep link', aliases: ['deep_link'] },
   {
@@ -213,7 +230,7 @@ export const FIELDS: readonly FieldSpec[] = [
     name: 'disclaimer_text',
     kind: 'text',
     example: '',
-    limit: 'at most 90 characters',
+    text: { max: 90, koreanAsTwo: false },
     description: 'Disclaimer shown with the ad (allowlisted accounts only)',
   },
   {

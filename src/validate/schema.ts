@@ -2,9 +2,9 @@
 // out what is not used, such as zod's 60-odd message locales (a third of what it would load).
 import { array, boolean, object, string, type core, type ZodType } from 'zod';
 import type { Clickable } from './args.js';
-import { FIELDS, TRACKING_URLS, type FieldSpec } from './fields.js';
+import { FIELD_BY_NAME, FIELDS, TRACKING_URLS, type FieldSpec } from './fields.js';
 import { nearest } from './nearest.js';
-import { findEmoji, TEXT_RULES, tiktokLength } from './text-length.js';
+import { findEmoji, tiktokLength } from './text-length.js';
 import { clipValue } from './coerce.js';
 
 /**
@@ -18,7 +18,7 @@ function fail(ctx: Ctx, message: string, path: (string | number)[] = []): void {
 }
 
 function checkText(field: string, value: string, ctx: Ctx): void {
-  const rule = TEXT_RULES[field];
+  const rule = FIELD_BY_NAME.get(field)?.text;
   if (!rule) return;
   const len = tiktokLength(value, rule.koreanAsTwo);
   if (len > rule.max) {

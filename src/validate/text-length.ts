@@ -28,15 +28,3 @@ export function findEmoji(text: string): string | undefined {
   const at = m.index;
   return Array.from(text.slice(Math.max(0, at - 2), at + 4)).find((c) => EMOJI.test(c)) ?? m[0];
 }
-
-/** TikTok's text limits (TikTok Marketing API v1.3, ad/create request models). */
-export const TEXT_RULES: Readonly<Record<string, { min?: number; max: number; noEmoji?: boolean; koreanAsTwo: boolean }>> = {
-  // TikTok's ad/create models: ad_text and ad_name count Chinese and Japanese characters as two;
-  // no source says so of Korean, so Korean counts one here and a text that would be too long if
-  // it counted two only warns (coerce.ts).
-  ad_text: { min: 1, max: 100, noEmoji: true, koreanAsTwo: false },
-  ad_name: { max: 512, noEmoji: true, koreanAsTwo: false },
-  // display_name: TikTok counts every CJK character, Korean included, as two.
-  display_name: { max: 40, koreanAsTwo: true },
-  disclaimer_text: { max: 90, koreanAsTwo: false },
-};
