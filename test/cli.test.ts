@@ -5,6 +5,10 @@ import { tempDir, tempFile } from './helpers/tmp.js';
 import { join } from 'node:path';
 import { openSheet } from '../src/read/open-sheet.js';
 import { flagsOf } from '../src/cli/flags.js';
+import { registryOptions } from '../src/cli/option-values.js';
+import { OPTIONS, pageOptions } from '../src/options/registry.js';
+import { RunError } from '../src/errors.js';
+import { uploadFile, UPLOAD_DEFAULTS } from '../src/upload/upload.js';
 
 describe('the CLI', () => {
   it('prints help for the tool and each command, with examples', async () => {
@@ -145,5 +149,74 @@ describe('--set matches fields as headers do', () => {
     const r = await cli(['validate', path, '--set', 'adgrup_id=1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/"adgrup_id" is not a field of add_tiktok_ad; did you mean adgroup_id\?/);
+  });
+});
+
+describe('the option registry (options/registry.ts): each option declared once', () => {
+  it('flags become the library options they declare, read by kind and range', () => {
+    expect(
+      registryOptions('upload', {
+        concurrency: '8',
+        rate: '0.5',
+        'max-wait': '60',
+        'allow-overage': '20',
+        'no-check-links': true,
+        'trust-ids': true,
+        set: ['ad_text=x'],
+        'retry-format': 'XLSX',
+        debug: true,
+      }),
+    ).toEqual({ concurrency: 8, rate: 0.5, maxWaitSeconds: 60, allowOverage: 20, checkLinks: false, trustIds: true, set: ['ad_text=x'], retryFormat: 'xlsx' });
+    expect(registryOptions('validate', { 'check-links': true, 'link-timeout': '2.5' })).toEqual({ checkLinks: true, linkTimeoutSeconds: 2.5 });
+    expect(() => registryOptions('upload', { concurrency: '65' })).toThrow('--concurrency 65: expected a whole number from 1 to 64.');
+  });
+
+  it('the library checks the same ranges with the same words as the flags', async () => {
+    for (const [flag, option, value] of [
+      ['concurrency', 'concurrency', 0],
+      ['rate', 'rate', 101],
+      ['max-wait', 'maxWaitSeconds', -1],
+      ['allow-overage', 'allowOverage', 1.5],
+    ] as const) {
+      const fromCli = await cli(['upload', 'x.csv', `--${flag}=${value}`]);
+      const fromLibrary = await uploadFile({ file: 'x.csv', env: {}, [option]: value }).catch((e: unknown) => e);
+      expect(fromLibrary).toBeInstanceOf(RunError);
+      expect(fromCli.stderr).toBe(`Error: ${(fromLibrary as RunError).message}\n`);
+    }
+  });
+
+  it('help states each range and default as declared', async () => {
+    const help = (await cli(['upload', '--help'])).stdout;
+    expect(help).toMatch(/--concurrency N {9}requests in flight at once \(1–64; default 4\)/);
+    expect(help).toMatch(/--rate N {16}at most N requests per second, decimals allowed \(above 0, at most 100; default 2\)/);
+    expect(UPLOAD_DEFAULTS).toEqual({ concurrency: 4, rate: 2, retries: 4, timeoutSeconds: 120, maxWaitSeconds: 900 });
+  });
+
+  it('the README names every option under a heading of its own, with the default the registry declares', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    for (const o of OPTIONS.filter((x) => x.name !== 'help')) {
+      const headings = [...readme.matchAll(new RegExp(`^#{2,4} .*\`--${o.name}[ \`].*$`, 'gm'))];
+      expect(headings.length, `--${o.name}`).toBeGreaterThan(0);
+      if (o.default === undefined) continue;
+      const sections = headings.map((h) => readme.slice(h.index!, readme.indexOf('\n#', h.index! + h[0].length)));
+      expect(
+        sections.some((s) => new RegExp(`default[^.;\\n]*?\\b${String(o.default).replace('.', '\\.')}\\b`, 'i').test(s)),
+        `--${o.name} default ${o.default} (${o.commands.join(', ')})`,
+      ).toBe(true);
+    }
+  });
+
+  it("the web page's controls are the registry's: what the page sends maps to the options it declares", async () => {
+    const page = await readFile('src/ui/static/app.js', 'utf8');
+    const keys = OPTIONS.filter((o) => o.page !== undefined).map((o) => o.page!);
+    for (const key of keys) expect(page, key).toMatch(new RegExp(`\\b${key}:`));
+    expect(pageOptions('upload', { checkLinks: false, sheet: ' Ads ', set: ['a=b', 3, ''], advertiserId: '', adName: '{row}' })).toEqual({
+      checkLinks: false,
+      sheet: 'Ads',
+      set: ['a=b'],
+      adName: '{row}',
+    });
+    // Only what the page offers a control for is read from it.
+    expect(pageOptions('validate', { checkLinks: true, trustIds: true, report: '/etc/x' })).toEqual({});
   });
 });

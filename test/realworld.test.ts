@@ -301,7 +301,8 @@ describe('small things', () => {
   it('number flags speak one style, naming the flag and the range', async () => {
     for (const [flag, value, message] of [
       ['--concurrency', '0', '--concurrency 0: expected a whole number from 1 to 64.'],
-      ['--concurrency', 'x', '--concurrency x: expected a whole number, 0 or more.'],
+      // The form and the range are one rule: a word is told the range it must be in.
+      ['--concurrency', 'x', '--concurrency x: expected a whole number from 1 to 64.'],
       ['--rate', '0', '--rate 0: expected a number above 0 and at most 100 (requests per second).'],
       ['--retries', '99', '--retries 99: expected a whole number from 0 to 20.'],
       ['--limit', '-1', '--limit -1: expected a whole number, 0 or more.'],

@@ -1,4 +1,5 @@
 import { RunError } from '../errors.js';
+import { optionsOf, parseChoice, parseNumberOption, type Command } from '../options/registry.js';
 
 /** One parsed flag's value, as node:util parseArgs gives it. */
 type FlagValue = string | boolean | (string | boolean)[] | undefined;
@@ -37,4 +38,29 @@ export function numberOption(name: string, raw: string | undefined, { min = 0, m
     throw new RunError('USAGE', `--${name} ${raw}: expected a number ${range}.`);
   }
   return n;
+}
+
+/**
+ * The library options a command's flags set, each read as the registry declares it (a number in
+ * its range, one of its choices, a list, a switch): flags without a library option are left to
+ * their command. Absent flags are absent, so the library's own defaults apply.
+ */
+export function registryOptions(command: Command, values: Readonly<Record<string, FlagValue>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of optionsOf(command)) {
+    const value = values[spec.name];
+    if (!spec.option || value === undefined) continue;
+    if (spec.type === 'boolean') {
+      if (value === true) out[spec.option] = spec.negates !== true;
+      continue;
+    }
+    if (spec.multiple) {
+      out[spec.option] = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+      continue;
+    }
+    const raw = str(value);
+    if (raw === undefined) continue;
+    out[spec.option] = spec.number ? parseNumberOption(spec, raw) : spec.choices ? parseChoice(spec, raw) : raw;
+  }
+  return out;
 }

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { basename, extname } from 'node:path';
 import { RunError } from '../errors.js';
-import { given, numberOption, str } from './option-values.js';
+import { registryOptions, str } from './option-values.js';
+import type { SheetOptions } from '../commands/common-options.js';
+import type { LinkOptions } from '../commands/link-stage.js';
 import { redact } from '../send/redact.js';
 import type { RunSummary } from '../commands/summary.js';
 import { validateFile } from '../commands/validate.js';
@@ -43,26 +45,11 @@ function usageProblem(command: Command, args: readonly string[], err: unknown): 
   return `${err instanceof Error ? err.message.split('\n')[0] : String(err)}.`;
 }
 
-function sheetOptions(command: string, values: Values, positionals: string[]) {
+/** A sheet command's FILE and options, as the registry (options/registry.ts) reads its flags. */
+function sheetOptions(command: 'validate' | 'upload', values: Values, positionals: string[]): SheetOptions & LinkOptions & Record<string, unknown> {
   if (positionals.length === 0) throw new RunError('USAGE', `${command}: which file? e.g. tiktok-ads-bulk ${command} campaign.xlsx`);
   if (positionals.length > 1) throw new RunError('USAGE', `${command}: one file at a time; got ${positionals.length} (${positionals.join(', ')}).`);
-  const set = values.set as string[] | undefined;
-  return {
-    file: positionals[0]!,
-    ...given('sheet', str(values.sheet)),
-    ...given('report', str(values.report)),
-    ...given('set', set),
-    ...given('advertiserId', str(values['advertiser-id'])),
-    ...given('adName', str(values['ad-name'])),
-    allowDuplicates: values['allow-duplicates'] === true,
-    trustIds: values['trust-ids'] === true,
-    ...given('encoding', str(values.encoding)),
-    json: values.json === true,
-    // upload checks links unless told not to; validate only when asked.
-    checkLinks: command === 'upload' ? values['no-check-links'] !== true : values['check-links'] === true,
-    strictLinks: values['strict-links'] === true,
-    ...given('linkTimeoutSeconds', numberOption('link-timeout', str(values['link-timeout']), { min: 0, max: 300, minExclusive: true })),
-  };
+  return { file: positionals[0]!, ...registryOptions(command, values) };
 }
 
 /** Runs the CLI with argv (without node and script) and returns the exit code. Never exits itself. */

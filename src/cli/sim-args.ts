@@ -1,7 +1,9 @@
 import { RunError } from '../errors.js';
 import { FAULT_KINDS, type FaultKind } from '../sim/options.js';
 import { createSimulator } from '../sim/server.js';
-import { given, intOption, numberOption, str as s } from './option-values.js';
+import { defaultOf, optionSpec, parseChoice } from '../options/registry.js';
+import type { SimOptions } from '../sim/options.js';
+import { given, registryOptions, str as s } from './option-values.js';
 import type { CliContext, Values } from './context.js';
 
 /** `sim`: starts the simulator and keeps it running until Ctrl-C. */
@@ -22,35 +24,26 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
       throw new RunError('USAGE', `--advertisers: "${a}" is not a TikTok advertiser: write ID, ID=Name, ID=Name:needs_reauth or ID=Name:inactive.`);
     }
   }
-  const accountsShape = choice('accounts-shape', s(values['accounts-shape']), ['structured', 'text'] as const);
-  const adIdIn = choice('ad-id-in', s(values['ad-id-in']), ['data', 'text', 'none'] as const);
-  const quotaInAnswers = choice('quota-in-answers', s(values['quota-in-answers']), ['yes', 'no'] as const);
   const apiKey = s(values['api-key']);
   if (apiKey === '') throw new RunError('USAGE', '--api-key is empty; give the key the simulator should accept, or leave the option out.');
+  // Numbers and choices as the registry declares them (options/registry.ts); the rest is the simulator's own.
+  const declared = registryOptions('sim', values);
+  const quotaInAnswers =
+    s(values['quota-in-answers']) === undefined ? undefined : parseChoice(optionSpec('sim', 'quota-in-answers'), s(values['quota-in-answers'])!);
   const sim = await createSimulator({
-    port: intOption('port', s(values.port), { max: 65535 }) ?? 8787,
-    ...given('apiKey', apiKey),
-    ...given('quota', intOption('quota', s(values.quota))),
-    ...given('used', intOption('used', s(values.used))),
-    ...given('tier', s(values.tier)),
+    ...(declared as Partial<SimOptions>),
+    port: (declared.port as number | undefined) ?? defaultOf('sim', 'port'),
     ...(advertisers?.length ? { advertisers } : {}),
-    ...given('accountsShape', accountsShape),
-    ...given('adIdIn', adIdIn),
     ...(quotaInAnswers ? { quotaInAnswers: quotaInAnswers === 'yes' } : {}),
-    ...given('latencyMs', numberOption('latency', s(values.latency))),
-    ...given('rateLimit', numberOption('rate-limit', s(values['rate-limit']), { min: 0, minExclusive: true })),
-    ...given('failRate', numberOption('fail-rate', s(values['fail-rate']), { max: 1 })),
     ...given('throttle', throttleOption(s(values.throttle))),
-    ...given('overage', intOption('overage', s(values.overage))),
     ...(faults ? { faults: faults as FaultKind[] } : {}),
-    ...given('seed', intOption('seed', s(values.seed))),
     ...(values.quiet ? {} : { log: (line: string) => ctx.io.err(`${new Date().toISOString()} ${line}\n`) }),
   }).catch((err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code;
     throw new RunError(
       'SETUP',
       code === 'EADDRINUSE'
-        ? `Port ${s(values.port) ?? 8787} is in use; choose another with --port (0 picks a free one).`
+        ? `Port ${s(values.port) ?? defaultOf('sim', 'port')} is in use; choose another with --port (0 picks a free one).`
         : `The simulator could not start: ${String(err)}.`,
       { cause: err },
     );
@@ -69,11 +62,4 @@ function throttleOption(raw: string | undefined): { count: number; seconds: numb
   const m = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
   if (!m || Number(m[1]) < 1 || !(Number(m[2]) > 0)) throw new RunError('USAGE', `--throttle ${raw}: write N/S, e.g. 30/20 for 30 calls per 20 seconds.`);
   return { count: Number(m[1]), seconds: Number(m[2]) };
-}
-
-function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {
-  if (raw === undefined) return undefined;
-  const v = raw.trim().toLowerCase() as T;
-  if (!allowed.includes(v)) throw new RunError('USAGE', `--${name} ${raw}: use ${allowed.join(' or ')}.`);
-  return v;
 }

@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
 import { platform } from 'node:os';
 import { startUi } from '../ui/server.js';
-import { given, intOption, str as s } from './option-values.js';
+import { defaultOf } from '../options/registry.js';
+import { given, registryOptions, str as s } from './option-values.js';
 import type { CliContext, Values } from './context.js';
 
 /** `ui`: serves the web page on 127.0.0.1 until Ctrl-C. */
 export async function uiFromCli(values: Values, ctx: CliContext): Promise<number> {
   const ui = await startUi({
     dir: s(values.dir) ?? '.',
-    port: intOption('port', s(values.port), { max: 65535 }) ?? 8790,
+    port: (registryOptions('ui', values).port as number | undefined) ?? defaultOf('ui', 'port'),
     env: ctx.env,
     ...given('apiKeyFile', s(values['api-key-file'])),
     ...given('endpoint', s(values.endpoint)),

@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
-import { RunError } from '../errors.js';
 import type { LinkCheckResult, LinkedAd } from '../links/check-links.js';
 import { LINK_CHECK_DEFAULTS } from '../links/defaults.js';
 import type { Observation } from '../links/observation.js';
 import type { Io } from './io.js';
+import { checkNumberOption } from '../options/registry.js';
 
 /** Link-check options shared by validate (--check-links) and upload (on unless --no-check-links). */
 export interface LinkOptions {
@@ -19,7 +19,7 @@ export interface LinkOptions {
 
 export function checkLinkTimeout(seconds: number | undefined): number {
   if (seconds === undefined) return LINK_CHECK_DEFAULTS.timeoutMs;
-  if (!(seconds > 0) || seconds > 300) throw new RunError('USAGE', `--link-timeout ${seconds}: expected a number above 0 and at most 300 (seconds).`);
+  checkNumberOption('validate', 'link-timeout', seconds);
   return seconds * 1000;
 }
 

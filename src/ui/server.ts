@@ -15,6 +15,7 @@ import { loadApiKey } from '../send/api-key.js';
 import { Batches } from './batches.js';
 import { checkSheet, type CheckRequest } from './check-sheet.js';
 import { guard, newToken } from './guard.js';
+import { pageOptions } from '../options/registry.js';
 
 export interface UiOptions {
   /** The folder whose sheets the page lists and where dropped files and batch files go. */
@@ -157,7 +158,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   function uploadOptions(body: LaunchBody, file: string, dryRun: boolean) {
     const stem = basename(file, extname(file));
     return {
-      ...sheetOptions(body),
+      ...(pageOptions('upload', { ...body }) as Omit<CheckRequest, 'file'> & { checkLinks?: boolean }),
       file,
       report: join(dirname(file), `${stem}.results.${body.reportFormat === 'xlsx' ? 'xlsx' : 'csv'}`),
       env: {
@@ -165,7 +166,6 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
         ...(options.env.ADSPIRER_BASE_URL ? { ADSPIRER_BASE_URL: options.env.ADSPIRER_BASE_URL } : {}),
       },
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      checkLinks: body.checkLinks !== false,
       ...(options.linkDispatcher ? { linkDispatcher: options.linkDispatcher } : {}),
       dryRun,
       commandLine: `tiktok-ads-bulk ui (${basename(file)})`,
@@ -274,20 +274,9 @@ type Body = Partial<CheckRequest>;
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** The check's options from the page's controls, as the registry maps them (options/registry.ts). */
 function sheetOptions(body: Body): Omit<CheckRequest, 'file'> {
-  const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-  const sheet = text(body.sheet);
-  const advertiserId = text(body.advertiserId);
-  const adName = text(body.adName);
-  const set = Array.isArray(body.set) ? body.set.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : [];
-  return {
-    ...(sheet ? { sheet } : {}),
-    ...(advertiserId ? { advertiserId } : {}),
-    ...(adName ? { adName } : {}),
-    ...(set.length ? { set } : {}),
-    allowDuplicates: body.allowDuplicates === true,
-    trustIds: body.trustIds === true,
-  };
+  return pageOptions('validate', { ...body }) as Omit<CheckRequest, 'file'>;
 }
 
 async function sheetFiles(dir: string): Promise<{ name: string; size: number; modified: string }[]> {

@@ -23,13 +23,14 @@ export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun
   const env = options.env ?? {};
   const now = options.now ?? Date.now;
   const startedAt = now();
+  checkNumbers(options);
   const settings = {
     concurrency: options.concurrency ?? UPLOAD_DEFAULTS.concurrency,
     rate: options.rate ?? UPLOAD_DEFAULTS.rate,
     retries: options.retries ?? UPLOAD_DEFAULTS.retries,
     timeoutMs: (options.timeoutSeconds ?? UPLOAD_DEFAULTS.timeoutSeconds) * 1000,
   };
-  checkNumbers(settings, options.limit, { allowOverage: options.allowOverage, maxWaitSeconds: options.maxWaitSeconds });
+
   const defaults = parseDefaults(options.set, options.advertiserId);
   const adName = parseAdName(options.adName);
   const base = resolveEndpoint(options.endpoint, env);

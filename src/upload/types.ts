@@ -15,6 +15,7 @@ import type { SendPlan } from './send-plan.js';
 import type { RunLinks } from './links.js';
 import type { LinkOptions } from '../commands/link-stage.js';
 import type { ThrottlePolicy } from '../send/throttle.js';
+import { defaultOf } from '../options/registry.js';
 
 export interface UploadOptions extends SheetOptions, LinkOptions {
   readonly endpoint?: string;
@@ -71,7 +72,13 @@ export type UploadEvent =
  * basic tier, and Adspirer's calls share that upstream. 2/s stays under 150/min sustained; 4 in
  * flight covers the seconds a video upload takes without queueing behind one slow row.
  */
-export const UPLOAD_DEFAULTS = { concurrency: 4, rate: 2, retries: 4, timeoutSeconds: 120, maxWaitSeconds: 900 } as const;
+export const UPLOAD_DEFAULTS = {
+  concurrency: defaultOf('upload', 'concurrency'),
+  rate: defaultOf('upload', 'rate'),
+  retries: defaultOf('upload', 'retries'),
+  timeoutSeconds: defaultOf('upload', 'timeout'),
+  maxWaitSeconds: defaultOf('upload', 'max-wait'),
+} as const;
 
 /** Everything the stages share: settings, the key's client, the files, the checked rows. */
 export interface UploadRun {
