@@ -20,7 +20,7 @@ export function parseOptions(command: Command): NonNullable<ParseArgsConfig['opt
 }
 
 /** A flag's help: its text, then its range and default as the registry declares them. */
-export function flagHelp(f: Flag): string {
+function flagHelp(f: Flag): string {
   const range = f.number ? `${rangeShort(f.number)}` : '';
   const dflt = f.default !== undefined ? `default ${f.default}` : '';
   const extra = [range, dflt].filter((s) => s !== '').join('; ');

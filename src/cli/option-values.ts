@@ -1,4 +1,3 @@
-import { RunError } from '../errors.js';
 import { optionsOf, parseChoice, parseNumberOption, type Command } from '../options/registry.js';
 
 /** One parsed flag's value, as node:util parseArgs gives it. */
@@ -12,32 +11,6 @@ export function str(value: FlagValue): string | undefined {
 /** `{ [key]: value }` when the value is given, else nothing: options objects omit absent keys. */
 export function given<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-/** Option values checked with messages that name the option (as p-retry does). */
-export function intOption(name: string, raw: string | undefined, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new RunError(
-      'USAGE',
-      `--${name} ${raw}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : `from ${min} to ${max}`}.`.replace(
-        'number ,',
-        'number,',
-      ),
-    );
-  }
-  return n;
-}
-
-export function numberOption(name: string, raw: string | undefined, { min = 0, max = Infinity, minExclusive = false } = {}): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || (minExclusive && n === min) || n > max) {
-    const range = `${minExclusive ? 'above' : 'at least'} ${min}${Number.isFinite(max) ? ` and at most ${max}` : ''}`;
-    throw new RunError('USAGE', `--${name} ${raw}: expected a number ${range}.`);
-  }
-  return n;
 }
 
 /**

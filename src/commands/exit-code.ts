@@ -2,7 +2,7 @@ import type { UploadStatus } from '../report/status.js';
 import type { StopReason } from '../send/quota.js';
 
 /** The exit codes (README, "Exit codes") of a batch that stopped, by why it stopped. */
-export const STOP_EXIT_CODES: Readonly<Record<StopReason | 'setup', number | undefined>> = {
+const STOP_EXIT_CODES: Readonly<Record<StopReason | 'setup', number | undefined>> = {
   quota: 3,
   auth: 4,
   account: 2,

@@ -132,7 +132,7 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
 }
 
 /** How observations are keyed (the journal keeps the same keys). */
-export function jobKey(field: LinkField, url: string): string {
+function jobKey(field: LinkField, url: string): string {
   return `${field} ${url}`;
 }
 

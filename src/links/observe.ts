@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { followRedirects } from '../net/follow-redirects.js';
 import { VERSION } from '../version.js';
 import { readMediaInfo } from './media-info.js';
 import type { LinkField, Observation } from './observation.js';
@@ -14,7 +15,7 @@ export interface ObserveOptions {
 }
 
 /** Redirects followed before a link is called unverifiable. */
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 
 /**
  * The only header sent: no API key, no cookie, nothing that identifies the user. The links belong
@@ -80,23 +81,16 @@ async function withMedia(seen: Extract<Observation, { kind: 'answer' }>, bytes: 
 
 /** One request, following redirects itself: at most MAX_REDIRECTS, and only to https:// addresses. */
 async function follow(url: string, method: 'HEAD' | 'GET', extra: Record<string, string>, options: ObserveOptions, already = 0): Promise<Reply> {
-  let current = url;
-  for (let redirects = already; ; redirects++) {
-    const res = await request(current, {
-      method,
-      headers: { ...HEADERS, ...extra },
-      signal: options.signal,
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    });
-    const location = res.headers.location;
-    if (res.statusCode < 300 || res.statusCode >= 400 || typeof location !== 'string')
-      return { status: res.statusCode, headers: res.headers, body: res.body, finalUrl: current, redirects };
-    await res.body.dump();
-    const target = new URL(location, current);
-    if (target.protocol !== 'https:') throw new LinkStop(`redirects to ${target.protocol}//${target.host}, and only https:// redirects are followed`);
-    if (redirects + 1 > MAX_REDIRECTS) throw new LinkStop(`more than ${MAX_REDIRECTS} redirects`);
-    current = target.href;
-  }
+  const { res, finalUrl, redirects } = await followRedirects(
+    url,
+    { method, headers: { ...HEADERS, ...extra }, signal: options.signal, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
+    (target, n) => {
+      if (target.protocol !== 'https:') throw new LinkStop(`redirects to ${target.protocol}//${target.host}, and only https:// redirects are followed`);
+      if (n > MAX_REDIRECTS) throw new LinkStop(`more than ${MAX_REDIRECTS} redirects`);
+    },
+    already,
+  );
+  return { status: res.statusCode, headers: res.headers, body: res.body, finalUrl, redirects };
 }
 
 function answer(reply: Reply, head?: Uint8Array): Observation {

@@ -17,7 +17,7 @@ export interface LinkVerdict {
  * 1:1 or 16:9; resolution ≥ 540×960 (9:16), ≥ 640×640 (1:1), ≥ 960×540 (16:9); duration 5–60 s
  * recommended (longer is allowed, shorter is not recommended).
  */
-export const VIDEO_SPEC = {
+const VIDEO_SPEC = {
   maxBytes: 500 * 1024 * 1024,
   minSeconds: 5,
   maxSeconds: 60,
@@ -29,7 +29,7 @@ export const VIDEO_SPEC = {
 } as const;
 
 /** Adspirer's upload_tiktok_images page: JPG, PNG or WEBP, at most 10 MB per image. */
-export const IMAGE_SPEC = { maxBytes: 10 * 1024 * 1024 } as const;
+const IMAGE_SPEC = { maxBytes: 10 * 1024 * 1024 } as const;
 
 /** Share pages, error pages and login walls answer HTML where a file was expected. */
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
@@ -142,12 +142,12 @@ export function videoAdvice(media: MediaInfo): string | undefined {
   return notes.length ? notes.join('; ') : undefined;
 }
 
-export function mediaText(media: MediaInfo): string {
+function mediaText(media: MediaInfo): string {
   const seconds = media.seconds >= 10 ? Math.round(media.seconds) : Math.round(media.seconds * 10) / 10;
   return `${seconds} s, ${media.width}×${media.height}`;
 }
 
-export function statusText(status: number): string {
+function statusText(status: number): string {
   const text = STATUS_CODES[status];
   return text ? `${status} ${text}` : String(status);
 }

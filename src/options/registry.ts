@@ -32,7 +32,7 @@ export function defaultOf(command: Command, name: string): number {
 }
 
 /** "a whole number from 1 to 64", "a number above 0 and at most 100 (requests per second)". */
-export function rangeText(r: NumberRange): string {
+function rangeText(r: NumberRange): string {
   const kind = r.integer ? 'a whole number' : 'a number';
   const unit = r.unit ? ` (${r.unit})` : '';
   if (r.integer && !r.minExclusive) return r.max !== undefined ? `${kind} from ${r.min} to ${r.max}${unit}` : `${kind}, ${r.min} or more${unit}`;
@@ -40,7 +40,7 @@ export function rangeText(r: NumberRange): string {
 }
 
 /** Whether a number is of the kind and in the range. */
-export function inRange(n: number, r: NumberRange): boolean {
+function inRange(n: number, r: NumberRange): boolean {
   if (!Number.isFinite(n) || (r.integer && !Number.isSafeInteger(n))) return false;
   if (n < r.min || (r.minExclusive && n === r.min)) return false;
   return r.max === undefined || n <= r.max;

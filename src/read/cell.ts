@@ -37,7 +37,7 @@ export function cellText(cell: Cell): string {
   return String(cell);
 }
 
-export function isoDate(d: Date): string {
+function isoDate(d: Date): string {
   const iso = d.toISOString();
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { followRedirects } from '../net/follow-redirects.js';
 import { RunError } from '../errors.js';
 import type { SheetsLink } from './sheets-link.js';
 import { describeNetworkError } from '../net/network-error.js';
@@ -70,11 +71,11 @@ export async function downloadSheet(link: SheetsLink, options: DownloadOptions):
 type Response = Dispatcher.ResponseData;
 
 async function follow(start: string, link: SheetsLink, options: DownloadOptions): Promise<Response> {
-  let url = start;
-  for (let hop = 0; hop <= 5; hop++) {
-    let res: Response;
-    try {
-      res = await request(url, {
+  let res: Response;
+  try {
+    ({ res } = await followRedirects(
+      start,
+      {
         method: 'GET',
         headers: { 'user-agent': 'tiktok-ads-bulk' },
         headersTimeout: options.timeoutMs,
@@ -82,49 +83,41 @@ async function follow(start: string, link: SheetsLink, options: DownloadOptions)
         // One deadline for the whole exchange, body included: a server that trickles never ends it.
         signal: AbortSignal.timeout(options.timeoutMs),
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-      });
-    } catch (err) {
-      throw networkError(link, err);
-    }
-    const { statusCode } = res;
-    const location = res.headers.location;
-    if (statusCode >= 300 && statusCode < 400 && typeof location === 'string') {
-      await res.body.dump();
-      const next = new URL(location, url);
-      if (next.hostname === 'accounts.google.com') throw privateSheet(link);
-      if (next.protocol !== 'https:' || !GOOGLE_HOST.test(next.hostname)) {
-        throw new RunError('FILE', `${link.url}: Google redirected the download to ${next.origin}, which is not one of Google's hosts; it was not followed.`);
-      }
-      url = next.toString();
-      continue;
-    }
-    if (statusCode === 401 || statusCode === 403) {
-      await res.body.dump();
-      throw privateSheet(link);
-    }
-    if (statusCode === 404) {
-      await res.body.dump();
-      throw new RunError(
-        'FILE',
-        `${link.url}: Google has no spreadsheet with the ID ${link.id}. Check the link (copy it from the browser's address bar or Share > Copy link).`,
-      );
-    }
-    if (statusCode !== 200) {
-      await res.body.dump();
-      throw new RunError(
-        'FILE',
-        `${link.url}: Google answered HTTP ${statusCode} to the download. Try again later, or download it as .xlsx and pass the file.`,
-      );
-    }
-    const type = String(res.headers['content-type'] ?? '');
-    if (/text\/html/i.test(type)) {
-      // A sign-in page served with 200: the sheet is not shared by link.
-      await res.body.dump();
-      throw privateSheet(link);
-    }
-    return res;
+      },
+      (next, redirects) => {
+        if (next.hostname === 'accounts.google.com') throw privateSheet(link);
+        if (next.protocol !== 'https:' || !GOOGLE_HOST.test(next.hostname)) {
+          throw new RunError('FILE', `${link.url}: Google redirected the download to ${next.origin}, which is not one of Google's hosts; it was not followed.`);
+        }
+        if (redirects > 5) throw new RunError('FILE', `${link.url}: the download was redirected more than 5 times; it was stopped.`);
+      },
+    ));
+  } catch (err) {
+    throw err instanceof RunError ? err : networkError(link, err);
   }
-  throw new RunError('FILE', `${link.url}: the download was redirected more than 5 times; it was stopped.`);
+  const { statusCode } = res;
+  if (statusCode === 401 || statusCode === 403) {
+    await res.body.dump();
+    throw privateSheet(link);
+  }
+  if (statusCode === 404) {
+    await res.body.dump();
+    throw new RunError(
+      'FILE',
+      `${link.url}: Google has no spreadsheet with the ID ${link.id}. Check the link (copy it from the browser's address bar or Share > Copy link).`,
+    );
+  }
+  if (statusCode !== 200) {
+    await res.body.dump();
+    throw new RunError('FILE', `${link.url}: Google answered HTTP ${statusCode} to the download. Try again later, or download it as .xlsx and pass the file.`);
+  }
+  const type = String(res.headers['content-type'] ?? '');
+  if (/text\/html/i.test(type)) {
+    // A sign-in page served with 200: the sheet is not shared by link.
+    await res.body.dump();
+    throw privateSheet(link);
+  }
+  return res;
 }
 
 /** Google's own hosts: docs.google.com and the content hosts it hands downloads to. */

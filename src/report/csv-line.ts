@@ -11,7 +11,7 @@ export function csvLine(cells: readonly string[]): string {
 }
 
 /** The cells of a record, comma-separated, without the line end: part of a line. */
-export function csvCells(cells: readonly string[]): string {
+function csvCells(cells: readonly string[]): string {
   let line = '';
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;

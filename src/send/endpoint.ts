@@ -1,6 +1,6 @@
 import { RunError } from '../errors.js';
 
-export const DEFAULT_BASE_URL = 'https://api.adspirer.ai';
+const DEFAULT_BASE_URL = 'https://api.adspirer.ai';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 

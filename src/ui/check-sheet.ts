@@ -78,7 +78,7 @@ export async function checkSheet(req: CheckRequest): Promise<SheetCheck> {
 }
 
 /** Places a problem on its field's column ("image_urls #2" is image_urls' column). */
-export function placer(indexOf: ReadonlyMap<string, number>): (p: Problem) => PlacedProblem {
+function placer(indexOf: ReadonlyMap<string, number>): (p: Problem) => PlacedProblem {
   return (p) => {
     const col = indexOf.get(p.field.replace(/ #\d+$/, ''));
     return col === undefined ? { ...p } : { ...p, col };

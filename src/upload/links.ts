@@ -31,7 +31,7 @@ export interface RunLinks {
 }
 
 /** A usable link stays trusted this long: a file can be taken down, but not usually within the day of a launch. */
-export const LINK_MEMORY_MS = 24 * 60 * 60 * 1000;
+const LINK_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /** Checks the links of the rows about to be sent, prints what is wrong by row, and sorts the rows. */
 export async function checkRunLinks(run: LinkRunInput, toSend: readonly PlannedSend[]): Promise<RunLinks> {

@@ -42,7 +42,7 @@ export interface ColumnMap {
  * four edits for a long one (`Ad Txt` → ad_text, `landing_url` → landing_page_url), so that a
  * user's own column ("Notes", "Client", "Owner") is never taken for a typo.
  */
-export function closeField(name: string): FieldSpec | undefined {
+function closeField(name: string): FieldSpec | undefined {
   const norm = normaliseHeader(name);
   if (norm.length < 3) return undefined;
   let best: { field: FieldSpec; distance: number } | undefined;

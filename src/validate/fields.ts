@@ -51,7 +51,7 @@ export interface FieldSpec {
 }
 
 /** TikTok's known calls-to-action (TikTok Marketing API v1.3, Smart+ ad schema). */
-export const CALLS_TO_ACTION = [
+const CALLS_TO_ACTION = [
   'APPLY_NOW',
   'BOOK_NOW',
   'CALL_NOW',

@@ -42,7 +42,7 @@ function checkUrl(value: string): string | undefined {
   return checkHttpsUrl(value);
 }
 
-export function checkHttpsUrl(value: string): string | undefined {
+function checkHttpsUrl(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
