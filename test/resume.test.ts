@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile, stat, truncate } from 'node:fs/promises';
 import { loadResumeState } from '../src/batch/resume-state.js';
+import { decideBatchFiles } from '../src/batch/service.js';
 import { join } from 'node:path';
 import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
@@ -460,5 +461,98 @@ describe('loadResumeState, case by case', () => {
     const r = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
     expect([...r.states.keys()]).toEqual(['k1']);
     expect(r.notes).toHaveLength(2);
+  });
+});
+
+describe('a batch belongs to one service', () => {
+  it('a rehearsal against one simulator never counts for another: its files are kept apart and the second service gets every row', async () => {
+    const rehearsal = await startSim();
+    const real = await startSim();
+    const file = await batchFile(csvRows(6), 'campaign.csv');
+    const dir = join(file, '..');
+    const first = await upload(rehearsal, { file, limit: 4 });
+    expect(first.summary.counts).toMatchObject({ created: 4, not_sent: 2 });
+    const journalHead = JSON.parse((await readFile(join(dir, 'campaign.results.csv.journal'), 'utf8')).split('\n')[0]!);
+    expect(journalHead).toMatchObject({ journal: 'tiktok-ads-bulk', service: rehearsal.url });
+    expect(JSON.stringify(journalHead)).not.toContain(KEY);
+
+    const second = await upload(real, { file });
+    expect(second.summary).toMatchObject({ exit_code: 0, counts: { created: 6 } });
+    expect(real.ads()).toHaveLength(6);
+    expect(second.stderr).toContain(
+      `Note: The files at campaign.results.csv were a rehearsal against ${rehearsal.url}; they are kept apart as campaign.rehearsal.results.csv, campaign.rehearsal.results.csv.journal, campaign.rehearsal.retry.csv, and this run against ${real.url} starts afresh: none of the rehearsal's ads counts as created here.`,
+    );
+    expect(second.stderr).not.toMatch(/already created/);
+    // The rehearsal stays readable where it was put; the real batch's files are its own now.
+    expect((await reportRows(join(dir, 'campaign.rehearsal.results.csv'))).filter((r) => r.status === 'created')).toHaveLength(4);
+    const realHead = JSON.parse((await readFile(join(dir, 'campaign.results.csv.journal'), 'utf8')).split('\n')[0]!);
+    expect(realHead.service).toBe(real.url);
+    // Run again against the second service: it resumes its own batch and sends nothing more.
+    const third = await upload(real, { file });
+    expect(third.summary.counts.created).toBe(6);
+    expect(real.ads()).toHaveLength(6);
+    expect(third.stderr).not.toMatch(/rehearsal/);
+  });
+
+  it('the real batch at the default place: a rehearsal writes rehearsal files of its own and never touches the real ones', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(3), 'campaign.csv');
+    const dir = join(file, '..');
+    // The real batch's journal and report, as a run against the public API left them.
+    const realJournal = `${JSON.stringify({ journal: 'tiktok-ads-bulk', v: 1, file: 'campaign.csv', date: '2026-12-01', service: 'https://api.adspirer.ai' })}\n`;
+    await writeFile(join(dir, 'campaign.results.csv.journal'), realJournal);
+    await writeFile(join(dir, 'campaign.results.csv'), 'untouched');
+    const { summary, stderr } = await upload(sim, { file });
+    expect(summary).toMatchObject({ exit_code: 0, counts: { created: 3 }, report: join(dir, 'campaign.rehearsal.results.csv') });
+    expect(stderr).toMatch(
+      /campaign\.results\.csv belongs to the batch sent to https:\/\/api\.adspirer\.ai; this rehearsal against http:\/\/127\.0\.0\.1:\d+ writes campaign\.rehearsal\.results\.csv and campaign\.rehearsal\.retry\.csv instead/,
+    );
+    expect(await readFile(join(dir, 'campaign.results.csv.journal'), 'utf8')).toBe(realJournal);
+    expect(await readFile(join(dir, 'campaign.results.csv'), 'utf8')).toBe('untouched');
+  });
+
+  it("another service's batch at an explicit --report is refused before anything is read or sent (exit 2)", async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(2), 'campaign.csv');
+    const report = join(file, '..', 'mine.csv');
+    await writeFile(
+      `${report}.journal`,
+      `${JSON.stringify({ journal: 'tiktok-ads-bulk', v: 1, file: 'campaign.csv', date: '2026-12-01', service: 'https://api.adspirer.ai' })}\n`,
+    );
+    const err = await upload(sim, { file, report }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunError);
+    expect((err as RunError).exitCode).toBe(2);
+    expect((err as RunError).message).toMatch(
+      /mine\.csv belongs to the batch sent to https:\/\/api\.adspirer\.ai, and this run goes to http:\/\/127\.0\.0\.1:\d+: its ads are not this service's/,
+    );
+    expect(sim.stats().requests).toBe(0);
+  });
+
+  it('a journal from before the service was recorded resumes as before', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(3), 'campaign.csv');
+    await upload(sim, { file, limit: 1 });
+    const journal = join(file, '..', 'campaign.results.csv.journal');
+    const lines = (await readFile(journal, 'utf8')).split('\n');
+    const head = JSON.parse(lines[0]!);
+    delete head.service;
+    await writeFile(journal, [JSON.stringify(head), ...lines.slice(1)].join('\n'));
+    const again = await upload(sim, { file });
+    expect(again.summary.counts.created).toBe(3);
+    expect(sim.ads()).toHaveLength(3);
+  });
+});
+
+describe('batch/service.ts decides by the recorded service (pure)', () => {
+  const real = { origin: 'https://api.adspirer.ai', rehearsal: false };
+  const sim = { origin: 'http://127.0.0.1:8787', rehearsal: true };
+  it('each case', () => {
+    expect(decideBatchFiles(undefined, real, false)).toEqual({ kind: 'same' });
+    expect(decideBatchFiles(real.origin, real, false)).toEqual({ kind: 'same' });
+    expect(decideBatchFiles(sim.origin, real, false)).toEqual({ kind: 'move-rehearsal', from: sim.origin });
+    expect(decideBatchFiles('http://localhost:9', sim, true)).toEqual({ kind: 'move-rehearsal', from: 'http://localhost:9' });
+    expect(decideBatchFiles(real.origin, sim, false)).toEqual({ kind: 'rehearse-apart', from: real.origin });
+    expect(decideBatchFiles(real.origin, sim, true)).toEqual({ kind: 'refuse', from: real.origin });
+    expect(decideBatchFiles('https://staging.adspirer.ai', real, false)).toEqual({ kind: 'refuse', from: 'https://staging.adspirer.ai' });
   });
 });

@@ -367,6 +367,9 @@ describe.runIf(!process.env.STRYKER_MUTATOR_WORKER)('the page in headless Chromi
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/another run of this batch is in progress/);
     await raw(`${server.url}/api/stop`, { method: 'POST', headers: h, body });
+    // Stop lets the requests in flight finish and writes the report: wait for the batch to end
+    // before the test's folder is removed, or the removal races the last writes.
+    await server.close();
   }, 20_000);
 });
 

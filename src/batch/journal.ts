@@ -12,6 +12,8 @@ export interface JournalHeader {
   readonly v: 1;
   readonly file: string;
   readonly date: string;
+  /** The service the batch is sent to (the endpoint's origin, never the key); absent in journals before it was recorded. */
+  readonly service?: string;
 }
 
 export type JournalEvent =

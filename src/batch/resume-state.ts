@@ -25,9 +25,16 @@ export interface ResumeState {
  * A journal or report that belongs to another file, or cannot be read back, is refused (exit 2)
  * and never overwritten.
  */
-export async function loadResumeState(file: string, report: string, journal: string, inputHeader: readonly string[], today: string): Promise<ResumeState> {
+export async function loadResumeState(
+  file: string,
+  report: string,
+  journal: string,
+  inputHeader: readonly string[],
+  today: string,
+  service?: string,
+): Promise<ResumeState> {
   const name = basename(file);
-  const fresh: JournalHeader = { journal: 'tiktok-ads-bulk', v: 1, file: name, date: today };
+  const fresh: JournalHeader = { journal: 'tiktok-ads-bulk', v: 1, file: name, date: today, ...(service ? { service } : {}) };
   const text = await readFile(journal, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw new RunError('REPORT', `${journal} cannot be read (${err.code ?? err.message}).`);

@@ -9,16 +9,16 @@ export interface BatchPlace {
   readonly workbook: boolean;
 }
 
-/** `<stem>.results.csv` (README, `--report PATH`). */
-export function defaultReportPath(place: BatchPlace): string {
-  return join(place.dir, `${place.stem}.results.csv`);
+/** `<stem>.results.csv` (README, `--report PATH`); `<stem>.rehearsal.results.csv` for a rehearsal kept apart from the real batch. */
+export function defaultReportPath(place: BatchPlace, rehearsal = false): string {
+  return join(place.dir, `${place.stem}${rehearsal ? '.rehearsal' : ''}.results.csv`);
 }
 
 export type RetryFormat = 'csv' | 'xlsx';
 
 /** `<stem>.retry.csv`, or `.xlsx` for a workbook input or --retry-format xlsx (README, "Report"). */
-export function retryFilePath(place: BatchPlace, format?: RetryFormat): string {
-  return join(place.dir, `${place.stem}.retry.${format ?? (place.workbook ? 'xlsx' : 'csv')}`);
+export function retryFilePath(place: BatchPlace, format?: RetryFormat, rehearsal = false): string {
+  return join(place.dir, `${place.stem}${rehearsal ? '.rehearsal' : ''}.retry.${format ?? (place.workbook ? 'xlsx' : 'csv')}`);
 }
 
 /** The n-th alternative to a retry file the user has edited: campaign.retry-2.csv, -3, … */

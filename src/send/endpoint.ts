@@ -4,6 +4,11 @@ const DEFAULT_BASE_URL = 'https://api.adspirer.ai';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
+/** A host name of this machine (localhost, 127.0.0.0/8, [::1]): plain http is allowed to it, and a batch sent to it is a rehearsal. */
+export function isLoopback(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
+
 /**
  * The base URL: --endpoint, else ADSPIRER_BASE_URL, else the public API. Plain http is allowed only
  * to this machine, where the key cannot be read off the network (README, `--endpoint URL`).
@@ -18,7 +23,7 @@ export function resolveEndpoint(flag: string | undefined, env: Readonly<Record<s
     throw new RunError('USAGE', `${source} "${raw}" is not a URL; write it as https://api.adspirer.ai.`);
   }
   if (url.username || url.password) throw new RunError('USAGE', `${source} must not carry a user name or password; the API key goes in ADSPIRER_API_KEY.`);
-  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new RunError('USAGE', `${source} ${url.origin} uses plain http to another machine, which would send the API key unencrypted; use https://.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RunError('USAGE', `${source} "${raw}" must be an https:// URL.`);

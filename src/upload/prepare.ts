@@ -1,5 +1,6 @@
 import { RunError } from '../errors.js';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { decideBatchFiles, moveRehearsalAside, otherServiceError, recordedService, serviceOf, type Service } from '../batch/service.js';
 import { BatchLock } from '../batch/batch-lock.js';
 import { defaultReportPath, journalPath, retryFilePath } from '../report/paths.js';
 import { loadResumeState } from '../batch/resume-state.js';
@@ -44,8 +45,8 @@ export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun
 
   // Reading the input is free; a Google Sheets link must be read to know the batch's name.
   const input = await openInput(options);
-  const report = options.report ?? defaultReportPath(input.place);
-  const retryPath = retryFilePath(input.place, options.retryFormat);
+  const service = serviceOf(base);
+  const { report, retryPath, rehearsalAt } = await batchFiles(input, options, service, say);
   if (resolve(report) === resolve(retryPath)) {
     throw new RunError('USAGE', `--report ${report} is the retry file's path; the two would overwrite each other. Choose another --report.`);
   }
@@ -55,7 +56,16 @@ export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun
   const lock = await BatchLock.acquire(`${report}.lock`, { force: options.forceUnlock === true });
   if (lock.notice) say(`Note: ${lock.notice}\n`);
   try {
-    const batch = await readBatch(input, options, io, say, { report, journal, defaults, adName, today: new Date(now()).toISOString().slice(0, 10) });
+    // A rehearsal's files at this batch's place: kept apart, under the lock, before they are read.
+    if (rehearsalAt !== undefined) say(`Note: ${await moveRehearsalAside({ report, journal, retry: retryPath }, rehearsalAt, service)}\n`);
+    const batch = await readBatch(input, options, io, say, {
+      report,
+      journal,
+      defaults,
+      adName,
+      today: new Date(now()).toISOString().slice(0, 10),
+      service: service.origin,
+    });
     const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
     return { options, io, say, mask, now, startedAt, settings, client, endpoint: base, report, journal, lock, retryPath, ...batch };
   } catch (err) {
@@ -64,15 +74,43 @@ export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun
   }
 }
 
+/**
+ * Where this run's report and retry file go, by the service the files found there belong to
+ * (batch/service.ts): its own batch's, or a rehearsal's to move aside (`rehearsalAt`), or, for a
+ * rehearsal meeting the real batch's files at the default place, rehearsal files of its own. Files
+ * of another real service are never overwritten: the run stops (exit 2).
+ */
+async function batchFiles(
+  { place }: InputSource,
+  options: UploadOptions,
+  service: Service,
+  say: (text: string) => void,
+): Promise<{ report: string; retryPath: string; rehearsalAt?: string }> {
+  let report = options.report ?? defaultReportPath(place);
+  let retryPath = retryFilePath(place, options.retryFormat);
+  let decision = decideBatchFiles(await recordedService(journalPath(report)), service, options.report !== undefined);
+  if (decision.kind === 'rehearse-apart') {
+    const real = report;
+    report = defaultReportPath(place, true);
+    retryPath = retryFilePath(place, options.retryFormat, true);
+    say(
+      `Note: ${basename(real)} belongs to the batch sent to ${decision.from}; this rehearsal against ${service.origin} writes ${basename(report)} and ${basename(retryPath)} instead, and counts none of that batch's ads.\n`,
+    );
+    decision = decideBatchFiles(await recordedService(journalPath(report)), service, false);
+  }
+  if (decision.kind === 'refuse' || decision.kind === 'rehearse-apart') throw otherServiceError(report, decision.from, service);
+  return { report, retryPath, ...(decision.kind === 'move-rehearsal' ? { rehearsalAt: decision.from } : {}) };
+}
+
 /** The sheet, what earlier runs of the batch left, and every row checked. */
 async function readBatch(
   { sheet, batchName }: InputSource,
   options: UploadOptions,
   io: Io,
   say: (text: string) => void,
-  at: { report: string; journal: string; defaults: Map<string, string>; adName: AdNameTemplate | undefined; today: string },
+  at: { report: string; journal: string; defaults: Map<string, string>; adName: AdNameTemplate | undefined; today: string; service: string },
 ): Promise<Pick<UploadRun, 'sheet' | 'validation' | 'resume' | 'planned' | 'interrupted'>> {
-  const resume = await loadResumeState(batchName, at.report, at.journal, sheet.header, at.today);
+  const resume = await loadResumeState(batchName, at.report, at.journal, sheet.header, at.today, at.service);
   for (const note of resume.notes) say(`${note}\n`);
   const planned: BatchAd[] = [];
   const printer = new ProblemPrinter(io);
