@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { carryOver, orphanedInFlight } from '../src/batch/carry-over.js';
+import { fieldDigests } from '../src/keys/field-digests.js';
 import { retryKey } from '../src/keys/idempotency-key.js';
 import { planSending } from '../src/upload/send-plan.js';
 import { exitCode } from '../src/commands/exit-code.js';
@@ -86,7 +87,7 @@ describe('carryOver', () => {
     expect(c.lines[1]).toMatchObject({ status: 'invalid', error: 'ad_text: is missing' });
     expect(c.lines[2]).toMatchObject({ status: 'rejected', error: expect.stringMatching(/^TikTok said no \(from an earlier run/) });
     expect(c.toSend.map((i) => i.key)).toEqual(['c', 'd']);
-    expect(c.carried).toEqual({ created: 1, rejected: 1 });
+    expect(c.carried).toEqual({ created: 1, rejected: 1, edited: 0 });
     expect(c.invalid).toBe(1);
   });
   it('re-sends rejected rows with --retry-rejected', () => {
@@ -234,6 +235,61 @@ describe('carryOver: rows whose earlier version may already be an ad', () => {
       error: 'rejected by the API (from an earlier run; edit the row or pass --retry-rejected to send it again)',
       attempts: 0,
     });
-    expect(c.carried).toEqual({ created: 0, rejected: 1 });
+    expect(c.carried).toEqual({ created: 0, rejected: 1, edited: 0 });
+  });
+});
+
+describe('carryOver: a row edited after its ad was created is found by its content', () => {
+  const args = (text: string, extra: Record<string, string> = {}) => ({
+    adgroup_id: 'G',
+    ad_text: text,
+    landing_page_url: 'https://e.com/',
+    video_url: 'https://e.com/v.mp4',
+    ...extra,
+  });
+  const withFields = (seq: number, row: number, key: string, a: ReturnType<typeof args>): BatchAd => ({
+    seq,
+    row,
+    key,
+    adgroup: a.adgroup_id,
+    problems: [],
+    fields: fieldDigests(a),
+  });
+  const created = (row: number, a: ReturnType<typeof args>) => ({
+    status: 'created' as const,
+    row,
+    adgroup: a.adgroup_id,
+    adId: `ad-${row}`,
+    fields: fieldDigests(a),
+  });
+
+  it('mostly the same fields: the earlier ad, not sent; mostly new ones, an inserted ad: sent; each earlier ad matched once', () => {
+    const states = new Map([['old', created(2, args('Coffee'))]]);
+    const planned = [
+      withFields(0, 2, 'new-ad', args('Tea', { landing_page_url: 'https://e.com/tea', video_url: 'https://e.com/t.mp4' })),
+      withFields(1, 3, 'edit', args('Coffee!')),
+      withFields(2, 4, 'edit-again', args('Coffee!!')),
+    ];
+    const c = carryOver(planned, states, false);
+    expect(c.toSend.map((s) => s.key)).toEqual(['new-ad', 'edit-again']);
+    expect(c.lines[1]).toEqual({
+      row: 3,
+      status: 'created',
+      key: 'old',
+      adId: 'ad-2',
+      error:
+        'ad_text was edited after the ad was created; the edit was not sent (an ad cannot be changed through add_tiktok_ad). To create the edited version as a new ad, run with --confirm-edits',
+      attempts: 0,
+    });
+    expect(c.carried).toEqual({ created: 1, rejected: 0, edited: 1 });
+  });
+
+  it('another ad group is another ad; --confirm-edits sends the edit; an earlier ad still in the file is no orphan', () => {
+    const states = new Map([['old', created(2, args('Coffee'))]]);
+    const otherGroup = withFields(0, 2, 'g2', { ...args('Coffee!'), adgroup_id: 'H' });
+    expect(carryOver([otherGroup], states, false).toSend).toHaveLength(1);
+    expect(carryOver([withFields(0, 2, 'edit', args('Coffee!'))], states, false, true).toSend).toHaveLength(1);
+    const stillThere = [withFields(0, 2, 'old', args('Coffee')), withFields(1, 3, 'copy', args('Coffee!'))];
+    expect(carryOver(stillThere, states, false).toSend.map((s) => s.key)).toEqual(['copy']);
   });
 });

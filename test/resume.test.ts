@@ -101,15 +101,19 @@ describe('re-runs resume', () => {
     const inserted = '1780000000000000101,Brand new,https://example.com/new,https://cdn.example.com/new.mp4';
     await writeFile(file, [header, r4, inserted, r1, edited, r3].join('\n') + '\n');
     const second = await upload(sim, { file });
-    expect(sim.ads()).toHaveLength(6);
+    // The inserted row is a new ad; the edited one is the ad it already was (found by its content,
+    // not its place: it moved), and its edit is not sent.
+    expect(sim.ads()).toHaveLength(5);
     const rows = await reportRows(second.summary.report!);
-    expect(rows.map((r) => [r.row, r.ad_text, r.attempts])).toEqual([
-      ['2', 'Fresh coffee 4', '0'],
-      ['3', 'Brand new', '1'],
-      ['4', 'Fresh coffee 1', '0'],
-      ['5', 'Fresh coffee 2 (edited)', '1'],
-      ['6', 'Fresh coffee 3', '0'],
+    expect(rows.map((r) => [r.row, r.ad_text, r.status, r.attempts])).toEqual([
+      ['2', 'Fresh coffee 4', 'created', '0'],
+      ['3', 'Brand new', 'created', '1'],
+      ['4', 'Fresh coffee 1', 'created', '0'],
+      ['5', 'Fresh coffee 2 (edited)', 'created', '0'],
+      ['6', 'Fresh coffee 3', 'created', '0'],
     ]);
+    expect(rows[3]!.error).toMatch(/^ad_text was edited after the ad was created/);
+    expect(rows[1]!.error).toBe('');
   });
 
   it('refuses a report written for another file, without touching it', async () => {
@@ -554,5 +558,58 @@ describe('batch/service.ts decides by the recorded service (pure)', () => {
     expect(decideBatchFiles(real.origin, sim, false)).toEqual({ kind: 'rehearse-apart', from: real.origin });
     expect(decideBatchFiles(real.origin, sim, true)).toEqual({ kind: 'refuse', from: real.origin });
     expect(decideBatchFiles('https://staging.adspirer.ai', real, false)).toEqual({ kind: 'refuse', from: 'https://staging.adspirer.ai' });
+  });
+});
+
+describe('a row edited after its ad was created', () => {
+  it('is not sent again: it stays created with the earlier ad, and the warning names what changed; --confirm-edits creates the edit as a new ad', async () => {
+    const sim = await startSim();
+    const file = await batchFile(csvRows(3), 'campaign.csv');
+    const first = await upload(sim, { file });
+    expect(first.summary.counts.created).toBe(3);
+    const before = await reportRows(first.summary.report!);
+    // A typo fixed in ad_text of the third row, and its landing page changed.
+    await writeFile(file, (await readFile(file, 'utf8')).replace('Fresh coffee 3,https://example.com/a2', 'Fresh coffee 3!,https://example.com/b2'));
+
+    const second = await upload(sim, { file });
+    expect(sim.ads()).toHaveLength(3);
+    expect(second.summary).toMatchObject({ exit_code: 0, counts: { created: 3 } });
+    const rows = await reportRows(second.summary.report!);
+    expect(rows[2]).toMatchObject({
+      status: 'created',
+      ad_id: before[2]!.ad_id,
+      idempotency_key: before[2]!.idempotency_key,
+      error:
+        'ad_text, landing_page_url were edited after the ad was created; the edit was not sent (an ad cannot be changed through add_tiktok_ad). To create the edited version as a new ad, run with --confirm-edits',
+    });
+    expect(second.stderr).toMatch(/3 already created in an earlier run \(1 edited since: the edits are not sent\)/);
+    expect(second.stderr).toMatch(/1 created row was edited after its ad was created; the edits were not sent/);
+
+    const confirmed = await upload(sim, { file, confirmEdits: true });
+    expect(confirmed.summary.counts.created).toBe(3);
+    expect(sim.ads()).toHaveLength(4);
+    expect(sim.ads()[3]!.arguments.ad_text).toBe('Fresh coffee 3!');
+    // From now on the edited version is the row's ad: nothing more is sent, and no warning.
+    const after = await upload(sim, { file });
+    expect(sim.ads()).toHaveLength(4);
+    expect((await reportRows(after.summary.report!))[2]).toMatchObject({ status: 'created', ad_id: sim.ads()[3]!.ad_id, error: '' });
+  });
+
+  it('an ad group row listing two ad groups: only the edited ad group changes nothing, the other is matched by its place too', async () => {
+    const sim = await startSim();
+    const file = await batchFile(
+      `${HEADER}\r\n1780000000000000101|1780000000000000202,Two groups,https://example.com/a,https://cdn.example.com/v.mp4\r\n`,
+      'campaign.csv',
+    );
+    await upload(sim, { file });
+    expect(sim.ads()).toHaveLength(2);
+    await writeFile(file, (await readFile(file, 'utf8')).replace('Two groups', 'Two groups!'));
+    const again = await upload(sim, { file });
+    expect(sim.ads()).toHaveLength(2);
+    const rows = await reportRows(again.summary.report!);
+    expect(rows.map((r) => [r.status, (r.error ?? '').startsWith('ad_text was edited after the ad was created')])).toEqual([
+      ['created', true],
+      ['created', true],
+    ]);
   });
 });

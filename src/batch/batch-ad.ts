@@ -1,6 +1,7 @@
 import type { PlannedAd } from '../keys/keyed-sheet.js';
 import type { AdArgs, Problem } from '../validate/args.js';
 import { LINK_FIELDS } from '../validate/fields.js';
+import { fieldDigests } from '../keys/field-digests.js';
 
 /**
  * An ad as upload keeps it between its two reads of the file: what planning needs, without the
@@ -19,6 +20,8 @@ export interface BatchAd {
   readonly problems: readonly Problem[];
   /** Only when its links are to be checked: the fields that hold them. */
   readonly links?: AdArgs;
+  /** Only for a new key in a batch that has ads already: its fields' fingerprints, to tell an edit of one. */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
@@ -27,7 +30,7 @@ const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
  * The planning part of an ad (see BatchAd); `links` keeps its link fields for the checks. A batch
  * names few advertisers, each on many rows: `same` gives back one copy of each ID to keep.
  */
-export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => string = (id) => id): BatchAd {
+export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => string = (id) => id, fingerprint = false): BatchAd {
   const args = ad.args;
   if (!args || ad.key === undefined) return { seq: ad.seq, row: ad.row, problems: ad.problems };
   const adgroup = args.adgroup_id;
@@ -41,5 +44,11 @@ export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => str
     ...(advertiser !== undefined ? { advertiser: same(String(advertiser)) } : {}),
     problems: NO_PROBLEMS,
     ...(links ? { links: Object.fromEntries(LINK_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]!])) } : {}),
+    ...(fingerprint ? { fields: fieldDigests(args) } : {}),
   };
+}
+
+/** A row's identity across edits: its position and its ad group. */
+export function placeOf(row: number, adgroup: unknown): string {
+  return `${row}\u0000${typeof adgroup === 'string' ? adgroup : ''}`;
 }

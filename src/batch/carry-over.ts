@@ -1,6 +1,7 @@
 import { retryKey } from '../keys/idempotency-key.js';
 import type { AdArgs } from '../validate/args.js';
-import type { BatchAd } from './batch-ad.js';
+import { placeOf, type BatchAd } from './batch-ad.js';
+import { changedFields } from '../keys/field-digests.js';
 import type { PriorState } from './journal.js';
 import { problemsText } from '../report/problem-text.js';
 import type { ReportLine } from '../report/report-line.js';
@@ -24,7 +25,7 @@ export interface CarryOver {
   /** Lines settled before sending: invalid rows and rows finished in earlier runs (by seq). */
   readonly lines: readonly (SettledLine | undefined)[];
   readonly toSend: readonly PlannedSend[];
-  readonly carried: { readonly created: number; readonly rejected: number };
+  readonly carried: { readonly created: number; readonly rejected: number; readonly edited: number };
   readonly invalid: number;
 }
 
@@ -42,9 +43,10 @@ export function carryOver(
 ): CarryOver {
   const lines: (SettledLine | undefined)[] = new Array(planned.length);
   const toSend: PlannedSend[] = [];
-  const carried = { created: 0, rejected: 0 };
+  const carried = { created: 0, rejected: 0, edited: 0 };
   let invalid = 0;
   const doubts = confirmEdits ? new Map<string, PriorState>() : inDoubtByPlace(planned, states, generations);
+  const edits = confirmEdits ? new Map<number, Edit>() : editsOfCreated(planned, states, generations);
   for (const ad of planned) {
     if (ad.key === undefined) {
       invalid++;
@@ -66,6 +68,20 @@ export function carryOver(
     } else if (prior?.status === 'rejected') {
       // The service replays a stored rejection for its key: a deliberate re-send needs a new one.
       toSend.push({ seq: ad.seq, key: retryKey(ad.key, generation + 1), base: { key: ad.key, generation: generation + 1 }, ...sending });
+    } else if (!prior && edits.has(ad.seq)) {
+      // An ad was created from this row, which has been edited since: add_tiktok_ad cannot change an
+      // ad, so sending the edit would make a second one. It stays the ad it is, with a warning.
+      const edit = edits.get(ad.seq)!;
+      carried.created++;
+      carried.edited++;
+      lines[ad.seq] = {
+        row: ad.row,
+        status: 'created',
+        key: edit.key,
+        ...(edit.earlier.adId ? { adId: edit.earlier.adId } : {}),
+        error: editedText(edit.changed),
+        attempts: 0,
+      };
     } else if (!prior && doubts.has(placeOf(ad.row, ad.adgroup))) {
       // An edited row whose earlier version may already be an ad: sending it could make a second.
       invalid++;
@@ -80,11 +96,6 @@ export function carryOver(
     }
   }
   return { lines, toSend, carried, invalid };
-}
-
-/** A row's identity across edits: its position and its ad group. */
-function placeOf(row: number, adgroup: unknown): string {
-  return `${row}\u0000${typeof adgroup === 'string' ? adgroup : ''}`;
 }
 
 /**
@@ -103,6 +114,50 @@ function inDoubtByPlace(
     if ((st.status === 'unknown' || st.status === 'in_flight') && !keys.has(key)) doubts.set(placeOf(st.row, st.adgroup), st);
   }
   return doubts;
+}
+
+/** A row that is an edit of an ad created earlier: that ad's key and state, and the fields changed. */
+interface Edit {
+  readonly key: string;
+  readonly earlier: PriorState;
+  readonly changed: readonly string[];
+}
+
+/**
+ * Rows that are edits of ads created earlier (README, "Re-runs"): a row with a new key whose
+ * fields, in the same ad group, are mostly those a created ad was sent with, when that ad's key no
+ * row has any more. Matched by content, not position, so rows inserted or moved around it are not
+ * taken for edits; each earlier ad is matched once, the closest first, the same place on a tie.
+ */
+function editsOfCreated(planned: readonly BatchAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number>): Map<number, Edit> {
+  const keys = knownKeys(planned, generations);
+  const orphans = [...states].filter(([key, st]) => st.status === 'created' && st.fields !== undefined && !keys.has(key));
+  const edits = new Map<number, Edit>();
+  if (orphans.length === 0) return edits;
+  const taken = new Set<string>();
+  for (const ad of planned) {
+    if (ad.key === undefined || ad.fields === undefined || states.has(ad.key)) continue;
+    let best: { key: string; st: PriorState; score: number; changed: string[] } | undefined;
+    for (const [key, st] of orphans) {
+      if (taken.has(key) || st.adgroup !== ad.adgroup) continue;
+      const changed = changedFields(st.fields!, ad.fields);
+      const all = new Set([...Object.keys(st.fields!), ...Object.keys(ad.fields)]).size;
+      // Mostly the same ad: at least half of its fields as they were (the ad group among them).
+      const score = (all - changed.length) / all + (st.row === ad.row ? 0.001 : 0);
+      if (score >= 0.5 && (!best || score > best.score)) best = { key, st, score, changed };
+    }
+    if (best) {
+      taken.add(best.key);
+      edits.set(ad.seq, { key: best.key, earlier: best.st, changed: best.changed });
+    }
+  }
+  return edits;
+}
+
+/** The warning on a created row edited since: what changed, that it was not sent, how to send it. */
+function editedText(changed: readonly string[]): string {
+  const what = changed.length === 0 ? 'the row was' : `${changed.join(', ')} ${changed.length === 1 ? 'was' : 'were'}`;
+  return `${what} edited after the ad was created; the edit was not sent (an ad cannot be changed through add_tiktok_ad). To create the edited version as a new ad, run with --confirm-edits`;
 }
 
 /** Keys whose outcome is in doubt (in flight when a run died, or `unknown`) that no row of the file has any more. */

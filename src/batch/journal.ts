@@ -25,6 +25,8 @@ export type JournalEvent =
       /** For a re-send of a rejected row (--retry-rejected): the row's own key and the generation. */
       readonly base?: string;
       readonly generation?: number;
+      /** A fingerprint of each field sent (keys/field-digests.ts), to name what a later edit changed. */
+      readonly fields?: Readonly<Record<string, string>>;
     }
   | {
       readonly key: string;
@@ -46,6 +48,8 @@ export type JournalEvent =
 export interface PriorState {
   readonly status: 'created' | 'rejected' | 'failed' | 'not_sent' | 'unknown' | 'in_flight';
   readonly adgroup?: string;
+  /** The fingerprints of the fields it was sent with, where the journal has them. */
+  readonly fields?: Readonly<Record<string, string>>;
   readonly adId?: string;
   readonly error?: string;
   readonly row: number;
@@ -112,7 +116,8 @@ export function parseJournal(path: string, text: string): JournalContents {
     if (e.event === 'sending') {
       if (typeof e.base === 'string' && typeof e.generation === 'number') generations.set(e.base, Math.max(generations.get(e.base) ?? 0, e.generation));
       const prior = states.get(e.key);
-      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row, ...(e.adgroup ? { adgroup: e.adgroup } : {}) });
+      const fields = e.fields && typeof e.fields === 'object' ? { fields: e.fields } : prior?.fields ? { fields: prior.fields } : {};
+      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row, ...(e.adgroup ? { adgroup: e.adgroup } : {}), ...fields });
     } else if (e.event === 'result') {
       const prior = states.get(e.key);
       // A created ad stays created: a later not_sent for the same key cannot undo it.
@@ -123,6 +128,7 @@ export function parseJournal(path: string, text: string): JournalContents {
         ...(e.ad_id ? { adId: e.ad_id } : {}),
         ...(e.error ? { error: e.error } : {}),
         ...((e.adgroup ?? prior?.adgroup) ? { adgroup: e.adgroup ?? prior?.adgroup } : {}),
+        ...(prior?.fields ? { fields: prior.fields } : {}),
       });
     }
   });

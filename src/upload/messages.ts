@@ -8,7 +8,7 @@ export function planText(
   file: string,
   lines: number,
   invalid: number,
-  carried: { created: number; rejected: number },
+  carried: { created: number; rejected: number; edited?: number },
   toSend: number,
   quota: QuotaInfo | undefined,
   dryRun: boolean,
@@ -16,7 +16,10 @@ export function planText(
 ): string {
   const parts = [`${file}: ${lines} ${lines === 1 ? 'ad' : 'ads'}`];
   if (invalid) parts.push(`${invalid} invalid (never sent)`);
-  if (carried.created) parts.push(`${carried.created} already created in an earlier run`);
+  if (carried.created) {
+    const edited = carried.edited ? ` (${carried.edited} edited since: the edits are not sent)` : '';
+    parts.push(`${carried.created} already created in an earlier run${edited}`);
+  }
   if (carried.rejected) parts.push(`${carried.rejected} rejected earlier`);
   parts.push(`${toSend} to send${dryRun ? ' (dry run: nothing will be created)' : ''}`);
   const overage = extra.overage ?? 0;
@@ -55,7 +58,7 @@ export function summariseRows(rows: readonly number[]): string {
 
 export interface EndInfo {
   counts: Record<UploadStatus, number>;
-  carried: { created: number; rejected: number };
+  carried: { created: number; rejected: number; edited?: number };
   report: string;
   retryPath: string;
   elapsed: number;
@@ -75,6 +78,12 @@ export function endText(e: EndInfo): string {
   out.push(
     `Done in ${formatDuration(e.elapsed)}: ${c.created} created${e.carried.created ? ` (${e.carried.created} carried over from earlier runs, ${c.created - e.carried.created} this run)` : ''}, ${c.invalid} invalid, ${c.rejected} rejected${e.carried.rejected ? ` (${e.carried.rejected} from earlier runs)` : ''}, ${c.failed} failed, ${c.not_sent} not sent${c.unknown ? `, ${c.unknown} unknown (the service may have created ${c.unknown === 1 ? 'it' : 'them'}; run the same command again to confirm, with the same keys)` : ''}.`,
   );
+  const edited = e.carried.edited ?? 0;
+  if (edited) {
+    out.push(
+      `${edited} created ${edited === 1 ? 'row was' : 'rows were'} edited after ${edited === 1 ? 'its ad was' : 'their ads were'} created; the edits were not sent (the report names what changed). Run with --confirm-edits to create the edited versions as new ads.`,
+    );
+  }
   if (e.stopped === 'quota')
     out.push(
       `Stopped: the monthly quota is spent${e.quota ? ` (${e.quota.used}/${e.quota.limit} on ${e.quota.tier}); it resets ${e.quota.period_end}` : ''}. Upgrade at ${e.quota?.upgrade_url ?? 'https://adspirer.ai'} or run the same command after the reset to send the rest.`,

@@ -124,10 +124,13 @@ async function readBatch(
   const links = options.checkLinks !== false;
   const advertisers = new Map<string, string>();
   const same = (id: string): string => advertisers.get(id) ?? (advertisers.set(id, id), id);
+  // A new key in a batch that has ads already may be an edit of one: its fields' fingerprints let
+  // the plan tell, and name what changed (batch/carry-over.ts). Only those rows keep them.
+  const hasAds = !options.confirmEdits && [...resume.states.values()].some((st) => st.status === 'created');
   for await (const ad of validateSheet(sheet, { ...validation, onNotice: noticePrinter(say) })) {
     // Ctrl-C while the rows are checked: nothing has been sent, nothing is written.
     if (options.signal?.aborted) return { sheet, validation, resume, planned, interrupted: true };
-    planned.push(batchAd(ad, links, same));
+    planned.push(batchAd(ad, links, same, hasAds && ad.key !== undefined && !resume.states.has(ad.key)));
     printer.add(ad);
   }
   printer.finish(at.report);

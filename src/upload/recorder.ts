@@ -12,6 +12,7 @@ import { formatDuration } from './progress.js';
 import { emptyCounts } from '../commands/summary.js';
 import type { RunPlan, UploadRun } from './types.js';
 import { callsLeft } from '../send/plan-terms.js';
+import { fieldDigests } from '../keys/field-digests.js';
 
 /**
  * The one owner of "a row's outcome" in an upload: its journal line, its report line (in input
@@ -97,6 +98,7 @@ export class Recorder {
       event: 'sending',
       ...(adgroup !== undefined ? { adgroup } : {}),
       ...(item.base ? { base: item.base.key, generation: item.base.generation } : {}),
+      fields: fieldDigests(item.args),
     });
   }
 
