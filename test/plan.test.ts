@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { carryOver, orphanedInFlight } from '../src/batch/carry-over.js';
 import { fieldDigests } from '../src/keys/field-digests.js';
+import { nearestId } from '../src/upload/adgroups.js';
 import { retryKey } from '../src/keys/idempotency-key.js';
 import { planSending } from '../src/upload/send-plan.js';
 import { exitCode } from '../src/commands/exit-code.js';
@@ -291,5 +292,16 @@ describe('carryOver: a row edited after its ad was created is found by its conte
     expect(carryOver([withFields(0, 2, 'edit', args('Coffee!'))], states, false, true).toSend).toHaveLength(1);
     const stillThere = [withFields(0, 2, 'old', args('Coffee')), withFields(1, 3, 'copy', args('Coffee!'))];
     expect(carryOver(stillThere, states, false).toSend.map((s) => s.key)).toEqual(['copy']);
+  });
+});
+
+describe('nearestId: a listed ad group the given one is likely a slip of', () => {
+  const listed = ['1780000000000000101', '1780000000000000202', '1798765432109876000'];
+  it('one digit off, neighbours swapped, or rounded to 15 digits; nothing else', () => {
+    expect(nearestId('1780000000000000102', listed)).toBe('1780000000000000101');
+    expect(nearestId('1780000000000000110', listed)).toBe('1780000000000000101');
+    expect(nearestId('1798765432109870000', listed)).toBe('1798765432109876000');
+    expect(nearestId('1780000000000000303', listed)).toBeUndefined();
+    expect(nearestId('1798765432109800000', listed)).toBeUndefined();
   });
 });

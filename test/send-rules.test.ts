@@ -16,6 +16,7 @@ import { VERSION } from '../src/version.js';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadApiKey } from '../src/send/api-key.js';
+import { adGroupIdsOf } from '../src/send/lists.js';
 import { tempDir } from './helpers/tmp.js';
 
 const NOW = Date.parse('2026-11-29T12:00:00Z');
@@ -687,5 +688,26 @@ describe('sleep and Retry-After', () => {
     for (const v of ['5s', '5 seconds', 'x5', '-3', '']) expect(parseRetryAfter(v, NOW), v).toBeUndefined();
     expect(parseRetryAfter('Sun, 29 Nov 2026 11:59:00 GMT', NOW)).toBe(0);
     expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
+  });
+});
+
+describe('lists without a documented layout (list_tiktok_ad_groups)', () => {
+  const text = (t: string) => ({ success: true, data: { text: t } });
+  it('reads IDs from data.structured first, then per line: after adgroup_id/ID/id=, or a 16–19 digit run on a list item', () => {
+    expect([...adGroupIdsOf({ success: true, data: { structured: { adgroups: [{ adgroup_id: '1780000000000000101' }, { id: 17 }] }, text: 'x' } })!]).toEqual([
+      '1780000000000000101',
+      '17',
+    ]);
+    expect([...adGroupIdsOf(text('**Ad groups (2)**\n- **Summer** (adgroup_id: 1780000000000000101) — ENABLE\n- Winter, ID: 1780000000000000202'))!]).toEqual([
+      '1780000000000000101',
+      '1780000000000000202',
+    ]);
+    expect([...adGroupIdsOf(text('| name | id |\n|---|---|\n| Summer | 1780000000000000303 |'))!]).toEqual(['1780000000000000303']);
+  });
+  it('nothing recognisable is not readable, never an empty list; the advertiser named in the text is no ad group', () => {
+    expect(adGroupIdsOf(text('No ad groups found for advertiser 7000000000000000001.'), '7000000000000000001')).toBeUndefined();
+    expect(adGroupIdsOf(text('- Summer 7000000000000000001'), '7000000000000000001')).toBeUndefined();
+    expect(adGroupIdsOf({ success: true, data: {} })).toBeUndefined();
+    expect(adGroupIdsOf('not json')).toBeUndefined();
   });
 });

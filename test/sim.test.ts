@@ -189,6 +189,21 @@ describe('the simulator', () => {
     expect(bad.stderr).toMatch(/--throttle 30 a minute: write N\/S, e\.g\. 30\/20/);
   });
 
+  it('--adgroups: list_tiktok_ad_groups lists them in data.text, and add_tiktok_ad refuses any other', async () => {
+    const s = await sim({ adgroups: new Map([['7000000000000000001', ['1780000000000000101']]]) });
+    const list = await call(s, 'list_tiktok_ad_groups', { advertiser_id: '7000000000000000001' });
+    expect(list.status).toBe(200);
+    expect(list.json.data.structured).toBeUndefined();
+    expect(list.json.data.text).toMatch(/adgroup_id: 1780000000000000101/);
+    const other = await call(s, 'add_tiktok_ad', { ...AD, adgroup_id: '1780000000000000999' });
+    expect(other.status).toBe(400);
+    expect(other.json.error).toBe('TikTok API error 40002: adgroup_id 1780000000000000999 does not exist.');
+    expect((await call(s, 'add_tiktok_ad', AD)).status).toBe(200);
+    const none = await sim();
+    expect((await call(none, 'list_tiktok_ad_groups', {})).json.data.text).toBe('No ad groups found for advertiser 7000000000000000001.');
+    expect((await cli(['sim', '--adgroups', '7000:abc'])).stderr).toMatch(/--adgroups: "7000:abc" is not ADVERTISER:ADGROUP\|ADGROUP/);
+  });
+
   it('injects 5xx with HTML bodies from proxies', async () => {
     const s = await sim({ failRate: 1, faults: ['502'] });
     const r = await call(s, 'add_tiktok_ad', AD);

@@ -325,3 +325,60 @@ describe('the second read: upload reads the file again to send and report it', (
     for (const r of rows.filter((x) => x.status === 'created')) expect(byKey.get(r.idempotency_key!)?.arguments.ad_text).toBe(r.ad_text);
   });
 });
+
+describe('ad groups checked before paying (list_tiktok_ad_groups)', () => {
+  const ADV = '7000000000000000001';
+  const rows = (groups: string[]) =>
+    `adgroup_id,ad_text,landing_page_url,video_url\r\n${groups.map((g, i) => `${g},Coffee ${i},https://example.com/${i},https://cdn.example.com/${i}.mp4`).join('\r\n')}\r\n`;
+
+  it('rows naming an ad group the advertiser does not have are invalid, with the nearest listed one; one list call, no paid call for them', async () => {
+    const sim = await startSim({ adgroups: new Map([[ADV, ['1780000000000000101', '1780000000000000202']]]) });
+    const file = await campaign('groups.csv', rows(['1780000000000000101', '1780000000000000303', '1780000000000000202', '1780000000000000102']));
+    const { summary, stderr } = await upload(sim, { file, checkAdgroups: true });
+    expect(summary).toMatchObject({ exit_code: 1, counts: { created: 2, invalid: 2 } });
+    expect(sim.stats().byStatus['400']).toBeUndefined();
+    const report = await reportRows(summary.report!);
+    expect(report[1]).toMatchObject({
+      status: 'invalid',
+      error: `adgroup_id: ad group 1780000000000000303 is not among the 2 ad groups of advertiser ${ADV}. Fix adgroup_id, or pass --no-check-adgroups if the list is wrong`,
+    });
+    expect(report[3]!.error).toMatch(
+      /ad group 1780000000000000102 is not among the 2 ad groups of advertiser 7000000000000000001; the nearest listed is 1780000000000000101 \(a rounded or mistyped ID\?\)/,
+    );
+    expect(stderr).toMatch(
+      /Ad groups: listed for 1 advertiser \(1 call that may be billed\); 2 rows name ad groups that are not there \(invalid, never sent\)\./,
+    );
+    expect(stderr).toMatch(/Row 5:\n {2}✗ adgroup_id: ad group 1780000000000000102 is not among/);
+  });
+
+  it('a list that cannot be read skips the check with a note; --no-check-adgroups makes no call; a dry run lists nothing', async () => {
+    const sim = await startSim();
+    const file = await campaign('groups.csv', rows(['1780000000000000101']));
+    const { summary, stderr } = await upload(sim, { file, checkAdgroups: true });
+    expect(summary.counts.created).toBe(1);
+    expect(stderr).toMatch(
+      /Note: could not read the ad groups of advertiser 7000000000000000001 \(no ad group could be read from the answer\); its 1 row goes ahead unchecked\./,
+    );
+    const listCalls = () => sim.stats().requests;
+    const before = listCalls();
+    const other = await campaign('other.csv', rows(['1780000000000000101']));
+    await upload(sim, { file: other, checkAdgroups: false });
+    // Two free preflight calls, the ad, the quota check after: no list.
+    expect(listCalls() - before).toBe(4);
+    const dry = await upload(sim, { file: await campaign('dry.csv', rows(['1780000000000000999'])), dryRun: true, checkAdgroups: true });
+    expect(dry.summary.counts.invalid).toBe(0);
+  });
+
+  it('the CLI takes --no-check-adgroups, and the simulator --adgroups', async () => {
+    const sim = await startSim({ adgroups: new Map([[ADV, ['1780000000000000101']]]) });
+    const file = await campaign('groups.csv', rows(['1780000000000000404']));
+    const checked = await cli(['upload', file, '--endpoint', sim.url, '--no-check-links', '--json'], { ADSPIRER_API_KEY: KEY });
+    expect(JSON.parse(checked.stdout).counts).toMatchObject({ invalid: 1, created: 0 });
+    const unchecked = await cli(['upload', file, '--endpoint', sim.url, '--no-check-links', '--no-check-adgroups', '--report', `${file}.r.csv`, '--json'], {
+      ADSPIRER_API_KEY: KEY,
+    });
+    // Unchecked, the service itself refuses it: one rejected call, which the check would have saved.
+    expect(JSON.parse(unchecked.stdout).counts).toMatchObject({ rejected: 1 });
+    expect(sim.stats().byStatus['400']).toBe(1);
+  });
+});

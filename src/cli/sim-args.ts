@@ -36,6 +36,7 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
     ...(advertisers?.length ? { advertisers } : {}),
     ...(quotaInAnswers ? { quotaInAnswers: quotaInAnswers === 'yes' } : {}),
     ...given('throttle', throttleOption(s(values.throttle))),
+    ...given('adgroups', adgroupsOption(s(values.adgroups))),
     ...(faults ? { faults: faults as FaultKind[] } : {}),
     ...(values.quiet ? {} : { log: (line: string) => ctx.io.err(`${new Date().toISOString()} ${line}\n`) }),
   }).catch((err: unknown) => {
@@ -54,6 +55,21 @@ export async function simFromCli(values: Values, ctx: CliContext): Promise<numbe
   );
   ctx.onSimStarted?.(() => sim.close());
   return 0;
+}
+
+/** `--adgroups 7000…1:1780…101|1780…102,7000…2:1780…201`: the ad groups of each advertiser. */
+function adgroupsOption(raw: string | undefined): Map<string, string[]> | undefined {
+  if (raw === undefined) return undefined;
+  const out = new Map<string, string[]>();
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const m = /^(\d+)\s*:\s*(\d+(?:\s*\|\s*\d+)*)$/.exec(part);
+    if (!m) throw new RunError('USAGE', `--adgroups: "${part}" is not ADVERTISER:ADGROUP|ADGROUP (IDs in digits).`);
+    out.set(m[1]!, [...(out.get(m[1]!) ?? []), ...m[2]!.split('|').map((id) => id.trim())]);
+  }
+  return out;
 }
 
 /** `--throttle 30/20`: N calls per S seconds (S may have decimals, for rehearsals). */

@@ -86,6 +86,13 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     commands: ['sim'],
   },
   {
+    name: 'adgroups',
+    type: 'string',
+    value: 'ADV:ID|ID,…',
+    help: 'the ad groups that exist, by advertiser: add_tiktok_ad refuses others and\nlist_tiktok_ad_groups lists these (default: any ad group is taken, none listed)',
+    commands: ['sim'],
+  },
+  {
     name: 'accounts-shape',
     type: 'string',
     value: 'structured|text',

@@ -12,6 +12,14 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     page: 'checkLinks',
   },
   {
+    name: 'no-check-adgroups',
+    type: 'boolean',
+    help: "skip listing the advertisers' ad groups before the first paid call\n(a call per advertiser, which may be billed)",
+    commands: ['upload'],
+    option: 'checkAdgroups',
+    negates: true,
+  },
+  {
     name: 'concurrency',
     type: 'string',
     value: 'N',

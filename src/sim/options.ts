@@ -11,6 +11,12 @@ export interface SimOptions {
   readonly quota?: number;
   readonly used?: number;
   readonly tier?: string;
+  /**
+   * The ad groups that exist, by advertiser (`--adgroups ADV:ID|ID,…`). When given, add_tiktok_ad
+   * refuses other ad groups and list_tiktok_ad_groups lists these; when not, any ad group is taken
+   * and the list names none.
+   */
+  readonly adgroups?: ReadonlyMap<string, readonly string[]>;
   /** Connected TikTok advertisers: `ID`, `ID=Name`, `ID=Name:needs_reauth` or `ID=Name:inactive`. */
   readonly advertisers?: readonly string[];
   /** list_connected_accounts answers in `data.structured` (default) or in markdown text only. */

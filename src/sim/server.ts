@@ -53,6 +53,7 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
     idRng,
     now,
     { accountsShape: options.accountsShape ?? 'structured', adIdIn: options.adIdIn ?? 'data', quotaInAnswers: options.quotaInAnswers ?? true },
+    options.adgroups,
   );
   let failRate = options.failRate ?? 0;
   const faultKinds: readonly FaultKind[] = options.faults ?? FAULT_KINDS;

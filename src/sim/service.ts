@@ -67,6 +67,7 @@ export class SimService {
     private readonly rng: Random,
     private readonly now: () => number,
     private readonly dialect: Dialect = { accountsShape: 'structured', adIdIn: 'data', quotaInAnswers: true },
+    private readonly adgroups?: ReadonlyMap<string, readonly string[]>,
   ) {}
 
   quotaBlock(): { used: number; limit: number; tier: string; period_end: string } {
@@ -109,6 +110,8 @@ export class SimService {
         return this.listAccounts(args);
       case 'add_tiktok_ad':
         return this.addAd(args, key);
+      case 'list_tiktok_ad_groups':
+        return this.listAdGroups(args);
       default:
         return { status: 404, body: { success: false, is_error: true, error: `Unknown tool: ${tool}`, tool } };
     }
@@ -132,6 +135,25 @@ export class SimService {
       ),
     ].join('\n');
     return ok('list_connected_accounts', this.dialect.accountsShape === 'structured' ? { text, structured: { accounts: rows } } : { text });
+  }
+
+  /**
+   * list_tiktok_ad_groups (arguments advertiser_id, campaign_id): a read-only tool that may be
+   * billed, answering in `data.text` with no documented structure (Adspirer's OpenAPI spec).
+   */
+  private listAdGroups(args: Record<string, unknown>): Answer {
+    const advertiser = args.advertiser_id === undefined ? this.accounts[0]?.id : String(args.advertiser_id);
+    const account = this.accounts.find((a) => a.id === advertiser);
+    if (!account) return toolError(400, `TikTok advertiser ${String(advertiser)} is not connected to this Adspirer account.`, 'list_tiktok_ad_groups');
+    const ids = this.adgroups?.get(account.id) ?? [];
+    const text =
+      ids.length === 0
+        ? `No ad groups found for advertiser ${account.id}.`
+        : [
+            `**Ad groups for ${account.name} (${ids.length})**`,
+            ...ids.map((id, i) => `- **Ad group ${i + 1}** (adgroup_id: ${id}) — status: ENABLE, budget: 50.00 USD/day`),
+          ].join('\n');
+    return ok('list_tiktok_ad_groups', { text, ...(this.dialect.quotaInAnswers ? { quota: this.quotaBlock() } : {}) });
   }
 
   private addAd(args: Record<string, unknown>, key: string | undefined): Answer {
@@ -168,6 +190,9 @@ export class SimService {
     if (account.inactive) {
       return toolError(400, `TikTok advertiser ${account.id} (${account.name}) is connected but not active on your plan. Activate it in Manage Accounts.`);
     }
+    const groups = this.adgroups?.get(account.id);
+    if (groups && !groups.includes(String(args.adgroup_id)))
+      return toolError(400, `TikTok API error 40002: adgroup_id ${String(args.adgroup_id)} does not exist.`);
     const problem = documentedProblem(args);
     if (problem) return toolError(400, `TikTok API error 40002: ${problem}`);
     this.quota.used++;
@@ -216,8 +241,8 @@ function ok(tool: string, data: Record<string, unknown>): Answer {
   return { status: 200, body: { success: true, data, tool } };
 }
 
-function toolError(status: number, error: string): Answer {
-  return { status, body: { success: false, error, is_error: true, tool: 'add_tiktok_ad' } };
+function toolError(status: number, error: string, tool = 'add_tiktok_ad'): Answer {
+  return { status, body: { success: false, error, is_error: true, tool } };
 }
 
 function titleCase(s: string): string {

@@ -8,6 +8,8 @@ import { checkRunLinks } from './links.js';
 import { planText, spentText, summariseRows } from './messages.js';
 import { planTerms, type PlanTerms } from '../send/plan-terms.js';
 import type { UploadRun, RunPlan } from './types.js';
+import { ProblemPrinter } from '../commands/problem-printer.js';
+import { checkAdGroups } from './adgroups.js';
 
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
 export async function planRun(run: UploadRun): Promise<RunPlan> {
@@ -36,6 +38,28 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
     }
     toSend = toSend.filter((item) => !accountCheck.held.has(item.seq));
   }
+  // A mistyped or deleted ad group is found by listing, once per advertiser, not by a paid call per row.
+  let quota = pre.quota;
+  if (options.checkAdgroups !== false && !options.dryRun && run.client && toSend.length > 0) {
+    const only = pre.accounts?.length === 1 ? pre.accounts[0]!.id : undefined;
+    const groups = await checkAdGroups(run.client, toSend, (seq) => planned[seq]!.adgroup, only);
+    for (const note of groups.notes) say(`Note: ${note}\n`);
+    if (groups.quota) quota = groups.quota;
+    for (const [seq, error] of groups.invalid) {
+      lines[seq] = { row: planned[seq]!.row, status: 'invalid', error };
+      invalid++;
+    }
+    toSend = toSend.filter((item) => !groups.invalid.has(item.seq));
+    say(
+      `Ad groups: listed for ${groups.calls} ${groups.calls === 1 ? 'advertiser' : 'advertisers'} (${groups.calls} ${groups.calls === 1 ? 'call' : 'calls'} that may be billed)${groups.invalid.size ? `; ${groups.invalid.size} ${groups.invalid.size === 1 ? 'row names an ad group that is' : 'rows name ad groups that are'} not there (invalid, never sent)` : "; every row's ad group is there"}.\n`,
+    );
+    if (groups.invalid.size) {
+      const printer = new ProblemPrinter({ ...run.io, err: say });
+      for (const [seq, error] of groups.invalid)
+        printer.add({ row: planned[seq]!.row, input: [], problems: [{ field: 'adgroup_id', message: error.replace(/^adgroup_id: /, '') }], warnings: [] });
+      printer.finish(run.report);
+    }
+  }
   // Links are free to check and calls are not: a row whose creative cannot be downloaded never reaches the service.
   const links =
     options.checkLinks === false || toSend.length === 0
@@ -52,7 +76,7 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
     toSend = toSend.filter((item) => !links.invalid.has(item.seq));
   }
   say(
-    planText(options.file, planned.length, invalid, carried.carried, toSend.length, pre.quota, options.dryRun === true, {
+    planText(options.file, planned.length, invalid, carried.carried, toSend.length, quota, options.dryRun === true, {
       overage,
       ...(pre.quotaUnknown ? { unknown: pre.quotaUnknown } : {}),
     }),
@@ -74,17 +98,17 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
   const sending = planSending(toSend, {
     ...(preStop ? { stop: preStop } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
-    ...(pre.quota ? { quota: pre.quota } : {}),
+    ...(quota ? { quota } : {}),
     overage,
     dryRun: options.dryRun === true,
   });
-  if (sending.overflow && pre.quota) {
+  if (sending.overflow && quota) {
     const { left, items } = sending.overflow;
     const rows = [...new Set(items.map((i) => planned[i.seq]!.row))];
-    if (left === 0) say(`${spentText(pre.quota, terms!, options.allowOverage)}\n`);
+    if (left === 0) say(`${spentText(quota, terms!, options.allowOverage)}\n`);
     else {
       say(
-        `The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${pre.quota.period_end || 'the quota resets'}${options.dryRun ? '' : ', unless rows are refused without using a call'}.\n`,
+        `The quota has room for ${left} more ${left === 1 ? 'call' : 'calls'}; ${items.length} ${items.length === 1 ? 'ad' : 'ads'} will not fit (rows ${summariseRows(rows)}) and stay not_sent until ${quota.period_end || 'the quota resets'}${options.dryRun ? '' : ', unless rows are refused without using a call'}.\n`,
       );
     }
   }
@@ -95,7 +119,7 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
     invalid,
     ...sending,
     stopped: sending.stopped ?? accountStop?.reason ?? null,
-    quota: pre.quota,
+    quota,
     quotaUnknown: pre.quotaUnknown,
     overage,
     links,

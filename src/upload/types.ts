@@ -36,6 +36,11 @@ export interface UploadOptions extends SheetOptions, LinkOptions {
   readonly allowOverage?: number;
   /** --max-wait: the most the batch waits for TikTok's rate limit in one run, seconds (default 900). */
   readonly maxWaitSeconds?: number;
+  /**
+   * List each advertiser's ad groups before the first paid call and set aside rows naming one that
+   * is not there (default true; --no-check-adgroups). Not in a dry run: the lists may be billed.
+   */
+  readonly checkAdgroups?: boolean;
   /** --confirm-edits: send edited rows whose earlier version may already be an ad. */
   readonly confirmEdits?: boolean;
   /** --force-unlock: take over a batch lock held on another host. */

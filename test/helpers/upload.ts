@@ -36,6 +36,8 @@ export async function upload(
       sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
       // The fixtures' links are not ours to fetch: link checks are tested against a local server.
       checkLinks: false,
+      // Listing ad groups is tested where the simulator is told which exist (--adgroups).
+      checkAdgroups: false,
       ...options,
     },
     io,

@@ -1,0 +1,39 @@
+import { envelope } from './answer.js';
+
+/**
+ * Reading the lists of Adspirer's read-only tools (list_tiktok_ad_groups, list_tiktok_ads), whose
+ * answers have no documented layout: `data.structured` first when present, else `data.text` line by
+ * line, an ID after `adgroup_id:` / `ID:` / `id=` or, failing those, a 16–19 digit run (how the
+ * reference says add_tiktok_ad's own ad_id is written). A list that yields nothing recognisable is
+ * not readable (undefined), never empty. Pure.
+ */
+export function adGroupIdsOf(json: unknown, advertiser?: string): ReadonlySet<string> | undefined {
+  const data = envelope(json)?.data as Record<string, unknown> | undefined;
+  if (!data || typeof data !== 'object') return undefined;
+  const fromStructured = structuredIds(data.structured);
+  if (fromStructured?.size) return fromStructured;
+  if (typeof data.text !== 'string') return undefined;
+  const ids = new Set<string>();
+  for (const line of data.text.split('\n')) {
+    const named = /\b(?:adgroup_id|ad_group_id|id)\b\**\s*[:=]\s*\**\s*["'`]?(\d{6,})/i.exec(line)?.[1];
+    // A bare digit run counts only on a list item or table row, and never as the advertiser asked about.
+    const item = /^\s*(?:[-*•|]|\d+[.)])\s/.test(line);
+    const id = named ?? (item ? /(?<!\d)(\d{16,19})(?!\d)/.exec(line)?.[1] : undefined);
+    if (id && id !== advertiser) ids.add(id);
+  }
+  return ids.size ? ids : undefined;
+}
+
+function structuredIds(structured: unknown): Set<string> | undefined {
+  const s = structured as Record<string, unknown> | unknown[] | undefined;
+  if (!s || typeof s !== 'object') return undefined;
+  const list = Array.isArray(s) ? s : [s.adgroups, s.ad_groups, s.list, s.items].find(Array.isArray);
+  if (!Array.isArray(list)) return undefined;
+  const ids = new Set<string>();
+  for (const item of list) {
+    const id = (item as Record<string, unknown> | null)?.adgroup_id ?? (item as Record<string, unknown> | null)?.id;
+    if (typeof id === 'string' && /^\d+$/.test(id)) ids.add(id);
+    else if (typeof id === 'number' && Number.isSafeInteger(id)) ids.add(String(id));
+  }
+  return ids;
+}
