@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { carryOver, orphanedInFlight } from '../src/batch/carry-over.js';
 import { fieldDigests } from '../src/keys/field-digests.js';
 import { nearestId } from '../src/upload/adgroups.js';
+import { inDoubt, settleDoubts } from '../src/upload/doubts.js';
 import { retryKey } from '../src/keys/idempotency-key.js';
 import { planSending } from '../src/upload/send-plan.js';
 import { exitCode } from '../src/commands/exit-code.js';
@@ -303,5 +304,52 @@ describe('nearestId: a listed ad group the given one is likely a slip of', () =>
     expect(nearestId('1798765432109870000', listed)).toBe('1798765432109876000');
     expect(nearestId('1780000000000000303', listed)).toBeUndefined();
     expect(nearestId('1798765432109800000', listed)).toBeUndefined();
+  });
+});
+
+describe('settleDoubts: rows in doubt looked up in their ad group', () => {
+  const state = (status: 'unknown' | 'failed' | 'created', lastAt?: string) => ({ status, row: 2, ...(lastAt ? { lastAt } : {}) });
+  const NOW = Date.parse('2026-12-07T12:00:00Z');
+  const transport = (text: string) => {
+    const calls: Record<string, unknown>[] = [];
+    return {
+      calls,
+      t: {
+        call: async (_tool: string, args: Record<string, unknown>) => (
+          calls.push(args),
+          { kind: 'http' as const, status: 200, json: { success: true, data: { text } }, text: '' }
+        ),
+      },
+    };
+  };
+  it('in doubt: an answer lost, a run that died in flight, a failure over a day old; not a fresh failure', () => {
+    expect(inDoubt(state('unknown'), NOW)).toBe(true);
+    expect(inDoubt({ status: 'in_flight', row: 2 }, NOW)).toBe(true);
+    expect(inDoubt(state('failed', '2026-12-05T12:00:00Z'), NOW)).toBe(true);
+    expect(inDoubt(state('failed', '2026-12-07T11:00:00Z'), NOW)).toBe(false);
+    expect(inDoubt(state('failed'), NOW)).toBe(false);
+    expect(inDoubt(state('created'), NOW)).toBe(false);
+  });
+  it('one list per ad group; a name listed once settles its row; a list that cannot be read settles nothing and says so', async () => {
+    const rows = new Map([
+      [0, { row: 2, adgroup: 'G', adName: 'A' }],
+      [1, { row: 3, adgroup: 'G', adName: 'B' }],
+      [2, { row: 4, adgroup: 'G' }],
+    ]);
+    const states = new Map([
+      ['k0', state('unknown')],
+      ['k1', state('unknown')],
+      ['k2', state('unknown')],
+    ]);
+    const items = [0, 1, 2].map((seq) => ({ seq, key: `k${seq}` }));
+    const ok = transport('- **A** (ad_id: 1800000000000000001)\n- **A copy** (ad_id: 1800000000000000002)');
+    const found = await settleDoubts(ok.t, items, (seq) => rows.get(seq)!, states, NOW);
+    expect([...found.found]).toEqual([[0, { key: 'k0', adId: '1800000000000000001' }]]);
+    expect(ok.calls).toEqual([{ adgroup_id: 'G' }]);
+    expect(found.notes[0]).toMatch(/^1 row whose earlier attempt may have reached the service has no ad_name/);
+    const bad = transport('Something went sideways');
+    const unread = await settleDoubts(bad.t, items, (seq) => rows.get(seq)!, states, NOW);
+    expect(unread.found.size).toBe(0);
+    expect(unread.notes[1]).toBe('could not read the ads of ad group G; its 2 rows in doubt are re-sent with the same key.');
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RunError } from '../src/errors.js';
 import type { Simulator } from '../src/sim/server.js';
 import { processIt, spawnCli } from './helpers/cli.js';
-import { csvRows, HEADER, tempDir } from './helpers/tmp.js';
+import { csvRows, HEADER, tempDir, VALID_ROW } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
 async function batchFile(content: string, name = 'batch.csv'): Promise<string> {
@@ -611,5 +611,64 @@ describe('a row edited after its ad was created', () => {
       ['created', true],
       ['created', true],
     ]);
+  });
+});
+
+describe('rows in doubt are settled by asking the service (list_tiktok_ads)', () => {
+  it('a row whose answer was lost is found in its ad group by its name: created with its ad_id, no paid call; a row with no name is re-sent with its key', async () => {
+    const sim = await startSim({ failRate: 1, faults: ['drop-after'] });
+    const file = await batchFile(
+      `${HEADER},ad_name\r\n${VALID_ROW},Launch A\r\n1780000000000000101,Other,https://example.com/b,https://cdn.example.com/b.mp4,\r\n`,
+      'campaign.csv',
+    );
+    const first = await upload(sim, { file, retries: 1 });
+    expect(first.summary.counts.unknown).toBe(2);
+    expect(sim.ads()).toHaveLength(2);
+    sim.setFailRate(0);
+    const addCalls = () => sim.stats().byStatus['200'] ?? 0;
+    const before = addCalls();
+
+    const second = await upload(sim, { file });
+    expect(second.summary).toMatchObject({ exit_code: 0, counts: { created: 2 } });
+    expect(sim.ads()).toHaveLength(2);
+    const rows = await reportRows(second.summary.report!);
+    expect(rows[0]).toMatchObject({
+      status: 'created',
+      ad_id: sim.ads()[0]!.ad_id,
+      attempts: '0',
+      error: 'found in its ad group by its name: an earlier run created it (its answer was lost); not sent again',
+    });
+    // The unnamed row was re-sent with its key, and the service replayed it.
+    expect(rows[1]).toMatchObject({ status: 'created', ad_id: sim.ads()[1]!.ad_id, attempts: '1' });
+    expect(sim.stats().replays).toBeGreaterThan(0);
+    expect(second.stderr).toMatch(
+      /Note: 1 row whose earlier attempt may have reached the service has no ad_name, so it cannot be looked up in the ad group; it is re-sent with the same key\./,
+    );
+    expect(second.stderr).toMatch(/Looked up 1 ad group \(list_tiktok_ads, calls that may be billed\): 1 row in doubt is already an ad\./);
+    // Free preflight (2), one list, one replayed ad, the quota check after.
+    expect(addCalls() - before).toBe(5);
+
+    // The journal now knows: a third run asks nothing and sends nothing.
+    const calls = sim.stats().requests;
+    const third = await upload(sim, { file });
+    expect(third.summary.counts.created).toBe(2);
+    // Only the free quota check: nothing to send, so no accounts, no list, no ad.
+    expect(sim.stats().requests - calls).toBe(1);
+  });
+
+  it('a row tried more than a day ago is looked up too; an ad not in the list is sent as usual', async () => {
+    const sim = await startSim({ failRate: 1, faults: ['500'] });
+    const file = await batchFile(`${HEADER},ad_name\r\n${VALID_ROW},Launch B\r\n`, 'campaign.csv');
+    const journal = join(file, '..', 'campaign.results.csv.journal');
+    const first = await upload(sim, { file, retries: 0 });
+    expect(first.summary.counts.failed).toBe(1);
+    // The attempt was two days ago: the key may no longer replay, so the service is asked.
+    const old = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await writeFile(journal, (await readFile(journal, 'utf8')).replace(/"at":"[^"]+"/, `"at":"${old}"`));
+    sim.setFailRate(0);
+    const second = await upload(sim, { file });
+    expect(second.summary.counts.created).toBe(1);
+    expect(sim.ads()).toHaveLength(1);
+    expect((await reportRows(second.summary.report!))[0]).toMatchObject({ status: 'created', attempts: '1' });
   });
 });

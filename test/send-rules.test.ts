@@ -16,7 +16,7 @@ import { VERSION } from '../src/version.js';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadApiKey } from '../src/send/api-key.js';
-import { adGroupIdsOf } from '../src/send/lists.js';
+import { adGroupIdsOf, adsOf } from '../src/send/lists.js';
 import { tempDir } from './helpers/tmp.js';
 
 const NOW = Date.parse('2026-11-29T12:00:00Z');
@@ -709,5 +709,27 @@ describe('lists without a documented layout (list_tiktok_ad_groups)', () => {
     expect(adGroupIdsOf(text('- Summer 7000000000000000001'), '7000000000000000001')).toBeUndefined();
     expect(adGroupIdsOf({ success: true, data: {} })).toBeUndefined();
     expect(adGroupIdsOf('not json')).toBeUndefined();
+  });
+});
+
+describe('list_tiktok_ads as the text writes it', () => {
+  const text = (t: string) => ({ success: true, data: { text: t } });
+  it('reads each ad: its ID, its name in bold, after Name:, or in quotes', () => {
+    expect(
+      adsOf(
+        text(
+          '**Ads (3)**\n- **Launch A** (ad_id: 1865435305715297440) — ENABLE\n- ad_id=1800000000000000002, Name: Launch B, PAUSED\n- "Launch C" ID: 1800000000000000003',
+        ),
+      ),
+    ).toEqual([
+      { id: '1865435305715297440', name: 'Launch A' },
+      { id: '1800000000000000002', name: 'Launch B' },
+      { id: '1800000000000000003', name: 'Launch C' },
+    ]);
+    expect(adsOf({ success: true, data: { structured: { ads: [{ ad_id: '18', ad_name: 'X' }] } } })).toEqual([{ id: '18', name: 'X' }]);
+  });
+  it('"No ads found" is an empty list; anything else unreadable is not a list', () => {
+    expect(adsOf(text('No ads found in ad group 1780000000000000101.'))).toEqual([]);
+    expect(adsOf(text('Something went sideways'))).toBeUndefined();
   });
 });

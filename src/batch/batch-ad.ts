@@ -20,6 +20,8 @@ export interface BatchAd {
   readonly problems: readonly Problem[];
   /** Only when its links are to be checked: the fields that hold them. */
   readonly links?: AdArgs;
+  /** Only for a row whose earlier attempt may have reached the service: its ad_name, to look it up. */
+  readonly adName?: string;
   /** Only for a new key in a batch that has ads already: its fields' fingerprints, to tell an edit of one. */
   readonly fields?: Readonly<Record<string, string>>;
 }
@@ -30,7 +32,7 @@ const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
  * The planning part of an ad (see BatchAd); `links` keeps its link fields for the checks. A batch
  * names few advertisers, each on many rows: `same` gives back one copy of each ID to keep.
  */
-export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => string = (id) => id, fingerprint = false): BatchAd {
+export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => string = (id) => id, fingerprint = false, keepName = false): BatchAd {
   const args = ad.args;
   if (!args || ad.key === undefined) return { seq: ad.seq, row: ad.row, problems: ad.problems };
   const adgroup = args.adgroup_id;
@@ -45,6 +47,7 @@ export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => str
     problems: NO_PROBLEMS,
     ...(links ? { links: Object.fromEntries(LINK_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]!])) } : {}),
     ...(fingerprint ? { fields: fieldDigests(args) } : {}),
+    ...(keepName && typeof args.ad_name === 'string' ? { adName: args.ad_name } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ export type JournalEvent =
       readonly generation?: number;
       /** A fingerprint of each field sent (keys/field-digests.ts), to name what a later edit changed. */
       readonly fields?: Readonly<Record<string, string>>;
+      /** When (ISO 8601): a row last tried more than a day ago is looked up before it is sent again. */
+      readonly at?: string;
     }
   | {
       readonly key: string;
@@ -50,6 +52,8 @@ export interface PriorState {
   readonly adgroup?: string;
   /** The fingerprints of the fields it was sent with, where the journal has them. */
   readonly fields?: Readonly<Record<string, string>>;
+  /** When its last request was made (ISO 8601), where the journal has it. */
+  readonly lastAt?: string;
   readonly adId?: string;
   readonly error?: string;
   readonly row: number;
@@ -117,7 +121,8 @@ export function parseJournal(path: string, text: string): JournalContents {
       if (typeof e.base === 'string' && typeof e.generation === 'number') generations.set(e.base, Math.max(generations.get(e.base) ?? 0, e.generation));
       const prior = states.get(e.key);
       const fields = e.fields && typeof e.fields === 'object' ? { fields: e.fields } : prior?.fields ? { fields: prior.fields } : {};
-      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row, ...(e.adgroup ? { adgroup: e.adgroup } : {}), ...fields });
+      const at = typeof e.at === 'string' ? { lastAt: e.at } : prior?.lastAt ? { lastAt: prior.lastAt } : {};
+      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row, ...(e.adgroup ? { adgroup: e.adgroup } : {}), ...fields, ...at });
     } else if (e.event === 'result') {
       const prior = states.get(e.key);
       // A created ad stays created: a later not_sent for the same key cannot undo it.
@@ -129,6 +134,7 @@ export function parseJournal(path: string, text: string): JournalContents {
         ...(e.error ? { error: e.error } : {}),
         ...((e.adgroup ?? prior?.adgroup) ? { adgroup: e.adgroup ?? prior?.adgroup } : {}),
         ...(prior?.fields ? { fields: prior.fields } : {}),
+        ...(prior?.lastAt ? { lastAt: prior.lastAt } : {}),
       });
     }
   });

@@ -37,3 +37,43 @@ function structuredIds(structured: unknown): Set<string> | undefined {
   }
   return ids;
 }
+
+/** An ad as a list names it: its ID and, where written, its name. */
+export interface ListedAd {
+  readonly id: string;
+  readonly name?: string;
+}
+
+/**
+ * The ads list_tiktok_ads names (the same reading as above): per item an ID after `ad_id:` / `ID:` /
+ * `id=`, and a name in `**bold**`, after `Name:` / `ad_name:`, or in quotes. Undefined when nothing
+ * is recognisable; a list that says it has no ads ("No ads found") is empty. Pure.
+ */
+export function adsOf(json: unknown): readonly ListedAd[] | undefined {
+  const data = envelope(json)?.data as Record<string, unknown> | undefined;
+  if (!data || typeof data !== 'object') return undefined;
+  const s = data.structured as Record<string, unknown> | unknown[] | undefined;
+  const list = Array.isArray(s) ? s : s && typeof s === 'object' ? [s.ads, s.list, s.items].find(Array.isArray) : undefined;
+  if (Array.isArray(list)) {
+    const ads: ListedAd[] = [];
+    for (const item of list) {
+      const a = item as Record<string, unknown> | null;
+      const id = a?.ad_id ?? a?.id;
+      const name = a?.ad_name ?? a?.name;
+      if (typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))
+        ads.push({ id: String(id), ...(typeof name === 'string' ? { name } : {}) });
+    }
+    if (ads.length) return ads;
+  }
+  if (typeof data.text !== 'string') return undefined;
+  const ads: ListedAd[] = [];
+  for (const line of data.text.split('\n')) {
+    const id = /\b(?:ad_id|id)\b\**\s*[:=]\s*\**\s*["'`]?(\d{6,})/i.exec(line)?.[1];
+    if (!id) continue;
+    const name = /\*\*([^*]+)\*\*/.exec(line)?.[1] ?? /\b(?:ad_name|name)\s*:\s*"?([^"(,—]+?)"?\s*(?:[(,—]|$)/i.exec(line)?.[1] ?? /"([^"]+)"/.exec(line)?.[1];
+    ads.push({ id, ...(name ? { name: name.trim() } : {}) });
+  }
+  if (ads.length) return ads;
+  // Only an explicit "no ads" is an empty list; anything else unreadable is not.
+  return /\bno ads\b/i.test(data.text) ? [] : undefined;
+}

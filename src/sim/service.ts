@@ -21,6 +21,9 @@ export interface CreatedAd {
   readonly idempotency_key: string | null;
   readonly arguments: Record<string, unknown>;
   readonly created_at: string;
+  /** Its name: ad_name, or the one the service made up. */
+  readonly name: string;
+  readonly status: 'ENABLE' | 'DISABLE' | 'DELETE';
 }
 
 export interface QuotaState {
@@ -112,6 +115,8 @@ export class SimService {
         return this.addAd(args, key);
       case 'list_tiktok_ad_groups':
         return this.listAdGroups(args);
+      case 'list_tiktok_ads':
+        return this.listAds(args);
       default:
         return { status: 404, body: { success: false, is_error: true, error: `Unknown tool: ${tool}`, tool } };
     }
@@ -156,6 +161,23 @@ export class SimService {
     return ok('list_tiktok_ad_groups', { text, ...(this.dialect.quotaInAnswers ? { quota: this.quotaBlock() } : {}) });
   }
 
+  /**
+   * list_tiktok_ads (arguments advertiser_id, adgroup_id, campaign_id): the ads of an ad group, in
+   * `data.text` with no documented structure, each with its name, ad_id and status.
+   */
+  private listAds(args: Record<string, unknown>): Answer {
+    const adgroup = args.adgroup_id === undefined ? undefined : String(args.adgroup_id);
+    const ads = this.ads.filter((a) => adgroup === undefined || String(a.arguments.adgroup_id) === adgroup);
+    const text =
+      ads.length === 0
+        ? `No ads found${adgroup ? ` in ad group ${adgroup}` : ''}.`
+        : [
+            `**Ads${adgroup ? ` in ad group ${adgroup}` : ''} (${ads.length})**`,
+            ...ads.map((a) => `- **${a.name}** (ad_id: ${a.ad_id}) — status: ${a.status}`),
+          ].join('\n');
+    return ok('list_tiktok_ads', { text, ...(this.dialect.quotaInAnswers ? { quota: this.quotaBlock() } : {}) });
+  }
+
   private addAd(args: Record<string, unknown>, key: string | undefined): Answer {
     if (this.quota.used >= this.quota.limit + (this.quota.overage ?? 0)) {
       return {
@@ -198,7 +220,7 @@ export class SimService {
     this.quota.used++;
     const adId = `18${Array.from({ length: 17 }, () => Math.floor(this.rng() * 10)).join('')}`;
     const name = typeof args.ad_name === 'string' ? args.ad_name : `Ad ${new Date(this.now()).toISOString().slice(0, 10)} #${this.ads.length + 1}`;
-    this.ads.push({ ad_id: adId, idempotency_key: key ?? null, arguments: args, created_at: new Date(this.now()).toISOString() });
+    this.ads.push({ ad_id: adId, idempotency_key: key ?? null, arguments: args, created_at: new Date(this.now()).toISOString(), name, status: 'ENABLE' });
     const text =
       this.dialect.adIdIn === 'none'
         ? `Created TikTok ad "${name}" in ad group ${String(args.adgroup_id)}. Status: ENABLE.`

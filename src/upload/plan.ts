@@ -10,6 +10,7 @@ import { planTerms, type PlanTerms } from '../send/plan-terms.js';
 import type { UploadRun, RunPlan } from './types.js';
 import { ProblemPrinter } from '../commands/problem-printer.js';
 import { checkAdGroups } from './adgroups.js';
+import { settleDoubts } from './doubts.js';
 
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
 export async function planRun(run: UploadRun): Promise<RunPlan> {
@@ -58,6 +59,30 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
       for (const [seq, error] of groups.invalid)
         printer.add({ row: planned[seq]!.row, input: [], problems: [{ field: 'adgroup_id', message: error.replace(/^adgroup_id: /, '') }], warnings: [] });
       printer.finish(run.report);
+    }
+  }
+  // Rows whose earlier attempt may have reached the service are looked up first: found, they are ads.
+  let found: ReadonlyMap<number, { readonly key: string; readonly adId: string }> = new Map();
+  if (!options.dryRun && run.client && toSend.length > 0) {
+    const doubts = await settleDoubts(run.client, toSend, (seq) => planned[seq]!, run.resume.states, run.now());
+    for (const note of doubts.notes) say(`Note: ${note}\n`);
+    if (doubts.quota) quota = doubts.quota;
+    found = doubts.found;
+    for (const [seq, { key, adId }] of found) {
+      lines[seq] = {
+        row: planned[seq]!.row,
+        status: 'created',
+        key,
+        adId,
+        error: 'found in its ad group by its name: an earlier run created it (its answer was lost); not sent again',
+        attempts: 0,
+      };
+    }
+    if (found.size) {
+      toSend = toSend.filter((item) => !found.has(item.seq));
+      say(
+        `Looked up ${doubts.calls} ${doubts.calls === 1 ? 'ad group' : 'ad groups'} (list_tiktok_ads, calls that may be billed): ${found.size} ${found.size === 1 ? 'row in doubt is' : 'rows in doubt are'} already ${found.size === 1 ? 'an ad' : 'ads'}.\n`,
+      );
     }
   }
   // Links are free to check and calls are not: a row whose creative cannot be downloaded never reaches the service.
@@ -114,6 +139,9 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
   }
   return {
     ...carried,
+    // Rows found to be ads already count as carried over: this run did not create them.
+    carried: { ...carried.carried, created: carried.carried.created + found.size },
+    found,
     lines,
     toSend,
     invalid,

@@ -18,6 +18,8 @@ import type { Io } from '../commands/io.js';
 import { ProblemPrinter } from '../commands/problem-printer.js';
 import { checkNumbers, checkWritable } from './checks.js';
 import { type UploadOptions, type UploadRun, UPLOAD_DEFAULTS } from './types.js';
+import { inDoubt } from './doubts.js';
+import { retryKey } from '../keys/idempotency-key.js';
 
 /** Options checked, key loaded, files located, and every row validated: no paid call before that. */
 export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
@@ -130,7 +132,8 @@ async function readBatch(
   for await (const ad of validateSheet(sheet, { ...validation, onNotice: noticePrinter(say) })) {
     // Ctrl-C while the rows are checked: nothing has been sent, nothing is written.
     if (options.signal?.aborted) return { sheet, validation, resume, planned, interrupted: true };
-    planned.push(batchAd(ad, links, same, hasAds && ad.key !== undefined && !resume.states.has(ad.key)));
+    const known = ad.key === undefined ? undefined : resume.states.get(retryKey(ad.key, resume.generations.get(ad.key) ?? 0));
+    planned.push(batchAd(ad, links, same, hasAds && ad.key !== undefined && !resume.states.has(ad.key), inDoubt(known, (options.now ?? Date.now)())));
     printer.add(ad);
   }
   printer.finish(at.report);

@@ -71,6 +71,16 @@ export class Recorder {
   /** A row the plan settled (invalid, carried over, held back), with its cells read again. */
   async settle(seq: number, input: readonly Cell[]): Promise<void> {
     const line = this.plan.lines[seq];
+    const found = this.plan.found.get(seq);
+    if (found) {
+      // The service showed the ad exists: the journal says so, so no later run asks again.
+      const { row, adgroup } = this.run.planned[seq]!;
+      await this.journal
+        ?.append({ key: found.key, row, event: 'result', status: 'created', ad_id: found.adId, attempts: 0, ...(adgroup !== undefined ? { adgroup } : {}) })
+        .catch((err: unknown) => {
+          throw writeError(this.run.journal, err, 'the journal beside the report');
+        });
+    }
     if (line) return this.record(seq, { ...line, input });
     const ad = this.run.planned[seq]!;
     const held = this.plan.notSent.get(seq) ?? this.plan.otherwise;
@@ -99,6 +109,7 @@ export class Recorder {
       ...(adgroup !== undefined ? { adgroup } : {}),
       ...(item.base ? { base: item.base.key, generation: item.base.generation } : {}),
       fields: fieldDigests(item.args),
+      at: new Date(this.run.now()).toISOString(),
     });
   }
 

@@ -120,6 +120,8 @@ export interface RunPlan extends CarryOver, SendPlan {
   readonly quotaUnknown: string | undefined;
   /** Paid calls allowed past the included limit (--allow-overage, on a plan that has overage). */
   readonly overage: number;
+  /** Rows in doubt found to be ads already (list_tiktok_ads), with their key and ad: journaled as created. */
+  readonly found: ReadonlyMap<number, { readonly key: string; readonly adId: string }>;
   /** A stop decided before sending (preflight, --limit, quota). */
   readonly stopMessage: string | undefined;
   readonly accounts: readonly string[] | undefined;
