@@ -112,7 +112,11 @@ describe('report lines', () => {
       '',
     ]);
     expect(retryHeader(['a'])).toEqual(['a', 'error']);
-    expect(retryCells({ row: 2, status: 'failed', error: 'boom', input: ['x'] }, 1)).toEqual(['x', 'boom']);
+    expect(retryCells({ row: 2, status: 'failed', error: 'boom', input: ['x'] }, ['a'])).toEqual(['x', 'boom']);
+    // A retry file of a retry file: its own error column takes the new error; one error column, always.
+    expect(retryHeader(['a', 'Error', 'b'])).toEqual(['a', 'Error', 'b']);
+    expect(retryCells({ row: 2, status: 'failed', error: 'new', input: ['x', 'old', 'y'] }, ['a', 'Error', 'b'])).toEqual(['x', 'new', 'y']);
+    expect(retryCells({ row: 2, status: 'failed', input: ['x', 'old', 'y'] }, ['a', 'error', 'b'])).toEqual(['x', '', 'y']);
   });
 
   it('a long error becomes a note in the XLSX report, from 81 characters; attempts 0 is written, none is blank', () => {
@@ -123,7 +127,7 @@ describe('report lines', () => {
     expect(reportStyle(line(''))).toEqual({ status: 'failed' });
     expect(resultCells({ row: 2, status: 'not_sent', attempts: 0, input: [] })).toEqual(['2', 'not_sent', '', '', '', '0']);
     expect(resultCells({ row: 2, status: 'invalid', input: [] })).toEqual(['2', 'invalid', '', '', '', '']);
-    expect(retryCells({ row: 2, status: 'failed', input: ['x', 'y'] }, 3)).toEqual(['x', 'y', '', '']);
+    expect(retryCells({ row: 2, status: 'failed', input: ['x', 'y'] }, ['a', 'b', 'c'])).toEqual(['x', 'y', '', '']);
   });
 
   it('retry lines: a row whose ad groups all need attention is kept as typed, with each error once; without an ad group column too', () => {

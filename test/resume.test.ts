@@ -672,3 +672,21 @@ describe('rows in doubt are settled by asking the service (list_tiktok_ads)', ()
     expect((await reportRows(second.summary.report!))[0]).toMatchObject({ status: 'created', attempts: '1' });
   });
 });
+
+describe('a retry file of a retry file', () => {
+  it('has one error column, always, holding the newest error', async () => {
+    const sim = await startSim();
+    const file = await batchFile(
+      `${HEADER}\r\n${VALID_ROW}\r\n1780000000000000101,Broken,http://example.com/b,https://cdn.example.com/b.mp4\r\n`,
+      'campaign.csv',
+    );
+    await upload(sim, { file });
+    const retry = join(file, '..', 'campaign.retry.csv');
+    const once = await readFile(retry, 'utf8');
+    expect(once.split('\r\n')[0]).toBe('\ufeffadgroup_id,ad_text,landing_page_url,video_url,error');
+    await upload(sim, { file: retry });
+    const twice = await readFile(join(file, '..', 'campaign.retry.retry.csv'), 'utf8');
+    expect(twice.split('\r\n')[0]).toBe('\ufeffadgroup_id,ad_text,landing_page_url,video_url,error');
+    expect(twice.split('\r\n')[1]).toMatch(/^1780000000000000101,Broken,http:\/\/example\.com\/b,https:\/\/cdn\.example\.com\/b\.mp4,"?landing_page_url: /);
+  });
+});

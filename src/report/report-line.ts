@@ -1,6 +1,7 @@
 import { cellText, type Cell } from '../read/cell.js';
 import type { Status } from './status.js';
 import type { RowStyle } from './table-writer.js';
+import { normaliseHeader } from '../validate/columns.js';
 
 /** One line of the results report: one ad, with its input row's cells. */
 export interface ReportLine {
@@ -38,12 +39,24 @@ export function reportStyle(line: ReportLine): RowStyle {
 }
 
 /** The retry file holds the input's own columns plus `error`, which the reader ignores. */
-export function retryHeader(inputHeader: readonly string[]): string[] {
-  return [...inputHeader, 'error'];
+/**
+ * The input's own `error` column, when it has one (an upload of a retry file): the retry file's
+ * error goes there, so a retry file of a retry file still has one `error` column, always.
+ */
+function errorColumn(inputHeader: readonly string[]): number {
+  return inputHeader.findIndex((h) => normaliseHeader(h) === 'error');
 }
 
-export function retryCells(line: ReportLine, inputWidth: number): string[] {
-  return [...inputCells(line.input, inputWidth), line.error ?? ''];
+export function retryHeader(inputHeader: readonly string[]): string[] {
+  return errorColumn(inputHeader) >= 0 ? [...inputHeader] : [...inputHeader, 'error'];
+}
+
+export function retryCells(line: ReportLine, inputHeader: readonly string[]): string[] {
+  const cells = inputCells(line.input, inputHeader.length);
+  const at = errorColumn(inputHeader);
+  if (at < 0) return [...cells, line.error ?? ''];
+  cells[at] = line.error ?? '';
+  return cells;
 }
 
 function inputCells(input: readonly Cell[], width: number): string[] {

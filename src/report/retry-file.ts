@@ -93,7 +93,7 @@ export class RetryFileWriter {
 
   private async write(rows: readonly ReportLine[]): Promise<void> {
     this.writer ??= await openTableWriter(this.partial, retryHeader(this.header), { sheetName: 'Retry' });
-    for (const l of rows) await this.writer.write(retryCells(l, this.header.length), { status: l.status });
+    for (const l of rows) await this.writer.write(retryCells(l, this.header), { status: l.status });
   }
 }
 
