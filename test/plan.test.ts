@@ -40,23 +40,10 @@ describe('batchAd: what upload keeps of an ad between its two reads', () => {
     warnings: [{ field: 'ad_text', message: 'trimmed' }],
   };
   it('keeps the key, its occurrence, ad group and advertiser; the link fields only when links are checked; never the cells', () => {
-    expect(batchAd(valid, false)).toEqual({
-      seq: 4,
-      row: 6,
-      key: 'k',
-      occurrence: 2,
-      adgroup: '1780000000000000101',
-      advertiser: '7000000000000000001',
-      problems: [],
-    });
+    const kept = { seq: 4, row: 6, key: 'k', occurrence: 2, adgroup: '1780000000000000101', advertiser: '7000000000000000001', problems: [] };
+    expect(batchAd(valid, false)).toEqual(kept);
     expect(batchAd(valid, true)).toEqual({
-      seq: 4,
-      row: 6,
-      key: 'k',
-      occurrence: 2,
-      adgroup: '1780000000000000101',
-      advertiser: '7000000000000000001',
-      problems: [],
+      ...kept,
       links: { video_url: 'https://e.com/v.mp4', image_urls: ['https://e.com/i.jpg'], landing_page_url: 'https://e.com/' },
     });
     const { adgroup_id: _g, advertiser_id: _a, ...bare } = args;

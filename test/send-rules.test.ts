@@ -453,24 +453,9 @@ describe('AdspirerClient over loopback', () => {
     );
     const c = client(srv.base);
     try {
-      const out = await c.call('add_tiktok_ad', { ad_text: 'Hi' }, { idempotencyKey: 'k-1' });
-      expect(out).toEqual({
-        kind: 'http',
-        status: 200,
-        json: { success: true },
-        text: '{"success":true}',
-        retryAfter: '7',
-        location: 'https://elsewhere.example/',
-      });
-      const plain = await c.call('get_usage_status', {});
-      expect(plain).toEqual({
-        kind: 'http',
-        status: 200,
-        json: { success: true },
-        text: '{"success":true}',
-        retryAfter: '7',
-        location: 'https://elsewhere.example/',
-      });
+      const answer = { kind: 'http', status: 200, json: { success: true }, text: '{"success":true}', retryAfter: '7', location: 'https://elsewhere.example/' };
+      expect(await c.call('add_tiktok_ad', { ad_text: 'Hi' }, { idempotencyKey: 'k-1' })).toEqual(answer);
+      expect(await c.call('get_usage_status', {})).toEqual(answer);
       const [first, second] = srv.seen;
       expect(first).toMatchObject({ method: 'POST', url: '/proxy/api/v1/tools/add_tiktok_ad/execute', body: '{"arguments":{"ad_text":"Hi"}}' });
       expect(first!.headers).toMatchObject({
