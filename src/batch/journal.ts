@@ -37,6 +37,8 @@ export type JournalEvent =
       readonly status: 'created' | 'rejected' | 'failed' | 'not_sent' | 'unknown';
       /** The ad group this key's ad goes to, so an edited row can be matched to its earlier version. */
       readonly adgroup?: string;
+      /** The advertiser it was created for, where the row names one (an agency's batch spans several). */
+      readonly advertiser?: string;
       readonly ad_id?: string;
       readonly error?: string;
       readonly attempts: number;

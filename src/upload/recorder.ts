@@ -129,6 +129,7 @@ export class Recorder {
         ...error,
         attempts: r.attempts,
         ...(adgroup !== undefined ? { adgroup } : {}),
+        ...(ad.advertiser !== undefined ? { advertiser: ad.advertiser } : {}),
       })
       .catch((err: unknown) => {
         throw writeError(this.run.journal, err, 'the journal beside the report');
