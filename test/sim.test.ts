@@ -204,6 +204,27 @@ describe('the simulator', () => {
     expect((await cli(['sim', '--adgroups', '7000:abc'])).stderr).toMatch(/--adgroups: "7000:abc" is not ADVERTISER:ADGROUP\|ADGROUP/);
   });
 
+  it("pause_tiktok_ad and resume_tiktok_ad set an ad's status (billed, idempotent), and list_tiktok_ads shows it", async () => {
+    const s = await sim({ quota: 10 });
+    const made = await call(s, 'add_tiktok_ad', { ...AD, ad_name: 'Launch A' });
+    const adId = made.json.data.ad_id as string;
+    const paused = await call(s, 'pause_tiktok_ad', { ad_id: adId, status: 'DISABLE' }, { 'idempotency-key': 'p-1' });
+    expect(paused.status).toBe(200);
+    expect(paused.json.data.text).toBe(`Ad "Launch A" (ad_id: ${adId}) status set to DISABLE.`);
+    expect(s.ads()[0]!.status).toBe('DISABLE');
+    // The same key replays: no second billed call.
+    await call(s, 'pause_tiktok_ad', { ad_id: adId, status: 'DISABLE' }, { 'idempotency-key': 'p-1' });
+    expect(s.quota.used).toBe(2);
+    const list = await call(s, 'list_tiktok_ads', { adgroup_id: AD.adgroup_id });
+    expect(list.json.data.text).toContain(`- **Launch A** (ad_id: ${adId}) — status: DISABLE`);
+    expect((await call(s, 'resume_tiktok_ad', { ad_id: adId, status: 'ENABLE' })).status).toBe(200);
+    expect((await call(s, 'resume_tiktok_ad', { ad_id: adId, status: 'DELETE' })).status).toBe(200);
+    const gone = await call(s, 'pause_tiktok_ad', { ad_id: adId, status: 'DISABLE' });
+    expect(gone.json.error).toBe(`TikTok API error 40002: ad ${adId} is deleted.`);
+    expect((await call(s, 'pause_tiktok_ad', { ad_id: '1', status: 'OFF' })).json.error).toBe('status must be ENABLE, DISABLE or DELETE (got "OFF").');
+    expect((await call(s, 'list_tiktok_ads', { adgroup_id: '999' })).json.data.text).toBe('No ads found in ad group 999.');
+  });
+
   it('injects 5xx with HTML bodies from proxies', async () => {
     const s = await sim({ failRate: 1, faults: ['502'] });
     const r = await call(s, 'add_tiktok_ad', AD);

@@ -23,7 +23,7 @@ export interface CreatedAd {
   readonly created_at: string;
   /** Its name: ad_name, or the one the service made up. */
   readonly name: string;
-  readonly status: 'ENABLE' | 'DISABLE' | 'DELETE';
+  status: 'ENABLE' | 'DISABLE' | 'DELETE';
 }
 
 export interface QuotaState {
@@ -59,6 +59,9 @@ export interface Dialect {
 
 const UPGRADE_URL = 'https://adspirer.ai';
 
+/** The tools that change the account: an Idempotency-Key makes a repeat replay (Adspirer's REST overview, "on writes"). */
+const WRITE_TOOLS: ReadonlySet<string> = new Set(['add_tiktok_ad', 'pause_tiktok_ad', 'resume_tiktok_ad']);
+
 export class SimService {
   readonly ads: CreatedAd[] = [];
   private readonly idempotent = new Map<string, { fingerprint: string; answer: Promise<Answer> }>();
@@ -83,7 +86,7 @@ export class SimService {
    * arguments get 409 (the reference's meaning of 409).
    */
   async call(tool: string, args: Record<string, unknown>, key: string | undefined, work: () => Promise<void>): Promise<{ answer: Answer; replayed: boolean }> {
-    if (key === undefined || tool !== 'add_tiktok_ad') return { answer: await this.execute(tool, args, key, work), replayed: false };
+    if (key === undefined || !WRITE_TOOLS.has(tool)) return { answer: await this.execute(tool, args, key, work), replayed: false };
     const fingerprint = stableJson(args);
     const prior = this.idempotent.get(key);
     if (prior) {
@@ -117,6 +120,9 @@ export class SimService {
         return this.listAdGroups(args);
       case 'list_tiktok_ads':
         return this.listAds(args);
+      case 'pause_tiktok_ad':
+      case 'resume_tiktok_ad':
+        return this.setStatus(tool, args);
       default:
         return { status: 404, body: { success: false, is_error: true, error: `Unknown tool: ${tool}`, tool } };
     }
@@ -176,6 +182,39 @@ export class SimService {
             ...ads.map((a) => `- **${a.name}** (ad_id: ${a.ad_id}) — status: ${a.status}`),
           ].join('\n');
     return ok('list_tiktok_ads', { text, ...(this.dialect.quotaInAnswers ? { quota: this.quotaBlock() } : {}) });
+  }
+
+  /**
+   * pause_tiktok_ad and resume_tiktok_ad (arguments ad_id, status ENABLE | DISABLE | DELETE,
+   * advertiser_id): billed calls that set an ad's status (Adspirer's OpenAPI spec). A deleted ad
+   * stays deleted.
+   */
+  private setStatus(tool: string, args: Record<string, unknown>): Answer {
+    const status = typeof args.status === 'string' ? args.status.toUpperCase() : '';
+    if (status !== 'ENABLE' && status !== 'DISABLE' && status !== 'DELETE') {
+      return toolError(400, `status must be ENABLE, DISABLE or DELETE (got ${JSON.stringify(args.status ?? null)}).`, tool);
+    }
+    if (this.quota.used >= this.quota.limit + (this.quota.overage ?? 0)) {
+      return {
+        status: 402,
+        body: {
+          success: false,
+          is_error: true,
+          tool,
+          error: `Monthly limit reached (${this.quota.used}/${this.quota.limit}).`,
+          quota: { ...this.quotaBlock(), upgrade_url: UPGRADE_URL },
+        },
+      };
+    }
+    const ad = this.ads.find((a) => a.ad_id === String(args.ad_id));
+    if (!ad) return toolError(400, `TikTok API error 40002: ad_id ${String(args.ad_id)} does not exist.`, tool);
+    if (ad.status === 'DELETE') return toolError(400, `TikTok API error 40002: ad ${ad.ad_id} is deleted.`, tool);
+    ad.status = status;
+    this.quota.used++;
+    return ok(tool, {
+      text: `Ad "${ad.name}" (ad_id: ${ad.ad_id}) status set to ${status}.`,
+      ...(this.dialect.quotaInAnswers ? { quota: this.quotaBlock() } : {}),
+    });
   }
 
   private addAd(args: Record<string, unknown>, key: string | undefined): Answer {
