@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { cli, processIt, spawnCli } from './helpers/cli.js';
 import { tempDir, tempFile } from './helpers/tmp.js';
@@ -129,6 +129,16 @@ describe('the CLI', () => {
     expect((await cli(['template', '--out', join(dir, 't.xlsx')])).code).toBe(0);
     expect((await cli(['template', '--format', 'csv', '--out', join(dir, 't.csv')])).code).toBe(0);
     expect((await cli(['template', '--format', 'pdf'])).code).toBe(2);
+    // A filled sheet at --out is never overwritten, unless --force.
+    await writeFile(join(dir, 't.csv'), 'my filled sheet');
+    const refused = await cli(['template', '--out', join(dir, 't.csv')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /t\.csv already exists, and template does not overwrite a file \(it may be a filled sheet\)\. Choose another --out, or pass --force to replace it\./,
+    );
+    expect(await readFile(join(dir, 't.csv'), 'utf8')).toBe('my filled sheet');
+    expect((await cli(['template', '--out', join(dir, 't.csv'), '--force'])).code).toBe(0);
+    expect(await readFile(join(dir, 't.csv'), 'utf8')).not.toBe('my filled sheet');
   });
 
   processIt('the built binary runs, with exit codes from the process', async () => {
@@ -218,5 +228,16 @@ describe('the option registry (options/registry.ts): each option declared once',
     });
     // Only what the page offers a control for is read from it.
     expect(pageOptions('validate', { checkLinks: true, trustIds: true, report: '/etc/x' })).toEqual({});
+  });
+});
+
+describe('--set names a field', () => {
+  it('suggests a field only for a near miss, never the nearest of unrelated names', async () => {
+    expect((await cli(['validate', 'fixtures/campaign.csv', '--set', 'ad_txet=Hi'])).stderr).toMatch(
+      /"ad_txet" is not a field of add_tiktok_ad; did you mean ad_text\?/,
+    );
+    const far = (await cli(['validate', 'fixtures/campaign.csv', '--set', 'foo=bar'])).stderr;
+    expect(far).toMatch(/"foo" is not a field of add_tiktok_ad; the fields are listed in the template/);
+    expect(far).not.toMatch(/did you mean/);
   });
 });

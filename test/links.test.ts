@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkLinks, linksOf } from '../src/links/check-links.js';
 import { readMediaInfo } from '../src/links/media-info.js';
 import { imageKind, judgeLink, looksLikeMp4, videoAdvice } from '../src/links/verdict.js';
@@ -387,5 +387,22 @@ describe('upload checks links before the first paid call', () => {
     );
     expect(JSON.parse(up.stdout).counts).toMatchObject({ created: 2, invalid: 2 });
     expect(sim.stats().created).toBe(2);
+  });
+});
+
+describe('reading a video header says nothing on the terminal', () => {
+  it("a box mp4box cannot parse leaves no '[BoxParser] Invalid box type' on stderr; the console works again after", async () => {
+    const spy = vi.spyOn(console, 'error');
+    try {
+      const ftyp = [0, 0, 0, 16, ...Buffer.from('ftypisom'), 0, 0, 2, 0];
+      const junk = [0, 0, 0, 12, 0x01, 0x02, 0x03, 0x04, 0, 0, 0, 0];
+      const info = await readMediaInfo(new Uint8Array([...ftyp, ...junk]), 28, async () => undefined, { chunk: 1024, ranges: 1 });
+      expect(info).toBeUndefined();
+      expect(spy).not.toHaveBeenCalled();
+      console.error('after');
+      expect(spy).toHaveBeenCalledWith('after');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

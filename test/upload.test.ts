@@ -359,6 +359,7 @@ describe('ad groups checked before paying (list_tiktok_ad_groups)', () => {
     expect(stderr).toMatch(
       /Note: could not read the ad groups of advertiser 7000000000000000001 \(no ad group could be read from the answer\); its 1 row goes ahead unchecked\./,
     );
+    expect(stderr).toMatch(/Ad groups: listed for 1 advertiser \(1 call that may be billed\); the list could not be read, so nothing was checked\./);
     const listCalls = () => sim.stats().requests;
     const before = listCalls();
     const other = await campaign('other.csv', rows(['1780000000000000101']));

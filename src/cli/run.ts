@@ -109,7 +109,7 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
         throw new RunError('USAGE', `template: --out ${basename(out)} does not end in .${format}; the file would not open as ${format}.`);
       }
       const { writeTemplate } = await import('../commands/template.js');
-      const written = await writeTemplate(format, out ?? `tiktok-ads-template.${format}`);
+      const written = await writeTemplate(format, out ?? `tiktok-ads-template.${format}`, { force: values.force === true });
       ctx.io.err(`Template written: ${written}\n`);
       return 0;
     }

@@ -3,7 +3,7 @@ import { parseAdNameTemplate, type AdNameTemplate } from '../validate/ad-name.js
 import { fieldForHeader, normaliseHeader } from '../validate/columns.js';
 import type { Dispatcher } from 'undici';
 import { FIELDS } from '../validate/fields.js';
-import { nearest } from '../validate/nearest.js';
+import { nearest, editDistance } from '../validate/nearest.js';
 
 /** Options shared by validate and upload (README, "Options"). */
 export interface SheetOptions {
@@ -43,11 +43,17 @@ export function parseDefaults(set: readonly string[] = [], advertiserId?: string
     const name = pair.slice(0, eq).trim();
     const field = fieldForHeader(name);
     if (!field) {
-      const guess = nearest(
+      const near = nearest(
         normaliseHeader(name),
-        FIELDS.map((f) => f.name),
+        FIELDS.map((f) => normaliseHeader(f.name)),
       );
-      throw new RunError('USAGE', `--set ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '.'}`);
+      // A suggestion only when it is close (a typo), never the nearest of unrelated names.
+      const guess =
+        near !== undefined && editDistance(normaliseHeader(name), near) <= 2 ? FIELDS.find((f) => normaliseHeader(f.name) === near)?.name : undefined;
+      throw new RunError(
+        'USAGE',
+        `--set ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '; the fields are listed in the template (tiktok-ads-bulk template) and the README.'}`,
+      );
     }
     defaults.set(field.name, pair.slice(eq + 1).trim());
   }

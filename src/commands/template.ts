@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { csvLine } from '../report/csv-line.js';
 import { RunError } from '../errors.js';
 import { columnLetter } from '../read/sheet.js';
@@ -98,8 +98,21 @@ export function templateWorkbook(): ExcelJS.Workbook {
 }
 
 /** `template [--format csv|xlsx] [--out PATH]`: writes the template; returns where. */
-export async function writeTemplate(format: TemplateFormat, out: string): Promise<string> {
+export async function writeTemplate(format: TemplateFormat, out: string, options: { readonly force?: boolean } = {}): Promise<string> {
   if (format !== 'csv' && format !== 'xlsx') throw new RunError('USAGE', `--format ${String(format)}: use csv or xlsx.`);
+  // The file at --out may be a sheet already filled in: it is replaced only when asked.
+  if (
+    !options.force &&
+    (await stat(out).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new RunError(
+      'USAGE',
+      `${out} already exists, and template does not overwrite a file (it may be a filled sheet). Choose another --out, or pass --force to replace it.`,
+    );
+  }
   try {
     if (format === 'csv') await writeFile(out, templateCsv());
     else await templateWorkbook().xlsx.writeFile(out);

@@ -53,5 +53,14 @@ function append(file: ReturnType<typeof createFile>, bytes: Uint8Array, at: numb
   // A copy of exactly these bytes: a Buffer's .buffer can be a larger pool or the whole file.
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
-  return file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy.buffer, at));
+  // mp4box's box parser writes what it cannot parse ("[BoxParser] Invalid box type") straight to
+  // console.error, at a level no setting silences; the link's verdict says what matters. The
+  // parse is synchronous, so the console is quiet for exactly its duration.
+  const speak = console.error;
+  console.error = () => undefined;
+  try {
+    return file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy.buffer, at));
+  } finally {
+    console.error = speak;
+  }
 }

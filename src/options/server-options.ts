@@ -20,6 +20,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
   },
   { name: 'format', type: 'string', value: 'csv|xlsx', help: "default: from --out's extension, else csv", commands: ['template'], choices: ['csv', 'xlsx'] },
   { name: 'out', type: 'string', value: 'PATH', help: 'default: tiktok-ads-template.csv (or .xlsx)', commands: ['template'] },
+  { name: 'force', type: 'boolean', help: 'replace a file that exists at --out (default: refuse, it may be a filled sheet)', commands: ['template'] },
   {
     name: 'port',
     type: 'string',

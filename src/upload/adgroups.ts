@@ -13,6 +13,8 @@ export interface AdGroupCheck {
   readonly notes: readonly string[];
   /** Calls made (list_tiktok_ad_groups may be billed). */
   readonly calls: number;
+  /** Lists that could be read: the rows of the others went ahead unchecked. */
+  readonly read: number;
   /** The quota an answer reported, the freshest figure there is. */
   readonly quota?: QuotaInfo;
 }
@@ -37,6 +39,7 @@ export async function checkAdGroups(
   const invalid = new Map<number, string>();
   const notes: string[] = [];
   let quota: QuotaInfo | undefined;
+  let read = 0;
   for (const [advertiser, items] of byAdvertiser) {
     const answer = await client.call('list_tiktok_ad_groups', advertiser ? { advertiser_id: advertiser } : {});
     const seen = answer.kind === 'http' ? quotaOf(answer.json) : undefined;
@@ -48,6 +51,7 @@ export async function checkAdGroups(
       notes.push(`could not read the ad groups of ${whose} (${why}); its ${items.length} ${items.length === 1 ? 'row goes' : 'rows go'} ahead unchecked.`);
       continue;
     }
+    read++;
     const listed = [...ids];
     for (const item of items) {
       const adgroup = adgroupOf(item.seq);
@@ -59,7 +63,7 @@ export async function checkAdGroups(
       );
     }
   }
-  return { invalid, notes, calls: byAdvertiser.size, ...(quota ? { quota } : {}) };
+  return { invalid, notes, calls: byAdvertiser.size, read, ...(quota ? { quota } : {}) };
 }
 
 /**

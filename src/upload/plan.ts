@@ -51,8 +51,13 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
       invalid++;
     }
     toSend = toSend.filter((item) => !groups.invalid.has(item.seq));
+    const verdict = groups.invalid.size
+      ? `; ${groups.invalid.size} ${groups.invalid.size === 1 ? 'row names an ad group that is' : 'rows name ad groups that are'} not there (invalid, never sent)`
+      : groups.read === 0
+        ? `; ${groups.calls === 1 ? 'the list' : 'no list'} could not be read, so nothing was checked`
+        : "; every checked row's ad group is there";
     say(
-      `Ad groups: listed for ${groups.calls} ${groups.calls === 1 ? 'advertiser' : 'advertisers'} (${groups.calls} ${groups.calls === 1 ? 'call' : 'calls'} that may be billed)${groups.invalid.size ? `; ${groups.invalid.size} ${groups.invalid.size === 1 ? 'row names an ad group that is' : 'rows name ad groups that are'} not there (invalid, never sent)` : "; every row's ad group is there"}.\n`,
+      `Ad groups: listed for ${groups.calls} ${groups.calls === 1 ? 'advertiser' : 'advertisers'} (${groups.calls} ${groups.calls === 1 ? 'call' : 'calls'} that may be billed)${verdict}.\n`,
     );
     if (groups.invalid.size) {
       const printer = new ProblemPrinter({ ...run.io, err: say });
