@@ -5,7 +5,7 @@ import { validateRow, type RowRules } from '../src/validate/validate-row.js';
 import { parseAdNameTemplate } from '../src/validate/ad-name.js';
 import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
 import { nearest } from '../src/validate/nearest.js';
-import { validateSheet } from '../src/keys/keyed-sheet.js';
+import { validateSheet, type PlannedAd } from '../src/keys/keyed-sheet.js';
 import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
 import type { Cell } from '../src/read/cell.js';
@@ -441,5 +441,40 @@ describe('the field catalogue is the one source of what a field is', () => {
     const korean = '가'.repeat(30);
     expect(tiktokLength(korean, rules('ad_text').koreanAsTwo)).toBe(30);
     expect(tiktokLength(korean, rules('display_name').koreanAsTwo)).toBe(60);
+  });
+});
+
+describe('IDs as people type them', () => {
+  it('an ID typed with thousands separators is one ID, not a list of ad groups: invalid, saying how to fix it', () => {
+    for (const typed of ['1,798,765,432,109,876,545', '1.798.765.432.109.876.545', '1 798 765 432 109 876 545', "1'798'765'432'109'876'545"]) {
+      const v = check({ adgroup_id: typed });
+      expect(v.ads, typed).toEqual([]);
+      expect(v.problems, typed).toEqual([
+        {
+          field: 'adgroup_id',
+          message: `is ${typed}, one ID typed with thousands separators; remove them (format the column as Text) so that it reads 1798765432109876545`,
+        },
+      ]);
+    }
+    expect(check({ advertiser_id: '7,000,000,000,000,000,001' }).problems[0]!.message).toMatch(/one ID typed with thousands separators/);
+    // A list of well-formed IDs is still a list.
+    expect(check({ adgroup_id: '1780000000000000101,1780000000000000202' }).ads).toHaveLength(2);
+  });
+
+  it("Excel's text marker before an ID is removed, with a warning", () => {
+    const v = check({ adgroup_id: "'1780000000000000101" });
+    expect(v.problems).toEqual([]);
+    expect(v.ads[0]!.adgroup_id).toBe('1780000000000000101');
+    expect(v.warnings).toEqual([{ field: 'adgroup_id', message: "the leading ' (Excel's mark for text) was removed" }]);
+    expect(check({ advertiser_id: '’7000000000000000001' }).ads[0]!.advertiser_id).toBe('7000000000000000001');
+  });
+
+  it('a sheet pasted from the web with both, read from its file', async () => {
+    const ads: PlannedAd[] = [];
+    for await (const ad of validateSheet(await openSheet('fixtures/realworld/typed-ids.csv'))) ads.push(ad);
+    expect(ads.map((a) => [a.row, a.key !== undefined, a.problems.map((p) => p.message.slice(0, 40))])).toEqual([
+      [2, false, ['is 1,798,765,432,109,876,545, one ID typ']],
+      [3, true, []],
+    ]);
   });
 });

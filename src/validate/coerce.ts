@@ -153,7 +153,33 @@ function roundedCheck(id: string, trustIds: boolean): { id?: string; message?: s
   };
 }
 
+/**
+ * An ID typed with thousands separators (1,798,765,432,109,876,545; 1.798.765… in German; spaces or
+ * apostrophes elsewhere): digit groups of three, 10 digits or more in all. It is one ID, not a
+ * list, and it is not sent: the user removes the separators (a comma list is a list only when every
+ * part is a well-formed ID).
+ */
+const THOUSANDS = /^\d{1,3}(?:([,.\u00a0\u202f '’])\d{3})(?:\1\d{3})+$/;
+
+/** Excel's text marker typed into a cell ('1780…): not part of the ID. */
+const TEXT_MARKER = /^['’](?=\s*\d)/;
+
 function coerceId(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
+  if (typeof cell === 'string') {
+    const text = cell.trim();
+    if (field.kind === 'digits' && THOUSANDS.test(text) && text.replace(/\D/g, '').length >= 10) {
+      return {
+        ok: false,
+        message: `is ${text}, one ID typed with thousands separators; remove them (format the column as Text) so that it reads ${text.replace(/\D/g, '')}`,
+      };
+    }
+    if (TEXT_MARKER.test(text)) {
+      const rest = coerceId(field, text.replace(TEXT_MARKER, ''), trustIds);
+      if (!rest.ok) return rest;
+      const note = `the leading ' (Excel's mark for text) was removed`;
+      return { ...rest, warning: rest.warning ? `${note}; ${rest.warning}` : note };
+    }
+  }
   if (field.name === 'adgroup_id' && typeof cell === 'string' && /[|\n,;]/.test(cell)) {
     const list = splitList(field, cell.trim());
     if ('message' in list) return { ok: false, message: list.message };
