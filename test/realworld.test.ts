@@ -67,7 +67,7 @@ describe('sheets as people make them (fixtures/realworld)', () => {
     expect(notices).toEqual([
       `${F}/title-rows.xlsx: sheet "Cover" has no header row (no row names the columns of add_tiktok_ad); sheet "Spring launch" is read. Pass --sheet NAME to read another.`,
       `${F}/title-rows.xlsx, sheet "Spring launch": the header is row 4; rows 1–2 above it were skipped ("Spring launch 2026", "Prepared 2026-03-01 by Anna").`,
-      `${F}/title-rows.xlsx: row 7 is hidden in Excel; it is read and will be uploaded like the others.`,
+      `${F}/title-rows.xlsx: row 7 is hidden in the sheet (hidden or filtered out: drafts, usually); it is checked, and upload leaves it not_sent unless --include-hidden.`,
       `${F}/title-rows.xlsx: column F "Client" is hidden in Excel; it is read like the others.`,
       'not sent to TikTok: Notes, Client (columns that are no field of add_tiktok_ad; they are kept in the report and the retry file)',
     ]);
@@ -310,5 +310,25 @@ describe('small things', () => {
       const r = await cli(['upload', 'fixtures/campaign.csv', `${flag}=${value}`], { ADSPIRER_API_KEY: 'k' });
       expect(r.stderr, flag).toBe(`Error: ${message}\n`);
     }
+  });
+});
+
+describe('hidden rows are drafts', () => {
+  it('a row hidden in the LibreOffice workbook is checked but not sent; --include-hidden sends it', async () => {
+    const sim = await startSim();
+    const dir = await tempDir();
+    const file = join(dir, 'title-rows.xlsx');
+    await copyFile(`${F}/title-rows.xlsx`, file);
+    const { summary } = await upload(sim, { file });
+    expect(summary).toMatchObject({ exit_code: 1, counts: { created: 4, not_sent: 1 } });
+    const rows = await reportRows(summary.report!);
+    expect(rows.find((r) => r.row === '7')).toMatchObject({
+      status: 'not_sent',
+      error: 'not sent: the row is hidden in the sheet (a draft?); unhide it, or pass --include-hidden',
+    });
+    expect(sim.ads().map((a) => a.arguments.ad_text)).not.toContain('Fresh coffee 3');
+    const again = await upload(sim, { file, includeHidden: true });
+    expect(again.summary).toMatchObject({ exit_code: 0, counts: { created: 5 } });
+    expect(sim.ads()).toHaveLength(5);
   });
 });

@@ -20,6 +20,8 @@ export interface BatchAd {
   readonly problems: readonly Problem[];
   /** Only when its links are to be checked: the fields that hold them. */
   readonly links?: AdArgs;
+  /** Its row is hidden in the sheet: not sent unless --include-hidden. */
+  readonly hidden?: true;
   /** Only for a row whose earlier attempt may have reached the service: its ad_name, to look it up. */
   readonly adName?: string;
   /** Only for a new key in a batch that has ads already: its fields' fingerprints, to tell an edit of one. */
@@ -48,6 +50,7 @@ export function batchAd(ad: PlannedAd, links: boolean, same: (id: string) => str
     ...(links ? { links: Object.fromEntries(LINK_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]!])) } : {}),
     ...(fingerprint ? { fields: fieldDigests(args) } : {}),
     ...(keepName && typeof args.ad_name === 'string' ? { adName: args.ad_name } : {}),
+    ...(ad.hidden ? { hidden: true as const } : {}),
   };
 }
 

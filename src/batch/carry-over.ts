@@ -40,6 +40,7 @@ export function carryOver(
   retryRejected: boolean,
   confirmEdits = false,
   generations: ReadonlyMap<string, number> = new Map(),
+  includeHidden = false,
 ): CarryOver {
   const lines: (SettledLine | undefined)[] = new Array(planned.length);
   const toSend: PlannedSend[] = [];
@@ -61,6 +62,15 @@ export function carryOver(
     if (prior?.status === 'created') {
       carried.created++;
       lines[ad.seq] = { row: ad.row, status: 'created', key, ...(prior.adId ? { adId: prior.adId } : {}), attempts: 0 };
+    } else if (ad.hidden && !includeHidden) {
+      // A row hidden or filtered out in the sheet is usually a draft: not sent unless asked.
+      lines[ad.seq] = {
+        row: ad.row,
+        status: 'not_sent',
+        key,
+        error: 'not sent: the row is hidden in the sheet (a draft?); unhide it, or pass --include-hidden',
+        attempts: 0,
+      };
     } else if (prior?.status === 'rejected' && !retryRejected) {
       carried.rejected++;
       const error = `${prior.error ?? 'rejected by the API'} (from an earlier run; edit the row or pass --retry-rejected to send it again)`;

@@ -33,8 +33,9 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
   let seq = 0;
   for await (const record of sheet.records) {
     for (const ad of checker.check(record)) {
+      const hidden = ad.hidden ? { hidden: true as const } : {};
       if (ad.args === undefined) {
-        yield { seq: seq++, row: ad.row, input: ad.input, problems: ad.problems, warnings: ad.warnings };
+        yield { seq: seq++, row: ad.row, input: ad.input, problems: ad.problems, warnings: ad.warnings, ...hidden };
         continue;
       }
       const placed = keyOrDuplicate(counter.next(ad.args, ad.row), options.allowDuplicates ?? false);
@@ -45,6 +46,7 @@ export async function* validateSheet(sheet: Sheet, options: ValidateOptions = {}
         ...('key' in placed ? { args: ad.args, key: placed.key, occurrence: placed.occurrence } : {}),
         problems: 'key' in placed ? [] : [placed.problem],
         warnings: ad.warnings,
+        ...hidden,
       };
     }
   }

@@ -20,6 +20,13 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     negates: true,
   },
   {
+    name: 'include-hidden',
+    type: 'boolean',
+    help: 'also send rows hidden or filtered out in the sheet (default: they are drafts, not sent)',
+    commands: ['upload'],
+    option: 'includeHidden',
+  },
+  {
     name: 'concurrency',
     type: 'string',
     value: 'N',

@@ -17,6 +17,8 @@ export interface RawRecord {
   readonly cells: readonly Cell[];
   /** By column index, for workbook cells that hold more than their value. */
   readonly notes?: ReadonlyMap<number, CellNote>;
+  /** Hidden or filtered out in the workbook (Excel, LibreOffice): usually a draft, not sent unless asked. */
+  readonly hidden?: true;
   /** What the reader saw wrong with the row itself (a quote that seems unclosed): it makes the row invalid. */
   readonly problems?: readonly { readonly field: string; readonly message: string }[];
 }

@@ -15,7 +15,7 @@ export function hiddenNotices(file: string, ws: ExcelJS.Worksheet, headerRow: nu
   });
   if (rows.length)
     notices.push(
-      `${file}: ${rowsText(rows.slice(0, 12))}${rows.length > 12 ? ` and ${rows.length - 12} more` : ''} ${rows.length === 1 ? 'is' : 'are'} hidden in Excel; ${rows.length === 1 ? 'it is' : 'they are'} read and will be uploaded like the others.`,
+      `${file}: ${rowsText(rows.slice(0, 12))}${rows.length > 12 ? ` and ${rows.length - 12} more` : ''} ${rows.length === 1 ? 'is' : 'are'} hidden in the sheet (hidden or filtered out: drafts, usually); ${rows.length === 1 ? 'it is' : 'they are'} checked, and upload leaves ${rows.length === 1 ? 'it' : 'them'} not_sent unless --include-hidden.`,
     );
   const cols: string[] = [];
   for (let c = 1; c <= width; c++)
@@ -42,7 +42,7 @@ export function* sheetRows(ws: ExcelJS.Worksheet): Generator<RawRecord> {
       if (note) notes.set(col - 1, note);
     });
     while (cells.length > 0 && cells[cells.length - 1] === null && !notes.has(cells.length - 1)) cells.pop();
-    if (cells.length > 0) yield { row: n, cells, ...(notes.size ? { notes } : {}) };
+    if (cells.length > 0) yield { row: n, cells, ...(notes.size ? { notes } : {}), ...(row.hidden ? { hidden: true as const } : {}) };
   }
 }
 

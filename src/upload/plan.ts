@@ -15,7 +15,14 @@ import { settleDoubts } from './doubts.js';
 /** What this run sends: rows carried over from earlier runs, the free preflight, --limit, the quota. */
 export async function planRun(run: UploadRun): Promise<RunPlan> {
   const { options, planned, say, mask } = run;
-  const carried = carryOver(planned, run.resume.states, options.retryRejected === true, options.confirmEdits === true, run.resume.generations);
+  const carried = carryOver(
+    planned,
+    run.resume.states,
+    options.retryRejected === true,
+    options.confirmEdits === true,
+    run.resume.generations,
+    options.includeHidden === true,
+  );
   warnOrphans(run);
   const pre = run.client ? await preflight(run.client, carried.toSend, run.now(), run.endpoint) : {};
   if (pre.quota) options.onEvent?.({ type: 'quota', quota: pre.quota });

@@ -41,6 +41,8 @@ export interface UploadOptions extends SheetOptions, LinkOptions {
    * is not there (default true; --no-check-adgroups). Not in a dry run: the lists may be billed.
    */
   readonly checkAdgroups?: boolean;
+  /** --include-hidden: send rows hidden or filtered out in the sheet (usually drafts; default false). */
+  readonly includeHidden?: boolean;
   /** --confirm-edits: send edited rows whose earlier version may already be an ad. */
   readonly confirmEdits?: boolean;
   /** --force-unlock: take over a batch lock held on another host. */

@@ -32,6 +32,8 @@ export interface CheckedAd {
   readonly key?: string;
   readonly problems: readonly Problem[];
   readonly warnings: readonly Problem[];
+  /** Its row is hidden in the sheet (upload does not send it unless --include-hidden). */
+  readonly hidden?: true;
   /** Warnings about its links (also in `warnings`), which the report's error column carries even when the row goes ahead. */
   readonly linkWarnings?: readonly Problem[];
 }
@@ -44,6 +46,7 @@ export interface CheckedRowAd {
   readonly args?: AdArgs;
   readonly problems: readonly Problem[];
   readonly warnings: readonly Problem[];
+  readonly hidden?: true;
 }
 
 /** How a sheet's records are checked one by one (sheetChecker). */
@@ -67,8 +70,9 @@ export function sheetChecker(sheet: Sheet, options: ValidateOptions = {}): Sheet
     check(record) {
       rows++;
       const verdict = validateRow(record, rules);
-      if (verdict.ads.length === 0) return [{ row: record.row, input: record.cells, problems: verdict.problems, warnings: verdict.warnings }];
-      return verdict.ads.map((args) => ({ row: record.row, input: record.cells, args, problems: NO_PROBLEMS, warnings: verdict.warnings }));
+      const hidden = record.hidden ? { hidden: true as const } : {};
+      if (verdict.ads.length === 0) return [{ row: record.row, input: record.cells, problems: verdict.problems, warnings: verdict.warnings, ...hidden }];
+      return verdict.ads.map((args) => ({ row: record.row, input: record.cells, args, problems: NO_PROBLEMS, warnings: verdict.warnings, ...hidden }));
     },
     end() {
       if (rows === 0) throw noAds(sheet);
