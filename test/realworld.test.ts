@@ -49,7 +49,7 @@ describe('sheets as people make them (fixtures/realworld)', () => {
     const r = await cli(['validate', `${F}/typo-header.csv`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `Error: ${F}/typo-header.csv: column B "Ad Txt" is not a field of add_tiktok_ad (did you mean ad_text?); column C "landing_url" is not a field of add_tiktok_ad (did you mean landing_page_url?). Rename them (see \`tiktok-ads-bulk template\` for every column).\n`,
+      `Error: ${F}/typo-header.csv: column B "Ad Txt" is not a field of add_tiktok_ad (did you mean ad_text?); column C "landing_url" is not a field of add_tiktok_ad (did you mean landing_page_url?); column E "dispaly_nmae" is not a field of add_tiktok_ad (did you mean display_name?). Rename them (see \`tiktok-ads-bulk template\` for every column).\n`,
     );
   });
 

@@ -4,7 +4,7 @@ import { mapColumns } from '../src/validate/columns.js';
 import { validateRow, type RowRules } from '../src/validate/validate-row.js';
 import { parseAdNameTemplate } from '../src/validate/ad-name.js';
 import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
-import { nearest } from '../src/validate/nearest.js';
+import { nearest, typoDistance } from '../src/validate/nearest.js';
 import { validateSheet, type PlannedAd } from '../src/keys/keyed-sheet.js';
 import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
@@ -476,5 +476,22 @@ describe('IDs as people type them', () => {
       [2, false, ['is 1,798,765,432,109,876,545, one ID typ']],
       [3, true, []],
     ]);
+  });
+});
+
+describe("a misspelled column is an error, not a column of the user's own", () => {
+  it('two slips from a field name, a swap of neighbouring letters counting one, names the field meant', () => {
+    expect(() => mapColumns('x.csv', ['adgroup_id', 'ad_text', 'dispaly_nmae'])).toThrow(
+      /column C "dispaly_nmae" is not a field of add_tiktok_ad \(did you mean display_name\?\)/,
+    );
+    expect(() => mapColumns('x.csv', ['adgroup_id', 'ad_txet'])).toThrow(/did you mean ad_text\?/);
+    // A user's own columns stay their own, carried into the report.
+    expect(mapColumns('x.csv', ['adgroup_id', 'Notes', 'Client', 'Owner']).extras).toEqual(['Notes', 'Client', 'Owner']);
+  });
+  it('typoDistance counts a swap as one edit', () => {
+    expect(typoDistance('dispalynmae', 'displayname')).toBe(2);
+    expect(typoDistance('abcd', 'abdc')).toBe(1);
+    expect(typoDistance('abc', 'abc')).toBe(0);
+    expect(typoDistance('', 'ab')).toBe(2);
   });
 });

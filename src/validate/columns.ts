@@ -2,7 +2,7 @@ import { RunError } from '../errors.js';
 import { FIELDS, IGNORED_COLUMNS, type FieldSpec } from './fields.js';
 import type { Cell } from '../read/cell.js';
 import { columnLetter } from '../read/sheet.js';
-import { editDistance } from './nearest.js';
+import { typoDistance } from './nearest.js';
 
 /** Header matching ignores case, spaces, `-` and `_` (README, "Input"). */
 export function normaliseHeader(name: string): string {
@@ -48,7 +48,8 @@ function closeField(name: string): FieldSpec | undefined {
   let best: { field: FieldSpec; distance: number } | undefined;
   for (const [candidate, field] of BY_NORMALISED) {
     const allowed = candidate.length >= 12 ? 4 : candidate.length >= 8 ? 2 : 1;
-    const distance = editDistance(norm, candidate);
+    // A swap of two neighbouring letters is one slip, so `dispaly_nmae` is two from display_name.
+    const distance = typoDistance(norm, candidate);
     if (distance <= allowed && (!best || distance < best.distance)) best = { field, distance };
   }
   return best?.field;

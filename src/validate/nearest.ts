@@ -14,6 +14,25 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
+ * Edit distance where swapping two neighbouring letters is one edit, as a typist makes it
+ * (optimal string alignment): `dispaly_nmae` is two edits from `display_name`, not four.
+ */
+export function typoDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
  * The candidate closest to `value`. A candidate that starts with the value wins ties, so "LEARN"
  * suggests LEARN_MORE and "VISIT" suggests VISIT_STORE.
  */
