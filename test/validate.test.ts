@@ -495,3 +495,26 @@ describe("a misspelled column is an error, not a column of the user's own", () =
     expect(typoDistance('', 'ab')).toBe(2);
   });
 });
+
+describe('disclaimer pairs as people join them', () => {
+  it('pairs joined by ";" on one line are read as pairs, as lists are', () => {
+    const v = check({
+      disclaimer_type: 'TEXT_LINK',
+      disclaimer_text: 'See terms',
+      disclaimer_clickable_texts: 'Terms|https://e.com/t; Privacy|https://e.com/p',
+    });
+    expect(v.problems).toEqual([]);
+    expect(v.ads[0]!.disclaimer_clickable_texts).toEqual([
+      { text: 'Terms', url: 'https://e.com/t' },
+      { text: 'Privacy', url: 'https://e.com/p' },
+    ]);
+  });
+  it('a line that cannot be read says how to separate pairs', () => {
+    const v = check({
+      disclaimer_type: 'TEXT_LINK',
+      disclaimer_text: 'See terms',
+      disclaimer_clickable_texts: 'Terms|https://e.com/t Privacy|https://e.com/p',
+    });
+    expect(v.problems[0]!.message).toMatch(/is not a text\|url pair; write one "text\|https:\/\/…" pair per line, or separate pairs with ";"/);
+  });
+});

@@ -329,9 +329,20 @@ function coerceClickables(cell: Cell): Coerced {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '')) {
+    // Several pairs on one line, joined by ";" as lists are (Terms|https://…/t; Privacy|https://…/p).
+    const joined = [...line.matchAll(PAIR_IN_LINE)];
+    if (joined.length > 1 && joined.map((m) => m[0]).join('') === line) {
+      for (const m of joined) items.push({ text: m[1]!.trim(), url: m[2]!.trim() });
+      continue;
+    }
     const bar = line.lastIndexOf('|');
-    if (bar <= 0) return { ok: false, message: `line "${line}" is not a text|url pair; write one "text|https://…" pair per line` };
+    if (bar <= 0 || line.slice(0, bar).includes('|')) {
+      return { ok: false, message: `line "${line}" is not a text|url pair; write one "text|https://…" pair per line, or separate pairs with ";"` };
+    }
     items.push({ text: line.slice(0, bar).trim(), url: line.slice(bar + 1).trim() });
   }
   return { ok: true, value: items };
 }
+
+/** One `text|url` pair of a line holding several, with the `;` that ends it. */
+const PAIR_IN_LINE = /\s*([^|;]+?)\s*\|\s*(https?:\/\/[^\s;|]+)\s*(?:;|$)/g;
