@@ -1,4 +1,4 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openInput } from '../src/commands/input-source.js';
@@ -8,6 +8,7 @@ import { reportRows } from './helpers/report.js';
 import { tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 import { bufferIo } from '../src/commands/io.js';
+import { parseMap } from '../src/commands/common-options.js';
 import { uploadFile } from '../src/upload/upload.js';
 
 const F = 'fixtures/realworld';
@@ -330,5 +331,40 @@ describe('hidden rows are drafts', () => {
     const again = await upload(sim, { file, includeHidden: true });
     expect(again.summary).toMatchObject({ exit_code: 0, counts: { created: 5 } });
     expect(sim.ads()).toHaveLength(5);
+  });
+});
+
+describe("--map reads a column of the user's own as a field", () => {
+  it("an agency's Client column is each row's advertiser: every ad goes to its client's account", async () => {
+    const sim = await startSim({ advertisers: ['7000000000000000001=Client A', '7000000000000000002=Client B'] });
+    const dir = await tempDir();
+    const file = join(dir, 'agency.csv');
+    await writeFile(
+      file,
+      'adgroup_id,ad_text,landing_page_url,video_url,Client\r\n' +
+        '1780000000000000101,For A,https://example.com/a,https://cdn.example.com/a.mp4,7000000000000000001\r\n' +
+        '1780000000000000102,For B,https://example.com/b,https://cdn.example.com/b.mp4,7000000000000000002\r\n',
+    );
+    const { summary, stderr } = await upload(sim, { file, map: ['Client=advertiser_id'] });
+    expect(summary).toMatchObject({ exit_code: 0, counts: { created: 2 } });
+    expect(sim.ads().map((a) => [a.arguments.ad_text, a.arguments.advertiser_id])).toEqual([
+      ['For A', '7000000000000000001'],
+      ['For B', '7000000000000000002'],
+    ]);
+    expect(stderr).not.toMatch(/not sent to TikTok: Client/);
+  });
+
+  it('in the LibreOffice workbook too; an unknown field or a missing column is a usage error naming what is near', async () => {
+    const { sheet } = await openInput({ file: `${F}/title-rows.xlsx` });
+    const ads: PlannedAd[] = [];
+    for await (const ad of validateSheet(sheet, { map: parseMap(['client=brand_name']) })) ads.push(ad);
+    expect(ads.map((a) => a.args?.display_name)).toEqual(['Bean There', 'Bean There', 'Bean There', 'Bean There', 'Bean There']);
+    expect(() => parseMap(['Client=advertiser_idd'])).toThrow(
+      '--map Client=advertiser_idd: "advertiser_idd" is not a field of add_tiktok_ad; did you mean advertiser_id?',
+    );
+    expect(() => parseMap(['Client'])).toThrow(/write it as COLUMN=FIELD/);
+    const r = await cli(['validate', `${F}/title-rows.xlsx`, '--map', 'Customer=advertiser_id']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--map: fixtures\/realworld\/title-rows\.xlsx has no column "customer" to read as advertiser_id; its columns: /);
   });
 });

@@ -2,7 +2,7 @@ import { RunError } from '../errors.js';
 import { parseAdNameTemplate, type AdNameTemplate } from '../validate/ad-name.js';
 import { fieldForHeader, normaliseHeader } from '../validate/columns.js';
 import type { Dispatcher } from 'undici';
-import { FIELDS } from '../validate/fields.js';
+import { FIELDS, type FieldSpec } from '../validate/fields.js';
 import { nearest, editDistance } from '../validate/nearest.js';
 
 /** Options shared by validate and upload (README, "Options"). */
@@ -10,6 +10,8 @@ export interface SheetOptions {
   readonly file: string;
   readonly sheet?: string;
   readonly report?: string;
+  /** `--map COLUMN=FIELD`, as given: a column of the user's own read as a field. */
+  readonly map?: readonly string[];
   /** `--set FIELD=VALUE` and `--advertiser-id`, as given. */
   readonly set?: readonly string[];
   readonly advertiserId?: string;
@@ -62,6 +64,32 @@ export function parseDefaults(set: readonly string[] = [], advertiserId?: string
     defaults.set('advertiser_id', advertiserId.trim());
   }
   return defaults;
+}
+
+/**
+ * `--map "Client=advertiser_id"` (repeatable): any column read as any field. The field is named as
+ * a header would name it (aliases, any case); an unknown one is a usage error naming the closest.
+ */
+export function parseMap(map: readonly string[] = []): Map<string, FieldSpec> {
+  const out = new Map<string, FieldSpec>();
+  for (const pair of map) {
+    const eq = pair.lastIndexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) throw new RunError('USAGE', `--map "${pair}": write it as COLUMN=FIELD, e.g. --map "Client=advertiser_id".`);
+    const column = pair.slice(0, eq).trim();
+    const name = pair.slice(eq + 1).trim();
+    const field = fieldForHeader(name);
+    if (!field) {
+      const near = nearest(
+        normaliseHeader(name),
+        FIELDS.map((f) => normaliseHeader(f.name)),
+      );
+      const guess =
+        near !== undefined && editDistance(normaliseHeader(name), near) <= 3 ? FIELDS.find((f) => normaliseHeader(f.name) === near)?.name : undefined;
+      throw new RunError('USAGE', `--map ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '.'}`);
+    }
+    out.set(normaliseHeader(column), field);
+  }
+  return out;
 }
 
 export function parseAdName(template: string | undefined): AdNameTemplate | undefined {

@@ -6,7 +6,7 @@ import { validateSheet, type PlannedAd } from '../keys/keyed-sheet.js';
 import { type CheckedAd } from '../validate/validate-sheet.js';
 import { runLinkStage, type LinkOptions } from './link-stage.js';
 import { withLinkResults } from './link-results.js';
-import { noticePrinter, parseAdName, parseDefaults, type SheetOptions } from './common-options.js';
+import { noticePrinter, parseAdName, parseDefaults, parseMap, type SheetOptions } from './common-options.js';
 import { openInput } from './input-source.js';
 import { silentIo, type Io } from './io.js';
 import { ProblemPrinter } from './problem-printer.js';
@@ -20,6 +20,7 @@ export type ValidateFileOptions = SheetOptions & LinkOptions;
  */
 export async function validateFile(options: ValidateFileOptions, io: Io = silentIo): Promise<RunSummary> {
   const defaults = parseDefaults(options.set, options.advertiserId);
+  const map = parseMap(options.map);
   const adName = parseAdName(options.adName);
   const { sheet } = await openInput(options);
   let writer: TableWriter | undefined;
@@ -31,6 +32,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   const printer = new ProblemPrinter(io);
   const checked = validateSheet(sheet, {
     defaults,
+    ...(map.size ? { map } : {}),
     ...(adName ? { adName } : {}),
     allowDuplicates: options.allowDuplicates ?? false,
     trustIds: options.trustIds === true,

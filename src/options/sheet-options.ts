@@ -28,6 +28,15 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     page: 'set',
   },
   {
+    name: 'map',
+    type: 'string',
+    multiple: true,
+    value: 'COLUMN=FIELD',
+    help: 'read a column of your own as a field, e.g. "Client=advertiser_id" (repeatable)',
+    commands: SHEET,
+    option: 'map',
+  },
+  {
     name: 'advertiser-id',
     type: 'string',
     value: 'ID',

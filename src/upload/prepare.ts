@@ -12,7 +12,8 @@ import type { AdNameTemplate } from '../validate/ad-name.js';
 import { batchAd, type BatchAd } from '../batch/batch-ad.js';
 import { validateSheet } from '../keys/keyed-sheet.js';
 import { type ValidateOptions } from '../validate/validate-sheet.js';
-import { noticePrinter, parseAdName, parseDefaults } from '../commands/common-options.js';
+import { noticePrinter, parseAdName, parseDefaults, parseMap } from '../commands/common-options.js';
+import type { FieldSpec } from '../validate/fields.js';
 import { openInput, type InputSource } from '../commands/input-source.js';
 import type { Io } from '../commands/io.js';
 import { ProblemPrinter } from '../commands/problem-printer.js';
@@ -35,6 +36,7 @@ export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun
   };
 
   const defaults = parseDefaults(options.set, options.advertiserId);
+  const map = parseMap(options.map);
   const adName = parseAdName(options.adName);
   const base = resolveEndpoint(options.endpoint, env);
   const apiKey = await loadApiKey(options.apiKeyFile, env);
@@ -64,6 +66,7 @@ export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun
       report,
       journal,
       defaults,
+      map,
       adName,
       today: new Date(now()).toISOString().slice(0, 10),
       service: service.origin,
@@ -110,7 +113,15 @@ async function readBatch(
   options: UploadOptions,
   io: Io,
   say: (text: string) => void,
-  at: { report: string; journal: string; defaults: Map<string, string>; adName: AdNameTemplate | undefined; today: string; service: string },
+  at: {
+    report: string;
+    journal: string;
+    defaults: Map<string, string>;
+    map: Map<string, FieldSpec>;
+    adName: AdNameTemplate | undefined;
+    today: string;
+    service: string;
+  },
 ): Promise<Pick<UploadRun, 'sheet' | 'validation' | 'resume' | 'planned' | 'interrupted'>> {
   const resume = await loadResumeState(batchName, at.report, at.journal, sheet.header, at.today, at.service);
   for (const note of resume.notes) say(`${note}\n`);
@@ -118,6 +129,7 @@ async function readBatch(
   const printer = new ProblemPrinter(io);
   const validation: ValidateOptions = {
     defaults: at.defaults,
+    ...(at.map.size ? { map: at.map } : {}),
     ...(at.adName ? { adName: at.adName } : {}),
     allowDuplicates: options.allowDuplicates ?? false,
     trustIds: options.trustIds === true,

@@ -81,7 +81,19 @@ export function fieldForHeader(name: string): FieldSpec | undefined {
  * repeated field end the run (exit 2): guessing what a column means could send the wrong thing to
  * a paid API. Any other column is the user's own: carried, never sent.
  */
-export function mapColumns(file: string, header: readonly string[]): ColumnMap {
+/**
+ * `mapped`: the user's own columns read as fields (--map COLUMN=FIELD), by the column's normalised
+ * name. A mapped column the sheet does not have is a usage error: the mapping meant something.
+ */
+export function mapColumns(file: string, header: readonly string[], mapped: ReadonlyMap<string, FieldSpec> = new Map()): ColumnMap {
+  for (const [column, field] of mapped) {
+    if (!header.some((h) => normaliseHeader(h) === column)) {
+      throw new RunError(
+        'USAGE',
+        `--map: ${file} has no column "${column}" to read as ${field.name}; its columns: ${header.filter((h) => h !== '').join(', ')}.`,
+      );
+    }
+  }
   const roles: ColumnRole[] = [];
   const indexOf = new Map<string, number>();
   const extras: string[] = [];
@@ -96,7 +108,7 @@ export function mapColumns(file: string, header: readonly string[]): ColumnMap {
       roles.push({ kind: 'ignored' });
       return;
     }
-    const field = BY_NORMALISED.get(norm);
+    const field = mapped.get(norm) ?? BY_NORMALISED.get(norm);
     if (!field) {
       const meant = closeField(name);
       if (meant) {

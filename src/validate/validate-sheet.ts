@@ -5,12 +5,14 @@ import type { Sheet } from '../read/sheet.js';
 import type { AdNameTemplate } from './ad-name.js';
 import type { AdArgs, Problem } from './args.js';
 import { mapColumns, normaliseHeader, type ColumnMap } from './columns.js';
-import { FIELDS } from './fields.js';
+import { FIELDS, type FieldSpec } from './fields.js';
 import { editDistance } from './nearest.js';
 import { validateRow, type RowRules } from './validate-row.js';
 
 export interface ValidateOptions {
   readonly defaults?: ReadonlyMap<string, string>;
+  /** --map COLUMN=FIELD: the user's own columns read as fields, by the column's normalised name. */
+  readonly map?: ReadonlyMap<string, FieldSpec>;
   readonly adName?: AdNameTemplate;
   readonly allowDuplicates?: boolean;
   /** YYYY-MM-DD that {date} in --ad-name renders as. */
@@ -82,7 +84,7 @@ export function sheetChecker(sheet: Sheet, options: ValidateOptions = {}): Sheet
 
 /** The rules every row of a sheet is checked by (upload's second read checks rows by them again). */
 export function rowRulesFor(file: string, header: readonly string[], options: ValidateOptions): RowRules {
-  const columns = mapColumns(file, header);
+  const columns = mapColumns(file, header, options.map);
   const defaults = options.defaults ?? new Map<string, string>();
   const missingHints = new Map<string, string>();
   for (const field of FIELDS) {
