@@ -1,5 +1,6 @@
 import { readFile, writeFile, copyFile, readdir } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
@@ -381,5 +382,23 @@ describe('ad groups checked before paying (list_tiktok_ad_groups)', () => {
     // Unchecked, the service itself refuses it: one rejected call, which the check would have saved.
     expect(JSON.parse(unchecked.stdout).counts).toMatchObject({ rejected: 1 });
     expect(sim.stats().byStatus['400']).toBe(1);
+  });
+});
+
+describe('files that are not files', () => {
+  it('a pipe given as --report or --api-key-file is refused at once (exit 2), not waited on for ever', async () => {
+    const dir = await tempDir();
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const file = await campaign('one.csv', csvRows(1));
+    const asReport = await cli(['upload', file, '--report', fifo, '--endpoint', 'http://127.0.0.1:9'], { ADSPIRER_API_KEY: KEY });
+    expect(asReport.code).toBe(2);
+    expect(asReport.stderr).toMatch(/it is not a regular file \(a pipe or a device\)/);
+    const asKey = await cli(['upload', file, '--api-key-file', fifo, '--endpoint', 'http://127.0.0.1:9'], {});
+    expect(asKey.code).toBe(2);
+    expect(asKey.stderr).toMatch(/--api-key-file .*pipe is not a regular file/);
+    const validated = await cli(['validate', file, '--report', fifo]);
+    expect(validated.code).toBe(2);
+    expect(validated.stderr).toMatch(/it is not a regular file \(a pipe or a device\)/);
   });
 });

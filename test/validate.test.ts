@@ -518,3 +518,11 @@ describe('disclaimer pairs as people join them', () => {
     expect(v.problems[0]!.message).toMatch(/is not a text\|url pair; write one "text\|https:\/\/…" pair per line, or separate pairs with ";"/);
   });
 });
+
+describe('text pasted from documents', () => {
+  it('line and paragraph separators (U+2028, U+2029) become line breaks', () => {
+    const v = check({ ad_text: 'Fresh coffee\u2028Roasted this week\u2029Order now' });
+    expect(v.problems).toEqual([]);
+    expect(v.ads[0]!.ad_text).toBe('Fresh coffee\nRoasted this week\nOrder now');
+  });
+});

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { RunError } from '../errors.js';
 import { openCsvWriter } from './csv-writer.js';
@@ -7,6 +8,11 @@ import type { XlsxWriterOptions } from './xlsx-writer.js';
 /** Opens a CSV or XLSX writer by the path's extension. exceljs loads only when an .xlsx is written. */
 export async function openTableWriter(path: string, header: readonly string[], xlsx: XlsxWriterOptions): Promise<TableWriter> {
   const ext = extname(path).toLowerCase();
+  // A pipe or a device would be written for ever (and ignore Ctrl-C): a report is a file.
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    throw new RunError('SETUP', `Cannot write the report ${path}: it is not a regular file (a pipe or a device). Choose another path with --report.`);
+  }
   try {
     if (ext === '.xlsx') return await (await import('./xlsx-writer.js')).openXlsxWriter(path, header, xlsx);
     if (ext === '.csv') return await openCsvWriter(path, header);

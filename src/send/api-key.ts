@@ -17,9 +17,14 @@ export async function loadApiKey(file: string | undefined, env: Readonly<Record<
     let text: string;
     let mode: number;
     try {
+      const info = await stat(file);
+      // A pipe or a device would be read for ever (and ignore Ctrl-C): only a file holds a key.
+      if (!info.isFile())
+        throw new RunError('SETUP', `--api-key-file ${file} is not a regular file (a pipe or a device would never end); give a file that holds the key.`);
       text = await readFile(file, 'utf8');
-      mode = (await stat(file)).mode;
+      mode = info.mode;
     } catch (err) {
+      if (err instanceof RunError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       throw new RunError('SETUP', `--api-key-file ${file} cannot be read (${code ?? 'error'}).`);
     }

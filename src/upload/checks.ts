@@ -1,3 +1,4 @@
+import { RunError } from '../errors.js';
 import { open, rm, stat } from 'node:fs/promises';
 import { checkNumberOption } from '../options/registry.js';
 import type { UploadOptions } from './types.js';
@@ -28,6 +29,10 @@ export function checkNumbers(options: UploadOptions): void {
 export async function checkWritable(report: string): Promise<void> {
   const existing = await stat(report).catch(() => undefined);
   if (existing?.isDirectory()) throw writeError(report, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  // A pipe or a device would be written for ever (and ignore Ctrl-C): a report is a file.
+  if (existing && !existing.isFile()) {
+    throw new RunError('SETUP', `Cannot write the report ${report}: it is not a regular file (a pipe or a device). Choose another path with --report.`);
+  }
   try {
     const handle = await open(report, 'a');
     await handle.close();

@@ -102,15 +102,19 @@ export class Recorder {
   /** Before a row's first request: the journal says its key may be in flight. */
   async sending(item: SendItem): Promise<void> {
     const { row, adgroup } = this.run.planned[item.seq]!;
-    await this.journal?.append({
-      key: item.key,
-      row,
-      event: 'sending',
-      ...(adgroup !== undefined ? { adgroup } : {}),
-      ...(item.base ? { base: item.base.key, generation: item.base.generation } : {}),
-      fields: fieldDigests(item.args),
-      at: new Date(this.run.now()).toISOString(),
-    });
+    await this.journal
+      ?.append({
+        key: item.key,
+        row,
+        event: 'sending',
+        ...(adgroup !== undefined ? { adgroup } : {}),
+        ...(item.base ? { base: item.base.key, generation: item.base.generation } : {}),
+        fields: fieldDigests(item.args),
+        at: new Date(this.run.now()).toISOString(),
+      })
+      .catch((err: unknown) => {
+        throw writeError(this.run.journal, err, 'the journal beside the report');
+      });
   }
 
   /** A row's final outcome from the batch: journal first, then the report. */

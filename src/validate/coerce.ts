@@ -117,7 +117,11 @@ function directDownload(url: string): string | undefined {
 }
 
 function textOf(cell: Cell): string {
-  return cellText(cell).trim();
+  // U+2028 and U+2029 (line and paragraph separators, as text pasted from Word or Google Docs
+  // brings them) are line breaks a person meant; sent as they are, they are invisible characters.
+  return cellText(cell)
+    .replace(/[\u2028\u2029]/g, '\n')
+    .trim();
 }
 
 /** IDs, URLs and lists: values a machine reads, where an invisible character is never meant. */
