@@ -19,7 +19,7 @@ export async function loadApiKey(file: string | undefined, env: Readonly<Record<
     try {
       const info = await stat(file);
       // A pipe or a device would be read for ever (and ignore Ctrl-C): only a file holds a key.
-      if (!info.isFile())
+      if (!info.isFile() && !info.isDirectory())
         throw new RunError('SETUP', `--api-key-file ${file} is not a regular file (a pipe or a device would never end); give a file that holds the key.`);
       text = await readFile(file, 'utf8');
       mode = info.mode;

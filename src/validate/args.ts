@@ -17,3 +17,6 @@ export interface Problem {
 export function formatProblem(p: Problem): string {
   return `${p.field}: ${p.message}`;
 }
+
+/** A cell read as a field's value: the value (with a warning when it was corrected), or why not. */
+export type Coerced = { readonly ok: true; readonly value: ArgValue | undefined; readonly warning?: string } | { readonly ok: false; readonly message: string };
