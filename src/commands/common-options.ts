@@ -43,21 +43,7 @@ export function parseDefaults(set: readonly string[] = [], advertiserId?: string
     if (eq <= 0) throw new RunError('USAGE', `--set "${pair}": write it as FIELD=VALUE, e.g. --set call_to_action=SHOP_NOW.`);
     // The same matching as column headers: case, spaces, - and _ ignored, aliases known.
     const name = pair.slice(0, eq).trim();
-    const field = fieldForHeader(name);
-    if (!field) {
-      const near = nearest(
-        normaliseHeader(name),
-        FIELDS.map((f) => normaliseHeader(f.name)),
-      );
-      // A suggestion only when it is close (a typo), never the nearest of unrelated names.
-      const guess =
-        near !== undefined && editDistance(normaliseHeader(name), near) <= 2 ? FIELDS.find((f) => normaliseHeader(f.name) === near)?.name : undefined;
-      throw new RunError(
-        'USAGE',
-        `--set ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '; the fields are listed in the template (tiktok-ads-bulk template) and the README.'}`,
-      );
-    }
-    defaults.set(field.name, pair.slice(eq + 1).trim());
+    defaults.set(namedField('--set', pair, name).name, pair.slice(eq + 1).trim());
   }
   if (advertiserId !== undefined) {
     if (!/^\d+$/.test(advertiserId.trim())) throw new RunError('USAGE', `--advertiser-id "${advertiserId}": a TikTok advertiser ID is digits only.`);
@@ -76,20 +62,27 @@ export function parseMap(map: readonly string[] = []): Map<string, FieldSpec> {
     const eq = pair.lastIndexOf('=');
     if (eq <= 0 || eq === pair.length - 1) throw new RunError('USAGE', `--map "${pair}": write it as COLUMN=FIELD, e.g. --map "Client=advertiser_id".`);
     const column = pair.slice(0, eq).trim();
-    const name = pair.slice(eq + 1).trim();
-    const field = fieldForHeader(name);
-    if (!field) {
-      const near = nearest(
-        normaliseHeader(name),
-        FIELDS.map((f) => normaliseHeader(f.name)),
-      );
-      const guess =
-        near !== undefined && editDistance(normaliseHeader(name), near) <= 3 ? FIELDS.find((f) => normaliseHeader(f.name) === near)?.name : undefined;
-      throw new RunError('USAGE', `--map ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '.'}`);
-    }
-    out.set(normaliseHeader(column), field);
+    out.set(normaliseHeader(column), namedField('--map', pair, pair.slice(eq + 1).trim()));
   }
   return out;
+}
+
+/**
+ * The field a flag names as a header would (aliases, any case), or a usage error naming the field
+ * meant when it is a near miss (a typo), never the nearest of unrelated names.
+ */
+function namedField(flag: string, pair: string, name: string): FieldSpec {
+  const field = fieldForHeader(name);
+  if (field) return field;
+  const near = nearest(
+    normaliseHeader(name),
+    FIELDS.map((f) => normaliseHeader(f.name)),
+  );
+  const guess = near !== undefined && editDistance(normaliseHeader(name), near) <= 3 ? FIELDS.find((f) => normaliseHeader(f.name) === near)?.name : undefined;
+  throw new RunError(
+    'USAGE',
+    `${flag} ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '; the fields are listed in the template (tiktok-ads-bulk template) and the README.'}`,
+  );
 }
 
 export function parseAdName(template: string | undefined): AdNameTemplate | undefined {

@@ -194,18 +194,8 @@ export class SimService {
     if (status !== 'ENABLE' && status !== 'DISABLE' && status !== 'DELETE') {
       return toolError(400, `status must be ENABLE, DISABLE or DELETE (got ${JSON.stringify(args.status ?? null)}).`, tool);
     }
-    if (this.quota.used >= this.quota.limit + (this.quota.overage ?? 0)) {
-      return {
-        status: 402,
-        body: {
-          success: false,
-          is_error: true,
-          tool,
-          error: `Monthly limit reached (${this.quota.used}/${this.quota.limit}).`,
-          quota: { ...this.quotaBlock(), upgrade_url: UPGRADE_URL },
-        },
-      };
-    }
+    const spent = this.spent(tool);
+    if (spent) return spent;
     const ad = this.ads.find((a) => a.ad_id === String(args.ad_id));
     if (!ad) return toolError(400, `TikTok API error 40002: ad_id ${String(args.ad_id)} does not exist.`, tool);
     if (ad.status === 'DELETE') return toolError(400, `TikTok API error 40002: ad ${ad.ad_id} is deleted.`, tool);
@@ -217,19 +207,24 @@ export class SimService {
     });
   }
 
+  /** The 402 of a billed call when the quota (and any overage) is spent, as Adspirer words it. */
+  private spent(tool: string): Answer | undefined {
+    if (this.quota.used < this.quota.limit + (this.quota.overage ?? 0)) return undefined;
+    return {
+      status: 402,
+      body: {
+        success: false,
+        is_error: true,
+        tool,
+        error: `\u{1f6a8} Monthly limit reached (${this.quota.used}/${this.quota.limit} tool calls on ${titleCase(this.quota.tier)} tier).\nUpgrade to Pro at ${UPGRADE_URL} to keep building.`,
+        quota: { ...this.quotaBlock(), upgrade_url: UPGRADE_URL },
+      },
+    };
+  }
+
   private addAd(args: Record<string, unknown>, key: string | undefined): Answer {
-    if (this.quota.used >= this.quota.limit + (this.quota.overage ?? 0)) {
-      return {
-        status: 402,
-        body: {
-          success: false,
-          is_error: true,
-          tool: 'add_tiktok_ad',
-          error: `\u{1f6a8} Monthly limit reached (${this.quota.used}/${this.quota.limit} tool calls on ${titleCase(this.quota.tier)} tier).\nUpgrade to Pro at ${UPGRADE_URL} to keep building.`,
-          quota: { ...this.quotaBlock(), upgrade_url: UPGRADE_URL },
-        },
-      };
-    }
+    const spent = this.spent('add_tiktok_ad');
+    if (spent) return spent;
     const advertiser = args.advertiser_id;
     if (advertiser === undefined && this.accounts.length > 1) {
       const list = this.accounts.map((a) => ` - ${a.name} (advertiser_id="${a.id}")`).join('\n');
