@@ -73,7 +73,7 @@ describe('the CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Row 3:\n {2}✗ ad_text: is 112 characters long/);
     expect(bad.stderr).toMatch(/Row 8:\n {2}! call_to_action: "download" was corrected to DOWNLOAD_NOW/);
-    expect(bad.stderr).toMatch(/19 ads checked, 2 valid, 17 invalid, 1 value corrected/);
+    expect(bad.stderr).toMatch(/19 ads checked, 2 valid, 17 invalid, 1 warning \(values corrected or worth a look\)/);
   });
 
   it('validate --json prints only the summary object on stdout', async () => {

@@ -60,7 +60,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   printer.finish(writer?.path);
   const where = sheet.sheetName ? `${options.file} (sheet "${sheet.sheetName}")` : options.file;
   io.err(
-    `${where}: ${lines} ${lines === 1 ? 'ad' : 'ads'} checked${interrupted ? ' before Ctrl-C' : ''}, ${counts.valid} valid, ${counts.invalid} invalid${warnings ? `, ${warnings} ${warnings === 1 ? 'value' : 'values'} corrected` : ''}.\n`,
+    `${where}: ${lines} ${lines === 1 ? 'ad' : 'ads'} checked${interrupted ? ' before Ctrl-C' : ''}, ${counts.valid} valid, ${counts.invalid} invalid${warnings ? `, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'} (values corrected or worth a look)` : ''}.\n`,
   );
   if (writer) io.err(`Report: ${writer.path}\n`);
   return {
