@@ -122,7 +122,7 @@ describe('sendBatch', () => {
     const { sleeps, results } = await run(items(1), t);
     // The pause ends at a time (answer + 7 s); the clock has moved a millisecond or so since.
     expect(sleeps).toHaveLength(1);
-    expect(sleeps[0]).toBeGreaterThan(6990);
+    expect(sleeps[0]).toBeGreaterThan(6500);
     expect(sleeps[0]).toBeLessThanOrEqual(7000);
     expect(results[0]!.status).toBe('created');
   });
@@ -454,25 +454,35 @@ describe("sendBatch: a throttle (429) is the batch's business", () => {
   });
 
   it('no attempt of any row starts while the batch is paused', async () => {
-    const starts: { key: string; at: number; status: number }[] = [];
-    let first = true;
+    const starts: { key: string; at: number }[] = [];
+    let throttledOnce = false;
     const t: Transport = {
       async call(_tool, _args, options) {
-        const at = Date.now();
+        const key = options?.idempotencyKey ?? '';
+        starts.push({ key, at: Date.now() });
+        // Row 2 (after the lone first request, with others in flight) meets the throttle once.
+        const throttle429 = key === 'key-2' && !throttledOnce;
+        if (throttle429) throttledOnce = true;
         await new Promise((r) => setTimeout(r, 5));
-        const status = first ? 429 : 200;
-        first = false;
-        starts.push({ key: options?.idempotencyKey ?? '', at, status });
-        return status === 429 ? throttle('retry after 150 ms') : ok();
+        return throttle429 ? throttle('retry after 150 ms') : ok();
       },
     };
-    // The real sleep: the pause is measured on the clock.
-    const { results } = await run(items(8), t, { sleep: undefined as never, concurrency: 4 });
+    const pauses: { at: number; until: number }[] = [];
+    // The real sleep and a fixed pace: the pause itself is measured on the clock.
+    const { results } = await run(items(12), t, {
+      sleep: undefined as never,
+      concurrency: 4,
+      rate: 200,
+      adaptive: false,
+      onPause: (p) => void pauses.push({ at: Date.now(), until: p.until }),
+    });
     expect(results.every((r) => r.status === 'created')).toBe(true);
-    const answered = starts[0]!.at + 5;
-    const during = starts.filter((s) => s.at > answered && s.at < answered + 140);
-    expect(during).toEqual([]);
-    expect(starts.filter((s) => s.key === 'key-0').map((s) => s.status)).toEqual([429, 200]);
+    expect(pauses).toHaveLength(1);
+    const { at, until } = pauses[0]!;
+    // Rows were waiting when the pause began, and none started until it ended.
+    expect(starts.filter((s) => s.at > at && s.at < until - 2)).toEqual([]);
+    expect(starts.filter((s) => s.at >= until - 2).length).toBeGreaterThan(0);
+    expect(starts.filter((s) => s.key === 'key-2')).toHaveLength(2);
   });
 
   it('past --max-wait the batch stops: the rows left are not_sent, saying when to come back', async () => {
