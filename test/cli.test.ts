@@ -241,3 +241,13 @@ describe('--set names a field', () => {
     expect(far).not.toMatch(/did you mean/);
   });
 });
+
+describe('help says what the commands do', () => {
+  it('Google Sheets links, the retry file of a workbook, and the template example row as it is', async () => {
+    for (const c of ['validate', 'upload']) expect((await cli([c, '--help'])).stdout).toMatch(/a Google Sheets link shared by\s+link/);
+    expect((await cli(['upload', '--help'])).stdout).toMatch(/\.retry\.xlsx for a workbook/);
+    const template = (await cli(['template', '--help'])).stdout;
+    expect(template).toMatch(/validate refuses it as it is/);
+    expect(template).not.toMatch(/example row that\s+validates/);
+  });
+});

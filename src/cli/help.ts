@@ -23,8 +23,8 @@ Exit codes: 0 all done, 1 some rows invalid/rejected/failed, 2 usage or setup er
 
 export const VALIDATE_HELP = `Usage: tiktok-ads-bulk validate FILE [options]
 
-Parses and checks every row of FILE (.csv, .tsv, .txt or .xlsx) without any network call and lists
-every problem, grouped by row, each naming its field.
+Parses and checks every row of FILE (.csv, .tsv, .txt or .xlsx, or a Google Sheets link shared by
+link) and lists every problem, grouped by row, each naming its field. No call to Adspirer is made.
 
 Exit codes: 0 every row valid, 1 some rows invalid, 2 usage error or a file that cannot be read.
 
@@ -39,9 +39,11 @@ Examples:
 
 export const UPLOAD_HELP = `Usage: tiktok-ads-bulk upload FILE [options]
 
-Validates FILE, then creates one ad per valid row through Adspirer's add_tiktok_ad, and writes a
-report as it goes (default: <FILE stem>.results.csv beside FILE) plus <FILE stem>.retry.csv with the
-rows that need attention. Running the same command again resumes: created ads are never sent twice.
+Validates FILE (.csv, .tsv, .txt or .xlsx, or a Google Sheets link shared by link), then creates one
+ad per valid row through Adspirer's add_tiktok_ad, and writes a report as it goes (default:
+<FILE stem>.results.csv beside FILE) plus a retry file with the rows that need attention
+(<FILE stem>.retry.csv, or .retry.xlsx for a workbook). Running the same command again resumes:
+created ads are never sent twice.
 
 The API key comes from ADSPIRER_API_KEY or --api-key-file; the endpoint from --endpoint,
 ADSPIRER_BASE_URL, or https://api.adspirer.ai.
@@ -62,9 +64,10 @@ Examples:
 
 export const TEMPLATE_HELP = `Usage: tiktok-ads-bulk template [--format csv|xlsx] [--out PATH]
 
-Writes a spreadsheet with every add_tiktok_ad field (required ones first) and one example row that
-validates. The XLSX has dropdowns for enumerated columns, ID columns formatted as Text, and a second
-sheet describing each field.
+Writes a spreadsheet with every add_tiktok_ad field (required ones first) and one example row to
+replace with your ads (validate refuses it as it is, so it is never sent by mistake). The XLSX has
+dropdowns for enumerated columns, ID columns formatted as Text, and a second sheet describing each
+field. An existing file is never overwritten unless --force.
 
 Options:
 ${optionsHelp('template')}
