@@ -128,6 +128,14 @@ describe('report lines', () => {
     expect(resultCells({ row: 2, status: 'not_sent', attempts: 0, input: [] })).toEqual(['2', 'not_sent', '', '', '', '0']);
     expect(resultCells({ row: 2, status: 'invalid', input: [] })).toEqual(['2', 'invalid', '', '', '', '']);
     expect(retryCells({ row: 2, status: 'failed', input: ['x', 'y'] }, ['a', 'b', 'c'])).toEqual(['x', 'y', '', '']);
+    // A cell longer than any spreadsheet cell (its row is invalid) is carried cut, saying so, not whole.
+    const huge = 'x'.repeat(5_000_000);
+    const [cell] = retryCells({ row: 2, status: 'invalid', input: [huge] }, ['a']);
+    expect(cell!.length).toBeLessThan(32_200);
+    expect(cell).toMatch(/^x{32000} … \[cut: this cell holds 5,000,000 characters; the report keeps the first 32,000\]$/);
+    expect(reportCells({ row: 2, status: 'invalid', input: [huge] }, 1).some((c) => c.length > 32_767)).toBe(false);
+    const edge = 'y'.repeat(32_767);
+    expect(retryCells({ row: 2, status: 'invalid', input: [edge] }, ['a'])[0]).toBe(edge);
   });
 
   it('retry lines: a row whose ad groups all need attention is kept as typed, with each error once; without an ad group column too', () => {

@@ -61,6 +61,19 @@ export function retryCells(line: ReportLine, inputHeader: readonly string[]): st
 
 function inputCells(input: readonly Cell[], width: number): string[] {
   const out: string[] = [];
-  for (let i = 0; i < width; i++) out.push(cellText(input[i] ?? null));
+  for (let i = 0; i < width; i++) out.push(carried(cellText(input[i] ?? null)));
   return out;
+}
+
+/** The most of a cell a report or retry file carries: a spreadsheet cell holds at most 32,767 characters. */
+const CARRIED_CHARS = 32_000;
+
+/**
+ * A cell as the report and the retry file carry it: whole, unless it is longer than any cell a
+ * spreadsheet holds (such a row is invalid anyway: validate-row.ts), when its start is kept and the
+ * cut is said in the cell, instead of copying megabytes into every file.
+ */
+function carried(text: string): string {
+  if (text.length <= 32_767) return text;
+  return `${text.slice(0, CARRIED_CHARS)} … [cut: this cell holds ${text.length.toLocaleString('en-US')} characters; the report keeps the first ${CARRIED_CHARS.toLocaleString('en-US')}]`;
 }
