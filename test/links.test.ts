@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkLinks, linksOf } from '../src/links/check-links.js';
@@ -233,6 +234,42 @@ describe('checkLinks against a local HTTPS server', () => {
     expect(result.fetched).toBe(2);
   });
 
+  it('a landing page is a page: links that differ only in their query (UTM tags) are one check; creatives stay per URL', async () => {
+    const before = server.seen.length;
+    const ads = Array.from({ length: 50 }, (_, id) => ({ id, args: ad({ landing_page_url: `${server.url}/page?utm_source=tiktok&utm_content=ad${id}#x` }) }));
+    const result = await checkLinks(ads, { dispatcher: server.dispatcher });
+    const requests = server.seen.slice(before);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.path).toBe('/page?utm_source=tiktok&utm_content=ad0');
+    expect(result.fetched).toBe(1);
+    expect(result.byAd.size).toBe(0); // every ad's landing page is fine
+    const videos = await checkLinks(
+      [0, 1].map((id) => ({ id, args: ad({ video_url: `${server.url}/ok.mp4?v=${id}` }) })),
+      { dispatcher: server.dispatcher },
+    );
+    expect(videos.fetched).toBe(2);
+  });
+
+  it('a host that cannot be reached is judged once: its other links are not fetched', async () => {
+    // A plain TCP server where https is expected: every TLS handshake fails (an unreachable host).
+    let connections = 0;
+    const plain = createNetServer((socket) => {
+      connections++;
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    });
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    try {
+      const base = `https://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+      const ads = Array.from({ length: 20 }, (_, id) => ({ id, args: ad({ landing_page_url: `${base}/p${id}` }) }));
+      const result = await checkLinks(ads, { dispatcher: server.dispatcher, perHost: 1 });
+      expect(connections).toBe(1);
+      expect(result.byAd.size).toBe(20);
+      expect(result.byAd.get(19)!.warnings[0]!.message).toMatch(/^could not be checked: its TLS certificate is not trusted \(/);
+    } finally {
+      plain.close();
+    }
+  });
+
   it('known observations are not fetched again', async () => {
     const first = await checkLinks([{ id: 1, args: ad({ video_url: `${server.url}/ok.mp4` }) }], { dispatcher: server.dispatcher });
     const before = server.seen.length;
@@ -245,7 +282,8 @@ describe('checkLinks against a local HTTPS server', () => {
   it('at most 2 checks at once on one host, and no header but a plain User-Agent (and Range)', async () => {
     const slow = await startLinkServer(tls, { slowMs: 40 });
     try {
-      const ads = Array.from({ length: 8 }, (_, id) => ({ id, args: ad({ landing_page_url: `${slow.url}/page?${id}` }) }));
+      // Distinct pages (a query alone would make them one page, one check).
+      const ads = Array.from({ length: 8 }, (_, id) => ({ id, args: ad({ landing_page_url: `${slow.url}/page/${id}` }) }));
       const progress: [number, number][] = [];
       await checkLinks(ads, { dispatcher: slow.dispatcher, onProgress: (d, t) => progress.push([d, t]) });
       expect(slow.maxInFlight).toBe(2);
@@ -266,7 +304,7 @@ describe('checkLinks against a local HTTPS server', () => {
     const slow = await startLinkServer(tls, { slowMs: 40 });
     try {
       const local = slow.url.replace('127.0.0.1', 'localhost');
-      const ads = Array.from({ length: 12 }, (_, id) => ({ id, args: ad({ landing_page_url: `${id % 2 ? slow.url : local}/page?${id}` }) }));
+      const ads = Array.from({ length: 12 }, (_, id) => ({ id, args: ad({ landing_page_url: `${id % 2 ? slow.url : local}/page/${id}` }) }));
       await checkLinks(ads, { dispatcher: slow.dispatcher, concurrency: 3 });
       // Two hosts at 2 each would allow 4 at once; the overall limit allows 3.
       expect(slow.maxInFlight).toBe(3);

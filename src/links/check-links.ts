@@ -78,9 +78,17 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
   const all = new PQueue({ concurrency: options.concurrency ?? LINK_CHECK_DEFAULTS.concurrency });
   const hosts = new Map<string, PQueue>();
 
-  // One fetch per distinct URL and field: the same URL as a video and as a landing page needs bytes once.
+  // One fetch per distinct URL and field (a landing page per origin and path: UTM tags do not make
+  // another page); the first link met is the one fetched.
   const jobs = new Map<string, { url: string; field: LinkField }>();
-  for (const ad of ads) for (const link of linksOf(ad.args)) jobs.set(jobKey(link.field, link.url), { url: link.url, field: link.field });
+  for (const ad of ads) {
+    for (const link of linksOf(ad.args)) {
+      const k = jobKey(link.field, link.url);
+      if (!jobs.has(k)) jobs.set(k, { url: link.url, field: link.field });
+    }
+  }
+  // A host that cannot be reached at all is judged once: its other links are not fetched.
+  const down = new Map<string, Observation>();
   const observed = new Map<string, Observation>();
   const toFetch = [...jobs].filter(([k]) => {
     const known = options.known?.get(k);
@@ -100,12 +108,14 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
         all.add(async () => {
           const seen = options.signal?.aborted
             ? ({ kind: 'unchecked', reason: 'the check was stopped' } as const)
-            : await observeLink(job.url, job.field, {
+            : (down.get(host) ??
+              (await observeLink(job.url, job.field, {
                 ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
                 signal: linkSignal(timeoutMs, options.signal),
                 timeoutMs,
                 probeBytes,
-              });
+              })));
+          if (seen.kind === 'unchecked' && seen.unreachable) down.set(host, seen);
           observed.set(k, seen);
           options.onProgress?.(++done, toFetch.length);
         }),
@@ -133,7 +143,17 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
 
 /** How observations are keyed (the journal keeps the same keys). */
 function jobKey(field: LinkField, url: string): string {
-  return `${field} ${url}`;
+  return `${field} ${field === 'landing_page_url' ? pageOf(url) : url}`;
+}
+
+/** A landing page is a page: its origin and path, whatever query (UTM tags) or fragment a link adds. */
+function pageOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return url;
+  }
 }
 
 function linkSignal(timeoutMs: number, outer: AbortSignal | undefined): AbortSignal {

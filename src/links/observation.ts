@@ -31,6 +31,8 @@ export type Observation =
       /** No answer that can be judged: DNS, refused connection, TLS, timeout, a redirect not followed. */
       readonly kind: 'unchecked';
       readonly reason: string;
+      /** The host itself could not be reached (DNS, refused, TLS): every link to it would meet the same. */
+      readonly unreachable?: true;
     };
 
 /** The fields whose links are checked, and how each is judged. */

@@ -49,7 +49,8 @@ export async function observeLink(url: string, field: LinkField, options: Observ
     if (field !== 'video_url' || !bytes || seen.kind !== 'answer' || seen.type?.startsWith('text/')) return seen;
     return await withMedia(seen, bytes, got.status === 206, options);
   } catch (err) {
-    return { kind: 'unchecked', reason: reasonOf(err, options) };
+    const unreachable = !(err instanceof LinkStop) && !options.signal.aborted && describeNetworkError(err).unreachable;
+    return { kind: 'unchecked', reason: reasonOf(err, options), ...(unreachable ? { unreachable: true as const } : {}) };
   }
 }
 

@@ -74,7 +74,8 @@ export async function startLinkServer(tls: { cert: string; key: string }, option
     seen.push({ method: req.method ?? '', path, headers: req.headers });
     state.maxInFlight = Math.max(state.maxInFlight, ++inFlight);
     res.on('close', () => inFlight--);
-    const go = (): void => route(req, res, path);
+    // Routed by path, as real servers are: a query (UTM tags) does not change the page.
+    const go = (): void => route(req, res, path.split('?')[0]!);
     if (options.slowMs) setTimeout(go, options.slowMs);
     else go();
   });
