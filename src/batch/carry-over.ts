@@ -141,15 +141,21 @@ interface Edit {
  */
 function editsOfCreated(planned: readonly BatchAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number>): Map<number, Edit> {
   const keys = knownKeys(planned, generations);
-  const orphans = [...states].filter(([key, st]) => st.status === 'created' && st.fields !== undefined && !keys.has(key));
+  // By ad group: a row is compared only with the earlier ads of its own group (TikTok holds at most
+  // 50 ads in one), so a file of new rows costs rows × 50 comparisons, not rows × every ad made.
+  const orphans = new Map<string | undefined, [string, PriorState][]>();
+  for (const [key, st] of states) {
+    if (st.status !== 'created' || st.fields === undefined || keys.has(key)) continue;
+    orphans.set(st.adgroup, [...(orphans.get(st.adgroup) ?? []), [key, st]]);
+  }
   const edits = new Map<number, Edit>();
-  if (orphans.length === 0) return edits;
+  if (orphans.size === 0) return edits;
   const taken = new Set<string>();
   for (const ad of planned) {
     if (ad.key === undefined || ad.fields === undefined || states.has(ad.key)) continue;
     let best: { key: string; st: PriorState; score: number; changed: string[] } | undefined;
-    for (const [key, st] of orphans) {
-      if (taken.has(key) || st.adgroup !== ad.adgroup) continue;
+    for (const [key, st] of orphans.get(ad.adgroup) ?? []) {
+      if (taken.has(key)) continue;
       const changed = changedFields(st.fields!, ad.fields);
       const all = new Set([...Object.keys(st.fields!), ...Object.keys(ad.fields)]).size;
       // Mostly the same ad: at least half of its fields as they were (the ad group among them).
