@@ -77,9 +77,11 @@ describe("TikTok's throttle, as Adspirer passes it on (429, no Retry-After, the 
 
 describe('overage by choice (Plus: $0.50 a call past the included limit)', () => {
   it('a spent quota stops before any paid call, naming --allow-overage, the price and the reset date (exit 3)', async () => {
-    const sim = await startSim({ quota: 150, used: 150, overage: 100 });
+    const sim = await startSim({ quota: 150, used: 150, overage: 100, adgroups: new Map([['7000000000000000001', ['1780000000000000101']]]) });
     const file = await sheet(3);
-    const { summary, stderr } = await upload(sim, { file });
+    const { summary, stderr } = await upload(sim, { file, checkAdgroups: true });
+    // Nothing can be sent, so nothing is listed either: lists may be billed.
+    expect(sim.stats().requests).toBe(2);
     expect(summary).toMatchObject({ stopped: 'quota', exit_code: 3, counts: { created: 0, not_sent: 3 } });
     expect(sim.stats().byStatus['402']).toBeUndefined();
     expect(sim.ads()).toHaveLength(0);

@@ -6,7 +6,7 @@ import { checkAccounts, preflight } from './preflight.js';
 import { planSending } from './send-plan.js';
 import { checkRunLinks } from './links.js';
 import { planText, spentText, summariseRows } from './messages.js';
-import { planTerms, type PlanTerms } from '../send/plan-terms.js';
+import { callsLeft, planTerms, type PlanTerms } from '../send/plan-terms.js';
 import type { UploadRun, RunPlan } from './types.js';
 import { ProblemPrinter } from '../commands/problem-printer.js';
 import { checkAdGroups } from './adgroups.js';
@@ -46,9 +46,11 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
     }
     toSend = toSend.filter((item) => !accountCheck.held.has(item.seq));
   }
+  // Lists may be billed: asked only when rows can be sent at all (a key taken, room in the quota).
+  const mayList = !options.dryRun && run.client !== undefined && !preStop && (pre.quota === undefined || callsLeft(pre.quota, overage) > 0);
   // A mistyped or deleted ad group is found by listing, once per advertiser, not by a paid call per row.
   let quota = pre.quota;
-  if (options.checkAdgroups !== false && !options.dryRun && run.client && toSend.length > 0) {
+  if (options.checkAdgroups !== false && mayList && run.client && toSend.length > 0) {
     const only = pre.accounts?.length === 1 ? pre.accounts[0]!.id : undefined;
     const groups = await checkAdGroups(run.client, toSend, (seq) => planned[seq]!.adgroup, only);
     for (const note of groups.notes) say(`Note: ${note}\n`);
@@ -75,7 +77,7 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
   }
   // Rows whose earlier attempt may have reached the service are looked up first: found, they are ads.
   let found: ReadonlyMap<number, { readonly key: string; readonly adId: string }> = new Map();
-  if (!options.dryRun && run.client && toSend.length > 0) {
+  if (mayList && run.client && toSend.length > 0) {
     const doubts = await settleDoubts(run.client, toSend, (seq) => planned[seq]!, run.resume.states, run.now());
     for (const note of doubts.notes) say(`Note: ${note}\n`);
     if (doubts.quota) quota = doubts.quota;
