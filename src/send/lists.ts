@@ -1,4 +1,6 @@
-import { envelope } from './answer.js';
+import { envelope, quotaOf } from './answer.js';
+import type { QuotaInfo } from './quota.js';
+import type { Transport } from './transport.js';
 
 /**
  * Reading the lists of Adspirer's read-only tools (list_tiktok_ad_groups, list_tiktok_ads), whose
@@ -76,4 +78,38 @@ export function adsOf(json: unknown): readonly ListedAd[] | undefined {
   if (ads.length) return ads;
   // Only an explicit "no ads" is an empty list; anything else unreadable is not.
   return /\bno ads\b/i.test(data.text) ? [] : undefined;
+}
+
+/** What asking a list tool gave: the list read, or why there is none; and a quota the answer named. */
+export interface ListAnswer<T> {
+  readonly list?: T;
+  /** Why no list: no answer, an error answer, or nothing recognisable in it. */
+  readonly why?: string;
+  readonly quota?: QuotaInfo;
+}
+
+/**
+ * Calls a read-only list tool (which may be billed) and reads its answer with `read`; never throws
+ * for what the service or the network does.
+ */
+export async function askList<T>(
+  client: Transport,
+  tool: string,
+  args: Record<string, unknown>,
+  read: (json: unknown) => T | undefined,
+  /** What the list holds, for the reason: "no ad group could be read from the answer". */
+  item: string,
+): Promise<ListAnswer<T>> {
+  const answer = await client.call(tool, args);
+  const quota = answer.kind === 'http' ? quotaOf(answer.json) : undefined;
+  const list = answer.kind === 'http' && answer.status === 200 ? read(answer.json) : undefined;
+  const why =
+    list !== undefined
+      ? undefined
+      : answer.kind === 'network'
+        ? answer.message
+        : answer.status !== 200
+          ? `HTTP ${answer.status}`
+          : `no ${item} could be read from the answer`;
+  return { ...(list !== undefined ? { list } : {}), ...(why ? { why } : {}), ...(quota ? { quota } : {}) };
 }

@@ -1,6 +1,5 @@
 import type { PlannedSend } from '../batch/carry-over.js';
-import { quotaOf } from '../send/answer.js';
-import { adGroupIdsOf } from '../send/lists.js';
+import { adGroupIdsOf, askList } from '../send/lists.js';
 import type { QuotaInfo } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
 import { editDistance } from '../validate/nearest.js';
@@ -41,14 +40,20 @@ export async function checkAdGroups(
   let quota: QuotaInfo | undefined;
   let read = 0;
   for (const [advertiser, items] of byAdvertiser) {
-    const answer = await client.call('list_tiktok_ad_groups', advertiser ? { advertiser_id: advertiser } : {});
-    const seen = answer.kind === 'http' ? quotaOf(answer.json) : undefined;
-    if (seen) quota = seen;
-    const ids = answer.kind === 'http' && answer.status === 200 ? adGroupIdsOf(answer.json, advertiser || undefined) : undefined;
+    const asked = await askList(
+      client,
+      'list_tiktok_ad_groups',
+      advertiser ? { advertiser_id: advertiser } : {},
+      (json) => adGroupIdsOf(json, advertiser || undefined),
+      'ad group',
+    );
+    if (asked.quota) quota = asked.quota;
+    const ids = asked.list;
     const whose = advertiser ? `advertiser ${advertiser}` : 'the advertiser';
     if (!ids) {
-      const why = answer.kind === 'network' ? answer.message : answer.status !== 200 ? `HTTP ${answer.status}` : 'no ad group could be read from the answer';
-      notes.push(`could not read the ad groups of ${whose} (${why}); its ${items.length} ${items.length === 1 ? 'row goes' : 'rows go'} ahead unchecked.`);
+      notes.push(
+        `could not read the ad groups of ${whose} (${asked.why}); its ${items.length} ${items.length === 1 ? 'row goes' : 'rows go'} ahead unchecked.`,
+      );
       continue;
     }
     read++;

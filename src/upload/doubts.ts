@@ -1,7 +1,6 @@
 import type { PlannedSend } from '../batch/carry-over.js';
 import type { PriorState } from '../batch/journal.js';
-import { quotaOf } from '../send/answer.js';
-import { adsOf } from '../send/lists.js';
+import { adsOf, askList } from '../send/lists.js';
 import type { QuotaInfo } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
 
@@ -67,10 +66,9 @@ export async function settleDoubts(
   let quota: QuotaInfo | undefined;
   for (const [at, items] of groups) {
     const [advertiser, adgroup] = at.split('\u0000') as [string, string];
-    const answer = await client.call('list_tiktok_ads', { ...(advertiser ? { advertiser_id: advertiser } : {}), adgroup_id: adgroup });
-    const seen = answer.kind === 'http' ? quotaOf(answer.json) : undefined;
-    if (seen) quota = seen;
-    const ads = answer.kind === 'http' && answer.status === 200 ? adsOf(answer.json) : undefined;
+    const asked = await askList(client, 'list_tiktok_ads', { ...(advertiser ? { advertiser_id: advertiser } : {}), adgroup_id: adgroup }, adsOf, 'ad');
+    if (asked.quota) quota = asked.quota;
+    const ads = asked.list;
     if (!ads) {
       notes.push(
         `could not read the ads of ad group ${adgroup}; its ${items.length} ${items.length === 1 ? 'row' : 'rows'} in doubt ${items.length === 1 ? 'is' : 'are'} re-sent with the same key.`,
