@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import pRetry from 'p-retry';
 import { afterFailure, type AfterFailure } from './after-failure.js';
 import { Pacing } from './pacing.js';
+import { callsLeft } from './plan-terms.js';
 import { noRoomText, type QuotaInfo, type StopReason } from './quota.js';
 import { judge, type Verdict } from './rules.js';
 import { sleep as realSleep } from './sleep.js';
@@ -18,8 +19,6 @@ class TransientAttempt extends Error {
     super(verdict.message);
   }
 }
-
-const QUOTA_COUNTED = 'the monthly quota has no room for more calls';
 
 /** The second Ctrl-C, seen between or during attempts. */
 class Abandoned extends Error {}
@@ -42,7 +41,8 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   let throttle = NO_THROTTLE;
   const overage = options.overage ?? 0;
 
-  let stop: { reason: StopReason | 'setup'; message: string } | undefined;
+  // `counted`: our own count found the quota spent (rows after it say what the plan said of them).
+  let stop: { reason: StopReason | 'setup'; message: string; counted?: true } | undefined;
   // Rows the service showed cannot go: those naming no advertiser (the multi-account prompt), and
   // those of an advertiser it said is not connected. The others go on.
   let unnamed: { message: string; accounts: readonly string[] } | undefined;
@@ -61,8 +61,8 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   let breakerOpen = false;
   let requests = 0;
 
-  const stopWith = (reason: StopReason | 'setup', message: string): void => {
-    if (!stop) stop = { reason, message };
+  const stopWith = (reason: StopReason | 'setup', message: string, counted = false): void => {
+    if (!stop) stop = { reason, message, ...(counted ? { counted: true as const } : {}) };
   };
   // Read through a call: TypeScript would keep `stop` narrowed across the awaits that change it.
   const currentStop = (): typeof stop => stop;
@@ -76,8 +76,7 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
   const noRoom = (): string => noRoomText(lastQuota, overage);
   // Rows after our own count found the quota spent say what the plan said of them; after another
   // stop (the service's 402 included), the stop's own words.
-  const notSentText = (s: { reason: StopReason | 'setup'; message: string }): string =>
-    s.reason === 'quota' && s.message === QUOTA_COUNTED ? noRoom() : `not sent: the batch stopped (${s.message})`;
+  const notSentText = (s: NonNullable<typeof stop>): string => (s.counted ? noRoom() : `not sent: the batch stopped (${s.message})`);
 
   // Waiting for a turn ends on either stop; only the second (hard) abandons requests in flight.
   const signals = [options.signal, options.hardSignal].filter((x): x is AbortSignal => x !== undefined);
@@ -122,7 +121,7 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
     const stopped = currentStop();
     if (stopped) return result('not_sent', 0, { error: notSentText(stopped) });
     if (left - started <= 0) {
-      stopWith('quota', QUOTA_COUNTED);
+      stopWith('quota', 'the monthly quota has no room for more calls', true);
       return result('not_sent', 0, { error: noRoom() });
     }
     started++;
@@ -251,7 +250,7 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
         created++;
         if (final.quota) {
           seenQuota(final.quota);
-          left = final.quota.limit + overage - final.quota.used;
+          left = callsLeft(final.quota, overage);
         } else left--;
         // A success that names no ad is still a success: never a silent blank in the report.
         return result('created', attempts, final.adId ? { adId: final.adId } : { error: 'the answer named no ad_id; find the ad in TikTok Ads Manager' });
