@@ -8,11 +8,7 @@ import type { XlsxWriterOptions } from './xlsx-writer.js';
 /** Opens a CSV or XLSX writer by the path's extension. exceljs loads only when an .xlsx is written. */
 export async function openTableWriter(path: string, header: readonly string[], xlsx: XlsxWriterOptions): Promise<TableWriter> {
   const ext = extname(path).toLowerCase();
-  // A pipe or a device would be written for ever (and ignore Ctrl-C): a report is a file.
-  const existing = await stat(path).catch(() => undefined);
-  if (existing && !existing.isFile() && !existing.isDirectory()) {
-    throw new RunError('SETUP', `Cannot write the report ${path}: it is not a regular file (a pipe or a device). Choose another path with --report.`);
-  }
+  await refuseNonFile(path);
   try {
     if (ext === '.xlsx') return await (await import('./xlsx-writer.js')).openXlsxWriter(path, header, xlsx);
     if (ext === '.csv') return await openCsvWriter(path, header);
@@ -20,6 +16,17 @@ export async function openTableWriter(path: string, header: readonly string[], x
     throw writeError(path, err);
   }
   throw new RunError('USAGE', `--report ${path}: a report is .csv or .xlsx.`);
+}
+
+/**
+ * A pipe or a device at a report's path would be written for ever (and ignore Ctrl-C): refused,
+ * exit 2. A folder is left to the writer, whose error says so.
+ */
+export async function refuseNonFile(path: string): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    throw new RunError('SETUP', `Cannot write the report ${path}: it is not a regular file (a pipe or a device). Choose another path with --report.`);
+  }
 }
 
 export function writeError(path: string, err: unknown, what = 'the report', flag = '--report'): RunError {

@@ -1,8 +1,7 @@
-import { RunError } from '../errors.js';
 import { open, rm, stat } from 'node:fs/promises';
 import { checkNumberOption } from '../options/registry.js';
 import type { UploadOptions } from './types.js';
-import { writeError } from '../report/open-writer.js';
+import { refuseNonFile, writeError } from '../report/open-writer.js';
 
 /**
  * Upload's numeric options, checked as the registry declares their ranges (options/registry.ts),
@@ -29,10 +28,7 @@ export function checkNumbers(options: UploadOptions): void {
 export async function checkWritable(report: string): Promise<void> {
   const existing = await stat(report).catch(() => undefined);
   if (existing?.isDirectory()) throw writeError(report, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
-  // A pipe or a device would be written for ever (and ignore Ctrl-C): a report is a file.
-  if (existing && !existing.isFile()) {
-    throw new RunError('SETUP', `Cannot write the report ${report}: it is not a regular file (a pipe or a device). Choose another path with --report.`);
-  }
+  await refuseNonFile(report);
   try {
     const handle = await open(report, 'a');
     await handle.close();
