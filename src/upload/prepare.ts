@@ -140,12 +140,14 @@ async function readBatch(
   const same = (id: string): string => advertisers.get(id) ?? (advertisers.set(id, id), id);
   // A new key in a batch that has ads already may be an edit of one: its fields' fingerprints let
   // the plan tell, and name what changed (batch/carry-over.ts). Only those rows keep them.
+  const readAt = (options.now ?? Date.now)();
   const hasAds = !options.confirmEdits && [...resume.states.values()].some((st) => st.status === 'created');
   for await (const ad of validateSheet(sheet, { ...validation, onNotice: noticePrinter(say) })) {
     // Ctrl-C while the rows are checked: nothing has been sent, nothing is written.
     if (options.signal?.aborted) return { sheet, validation, resume, planned, interrupted: true };
-    const known = ad.key === undefined ? undefined : resume.states.get(retryKey(ad.key, resume.generations.get(ad.key) ?? 0));
-    planned.push(batchAd(ad, links, same, hasAds && ad.key !== undefined && !resume.states.has(ad.key), inDoubt(known, (options.now ?? Date.now)())));
+    // A first run (no journal) asks nothing of the earlier states per row.
+    const known = ad.key === undefined || resume.states.size === 0 ? undefined : resume.states.get(retryKey(ad.key, resume.generations.get(ad.key) ?? 0));
+    planned.push(batchAd(ad, links, same, hasAds && ad.key !== undefined && !resume.states.has(ad.key), known !== undefined && inDoubt(known, readAt)));
     printer.add(ad);
   }
   printer.finish(at.report);
