@@ -36,3 +36,12 @@ describe('progress', () => {
     }
   });
 });
+
+describe('the progress line during a throttle', () => {
+  it("says the batch is paused by TikTok's rate limit and when it resumes, in local time", () => {
+    const until = new Date(2026, 11, 7, 14, 3, 20).getTime();
+    expect(progressLine({ done: 30, total: 120, created: 30, failed: 0, requests: 31, pausedUntil: until }, 15_000)).toBe(
+      "30/120 done, 30 created, 0 failed, 2.1 req/s, ETA 45s; paused by TikTok's rate limit, resuming at 14:03:20",
+    );
+  });
+});
