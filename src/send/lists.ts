@@ -10,34 +10,20 @@ import type { Transport } from './transport.js';
  * not readable (undefined), never empty. Pure.
  */
 export function adGroupIdsOf(json: unknown, advertiser?: string): ReadonlySet<string> | undefined {
-  const data = envelope(json)?.data as Record<string, unknown> | undefined;
-  if (!data || typeof data !== 'object') return undefined;
-  const fromStructured = structuredIds(data.structured);
-  if (fromStructured?.size) return fromStructured;
+  const data = dataOf(json);
+  if (!data) return undefined;
+  const structured = structuredItems(data, ['adgroups', 'ad_groups']);
+  const fromStructured = new Set((structured ?? []).map((item) => idText(item.adgroup_id ?? item.id)).filter((id): id is string => id !== undefined));
+  if (fromStructured.size) return fromStructured;
   if (typeof data.text !== 'string') return undefined;
   const ids = new Set<string>();
   for (const line of data.text.split('\n')) {
-    const named = /\b(?:adgroup_id|ad_group_id|id)\b\**\s*[:=]\s*\**\s*["'`]?(\d{6,})/i.exec(line)?.[1];
     // A bare digit run counts only on a list item or table row, and never as the advertiser asked about.
     const item = /^\s*(?:[-*•|]|\d+[.)])\s/.test(line);
-    const id = named ?? (item ? /(?<!\d)(\d{16,19})(?!\d)/.exec(line)?.[1] : undefined);
+    const id = namedId(line, 'adgroup_id|ad_group_id|id') ?? (item ? /(?<!\d)(\d{16,19})(?!\d)/.exec(line)?.[1] : undefined);
     if (id && id !== advertiser) ids.add(id);
   }
   return ids.size ? ids : undefined;
-}
-
-function structuredIds(structured: unknown): Set<string> | undefined {
-  const s = structured as Record<string, unknown> | unknown[] | undefined;
-  if (!s || typeof s !== 'object') return undefined;
-  const list = Array.isArray(s) ? s : [s.adgroups, s.ad_groups, s.list, s.items].find(Array.isArray);
-  if (!Array.isArray(list)) return undefined;
-  const ids = new Set<string>();
-  for (const item of list) {
-    const id = (item as Record<string, unknown> | null)?.adgroup_id ?? (item as Record<string, unknown> | null)?.id;
-    if (typeof id === 'string' && /^\d+$/.test(id)) ids.add(id);
-    else if (typeof id === 'number' && Number.isSafeInteger(id)) ids.add(String(id));
-  }
-  return ids;
 }
 
 /** An ad as a list names it: its ID and, where written, its name. */
@@ -52,25 +38,18 @@ export interface ListedAd {
  * is recognisable; a list that says it has no ads ("No ads found") is empty. Pure.
  */
 export function adsOf(json: unknown): readonly ListedAd[] | undefined {
-  const data = envelope(json)?.data as Record<string, unknown> | undefined;
-  if (!data || typeof data !== 'object') return undefined;
-  const s = data.structured as Record<string, unknown> | unknown[] | undefined;
-  const list = Array.isArray(s) ? s : s && typeof s === 'object' ? [s.ads, s.list, s.items].find(Array.isArray) : undefined;
-  if (Array.isArray(list)) {
-    const ads: ListedAd[] = [];
-    for (const item of list) {
-      const a = item as Record<string, unknown> | null;
-      const id = a?.ad_id ?? a?.id;
-      const name = a?.ad_name ?? a?.name;
-      if (typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))
-        ads.push({ id: String(id), ...(typeof name === 'string' ? { name } : {}) });
-    }
-    if (ads.length) return ads;
-  }
-  if (typeof data.text !== 'string') return undefined;
+  const data = dataOf(json);
+  if (!data) return undefined;
   const ads: ListedAd[] = [];
+  for (const item of structuredItems(data, ['ads']) ?? []) {
+    const id = idText(item.ad_id ?? item.id);
+    const name = item.ad_name ?? item.name;
+    if (id !== undefined) ads.push({ id, ...(typeof name === 'string' ? { name } : {}) });
+  }
+  if (ads.length) return ads;
+  if (typeof data.text !== 'string') return undefined;
   for (const line of data.text.split('\n')) {
-    const id = /\b(?:ad_id|id)\b\**\s*[:=]\s*\**\s*["'`]?(\d{6,})/i.exec(line)?.[1];
+    const id = namedId(line, 'ad_id|id');
     if (!id) continue;
     const name = /\*\*([^*]+)\*\*/.exec(line)?.[1] ?? /\b(?:ad_name|name)\s*:\s*"?([^"(,—]+?)"?\s*(?:[(,—]|$)/i.exec(line)?.[1] ?? /"([^"]+)"/.exec(line)?.[1];
     ads.push({ id, ...(name ? { name: name.trim() } : {}) });
@@ -78,6 +57,31 @@ export function adsOf(json: unknown): readonly ListedAd[] | undefined {
   if (ads.length) return ads;
   // Only an explicit "no ads" is an empty list; anything else unreadable is not.
   return /\bno ads\b/i.test(data.text) ? [] : undefined;
+}
+
+function dataOf(json: unknown): Record<string, unknown> | undefined {
+  const data = envelope(json)?.data as Record<string, unknown> | null | undefined;
+  return data && typeof data === 'object' ? data : undefined;
+}
+
+/** The items of `data.structured`: the list itself, or one under a key the tool may use. */
+function structuredItems(data: Record<string, unknown>, keys: readonly string[]): Record<string, unknown>[] | undefined {
+  const s = data.structured as Record<string, unknown> | unknown[] | null | undefined;
+  if (!s || typeof s !== 'object') return undefined;
+  const list = Array.isArray(s) ? s : [...keys, 'list', 'items'].map((k) => s[k]).find(Array.isArray);
+  return list?.filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object');
+}
+
+/** An ID as text: digits, or a JSON number still exact (a 19-digit ID as a number has lost digits). */
+function idText(value: unknown): string | undefined {
+  if (typeof value === 'string' && /^\d+$/.test(value)) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return undefined;
+}
+
+/** The ID after one of `names` on a line (`adgroup_id: 178…`, `**ID:** 178…`, `id=178…`). */
+function namedId(line: string, names: string): string | undefined {
+  return new RegExp(`\\b(?:${names})\\b\\**\\s*[:=]\\s*\\**\\s*["'\`]?(\\d{6,})`, 'i').exec(line)?.[1];
 }
 
 /** What asking a list tool gave: the list read, or why there is none; and a quota the answer named. */
