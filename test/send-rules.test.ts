@@ -17,6 +17,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadApiKey } from '../src/send/api-key.js';
 import { adGroupIdsOf, adsOf } from '../src/send/lists.js';
+import { callsLeft, planTerms } from '../src/send/plan-terms.js';
 import { tempDir } from './helpers/tmp.js';
 
 const NOW = Date.parse('2026-11-29T12:00:00Z');
@@ -716,5 +717,18 @@ describe('list_tiktok_ads as the text writes it', () => {
   it('"No ads found" is an empty list; anything else unreadable is not a list', () => {
     expect(adsOf(text('No ads found in ad group 1780000000000000101.'))).toEqual([]);
     expect(adsOf(text('Something went sideways'))).toBeUndefined();
+  });
+});
+
+describe("a plan's terms, from the quota get_usage_status reports (planTerms)", () => {
+  const NOW_ = Date.parse('2026-12-07T12:00:00Z');
+  it('Plus monthly has overage and one active advertiser; an annual pool (named, or a far period end) has none and five; Pro stops; Max has no number', () => {
+    expect(planTerms({ tier: 'plus', period_end: '2027-01-01' }, NOW_)).toEqual({ annual: false, overage: true, activeAdvertisers: 1 });
+    expect(planTerms({ tier: 'Plus Annual', period_end: '2027-01-01' }, NOW_)).toEqual({ annual: true, overage: false, activeAdvertisers: 5 });
+    expect(planTerms({ tier: 'plus', period_end: '2027-10-01' }, NOW_)).toEqual({ annual: true, overage: false, activeAdvertisers: 5 });
+    expect(planTerms({ tier: 'pro', period_end: '2027-01-01' }, NOW_)).toEqual({ annual: false, overage: false, activeAdvertisers: 1 });
+    expect(planTerms({ tier: 'max', period_end: '2027-01-01' }, NOW_)).toEqual({ annual: false, overage: false, activeAdvertisers: undefined });
+    expect(callsLeft({ used: 160, limit: 150 }, 20)).toBe(10);
+    expect(callsLeft({ used: 180, limit: 150 }, 20)).toBe(0);
   });
 });
