@@ -3,10 +3,10 @@
  *
  *   import { validateFile, uploadFile, createSimulator } from 'tiktok-ads-bulk';
  */
-export { validateFile, type ValidateFileOptions } from './commands/validate.js';
+export { validateFile, type ValidateFileOptions, type ValidatedRow } from './commands/validate.js';
 export { uploadFile, UPLOAD_DEFAULTS, type UploadOptions, type UploadEvent } from './upload/upload.js';
 export { writeTemplate, type TemplateFormat } from './commands/template.js';
-export type { RunSummary } from './commands/summary.js';
+export type { RunSummary, RowProblem } from './commands/summary.js';
 export type { QuotaInfo, StopReason } from './send/quota.js';
 export type { Io } from './commands/io.js';
 export { createSimulator, type Simulator, type SimStats } from './sim/server.js';
@@ -18,5 +18,6 @@ export { checkLinks, type CheckLinksOptions, type LinkedAd, type LinkCheckResult
 export type { Observation, MediaInfo } from './links/observation.js';
 export type { LinkVerdict } from './links/verdict.js';
 export type { AdArgs, Problem } from './validate/args.js';
+export { PROBLEM_KINDS, type ProblemKind } from './validate/problem-codes.js';
 export type { ReportLine } from './report/report-line.js';
 export type { Status, UploadStatus } from './report/status.js';

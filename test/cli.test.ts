@@ -89,6 +89,11 @@ describe('the CLI', () => {
       exit_code: 1,
     });
     expect(summary.counts).toMatchObject({ valid: 2, invalid: 17, created: 0, rejected: 0, failed: 0, not_sent: 0 });
+    // Every problem is listed with its row and stable code; 17 invalid rows have at least 17.
+    const errors = summary.problems.filter((p: { level: string }) => p.level === 'error');
+    expect(new Set(errors.map((p: { row: number }) => p.row)).size).toBe(17);
+    for (const p of summary.problems) expect(p.code).toMatch(/^[a-z_]+\.[a-z_]+$/);
+    expect(summary.problems).toContainEqual(expect.objectContaining({ level: 'warning', code: 'call_to_action.corrected', row: 8 }));
   });
 
   it('validate exits 2 naming an unknown column and the closest field', async () => {

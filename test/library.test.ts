@@ -1,13 +1,29 @@
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSimulator, uploadFile, validateFile, RunError, type UploadEvent } from '../src/index.js';
+import { createSimulator, uploadFile, validateFile, RunError, type UploadEvent, type ValidatedRow } from '../src/index.js';
 import { tempDir } from './helpers/tmp.js';
 
 describe('the library API', () => {
   it('validateFile returns the summary the CLI prints', async () => {
     const summary = await validateFile({ file: 'fixtures/campaign-broken.csv' });
     expect(summary).toMatchObject({ command: 'validate', rows: 19, exit_code: 1 });
+  });
+
+  it("validateFile tells each row's result as it is checked, every problem with its field and stable code", async () => {
+    const rows: ValidatedRow[] = [];
+    const summary = await validateFile({ file: 'fixtures/campaign-broken.csv', onRow: (r) => rows.push(r) });
+    expect(rows).toHaveLength(19);
+    expect(rows.map((r) => r.row)).toEqual([...rows.map((r) => r.row)].sort((a, b) => a - b));
+    expect(rows.filter((r) => r.status === 'valid').every((r) => r.key !== undefined && r.problems.length === 0)).toBe(true);
+    const invalid = rows.filter((r) => r.status === 'invalid');
+    expect(invalid).toHaveLength(17);
+    for (const r of invalid) {
+      expect(r.problems.length).toBeGreaterThan(0);
+      for (const p of r.problems) expect(p.code.startsWith(`${p.field.split(/[ #]/)[0]}.`) || /^(row|column)\./.test(p.code)).toBe(true);
+    }
+    // The result lists the same problems, flattened with their rows.
+    expect(summary.problems?.filter((p) => p.level === 'error')).toHaveLength(invalid.reduce((n, r) => n + r.problems.length, 0));
   });
 
   it('uploadFile emits row, progress and quota events, and honours an AbortSignal', async () => {

@@ -28,6 +28,7 @@ describe('verdict rules (pure)', () => {
   it('a video must answer 2xx; a 4xx is invalid, a 5xx only a warning (the file may be fine a minute later)', () => {
     expect(judgeLink('video_url', answer({ status: 404 }), false)).toEqual({
       level: 'invalid',
+      kind: 'error_status',
       message: 'answered 404 Not Found: Adspirer could not download it',
     });
     expect(judgeLink('video_url', answer({ status: 403 }), false).level).toBe('invalid');
@@ -83,6 +84,7 @@ describe('verdict rules (pure)', () => {
   it("a landing page's 4xx/5xx is a warning, never invalid; 2xx and 3xx are fine", () => {
     expect(judgeLink('landing_page_url', answer({ status: 403 }), true)).toEqual({
       level: 'warning',
+      kind: 'error_status',
       message: 'answered 403 Forbidden; check that the page opens in a browser',
     });
     expect(judgeLink('landing_page_url', answer({ status: 500 }), false).level).toBe('warning');
@@ -91,8 +93,16 @@ describe('verdict rules (pure)', () => {
 
   it('a link that could not be checked is a warning, invalid with --strict-links', () => {
     const unchecked = { kind: 'unchecked' as const, reason: 'host not found (DNS)' };
-    expect(judgeLink('landing_page_url', unchecked, false)).toEqual({ level: 'warning', message: 'could not be checked: host not found (DNS)' });
-    expect(judgeLink('video_url', unchecked, true)).toEqual({ level: 'invalid', message: 'could not be checked: host not found (DNS) (--strict-links)' });
+    expect(judgeLink('landing_page_url', unchecked, false)).toEqual({
+      level: 'warning',
+      kind: 'unchecked',
+      message: 'could not be checked: host not found (DNS)',
+    });
+    expect(judgeLink('video_url', unchecked, true)).toEqual({
+      level: 'invalid',
+      kind: 'unchecked',
+      message: 'could not be checked: host not found (DNS) (--strict-links)',
+    });
   });
 
   it("TikTok's recommended in-feed specs: 9:16, 1:1, 16:9 at their minimum sizes, 5–60 s", () => {
@@ -212,8 +222,8 @@ describe('checkLinks against a local HTTPS server', () => {
       expect(`${name}: ${got}`).toBe(`${name}: ${level}`);
       if (message) expect([...(r?.problems ?? []), ...(r?.warnings ?? [])].map((p) => `${p.field}: ${p.message}`).join('; ')).toMatch(message);
     }
-    expect(result.byAd.get(0)!.info).toEqual([{ field: 'video_url', message: '6 s, 540×960' }]);
-    expect(result.byAd.get(1)!.info).toEqual([{ field: 'video_url', message: '8 s, 540×960' }]);
+    expect(result.byAd.get(0)!.info).toEqual([{ field: 'video_url', code: 'video_url.media_info', message: '6 s, 540×960' }]);
+    expect(result.byAd.get(1)!.info).toEqual([{ field: 'video_url', code: 'video_url.media_info', message: '8 s, 540×960' }]);
   });
 
   it('a server that ignores Range: the file is judged from its first bytes and not downloaded further', async () => {
@@ -221,7 +231,9 @@ describe('checkLinks against a local HTTPS server', () => {
       dispatcher: server.dispatcher,
       probeBytes: 4096,
     });
-    expect(result.byAd.get(1)!.info).toEqual([{ field: 'video_url', message: 'duration and size not read: the server does not serve byte ranges' }]);
+    expect(result.byAd.get(1)!.info).toEqual([
+      { field: 'video_url', code: 'video_url.media_info', message: 'duration and size not read: the server does not serve byte ranges' },
+    ]);
   });
 
   it('each distinct link is fetched once, whatever the number of rows naming it', async () => {
@@ -276,7 +288,7 @@ describe('checkLinks against a local HTTPS server', () => {
     const again = await checkLinks([{ id: 1, args: ad({ video_url: `${server.url}/ok.mp4` }) }], { dispatcher: server.dispatcher, known: first.observed });
     expect(server.seen.length).toBe(before);
     expect(again.fetched).toBe(0);
-    expect(again.byAd.get(1)!.info).toEqual([{ field: 'video_url', message: '6 s, 540×960' }]);
+    expect(again.byAd.get(1)!.info).toEqual([{ field: 'video_url', code: 'video_url.media_info', message: '6 s, 540×960' }]);
   });
 
   it('at most 2 checks at once on one host, and no header but a plain User-Agent (and Range)', async () => {
@@ -345,9 +357,13 @@ describe('upload checks links before the first paid call', () => {
     const rows = await reportRows(join(dir, 'links.results.csv'));
     expect(rows.map((r) => [r.row, r.status, r.error])).toEqual([
       ['2', 'created', ''],
-      ['3', 'invalid', 'video_url: answered 404 Not Found: Adspirer could not download it'],
-      ['4', 'invalid', "video_url: answered an HTML page (text/html), not a video: a share or preview link? Use the file's direct download link"],
-      ['5', 'created', 'landing_page_url: answered 403 Forbidden; check that the page opens in a browser'],
+      ['3', 'invalid', 'video_url: answered 404 Not Found: Adspirer could not download it [video_url.error_status]'],
+      [
+        '4',
+        'invalid',
+        "video_url: answered an HTML page (text/html), not a video: a share or preview link? Use the file's direct download link [video_url.html_page]",
+      ],
+      ['5', 'created', 'landing_page_url: answered 403 Forbidden; check that the page opens in a browser [landing_page_url.error_status]'],
     ]);
     expect(stderr).toMatch(/Row 3:\n {2}✗ video_url: answered 404 Not Found/);
     expect(stderr).toMatch(/Links: 5 checked; 2 ads have a bad link, 1 has a warning\./);

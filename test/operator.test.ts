@@ -134,7 +134,7 @@ describe('output for people', () => {
   it('colours marks only when colour is allowed (a terminal without NO_COLOR)', async () => {
     const { ProblemPrinter } = await import('../src/commands/problem-printer.js');
     const out: string[] = [];
-    const ad = { seq: 0, row: 4, input: [], problems: [{ field: 'ad_text', message: 'is missing' }], warnings: [] };
+    const ad = { seq: 0, row: 4, input: [], problems: [{ field: 'ad_text', code: 'ad_text.missing', message: 'is missing' }], warnings: [] };
     new ProblemPrinter({ out() {}, err: (t) => out.push(t), isTTY: true, color: true }).add(ad);
     new ProblemPrinter({ out() {}, err: (t) => out.push(t), isTTY: false, color: false }).add(ad);
     expect(out[0]).toContain('\x1b[31m');

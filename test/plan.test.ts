@@ -13,7 +13,7 @@ import type { PriorState } from '../src/batch/journal.js';
 const ad = (seq: number, key?: string): BatchAd => ({
   seq,
   row: seq + 2,
-  problems: key ? [] : [{ field: 'ad_text', message: 'is missing' }],
+  problems: key ? [] : [{ field: 'ad_text', code: 'ad_text.missing', message: 'is missing' }],
   ...(key ? { key, occurrence: 1 } : {}),
 });
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ seq: i, key: `k${i}`, args: {} }));
@@ -37,7 +37,7 @@ describe('batchAd: what upload keeps of an ad between its two reads', () => {
     occurrence: 2,
     args,
     problems: [],
-    warnings: [{ field: 'ad_text', message: 'trimmed' }],
+    warnings: [{ field: 'ad_text', code: 'ad_text.invisible_removed', message: 'trimmed' }],
   };
   it('keeps the key, its occurrence, ad group and advertiser; the link fields only when links are checked; never the cells', () => {
     const kept = { seq: 4, row: 6, key: 'k', occurrence: 2, adgroup: '1780000000000000101', advertiser: '7000000000000000001', problems: [] };
@@ -50,7 +50,7 @@ describe('batchAd: what upload keeps of an ad between its two reads', () => {
     expect(batchAd({ ...valid, args: bare, occurrence: undefined } as PlannedAd, false)).toEqual({ seq: 4, row: 6, key: 'k', occurrence: 1, problems: [] });
   });
   it('an invalid ad keeps its problems and nothing else', () => {
-    const problems = [{ field: 'ad_text', message: 'is missing' }];
+    const problems = [{ field: 'ad_text', code: 'ad_text.missing', message: 'is missing' }];
     expect(batchAd({ seq: 1, row: 3, input: ['x'], problems, warnings: [] }, true)).toEqual({ seq: 1, row: 3, problems });
   });
   it('carryOver hands an ad to send its advertiser and link fields', () => {
@@ -73,7 +73,7 @@ describe('carryOver', () => {
   it('keeps created, keeps rejected, re-sends the rest, reports invalid', () => {
     const c = carryOver(planned, states, false);
     expect(c.lines[0]).toMatchObject({ status: 'created', adId: '18', attempts: 0 });
-    expect(c.lines[1]).toMatchObject({ status: 'invalid', error: 'ad_text: is missing' });
+    expect(c.lines[1]).toMatchObject({ status: 'invalid', error: 'ad_text: is missing [ad_text.missing]' });
     expect(c.lines[2]).toMatchObject({ status: 'rejected', error: expect.stringMatching(/^TikTok said no \(from an earlier run/) });
     expect(c.toSend.map((i) => i.key)).toEqual(['c', 'd']);
     expect(c.carried).toEqual({ created: 1, rejected: 1, edited: 0 });

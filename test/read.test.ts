@@ -181,6 +181,7 @@ describe('delimited files', () => {
     expect(rows[0]!.problems).toEqual([
       {
         field: 'column B',
+        kind: 'unclosed_quote',
         message:
           "a quote in column B seems unclosed: the line after it (from row 3) was read as part of this cell, and the row has 5 cells for the header's 4. Close the quote (or remove it) and try again",
       },
@@ -211,6 +212,7 @@ describe('delimited files', () => {
       expect(rows[1]!.problems).toEqual([
         {
           field: 'column C',
+          kind: 'record_too_large',
           message:
             'makes this row 21.5 KB long, more than the 4 KB a row may have, so the row was not read from there on (the rows after it were). Is a file pasted into the cell, or a quote left open? Fix the cell and try again',
         },

@@ -341,7 +341,7 @@ describe('ad groups checked before paying (list_tiktok_ad_groups)', () => {
     const report = await reportRows(summary.report!);
     expect(report[1]).toMatchObject({
       status: 'invalid',
-      error: `adgroup_id: ad group 1780000000000000303 is not among the 2 ad groups of advertiser ${ADV}. Fix adgroup_id, or pass --no-check-adgroups if the list is wrong`,
+      error: `adgroup_id: ad group 1780000000000000303 is not among the 2 ad groups of advertiser ${ADV}. Fix adgroup_id, or pass --no-check-adgroups if the list is wrong [adgroup_id.not_found]`,
     });
     expect(report[3]!.error).toMatch(
       /ad group 1780000000000000102 is not among the 2 ad groups of advertiser 7000000000000000001; the nearest listed is 1780000000000000101 \(a rounded or mistyped ID\?\)/,

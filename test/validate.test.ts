@@ -13,6 +13,8 @@ import { tempFile } from './helpers/tmp.js';
 import { readFileSync } from 'node:fs';
 import { fieldTable, limitText } from '../src/validate/field-table.js';
 import { FIELD_BY_NAME, FIELDS } from '../src/validate/fields.js';
+import { PROBLEM_KINDS, problemCode, problemKindTable } from '../src/validate/problem-codes.js';
+import { execSync } from 'node:child_process';
 
 const BASE: Record<string, Cell> = {
   adgroup_id: '1780000000000000101',
@@ -452,6 +454,7 @@ describe('IDs as people type them', () => {
       expect(v.problems, typed).toEqual([
         {
           field: 'adgroup_id',
+          code: 'adgroup_id.thousands_separators',
           message: `is ${typed}, one ID typed with thousands separators; remove them (format the column as Text) so that it reads 1798765432109876545`,
         },
       ]);
@@ -465,7 +468,7 @@ describe('IDs as people type them', () => {
     const v = check({ adgroup_id: "'1780000000000000101" });
     expect(v.problems).toEqual([]);
     expect(v.ads[0]!.adgroup_id).toBe('1780000000000000101');
-    expect(v.warnings).toEqual([{ field: 'adgroup_id', message: "the leading ' (Excel's mark for text) was removed" }]);
+    expect(v.warnings).toEqual([{ field: 'adgroup_id', code: 'adgroup_id.text_marker_removed', message: "the leading ' (Excel's mark for text) was removed" }]);
     expect(check({ advertiser_id: '’7000000000000000001' }).ads[0]!.advertiser_id).toBe('7000000000000000001');
   });
 
@@ -524,5 +527,87 @@ describe('text pasted from documents', () => {
     const v = check({ ad_text: 'Fresh coffee\u2028Roasted this week\u2029Order now' });
     expect(v.problems).toEqual([]);
     expect(v.ads[0]!.ad_text).toBe('Fresh coffee\nRoasted this week\nOrder now');
+  });
+});
+
+describe('problem codes: stable, one per kind of problem', () => {
+  const codes = (fields: Record<string, Cell>, extra: Partial<RowRules> = {}) => check(fields, extra).problems.map((p) => p.code);
+  const warningCodes = (fields: Record<string, Cell>) => check(fields).warnings.map((p) => p.code);
+
+  it('each kind of problem has its own code, naming the field', () => {
+    expect(codes({ ad_text: 'x'.repeat(101) })).toEqual(['ad_text.too_long']);
+    expect(codes({ ad_text: 'Coffee ☕' })).toEqual(['ad_text.emoji']);
+    expect(codes({ ad_text: null })).toEqual(['ad_text.missing']);
+    expect(codes({ video_url: null })).toEqual(['video_url.no_creative']);
+    expect(codes({ image_ids: '123' })).toEqual(['image_ids.several_creatives']);
+    expect(codes({ call_to_action: 'BUY_IT' })).toEqual(['call_to_action.not_allowed']);
+    expect(codes({ identity_type: 'CUSTOMIZED_USER' })).toEqual(['identity_type.retired']);
+    expect(codes({ adgroup_id: '1780000000000000000' })).toEqual(['adgroup_id.rounded']);
+    expect(codes({ adgroup_id: '1.78E+18' })).toEqual(['adgroup_id.scientific']);
+    expect(codes({ adgroup_id: 1.78e18 })).toEqual(['adgroup_id.unsafe_number']);
+    expect(codes({ adgroup_id: '1,798,765,432,109,876,545' })).toEqual(['adgroup_id.thousands_separators']);
+    expect(codes({ adgroup_id: '1780000000000000101|1780000000000000101' })).toEqual(['adgroup_id.listed_twice']);
+    expect(codes({ adgroup_id: '12a' })).toEqual(['adgroup_id.not_digits']);
+    expect(codes({ creative_authorized: 'maybe' })).toEqual(['creative_authorized.not_boolean']);
+    expect(codes({ landing_page_url: 'http://example.com' })).toEqual(['landing_page_url.not_https']);
+    expect(codes({ landing_page_url: 'example.com' })).toEqual(['landing_page_url.not_url']);
+    expect(codes({ landing_page_url: 'https://localhost/a' })).toEqual(['landing_page_url.no_host']);
+    expect(codes({ deeplink: 'javascript://x' })).toEqual(['deeplink.unsafe_scheme']);
+    expect(codes({ card_id: '5', video_url: null })).toEqual(['card_id.needs_other']);
+    expect(codes({ disclaimer_type: 'TEXT_LINK' })).toEqual(['disclaimer_type.needs_other']);
+    expect(codes({ disclaimer_clickable_texts: 'Terms https://e.com/t' })).toEqual(['disclaimer_clickable_texts.bad_pair']);
+    expect(codes({ disclaimer_clickable_texts: '[{"text": 1}]' })).toEqual(['disclaimer_clickable_texts.bad_json_item']);
+    expect(codes({ video_url: null, tiktok_item_id: '77' })).toEqual(['identity_type.spark_identity', 'identity_id.spark_identity']);
+    expect(codes({ ad_text: '#N/A' })).toEqual(['ad_text.spreadsheet_error']);
+    expect(codes({ ad_text: 'x'.repeat(50) }, { maxCellChars: 40 })).toEqual(['ad_text.cell_too_long']);
+  });
+
+  it('warnings have codes too, one per thing worth a look', () => {
+    expect(warningCodes({ call_to_action: 'shop-now!' }).length).toBeLessThanOrEqual(1);
+    expect(warningCodes({ call_to_action: 'download' })).toEqual(['call_to_action.corrected']);
+    expect(warningCodes({ adgroup_id: "'1780000000000000101" })).toEqual(['adgroup_id.text_marker_removed']);
+    expect(warningCodes({ adgroup_id: '1780000000000000101\u200b' })).toEqual(['adgroup_id.invisible_removed']);
+    // Two findings in one cell are two warnings, each with its code.
+    expect(warningCodes({ adgroup_id: "'1780000000000000101, 1780000000000000102\u200b" })).toEqual([
+      'adgroup_id.invisible_removed',
+      'adgroup_id.text_marker_removed',
+      'adgroup_id.loose_separators',
+    ]);
+    expect(warningCodes({ video_url: 'https://drive.google.com/file/d/abc/view' })).toEqual(['video_url.direct_link']);
+  });
+
+  it('a duplicate row and a column without a name have row and column codes', async () => {
+    const path = await tempFile(
+      'd.csv',
+      'adgroup_id,ad_text,landing_page_url,video_url,\n1,a,https://e.com/a,https://c.example.com/v.mp4,\n1,a,https://e.com/a,https://c.example.com/v.mp4,stray\n',
+    );
+    const sheet = await openSheet(path);
+    const ads: PlannedAd[] = [];
+    for await (const ad of validateSheet(sheet)) ads.push(ad);
+    expect(ads[1]!.problems.map((p) => p.code)).toEqual(['column.unnamed']);
+    const dup = await tempFile(
+      'e.csv',
+      'adgroup_id,ad_text,landing_page_url,video_url\n1,a,https://e.com/a,https://c.example.com/v.mp4\n1,a,https://e.com/a,https://c.example.com/v.mp4\n',
+    );
+    const again: PlannedAd[] = [];
+    for await (const ad of validateSheet(await openSheet(dup))) again.push(ad);
+    expect(again[1]!.problems.map((p) => p.code)).toEqual(['row.duplicate']);
+  });
+
+  it('every kind in the list is made somewhere in src/, and the README lists them all', () => {
+    const src = execSync('git ls-files src', { encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('problem-codes.ts'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const unused = Object.keys(PROBLEM_KINDS).filter((kind) => !src.includes(`'${kind}'`));
+    expect(unused).toEqual([]);
+    expect(readFileSync('README.md', 'utf8')).toContain(`\n${problemKindTable()}\n`);
+  });
+
+  it('a code is its subject and kind: a field, row, or column', () => {
+    expect(problemCode('image_urls #2', 'wrong_type')).toBe('image_urls.wrong_type');
+    expect(problemCode('column C', 'unnamed')).toBe('column.unnamed');
+    expect(problemCode('row', 'duplicate')).toBe('row.duplicate');
   });
 });

@@ -10,9 +10,24 @@ import { noticePrinter, parseAdName, parseDefaults, parseMap, type SheetOptions 
 import { openInput } from './input-source.js';
 import { silentIo, type Io } from './io.js';
 import { ProblemPrinter } from './problem-printer.js';
-import { emptyCounts, type RunSummary } from './summary.js';
+import { emptyCounts, rowProblems, type RowProblem, type RunSummary } from './summary.js';
+import type { Problem } from '../validate/args.js';
 
-export type ValidateFileOptions = SheetOptions & LinkOptions;
+/** One checked line (an ad, or an invalid row), as `onRow` hears it. */
+export interface ValidatedRow {
+  readonly row: number;
+  readonly status: 'valid' | 'invalid';
+  /** The Idempotency-Key the ad will be sent with (valid lines). */
+  readonly key?: string;
+  readonly problems: readonly Problem[];
+  readonly warnings: readonly Problem[];
+}
+
+export type ValidateFileOptions = SheetOptions &
+  LinkOptions & {
+    /** Called for each checked line in order, as it is checked: a library caller's per-row results. */
+    readonly onRow?: (row: ValidatedRow) => void;
+  };
 
 /**
  * `validate FILE`: parse and check every row, no network. Problems go to stderr grouped by row;
@@ -30,6 +45,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   let warnings = 0;
   let interrupted = false;
   const printer = new ProblemPrinter(io);
+  const problems: RowProblem[] = [];
   const checked = validateSheet(sheet, {
     defaults,
     ...(map.size ? { map } : {}),
@@ -51,6 +67,14 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
       if (line.status === 'valid') counts.valid++;
       else counts.invalid++;
       warnings += ad.warnings.length;
+      if (ad.problems.length || ad.warnings.length) problems.push(...rowProblems(ad.row, ad.problems, ad.warnings));
+      options.onRow?.({
+        row: ad.row,
+        status: line.status === 'valid' ? 'valid' : 'invalid',
+        ...(ad.key ? { key: ad.key } : {}),
+        problems: ad.problems,
+        warnings: ad.warnings,
+      });
       printer.add(ad);
       await writer?.write(reportCells(line, sheet.header.length), reportStyle(line));
     }
@@ -72,6 +96,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
     quota: null,
     stopped: interrupted ? 'interrupted' : null,
     exit_code: interrupted ? 130 : counts.invalid > 0 ? 1 : 0,
+    problems,
   };
 }
 

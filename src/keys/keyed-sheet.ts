@@ -1,4 +1,4 @@
-import type { AdArgs, Problem } from '../validate/args.js';
+import { problem, type AdArgs, type Problem } from '../validate/args.js';
 import { sheetChecker, type CheckedAd, type ValidateOptions } from '../validate/validate-sheet.js';
 import type { Sheet } from '../read/sheet.js';
 import { OccurrenceCounter, type KeyedAd } from './occurrences.js';
@@ -16,10 +16,11 @@ export interface PlannedAd extends CheckedAd {
 function keyOrDuplicate(keyed: KeyedAd, allowDuplicates: boolean): { key: string; occurrence: number } | { problem: Problem } {
   if (keyed.duplicateOf === undefined || allowDuplicates) return { key: keyed.key, occurrence: keyed.occurrence };
   return {
-    problem: {
-      field: 'row',
-      message: `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates`,
-    },
+    problem: problem(
+      'row',
+      'duplicate',
+      `duplicate of row ${keyed.duplicateOf}: the same ad would be created twice. Change or delete one, or pass --allow-duplicates`,
+    ),
   };
 }
 

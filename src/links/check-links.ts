@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import type { Dispatcher } from 'undici';
-import type { AdArgs, Problem } from '../validate/args.js';
+import { problem, type AdArgs, type Problem } from '../validate/args.js';
 import type { LinkField, Observation } from './observation.js';
 import { observeLink } from './observe.js';
 import { judgeLink, type LinkVerdict } from './verdict.js';
@@ -132,9 +132,9 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
     const info: Problem[] = [];
     for (const link of linksOf(ad.args)) {
       const verdict = verdicts.get(jobKey(link.field, link.url))!;
-      if (verdict.level === 'invalid') problems.push({ field: link.label, message: verdict.message! });
-      else if (verdict.level === 'warning') warnings.push({ field: link.label, message: verdict.message! });
-      else if (verdict.info) info.push({ field: link.label, message: verdict.info });
+      if (verdict.level === 'invalid') problems.push(problem(link.label, verdict.kind!, verdict.message!));
+      else if (verdict.level === 'warning') warnings.push(problem(link.label, verdict.kind!, verdict.message!));
+      else if (verdict.info) info.push(problem(link.label, 'media_info', verdict.info));
     }
     if (problems.length || warnings.length || info.length) byAd.set(ad.id, { problems, warnings, info });
   }

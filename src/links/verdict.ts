@@ -1,3 +1,4 @@
+import type { ProblemKind } from '../validate/problem-codes.js';
 import { STATUS_CODES } from 'node:http';
 import type { LinkField, MediaInfo, Observation } from './observation.js';
 
@@ -7,6 +8,8 @@ export interface LinkVerdict {
   readonly level: LinkLevel;
   /** What was seen, naming nothing but the link: the caller prefixes the field. */
   readonly message?: string;
+  /** The problem's kind (validate/problem-codes.ts), with `message`. */
+  readonly kind?: ProblemKind;
   /** Facts worth showing even when the link is fine ("6 s, 540×960"). */
   readonly info?: string;
 }
@@ -42,7 +45,7 @@ const BYTE_TYPES = new Set(['application/octet-stream', 'binary/octet-stream', '
  */
 export function judgeLink(field: LinkField, seen: Observation, strict: boolean): LinkVerdict {
   if (seen.kind === 'unchecked')
-    return { level: strict ? 'invalid' : 'warning', message: `could not be checked: ${seen.reason}${strict ? ' (--strict-links)' : ''}` };
+    return { level: strict ? 'invalid' : 'warning', kind: 'unchecked', message: `could not be checked: ${seen.reason}${strict ? ' (--strict-links)' : ''}` };
   if (field === 'landing_page_url') return judgeLanding(seen);
   return field === 'video_url' ? judgeVideo(seen) : judgeImage(seen);
 }
@@ -54,7 +57,8 @@ type Answer = Extract<Observation, { kind: 'answer' }>;
  * come from a browser (robots, bot walls), and TikTok reviews the page itself.
  */
 function judgeLanding(seen: Answer): LinkVerdict {
-  if (seen.status >= 400) return { level: 'warning', message: `answered ${statusText(seen.status)}${via(seen)}; check that the page opens in a browser` };
+  if (seen.status >= 400)
+    return { level: 'warning', kind: 'error_status', message: `answered ${statusText(seen.status)}${via(seen)}; check that the page opens in a browser` };
   return { level: 'ok' };
 }
 
@@ -64,20 +68,22 @@ function judgeVideo(seen: Answer): LinkVerdict {
   if (refused) return refused;
   const { type, size, head } = seen;
   if (size !== undefined && size > VIDEO_SPEC.maxBytes) {
-    return { level: 'invalid', message: `is ${formatBytes(size)}${via(seen)}, over TikTok's 500 MB limit for a video` };
+    return { level: 'invalid', kind: 'too_large', message: `is ${formatBytes(size)}${via(seen)}, over TikTok's 500 MB limit for a video` };
   }
   const typeOk = type === undefined || type.startsWith('video/') || BYTE_TYPES.has(type);
-  if (!typeOk) return { level: 'invalid', message: `answered ${type}${sizeText(size)}${via(seen)}, not a video: expected an MP4 or MOV file` };
+  if (!typeOk)
+    return { level: 'invalid', kind: 'wrong_type', message: `answered ${type}${sizeText(size)}${via(seen)}, not a video: expected an MP4 or MOV file` };
   if (head && !looksLikeMp4(head)) {
     return {
       level: 'invalid',
+      kind: 'not_media',
       message: `answered ${type ?? 'a file with no type'}${sizeText(size)}${via(seen)} that does not start like an MP4 or MOV file (no ftyp box): TikTok takes MP4 and MOV`,
     };
   }
   if (!seen.media) return seen.mediaNote ? { level: 'ok', info: seen.mediaNote } : { level: 'ok' };
   const advice = videoAdvice(seen.media);
   const info = mediaText(seen.media);
-  return advice ? { level: 'warning', message: `${info}: ${advice}`, info } : { level: 'ok', info };
+  return advice ? { level: 'warning', kind: 'video_advice', message: `${info}: ${advice}`, info } : { level: 'ok', info };
 }
 
 /** Adspirer's upload_tiktok_images: JPG, PNG, WEBP; at most 10 MB per image. */
@@ -86,13 +92,17 @@ function judgeImage(seen: Answer): LinkVerdict {
   if (refused) return refused;
   const { type, size, head } = seen;
   if (size !== undefined && size > IMAGE_SPEC.maxBytes) {
-    return { level: 'invalid', message: `is ${formatBytes(size)}${via(seen)}, over the 10 MB limit for an image` };
+    return { level: 'invalid', kind: 'too_large', message: `is ${formatBytes(size)}${via(seen)}, over the 10 MB limit for an image` };
   }
   const kind = head ? imageKind(head) : undefined;
   const typeOk = type === undefined || type === 'image/jpeg' || type === 'image/png' || type === 'image/webp' || BYTE_TYPES.has(type);
-  if (!typeOk && !kind) return { level: 'invalid', message: `answered ${type}${sizeText(size)}${via(seen)}, not a JPG, PNG or WEBP image` };
+  if (!typeOk && !kind) return { level: 'invalid', kind: 'wrong_type', message: `answered ${type}${sizeText(size)}${via(seen)}, not a JPG, PNG or WEBP image` };
   if (head && !kind)
-    return { level: 'invalid', message: `answered ${type ?? 'a file with no type'}${sizeText(size)}${via(seen)} that is not a JPG, PNG or WEBP image` };
+    return {
+      level: 'invalid',
+      kind: 'not_media',
+      message: `answered ${type ?? 'a file with no type'}${sizeText(size)}${via(seen)} that is not a JPG, PNG or WEBP image`,
+    };
   return { level: 'ok' };
 }
 
@@ -101,13 +111,15 @@ function notAFile(seen: Answer, what: string): LinkVerdict | undefined {
   if (seen.status >= 500)
     return {
       level: 'warning',
+      kind: 'server_error',
       message: `answered ${statusText(seen.status)}${via(seen)}: the server failed, so the file could not be checked; make sure it is reachable before the ad goes live`,
     };
   if (seen.status < 200 || seen.status >= 300)
-    return { level: 'invalid', message: `answered ${statusText(seen.status)}${via(seen)}: Adspirer could not download it` };
+    return { level: 'invalid', kind: 'error_status', message: `answered ${statusText(seen.status)}${via(seen)}: Adspirer could not download it` };
   if (seen.type && HTML_TYPES.has(seen.type)) {
     return {
       level: 'invalid',
+      kind: 'html_page',
       message: `answered an HTML page (${seen.type}${sizeText(seen.size)})${via(seen)}, not ${what}: a share or preview link? Use the file's direct download link`,
     };
   }

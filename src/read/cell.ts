@@ -20,7 +20,17 @@ export interface RawRecord {
   /** Hidden or filtered out in the workbook (Excel, LibreOffice): usually a draft, not sent unless asked. */
   readonly hidden?: true;
   /** What the reader saw wrong with the row itself (a quote that seems unclosed): it makes the row invalid. */
-  readonly problems?: readonly { readonly field: string; readonly message: string }[];
+  readonly problems?: readonly RecordProblem[];
+}
+
+/**
+ * A reader's finding about a row. `kind` is one of validate/problem-codes.ts's kinds (the reader
+ * does not import the validator; test/read.test.ts holds them to the list).
+ */
+export interface RecordProblem {
+  readonly field: string;
+  readonly kind: 'record_too_large' | 'unclosed_quote';
+  readonly message: string;
 }
 
 export function isEmptyCell(cell: Cell): boolean {

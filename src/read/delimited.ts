@@ -248,7 +248,7 @@ function cutRecord(row: number, record: readonly string[], limits: ReadLimits): 
   const at = Math.max(0, cells.length - 1);
   cells[at] = null;
   const message = `makes this row ${byteSize(bytes)} long, more than the ${byteSize(limits.maxRecordBytes)} a row may have, so the row was not read from there on (the rows after it were). Is a file pasted into the cell, or a quote left open? Fix the cell and try again`;
-  return { row, cells, problems: [{ field: `column ${columnLetter(at)}`, message }] };
+  return { row, cells, problems: [{ field: `column ${columnLetter(at)}`, kind: 'record_too_large', message }] };
 }
 
 function toCell(value: string): Cell {
@@ -265,7 +265,7 @@ function strayQuote(record: RawRecord, width: number): RawRecord {
   if (at < 0) return record;
   const lines = (record.cells[at] as string).split('\n').length - 1;
   const message = `a quote in column ${columnLetter(at)} seems unclosed: the ${lines === 1 ? 'line' : `${lines} lines`} after it (from row ${record.row + 1}) ${lines === 1 ? 'was' : 'were'} read as part of this cell, and the row has ${record.cells.length} cells for the header's ${width}. Close the quote (or remove it) and try again`;
-  return { ...record, problems: [...(record.problems ?? []), { field: `column ${columnLetter(at)}`, message }] };
+  return { ...record, problems: [...(record.problems ?? []), { field: `column ${columnLetter(at)}`, kind: 'unclosed_quote', message }] };
 }
 
 /** A cell of the tool's own CSV, with the `'` it put before a formula-like value removed. */

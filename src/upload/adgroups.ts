@@ -2,12 +2,13 @@ import type { PlannedSend } from '../batch/carry-over.js';
 import { adGroupIdsOf, askList } from '../send/lists.js';
 import type { QuotaInfo } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
+import { problem, type Problem } from '../validate/args.js';
 import { editDistance } from '../validate/nearest.js';
 
 /** What listing the advertisers' ad groups found, before the first paid call. */
 export interface AdGroupCheck {
   /** Rows naming an ad group their advertiser does not have: the report error, by seq. */
-  readonly invalid: ReadonlyMap<number, string>;
+  readonly invalid: ReadonlyMap<number, Problem>;
   /** Lists that could not be read: their rows go ahead unchecked. */
   readonly notes: readonly string[];
   /** Calls made (list_tiktok_ad_groups may be billed). */
@@ -35,7 +36,7 @@ export async function checkAdGroups(
     const advertiser = item.advertiser ?? onlyAdvertiser ?? '';
     byAdvertiser.set(advertiser, [...(byAdvertiser.get(advertiser) ?? []), item]);
   }
-  const invalid = new Map<number, string>();
+  const invalid = new Map<number, Problem>();
   const notes: string[] = [];
   let quota: QuotaInfo | undefined;
   let read = 0;
@@ -64,7 +65,11 @@ export async function checkAdGroups(
       const near = nearestId(adgroup, listed);
       invalid.set(
         item.seq,
-        `adgroup_id: ad group ${adgroup} is not among the ${listed.length} ad ${listed.length === 1 ? 'group' : 'groups'} of ${whose}${near ? `; the nearest listed is ${near} (a rounded or mistyped ID?)` : ''}. Fix adgroup_id, or pass --no-check-adgroups if the list is wrong`,
+        problem(
+          'adgroup_id',
+          'not_found',
+          `ad group ${adgroup} is not among the ${listed.length} ad ${listed.length === 1 ? 'group' : 'groups'} of ${whose}${near ? `; the nearest listed is ${near} (a rounded or mistyped ID?)` : ''}. Fix adgroup_id, or pass --no-check-adgroups if the list is wrong`,
+        ),
       );
     }
   }

@@ -9,6 +9,7 @@ import { planText, spentText, summariseRows } from './messages.js';
 import { callsLeft, planTerms, type PlanTerms } from '../send/plan-terms.js';
 import type { UploadRun, RunPlan } from './types.js';
 import { ProblemPrinter } from '../commands/problem-printer.js';
+import { problemsText } from '../report/problem-text.js';
 import { checkAdGroups } from './adgroups.js';
 import { settleDoubts } from './doubts.js';
 
@@ -55,8 +56,8 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
     const groups = await checkAdGroups(run.client, toSend, (seq) => planned[seq]!.adgroup, only);
     for (const note of groups.notes) say(`Note: ${note}\n`);
     if (groups.quota) quota = groups.quota;
-    for (const [seq, error] of groups.invalid) {
-      lines[seq] = { row: planned[seq]!.row, status: 'invalid', error };
+    for (const [seq, found] of groups.invalid) {
+      lines[seq] = { row: planned[seq]!.row, status: 'invalid', error: problemsText([found]) };
       invalid++;
     }
     toSend = toSend.filter((item) => !groups.invalid.has(item.seq));
@@ -70,8 +71,7 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
     );
     if (groups.invalid.size) {
       const printer = new ProblemPrinter({ ...run.io, err: say });
-      for (const [seq, error] of groups.invalid)
-        printer.add({ row: planned[seq]!.row, input: [], problems: [{ field: 'adgroup_id', message: error.replace(/^adgroup_id: /, '') }], warnings: [] });
+      for (const [seq, found] of groups.invalid) printer.add({ row: planned[seq]!.row, input: [], problems: [found], warnings: [] });
       printer.finish(run.report);
     }
   }

@@ -7,14 +7,18 @@ export function coerceClickables(text: string): Coerced {
     try {
       parsed = JSON.parse(text);
     } catch {
-      return { ok: false, message: 'starts like JSON but is not valid JSON; write [{"text": "…", "url": "https://…"}] or one text|url pair per line' };
+      return {
+        ok: false,
+        kind: 'bad_json',
+        message: 'starts like JSON but is not valid JSON; write [{"text": "…", "url": "https://…"}] or one text|url pair per line',
+      };
     }
     const list = Array.isArray(parsed) ? parsed : [parsed];
     const items: Clickable[] = [];
     for (const item of list) {
       const o = item as Record<string, unknown> | null;
       if (!o || typeof o !== 'object' || typeof o.text !== 'string' || typeof o.url !== 'string') {
-        return { ok: false, message: 'each JSON item needs a "text" and a "url", both strings' };
+        return { ok: false, kind: 'bad_json_item', message: 'each JSON item needs a "text" and a "url", both strings' };
       }
       items.push({ text: o.text.trim(), url: o.url.trim() });
     }
@@ -33,7 +37,11 @@ export function coerceClickables(text: string): Coerced {
     }
     const bar = line.lastIndexOf('|');
     if (bar <= 0 || line.slice(0, bar).includes('|')) {
-      return { ok: false, message: `line "${line}" is not a text|url pair; write one "text|https://…" pair per line, or separate pairs with ";"` };
+      return {
+        ok: false,
+        kind: 'bad_pair',
+        message: `line "${line}" is not a text|url pair; write one "text|https://…" pair per line, or separate pairs with ";"`,
+      };
     }
     items.push({ text: line.slice(0, bar).trim(), url: line.slice(bar + 1).trim() });
   }

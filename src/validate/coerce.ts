@@ -1,5 +1,5 @@
 import { cellText, type Cell } from '../read/cell.js';
-import type { Coerced } from './args.js';
+import type { Coerced, Finding } from './args.js';
 import { coerceClickables } from './clickables.js';
 import { CTA_SYNONYMS, TRACKING_URLS, type FieldSpec } from './fields.js';
 import { tiktokLength } from './text-length.js';
@@ -38,20 +38,24 @@ const INVISIBLE_NAMES: Record<string, string> = {
 export function coerceCell(field: FieldSpec, cell: Cell, trustIds = false): Coerced {
   if (cell === null) return { ok: true, value: undefined };
   if (typeof cell === 'string' && SPREADSHEET_ERROR.test(cell.trim())) {
-    return { ok: false, message: `is the spreadsheet error ${cell.trim()}: the formula in this cell failed. Fix the formula, or type the value` };
+    return {
+      ok: false,
+      kind: 'spreadsheet_error',
+      message: `is the spreadsheet error ${cell.trim()}: the formula in this cell failed. Fix the formula, or type the value`,
+    };
   }
   if (typeof cell === 'string' && isMachineField(field) && HAS_INVISIBLE.test(cell)) {
     const found = [...new Set(cell.match(INVISIBLE) ?? [])].map((c) => INVISIBLE_NAMES[c] ?? `U+${c.charCodeAt(0).toString(16).toUpperCase()}`);
     const result = coerceCell(field, cell.replace(INVISIBLE, ''), trustIds);
     if (!result.ok) return result;
-    const note = `held invisible characters (${found.join(', ')}), which were removed`;
-    return { ...result, warning: result.warning ? `${note}; ${result.warning}` : note };
+    const note: Finding = { kind: 'invisible_removed', message: `held invisible characters (${found.join(', ')}), which were removed` };
+    return { ...result, warnings: [note, ...(result.warnings ?? [])] };
   }
   if (typeof cell === 'string' && cell.includes('\uFFFD')) {
-    return { ok: false, message: 'holds bytes that are not valid UTF-8 text; save the file as "CSV UTF-8" and try again' };
+    return { ok: false, kind: 'not_utf8', message: 'holds bytes that are not valid UTF-8 text; save the file as "CSV UTF-8" and try again' };
   }
   if (typeof cell === 'string' && cell.includes('\u0000')) {
-    return { ok: false, message: 'holds a NUL byte, so this part of the file is damaged; retype the cell' };
+    return { ok: false, kind: 'nul_byte', message: 'holds a NUL byte, so this part of the file is damaged; retype the cell' };
   }
   switch (field.kind) {
     case 'digits':
@@ -80,7 +84,12 @@ function coerceText(field: FieldSpec, text: string): Coerced {
     return {
       ok: true,
       value: text,
-      warning: `is ${tiktokLength(text, false)} characters, or ${tiktokLength(text, true)} if TikTok counts Korean characters as two (no source says whether it does; the limit is ${rule.max}); it is sent as it is`,
+      warnings: [
+        {
+          kind: 'korean_count',
+          message: `is ${tiktokLength(text, false)} characters, or ${tiktokLength(text, true)} if TikTok counts Korean characters as two (no source says whether it does; the limit is ${rule.max}); it is sent as it is`,
+        },
+      ],
     };
   }
   return { ok: true, value: text };
@@ -100,11 +109,20 @@ function coerceUrl(field: FieldSpec, text: string): Coerced {
     return {
       ok: true,
       value: direct,
-      warning: `was a ${/dropbox/.test(url) ? 'Dropbox' : 'Google Drive'} page, which Adspirer cannot download; its direct link ${direct} is used`,
+      warnings: [
+        {
+          kind: 'direct_link',
+          message: `was a ${/dropbox/.test(url) ? 'Dropbox' : 'Google Drive'} page, which Adspirer cannot download; its direct link ${direct} is used`,
+        },
+      ],
     };
   }
   if (TRACKING_URLS.has(field.name) && /^http:\/\//.test(url)) {
-    return { ok: true, value: url, warning: 'uses http, not https; it is sent as written (an https link is safer for a tracking pixel)' };
+    return {
+      ok: true,
+      value: url,
+      warnings: [{ kind: 'http_tracking', message: 'uses http, not https; it is sent as written (an https link is safer for a tracking pixel)' }],
+    };
   }
   return { ok: true, value: url };
 }
@@ -136,25 +154,30 @@ function isMachineField(field: FieldSpec): boolean {
  * a number (it keeps 15 significant digits; Microsoft, "Excel specifications and limits": number
  * precision), unless the user vouches for it (--trust-ids).
  */
-function idFromCell(cell: Cell, trustIds: boolean): { id?: string; message?: string } {
+function idFromCell(cell: Cell, trustIds: boolean): { id?: string; problem?: Finding } {
   if (typeof cell === 'number') {
     if (!Number.isSafeInteger(cell) || cell < 0) {
-      return { message: `was stored as the number ${formatNumber(cell)}, which cannot hold the ID exactly: ${TEXT_ID_HINT}` };
+      return {
+        problem: { kind: 'unsafe_number', message: `was stored as the number ${formatNumber(cell)}, which cannot hold the ID exactly: ${TEXT_ID_HINT}` },
+      };
     }
     return roundedCheck(String(cell), trustIds);
   }
   const text = textOf(cell).replace(TIKTOK_ID_PREFIX, '');
   if (SCIENTIFIC.test(text)) {
-    return { message: `is "${text}", an ID shown in scientific notation whose digits are lost: ${TEXT_ID_HINT}` };
+    return { problem: { kind: 'scientific', message: `is "${text}", an ID shown in scientific notation whose digits are lost: ${TEXT_ID_HINT}` } };
   }
   return roundedCheck(text, trustIds);
 }
 
-function roundedCheck(id: string, trustIds: boolean): { id?: string; message?: string } {
+function roundedCheck(id: string, trustIds: boolean): { id?: string; problem?: Finding } {
   if (trustIds || !/^\d{16,19}$/.test(id) || !/^0+$/.test(id.slice(15))) return { id };
   const zeros = id.length - 15;
   return {
-    message: `is ${id}, which looks rounded by a spreadsheet: Excel keeps 15 significant digits, so an ID typed as a number loses its last ${zeros} ${zeros === 1 ? 'digit' : 'digits'} to zeros. ${TEXT_ID_HINT[0]!.toUpperCase()}${TEXT_ID_HINT.slice(1)}. If the ID really ends in ${zeros} zeros, pass --trust-ids`,
+    problem: {
+      kind: 'rounded',
+      message: `is ${id}, which looks rounded by a spreadsheet: Excel keeps 15 significant digits, so an ID typed as a number loses its last ${zeros} ${zeros === 1 ? 'digit' : 'digits'} to zeros. ${TEXT_ID_HINT[0]!.toUpperCase()}${TEXT_ID_HINT.slice(1)}. If the ID really ends in ${zeros} zeros, pass --trust-ids`,
+    },
   };
 }
 
@@ -175,31 +198,32 @@ function coerceId(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
     if (field.kind === 'digits' && THOUSANDS.test(text) && text.replace(/\D/g, '').length >= 10) {
       return {
         ok: false,
+        kind: 'thousands_separators',
         message: `is ${text}, one ID typed with thousands separators; remove them (format the column as Text) so that it reads ${text.replace(/\D/g, '')}`,
       };
     }
     if (TEXT_MARKER.test(text)) {
       const rest = coerceId(field, text.replace(TEXT_MARKER, ''), trustIds);
       if (!rest.ok) return rest;
-      const note = `the leading ' (Excel's mark for text) was removed`;
-      return { ...rest, warning: rest.warning ? `${note}; ${rest.warning}` : note };
+      const note: Finding = { kind: 'text_marker_removed', message: `the leading ' (Excel's mark for text) was removed` };
+      return { ...rest, warnings: [note, ...(rest.warnings ?? [])] };
     }
   }
   if (field.name === 'adgroup_id' && typeof cell === 'string' && /[|\n,;]/.test(cell)) {
     const list = splitList(field, cell.trim());
-    if ('message' in list) return { ok: false, message: list.message };
+    if ('problem' in list) return { ok: false, ...list.problem };
     if (list.items.length > 1) {
       // Several ad groups in one cell: one ad per ad group (README, "Report"). Kept as text here;
       // the row validator splits it.
       for (const item of list.items) {
-        const { message } = roundedCheck(item, trustIds);
-        if (message !== undefined) return { ok: false, message: `lists ad group ${item}: ${message.replace(/^is \d+, /, '')}` };
+        const { problem } = roundedCheck(item, trustIds);
+        if (problem !== undefined) return { ok: false, kind: problem.kind, message: `lists ad group ${item}: ${problem.message.replace(/^is \d+, /, '')}` };
       }
-      return { ok: true, value: list.items.join('|'), ...(list.warning ? { warning: list.warning } : {}) };
+      return { ok: true, value: list.items.join('|'), ...(list.warning ? { warnings: [list.warning] } : {}) };
     }
   }
-  const { id, message } = idFromCell(cell, trustIds);
-  if (message !== undefined) return { ok: false, message };
+  const { id, problem } = idFromCell(cell, trustIds);
+  if (problem !== undefined) return { ok: false, ...problem };
   return { ok: true, value: id };
 }
 
@@ -215,7 +239,7 @@ function lowerSchemeAndHost(url: string): string {
  * a well-formed item (then with a warning); two or more links run together otherwise are refused
  * rather than sent as one item.
  */
-function splitList(field: FieldSpec, text: string): { items: string[]; warning?: string } | { message: string } {
+function splitList(field: FieldSpec, text: string): { items: string[]; warning?: Finding } | { problem: Finding } {
   const items: string[] = [];
   let loose = false;
   const wellFormed = (part: string): boolean =>
@@ -231,10 +255,17 @@ function splitList(field: FieldSpec, text: string): { items: string[]; warning?:
       items.push(...parts);
       loose = true;
     } else if (parts.length > 1 && (field.kind !== 'urlList' || parts.filter((p) => LINK_LIKE.test(p)).length > 1)) {
-      return { message: `holds "${clipValue(item)}", which looks like several items run together; separate items with | or new lines` };
+      return {
+        problem: {
+          kind: 'run_together',
+          message: `holds "${clipValue(item)}", which looks like several items run together; separate items with | or new lines`,
+        },
+      };
     } else items.push(item);
   }
-  return loose ? { items, warning: 'was split at commas or semicolons; | or new lines are the separators to use' } : { items };
+  return loose
+    ? { items, warning: { kind: 'loose_separators', message: 'was split at commas or semicolons; | or new lines are the separators to use' } }
+    : { items };
 }
 
 /** A value for a message: clipped, with invisible characters made visible. */
@@ -249,28 +280,28 @@ function formatNumber(n: number): string {
 
 function coerceList(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
   if (typeof cell === 'number' && field.kind === 'refList') {
-    const { id, message } = idFromCell(cell, trustIds);
-    return message !== undefined ? { ok: false, message } : { ok: true, value: [id!] };
+    const { id, problem } = idFromCell(cell, trustIds);
+    return problem !== undefined ? { ok: false, ...problem } : { ok: true, value: [id!] };
   }
   const list = splitList(field, textOf(cell));
-  if ('message' in list) return { ok: false, message: list.message };
+  if ('problem' in list) return { ok: false, ...list.problem };
   let items = list.items;
   if (field.kind === 'refList') {
     const bad = items.find((s) => SCIENTIFIC.test(s));
-    if (bad !== undefined) return { ok: false, message: `holds "${bad}", an ID in scientific notation: ${TEXT_ID_HINT}` };
+    if (bad !== undefined) return { ok: false, kind: 'scientific', message: `holds "${bad}", an ID in scientific notation: ${TEXT_ID_HINT}` };
     for (const item of items) {
-      const { message } = roundedCheck(item, trustIds);
-      if (message !== undefined) return { ok: false, message: `holds ${item}: ${message.replace(/^is \d+, /, '')}` };
+      const { problem } = roundedCheck(item, trustIds);
+      if (problem !== undefined) return { ok: false, kind: problem.kind, message: `holds ${item}: ${problem.message.replace(/^is \d+, /, '')}` };
     }
-    return { ok: true, value: items.length ? items : undefined, ...(list.warning ? { warning: list.warning } : {}) };
+    return { ok: true, value: items.length ? items : undefined, ...(list.warning ? { warnings: [list.warning] } : {}) };
   }
-  const warnings = list.warning ? [list.warning] : [];
+  const warnings: Finding[] = list.warning ? [list.warning] : [];
   items = items.map((item) => {
     const url = coerceUrl(field, item);
-    if (url.ok && url.warning) warnings.push(url.warning);
+    if (url.ok && url.warnings) warnings.push(...url.warnings);
     return url.ok && typeof url.value === 'string' ? url.value : item;
   });
-  return { ok: true, value: items.length ? items : undefined, ...(warnings.length ? { warning: warnings.join('; ') } : {}) };
+  return { ok: true, value: items.length ? items : undefined, ...(warnings.length ? { warnings } : {}) };
 }
 
 const TRUE = new Set(['true', 'yes', 'y', '1']);
@@ -282,7 +313,7 @@ function coerceBool(cell: Cell): Coerced {
   const t = textOf(cell).toLowerCase();
   if (TRUE.has(t)) return { ok: true, value: true };
   if (FALSE.has(t)) return { ok: true, value: false };
-  return { ok: false, message: `is "${textOf(cell)}"; use TRUE or FALSE (yes/no and 1/0 also work)` };
+  return { ok: false, kind: 'not_boolean', message: `is "${textOf(cell)}"; use TRUE or FALSE (yes/no and 1/0 also work)` };
 }
 
 /** Enumerations are accepted in any case, with spaces or hyphens for underscores, and stored upper-case. */
@@ -294,15 +325,24 @@ function coerceEnum(field: FieldSpec, cell: Cell): Coerced {
     return {
       ok: true,
       value,
-      warning: `${value} is TikTok's own spelling, not on Adspirer's tool page (${(field.values ?? []).join(', ')}); it is sent as written`,
+      warnings: [
+        {
+          kind: 'other_spelling',
+          message: `${value} is TikTok's own spelling, not on Adspirer's tool page (${(field.values ?? []).join(', ')}); it is sent as written`,
+        },
+      ],
     };
   }
   const discouraged = field.discouraged?.[value];
-  if (discouraged !== undefined) return { ok: true, value, warning: discouraged };
+  if (discouraged !== undefined) return { ok: true, value, warnings: [{ kind: 'discouraged', message: discouraged }] };
   if (field.name === 'call_to_action') {
     const corrected = CTA_SYNONYMS[value];
     if (corrected !== undefined) {
-      return { ok: true, value: corrected, warning: `"${textOf(cell)}" was corrected to ${corrected}, the value TikTok knows` };
+      return {
+        ok: true,
+        value: corrected,
+        warnings: [{ kind: 'corrected', message: `"${textOf(cell)}" was corrected to ${corrected}, the value TikTok knows` }],
+      };
     }
   }
   return { ok: true, value };

@@ -1,7 +1,8 @@
 // Named imports, not the \`z\` namespace: the bundled command (scripts/after-build.mjs) then leaves
 // out what is not used, such as zod's 60-odd message locales (a third of what it would load).
 import { array, boolean, object, string, type core, type ZodType } from 'zod';
-import type { Clickable } from './args.js';
+import type { Clickable, Finding } from './args.js';
+import type { ProblemKind } from './problem-codes.js';
 import { FIELD_BY_NAME, FIELDS, TRACKING_URLS, type FieldSpec } from './fields.js';
 import { nearest } from './nearest.js';
 import { findEmoji, tiktokLength } from './text-length.js';
@@ -13,8 +14,9 @@ import { clipValue } from './coerce.js';
  */
 type Ctx = core.$RefinementCtx<unknown>;
 
-function fail(ctx: Ctx, message: string, path: (string | number)[] = []): void {
-  ctx.addIssue({ code: 'custom', message, path });
+/** The issue carries its kind (problem-codes.ts) in params, where validate-row reads it. */
+function fail(ctx: Ctx, kind: ProblemKind, message: string, path: (string | number)[] = []): void {
+  ctx.addIssue({ code: 'custom', message, path, params: { kind } });
 }
 
 function checkText(field: string, value: string, ctx: Ctx): void {
@@ -28,37 +30,39 @@ function checkText(field: string, value: string, ctx: Ctx): void {
           ? ' (Chinese, Japanese and Korean characters count two)'
           : ' (Chinese and Japanese characters count two)'
         : '';
-    fail(ctx, `is ${len} characters long${cjk}; TikTok allows at most ${rule.max}. Shorten it by ${len - rule.max}`);
+    fail(ctx, 'too_long', `is ${len} characters long${cjk}; TikTok allows at most ${rule.max}. Shorten it by ${len - rule.max}`);
   }
   if (rule.noEmoji) {
     const emoji = findEmoji(value);
-    if (emoji !== undefined) fail(ctx, `contains the emoji "${emoji}"; TikTok does not accept emoji here. Remove it`);
+    if (emoji !== undefined) fail(ctx, 'emoji', `contains the emoji "${emoji}"; TikTok does not accept emoji here. Remove it`);
   }
 }
 
 /** An absolute http(s) URL: tracking URLs, where https is not documented as required. */
-function checkUrl(value: string): string | undefined {
+function checkUrl(value: string): Finding | undefined {
   if (/^http:\/\//i.test(value)) return checkHttpsUrl(`https://${value.slice(7)}`);
   return checkHttpsUrl(value);
 }
 
-function checkHttpsUrl(value: string): string | undefined {
+function checkHttpsUrl(value: string): Finding | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return `"${clip(value)}" is not a full URL; write it as https://example.com/…`;
+    return { kind: 'not_url', message: `"${clip(value)}" is not a full URL; write it as https://example.com/…` };
   }
-  if (/\s/.test(value)) return `"${clip(value)}" contains a space; a link has none (a space inside a link is written %20)`;
-  if (url.protocol !== 'https:') return `"${clip(value)}" uses ${url.protocol.replace(':', '')}; TikTok needs an https:// URL`;
-  if (!url.hostname || !url.hostname.includes('.')) return `"${clip(value)}" has no real host name; write it as https://example.com/…`;
+  if (/\s/.test(value)) return { kind: 'space_in_url', message: `"${clip(value)}" contains a space; a link has none (a space inside a link is written %20)` };
+  if (url.protocol !== 'https:') return { kind: 'not_https', message: `"${clip(value)}" uses ${url.protocol.replace(':', '')}; TikTok needs an https:// URL` };
+  if (!url.hostname || !url.hostname.includes('.'))
+    return { kind: 'no_host', message: `"${clip(value)}" has no real host name; write it as https://example.com/…` };
   return undefined;
 }
 
-function checkDeeplink(value: string): string | undefined {
+function checkDeeplink(value: string): Finding | undefined {
   const m = /^([a-z][a-z0-9+.-]*):\/\/\S+$/i.exec(value);
-  if (!m) return `"${clip(value)}" is not an app link; write it as myapp://path (or an https:// universal link)`;
-  if (/^(javascript|data|file|vbscript)$/i.test(m[1]!)) return `"${clip(value)}" uses the ${m[1]} scheme, which is not an app link`;
+  if (!m) return { kind: 'not_app_link', message: `"${clip(value)}" is not an app link; write it as myapp://path (or an https:// universal link)` };
+  if (/^(javascript|data|file|vbscript)$/i.test(m[1]!))
+    return { kind: 'unsafe_scheme', message: `"${clip(value)}" uses the ${m[1]} scheme, which is not an app link` };
   return undefined;
 }
 
@@ -68,17 +72,21 @@ function checkEnum(field: FieldSpec, value: string, ctx: Ctx): void {
   const values = field.values ?? [];
   if (values.includes(value) || field.alsoAccepted?.includes(value)) return;
   if (field.name === 'identity_type' && value === 'CUSTOMIZED_USER') {
-    fail(ctx, 'is CUSTOMIZED_USER, which TikTok stopped accepting for new ads in 2026-04; use BC_AUTH_TT, or TT_USER for Spark ads, or leave it empty');
+    fail(
+      ctx,
+      'retired',
+      'is CUSTOMIZED_USER, which TikTok stopped accepting for new ads in 2026-04; use BC_AUTH_TT, or TT_USER for Spark ads, or leave it empty',
+    );
     return;
   }
   const guess = nearest(value, values);
   const hint = guess !== undefined ? `; did you mean ${guess}?` : '';
   const list = values.length <= 6 ? ` Allowed: ${values.join(', ')}.` : '';
-  fail(ctx, `"${value}" is not a value TikTok accepts${hint}${list}`);
+  fail(ctx, 'not_allowed', `"${value}" is not a value TikTok accepts${hint}${list}`);
 }
 
 const digitsString = string().superRefine((v, ctx) => {
-  if (!/^\d+$/.test(v)) fail(ctx, `is "${clip(v)}"; it must be a numeric ID (digits only)`);
+  if (!/^\d+$/.test(v)) fail(ctx, 'not_digits', `is "${clip(v)}"; it must be a numeric ID (digits only)`);
 });
 
 function fieldSchema(field: FieldSpec): ZodType {
@@ -87,20 +95,20 @@ function fieldSchema(field: FieldSpec): ZodType {
       return digitsString;
     case 'ref':
       return string().superRefine((v, ctx) => {
-        if (/\s/.test(v)) fail(ctx, `is "${clip(v)}", which contains spaces; an ID has none`);
-        if (v.length > 256) fail(ctx, `is ${v.length} characters long; an ID is much shorter. Is this the right column?`);
+        if (/\s/.test(v)) fail(ctx, 'has_spaces', `is "${clip(v)}", which contains spaces; an ID has none`);
+        if (v.length > 256) fail(ctx, 'too_long', `is ${v.length} characters long; an ID is much shorter. Is this the right column?`);
       });
     case 'text':
       return string().superRefine((v, ctx) => checkText(field.name, v, ctx));
     case 'url':
       return string().superRefine((v, ctx) => {
         const m = TRACKING_URLS.has(field.name) ? checkUrl(v) : checkHttpsUrl(v);
-        if (m) fail(ctx, m);
+        if (m) fail(ctx, m.kind, m.message);
       });
     case 'uri':
       return string().superRefine((v, ctx) => {
         const m = checkDeeplink(v);
-        if (m) fail(ctx, m);
+        if (m) fail(ctx, m.kind, m.message);
       });
     case 'enum':
       return string().superRefine((v, ctx) => checkEnum(field, v, ctx));
@@ -109,14 +117,14 @@ function fieldSchema(field: FieldSpec): ZodType {
     case 'refList':
       return array(string()).superRefine((list, ctx) => {
         list.forEach((v) => {
-          if (/\s/.test(v)) fail(ctx, `holds "${clip(v)}", which contains spaces; separate IDs with |`);
+          if (/\s/.test(v)) fail(ctx, 'has_spaces', `holds "${clip(v)}", which contains spaces; separate IDs with |`);
         });
       });
     case 'urlList':
       return array(string()).superRefine((list, ctx) => {
         list.forEach((v) => {
           const m = checkHttpsUrl(v);
-          if (m) fail(ctx, m);
+          if (m) fail(ctx, m.kind, m.message);
         });
       });
     case 'clickables':
@@ -126,13 +134,13 @@ function fieldSchema(field: FieldSpec): ZodType {
 
 /** At most 3 segments, texts 40 characters together, each link https (TikTok Marketing API v1.3, ad/create disclaimer models). */
 function checkClickables(list: readonly Clickable[], ctx: Ctx): void {
-  if (list.length > 3) fail(ctx, `has ${list.length} links; TikTok allows at most 3`);
+  if (list.length > 3) fail(ctx, 'too_many', `has ${list.length} links; TikTok allows at most 3`);
   const total = list.reduce((n, c) => n + tiktokLength(c.text), 0);
-  if (total > 40) fail(ctx, `link texts are ${total} characters together; TikTok allows at most 40`);
+  if (total > 40) fail(ctx, 'too_long', `link texts are ${total} characters together; TikTok allows at most 40`);
   for (const c of list) {
-    if (c.text === '') fail(ctx, `a link to ${clip(c.url)} has no text`);
+    if (c.text === '') fail(ctx, 'no_text', `a link to ${clip(c.url)} has no text`);
     const m = checkHttpsUrl(c.url);
-    if (m) fail(ctx, `link "${clip(c.text)}": ${m}`);
+    if (m) fail(ctx, m.kind, `link "${clip(c.text)}": ${m.message}`);
   }
 }
 
@@ -147,21 +155,28 @@ type Args = Record<string, unknown>;
 
 /** Rules across fields (Adspirer's add_tiktok_ad reference page and TikTok's ad/create models). */
 function crossFieldRules(a: Args, ctx: Ctx): void {
-  for (const f of REQUIRED) if (a[f.name] === undefined) fail(ctx, requiredMessage(f), [f.name]);
+  for (const f of REQUIRED) if (a[f.name] === undefined) fail(ctx, 'missing', requiredMessage(f), [f.name]);
   const given = SOURCES.filter((s) => a[s] !== undefined);
   if (given.length === 0) {
-    fail(ctx, 'no creative: give one of video_url, video_id, image_urls, image_ids, tiktok_item_id, or card_id with card_type', ['video_url']);
+    fail(ctx, 'no_creative', 'no creative: give one of video_url, video_id, image_urls, image_ids, tiktok_item_id, or card_id with card_type', ['video_url']);
   }
   if (given.length > 1) {
-    fail(ctx, `${given.join(' and ')} are ${given.length === 2 ? 'both' : 'all'} given; an ad takes exactly one creative source. Keep one`, [given[1]!]);
+    fail(
+      ctx,
+      'several_creatives',
+      `${given.join(' and ')} are ${given.length === 2 ? 'both' : 'all'} given; an ad takes exactly one creative source. Keep one`,
+      [given[1]!],
+    );
   }
-  if (a.card_id !== undefined && a.card_type === undefined) fail(ctx, 'is set but card_type is not; a carousel ad needs both (IMAGE or PRODUCT)', ['card_id']);
-  if (a.card_type !== undefined && a.card_id === undefined) fail(ctx, 'is set but there is no card_id; a carousel ad needs both', ['card_type']);
+  if (a.card_id !== undefined && a.card_type === undefined)
+    fail(ctx, 'needs_other', 'is set but card_type is not; a carousel ad needs both (IMAGE or PRODUCT)', ['card_id']);
+  if (a.card_type !== undefined && a.card_id === undefined) fail(ctx, 'needs_other', 'is set but there is no card_id; a carousel ad needs both', ['card_type']);
   // The tool page: Spark Ads "requires tiktok_item_id + identity_type=TT_USER", and identity is
   // auto-resolved "unless using Spark Ads", so the identity must be given.
   if (a.tiktok_item_id !== undefined && a.identity_type !== 'TT_USER') {
     fail(
       ctx,
+      'spark_identity',
       a.identity_type === undefined
         ? 'is missing; a Spark ad (tiktok_item_id) needs identity_type TT_USER'
         : `is ${String(a.identity_type)}, but a Spark ad (tiktok_item_id) needs TT_USER`,
@@ -169,28 +184,28 @@ function crossFieldRules(a: Args, ctx: Ctx): void {
     );
   }
   if (a.tiktok_item_id !== undefined && a.identity_id === undefined)
-    fail(ctx, 'is missing; a Spark ad (tiktok_item_id) needs the identity_id of the TikTok account that posted it', ['identity_id']);
+    fail(ctx, 'spark_identity', 'is missing; a Spark ad (tiktok_item_id) needs the identity_id of the TikTok account that posted it', ['identity_id']);
   if (typeof a.video_id === 'string' && a.video_id.toLowerCase() === 'none') {
-    fail(ctx, 'is "None", which means the video upload failed; upload the video again and use its real ID', ['video_id']);
+    fail(ctx, 'upload_failed', 'is "None", which means the video upload failed; upload the video again and use its real ID', ['video_id']);
   }
   for (const f of ['deeplink_type', 'fallback_type'] as const) {
-    if (a[f] !== undefined && a.deeplink === undefined) fail(ctx, `is set but there is no deeplink; add the deeplink or clear ${f}`, [f]);
+    if (a[f] !== undefined && a.deeplink === undefined) fail(ctx, 'needs_other', `is set but there is no deeplink; add the deeplink or clear ${f}`, [f]);
   }
   const clickables = a.disclaimer_clickable_texts as Clickable[] | undefined;
   if (clickables && clickables.length > 0 && a.disclaimer_type === 'TEXT_ONLY') {
-    fail(ctx, 'is TEXT_ONLY, which cannot carry the clickable texts; use TEXT_LINK or clear disclaimer_clickable_texts', ['disclaimer_type']);
+    fail(ctx, 'conflicts', 'is TEXT_ONLY, which cannot carry the clickable texts; use TEXT_LINK or clear disclaimer_clickable_texts', ['disclaimer_type']);
   }
   if (a.disclaimer_type === 'TEXT_LINK' && (!clickables || clickables.length === 0)) {
-    fail(ctx, 'is TEXT_LINK, which needs disclaimer_clickable_texts; add them or use TEXT_ONLY', ['disclaimer_type']);
+    fail(ctx, 'needs_other', 'is TEXT_LINK, which needs disclaimer_clickable_texts; add them or use TEXT_ONLY', ['disclaimer_type']);
   }
   if (a.disclaimer_type === 'TEXT_ONLY' && a.disclaimer_text === undefined) {
-    fail(ctx, 'is TEXT_ONLY but there is no disclaimer_text; add the text or clear disclaimer_type', ['disclaimer_type']);
+    fail(ctx, 'needs_other', 'is TEXT_ONLY but there is no disclaimer_text; add the text or clear disclaimer_type', ['disclaimer_type']);
   }
   if (a.brand_safety_postbid_partner === 'IAS' && a.brand_safety_vast_url === undefined) {
-    fail(ctx, 'is IAS, which needs brand_safety_vast_url (the IAS VAST tag); add it', ['brand_safety_postbid_partner']);
+    fail(ctx, 'needs_other', 'is IAS, which needs brand_safety_vast_url (the IAS VAST tag); add it', ['brand_safety_postbid_partner']);
   }
   if (a.viewability_postbid_partner === 'IAS' && a.viewability_vast_url === undefined) {
-    fail(ctx, 'is IAS, which needs viewability_vast_url; add it', ['viewability_postbid_partner']);
+    fail(ctx, 'needs_other', 'is IAS, which needs viewability_vast_url; add it', ['viewability_postbid_partner']);
   }
 }
 

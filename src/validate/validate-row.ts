@@ -1,5 +1,6 @@
 import { cellText, isEmptyCell, type Cell, type CellNote, type RawRecord } from '../read/cell.js';
-import type { AdArgs, ArgValue, Problem } from './args.js';
+import { problem, type AdArgs, type ArgValue, type Problem } from './args.js';
+import { PROBLEM_KINDS, type ProblemKind } from './problem-codes.js';
 import { renderAdName, type AdNameTemplate } from './ad-name.js';
 import { coerceCell } from './coerce.js';
 import { columnLetter } from '../read/sheet.js';
@@ -31,7 +32,7 @@ export interface RowVerdict {
 
 /** Turns one raw record into checked add_tiktok_ad arguments, or every problem found. Pure. */
 export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
-  const problems: Problem[] = [...(record.problems ?? [])];
+  const problems: Problem[] = (record.problems ?? []).map((p) => problem(p.field, p.kind, p.message));
   const warnings: Problem[] = [];
   const { roles, header } = rules.columns;
 
@@ -43,30 +44,35 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     if (role === undefined) {
       if (beyond++ === 0) firstBeyond = i;
     } else if (role.kind === 'blank') {
-      problems.push({ field: `column ${columnLetter(i)}`, message: 'has a value but no column name in the header row; name the column or clear it' });
+      problems.push(problem(`column ${columnLetter(i)}`, 'unnamed', 'has a value but no column name in the header row; name the column or clear it'));
     }
     if (typeof cell === 'string' && cell.length > rules.maxCellChars) {
       const name = role?.kind === 'field' ? role.field.name : `column ${columnLetter(i)}`;
-      problems.push({
-        field: name,
-        message: `is ${cell.length.toLocaleString('en-US')} characters long; no field takes more than ${rules.maxCellChars.toLocaleString('en-US')}`,
-      });
+      problems.push(
+        problem(
+          name,
+          'cell_too_long',
+          `is ${cell.length.toLocaleString('en-US')} characters long; no field takes more than ${rules.maxCellChars.toLocaleString('en-US')}`,
+        ),
+      );
     }
   });
 
   if (isTemplateExample(record, rules)) {
-    problems.push({ field: 'row', message: "is the template's example row (every value is the example's); delete it or replace it with a real ad" });
+    problems.push(problem('row', 'template_example', "is the template's example row (every value is the example's); delete it or replace it with a real ad"));
   }
 
   if (beyond > 0) {
     // One problem for all of them: a row of 100,000 stray cells must not print 100,000 lines.
-    problems.push({
-      field: `column ${columnLetter(firstBeyond)}`,
-      message:
+    problems.push(
+      problem(
+        `column ${columnLetter(firstBeyond)}`,
+        'beyond_header',
         beyond === 1
           ? `has a value but the header has only ${header.length} columns; move it into a named column or delete it`
           : `and ${beyond - 1} more cells to its right have values but the header has only ${header.length} columns; a stray delimiter or a row pasted one column off?`,
-    });
+      ),
+    );
   }
 
   const values: Record<string, ArgValue> = {};
@@ -76,10 +82,13 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     let cell = index === undefined ? null : (record.cells[index] ?? null);
     const note = index === undefined ? undefined : record.notes?.get(index);
     if (isEmptyCell(cell) && note?.formula !== undefined && fallback === null) {
-      problems.push({
-        field: field.name,
-        message: `is the formula =${note.formula} with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run`,
-      });
+      problems.push(
+        problem(
+          field.name,
+          'unsaved_formula',
+          `is the formula =${note.formula} with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run`,
+        ),
+      );
       unreadable.add(field.name);
       continue;
     }
@@ -87,18 +96,18 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
     if (cell === null) continue;
     const read = readAs(field, cell, note);
     cell = read.cell;
-    if (read.warning) warnings.push({ field: field.name, message: read.warning });
+    if (read.warning) warnings.push(problem(field.name, 'link_label', read.warning));
     if (typeof cell === 'string' && cell.length > rules.maxCellChars) {
       unreadable.add(field.name);
       continue;
     }
     const c = coerceCell(field, cell, rules.trustIds === true);
     if (!c.ok) {
-      problems.push({ field: field.name, message: c.message });
+      problems.push(problem(field.name, c.kind, c.message));
       unreadable.add(field.name);
     } else {
       if (c.value !== undefined) values[field.name] = c.value;
-      if (c.warning) warnings.push({ field: field.name, message: c.warning });
+      for (const w of c.warnings ?? []) warnings.push(problem(field.name, w.kind, w.message));
     }
   }
 
@@ -122,18 +131,24 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
         // "No creative" when a creative cell was there but could not be read says nothing new.
         if (issue.message.startsWith('no creative') && CREATIVE_FIELDS.some((f) => unreadable.has(f))) continue;
         const hint = rules.missingHints?.get(field);
-        const p = {
+        const p = problem(
           field,
-          message:
-            hint !== undefined && issue.message.startsWith('is missing')
-              ? `${issue.message}. There is no ${field} column; is column "${hint}" meant to be ${field}? Rename it`
-              : issue.message,
-        };
+          issueKind(issue),
+          hint !== undefined && issue.message.startsWith('is missing')
+            ? `${issue.message}. There is no ${field} column; is column "${hint}" meant to be ${field}? Rename it`
+            : issue.message,
+        );
         if (!problems.some((q) => q.field === p.field && q.message === p.message)) problems.push(p);
       }
     }
   }
   return problems.length ? { row: record.row, ads: [], problems, warnings } : { row: record.row, ads, problems, warnings };
+}
+
+/** The kind schema.ts put in an issue's params; zod's own issues (a wrong type) are `not_allowed`. */
+function issueKind(issue: object): ProblemKind {
+  const kind = 'params' in issue ? (issue.params as { kind?: unknown } | undefined)?.kind : undefined;
+  return typeof kind === 'string' && kind in PROBLEM_KINDS ? (kind as ProblemKind) : 'not_allowed';
 }
 
 /**
@@ -194,7 +209,7 @@ function splitAdgroups(value: ArgValue | undefined, problems: Problem[]): string
   const out: string[] = [];
   for (const id of ids) {
     if (seen.has(id)) {
-      problems.push({ field: 'adgroup_id', message: `lists ad group ${id} twice; each ad group once is enough` });
+      problems.push(problem('adgroup_id', 'listed_twice', `lists ad group ${id} twice; each ad group once is enough`));
       continue;
     }
     seen.add(id);

@@ -110,8 +110,8 @@ function renderCheck(result) {
       const status = Object.assign(document.createElement('td'), { textContent: r.status, className: `status s-${r.status}` });
       const problems = document.createElement('td');
       problems.className = 'problems';
-      for (const p of r.problems) problems.append(Object.assign(document.createElement('div'), { textContent: `✗ ${p.field}: ${p.message}` }));
-      for (const p of r.warnings) problems.append(Object.assign(document.createElement('div'), { textContent: `! ${p.field}: ${p.message}`, className: 'w' }));
+      for (const p of r.problems) problems.append(problemLine(`✗ ${p.field}: ${p.message}`, p.code, ''));
+      for (const p of r.warnings) problems.append(problemLine(`! ${p.field}: ${p.message}`, p.code, 'w'));
       tr.append(Object.assign(document.createElement('th'), { textContent: String(r.row), scope: 'row' }), status, problems);
       r.cells.forEach((text, col) => {
         const td = Object.assign(document.createElement('td'), { textContent: text });
@@ -132,6 +132,13 @@ function renderCheck(result) {
   $('launch').disabled = c.valid === 0 || state.running;
   $('launch').textContent = `Create ${c.valid} ${c.valid === 1 ? 'ad' : 'ads'}`;
   applyFilter();
+}
+
+/** One problem of a row; its stable code (e.g. ad_text.too_long) is on the element for scripts and tests. */
+function problemLine(text, code, className) {
+  const div = Object.assign(document.createElement('div'), { textContent: text, className, title: code });
+  div.dataset.code = code;
+  return div;
 }
 
 function applyFilter() {
