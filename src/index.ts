@@ -6,6 +6,8 @@
 export { validateFile, type ValidateFileOptions, type ValidatedRow } from './commands/validate.js';
 export { uploadFile, UPLOAD_DEFAULTS, type UploadOptions, type UploadEvent } from './upload/upload.js';
 export { writeTemplate, type TemplateFormat } from './commands/template.js';
+export { changeAdStatus, type StatusOptions, type StatusSummary } from './ad-status/change-status.js';
+export type { StatusAction } from './ad-status/targets.js';
 export type { RunSummary, RowProblem } from './commands/summary.js';
 export type { QuotaInfo, StopReason } from './send/quota.js';
 export type { Io } from './commands/io.js';

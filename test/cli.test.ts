@@ -110,7 +110,7 @@ describe('the CLI', () => {
       const r = await cli(['validate', 'fixtures/campaign-broken.csv', '--report', report]);
       expect(r.code).toBe(1);
       const sheet = await openSheet(report);
-      expect(sheet.header.slice(0, 7)).toEqual(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'adgroup_id']);
+      expect(sheet.header.slice(0, 8)).toEqual(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'ad_status', 'adgroup_id']);
       const rows = [];
       for await (const rec of sheet.records) rows.push(rec.cells.map((c) => (c === null ? '' : String(c))));
       expect(rows).toHaveLength(19);
@@ -118,7 +118,7 @@ describe('the CLI', () => {
       expect(rows[0]![3]).toMatch(/^[0-9a-f-]{36}$/);
       expect(rows[1]!.slice(0, 2)).toEqual(['3', 'invalid']);
       expect(rows[1]![4]).toMatch(/^ad_text: is 112 characters long.*; ad_text: contains the emoji/);
-      expect(rows[1]![6]).toBe('1780000000000000101');
+      expect(rows[1]![7]).toBe('1780000000000000101');
     }
   });
 

@@ -99,14 +99,15 @@ describe('the XLSX report, cell by cell', () => {
 
 describe('report lines', () => {
   it('put the result columns first, then the input columns as they came', () => {
-    expect(reportHeader(['Ad Text', 'adgroup'])).toEqual(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'Ad Text', 'adgroup']);
-    expect(reportCells({ row: 2, status: 'created', adId: '18', key: 'k', attempts: 1, input: ['T', 1.78e18] }, 3)).toEqual([
+    expect(reportHeader(['Ad Text', 'adgroup'])).toEqual(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'ad_status', 'Ad Text', 'adgroup']);
+    expect(reportCells({ row: 2, status: 'created', adId: '18', key: 'k', attempts: 1, adStatus: 'DISABLE', input: ['T', 1.78e18] }, 3)).toEqual([
       '2',
       'created',
       '18',
       'k',
       '',
       '1',
+      'DISABLE',
       'T',
       '1.78E+18',
       '',
@@ -125,8 +126,8 @@ describe('report lines', () => {
     expect(reportStyle(line('x'.repeat(81)))).toEqual({ status: 'failed', noteAt: 4 });
     expect(reportStyle(line())).toEqual({ status: 'failed' });
     expect(reportStyle(line(''))).toEqual({ status: 'failed' });
-    expect(resultCells({ row: 2, status: 'not_sent', attempts: 0, input: [] })).toEqual(['2', 'not_sent', '', '', '', '0']);
-    expect(resultCells({ row: 2, status: 'invalid', input: [] })).toEqual(['2', 'invalid', '', '', '', '']);
+    expect(resultCells({ row: 2, status: 'not_sent', attempts: 0, input: [] })).toEqual(['2', 'not_sent', '', '', '', '0', '']);
+    expect(resultCells({ row: 2, status: 'invalid', input: [] })).toEqual(['2', 'invalid', '', '', '', '', '']);
     expect(retryCells({ row: 2, status: 'failed', input: ['x', 'y'] }, ['a', 'b', 'c'])).toEqual(['x', 'y', '', '']);
     // A cell longer than any spreadsheet cell (its row is invalid) is carried cut, saying so, not whole.
     const huge = 'x'.repeat(5_000_000);

@@ -61,7 +61,14 @@ export function carryOver(
     const prior = states.get(key);
     if (prior?.status === 'created') {
       carried.created++;
-      lines[ad.seq] = { row: ad.row, status: 'created', key, ...(prior.adId ? { adId: prior.adId } : {}), attempts: 0 };
+      lines[ad.seq] = {
+        row: ad.row,
+        status: 'created',
+        key,
+        ...(prior.adId ? { adId: prior.adId } : {}),
+        ...(prior.adStatus ? { adStatus: prior.adStatus } : {}),
+        attempts: 0,
+      };
     } else if (ad.hidden && !includeHidden) {
       // A row hidden or filtered out in the sheet is usually a draft: not sent unless asked.
       lines[ad.seq] = {
@@ -89,6 +96,7 @@ export function carryOver(
         status: 'created',
         key: edit.key,
         ...(edit.earlier.adId ? { adId: edit.earlier.adId } : {}),
+        ...(edit.earlier.adStatus ? { adStatus: edit.earlier.adStatus } : {}),
         error: editedText(edit.changed),
         attempts: 0,
       };

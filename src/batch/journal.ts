@@ -43,10 +43,28 @@ export type JournalEvent =
       readonly error?: string;
       readonly attempts: number;
     }
+  /**
+   * A status change of an ad the batch created (pause / resume / delete): `key` is the row's key
+   * (the ad's), `status` the one asked for, `outcome` how the call ended ('created' = done).
+   */
+  | {
+      readonly event: 'ad-status';
+      readonly key: string;
+      readonly row: number;
+      readonly ad_id: string;
+      readonly status: AdStatus;
+      readonly outcome: 'created' | 'rejected' | 'failed' | 'not_sent' | 'unknown';
+      readonly error?: string;
+      readonly attempts: number;
+      readonly at: string;
+    }
   /** A retry file this tool wrote, by name and content hash: an edit by the user changes the hash. */
   | { readonly event: 'retry-file'; readonly file: string; readonly sha256: string }
   /** A link checked and found usable (checkLinks' key "field url"), with when: a re-run within a day reuses it. */
   | { readonly event: 'link'; readonly link: string; readonly at: string; readonly seen: Observation };
+
+/** The statuses pause_tiktok_ad / resume_tiktok_ad set (Adspirer's tool reference): DELETE is final. */
+export type AdStatus = 'ENABLE' | 'DISABLE' | 'DELETE';
 
 /** What earlier runs left for one key. */
 export interface PriorState {
@@ -59,6 +77,12 @@ export interface PriorState {
   readonly adId?: string;
   readonly error?: string;
   readonly row: number;
+  /** The advertiser the ad was created for, where the row named one. */
+  readonly advertiser?: string;
+  /** The status this tool last set on the ad (pause / resume / delete), if any. */
+  readonly adStatus?: AdStatus;
+  /** Status changes made to the ad so far: part of the next change's Idempotency-Key. */
+  readonly statusChanges?: number;
 }
 
 export interface JournalContents {
@@ -113,6 +137,12 @@ export function parseJournal(path: string, text: string): JournalContents {
       if (typeof e.file === 'string' && typeof e.sha256 === 'string') retryFiles.set(e.file, e.sha256);
       return;
     }
+    if (e.event === 'ad-status') {
+      const prior = typeof e.key === 'string' ? states.get(e.key) : undefined;
+      if (prior && e.outcome === 'created' && (e.status === 'ENABLE' || e.status === 'DISABLE' || e.status === 'DELETE'))
+        states.set(e.key, { ...prior, adStatus: e.status, statusChanges: (prior.statusChanges ?? 0) + 1 });
+      return;
+    }
     if (e.event === 'link') {
       if (typeof e.link === 'string' && typeof e.at === 'string' && typeof e.seen === 'object' && e.seen !== null)
         links.set(e.link, { at: e.at, seen: e.seen });
@@ -137,6 +167,7 @@ export function parseJournal(path: string, text: string): JournalContents {
         ...((e.adgroup ?? prior?.adgroup) ? { adgroup: e.adgroup ?? prior?.adgroup } : {}),
         ...(prior?.fields ? { fields: prior.fields } : {}),
         ...(prior?.lastAt ? { lastAt: prior.lastAt } : {}),
+        ...((e.advertiser ?? prior?.advertiser) ? { advertiser: e.advertiser ?? prior?.advertiser } : {}),
       });
     }
   });

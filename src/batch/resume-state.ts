@@ -2,8 +2,8 @@ import { open, readFile, stat, truncate } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { RunError } from '../errors.js';
 import { openSheet } from '../read/open-sheet.js';
-import { parseJournal, type JournalContents, type JournalHeader, type PriorState } from './journal.js';
-import { RESULT_COLUMNS } from '../report/report-line.js';
+import { parseJournal, type AdStatus, type JournalContents, type JournalHeader, type PriorState } from './journal.js';
+import { REPORT_CSV_START, resultWidth } from '../report/report-line.js';
 
 export interface ResumeState {
   readonly states: ReadonlyMap<string, PriorState>;
@@ -87,16 +87,13 @@ export async function loadResumeState(
   return { states, newHeader: fresh, date: today, notes, retryFiles: new Map(), generations: new Map(), links: new Map() };
 }
 
-/** A report of ours starts with these bytes (a UTF-8 BOM, then the result columns). */
-const OUR_CSV_START = `\ufeff${RESULT_COLUMNS.join(',')},`;
-
 async function statesFromReport(report: string, inputHeader: readonly string[]): Promise<{ states: Map<string, PriorState>; cutOff: boolean }> {
   const refuse = (why: string): RunError =>
     new RunError('REPORT', `${report} already exists and ${why}; it is not overwritten. Choose another --report, or move it away.`);
   // A report cut off by a crash right after it was created (empty, or just its first bytes) holds
   // nothing to keep: re-sending is safe because every row keeps its key.
   const head = await readHead(report, 256);
-  const cutInHeader = head.length < OUR_CSV_START.length && OUR_CSV_START.startsWith(head);
+  const cutInHeader = head.length < REPORT_CSV_START.length && REPORT_CSV_START.startsWith(head);
   if (cutInHeader) return { states: new Map(), cutOff: true };
   let sheet;
   try {
@@ -105,8 +102,9 @@ async function statesFromReport(report: string, inputHeader: readonly string[]):
     throw refuse('cannot be read back as a report');
   }
   const header = sheet.header;
-  if (RESULT_COLUMNS.some((c, i) => header[i] !== c)) throw refuse('is not a tiktok-ads-bulk report');
-  const input = header.slice(RESULT_COLUMNS.length);
+  const width = resultWidth(header);
+  if (width === 0) throw refuse('is not a tiktok-ads-bulk report');
+  const input = header.slice(width);
   const trimmed = [...inputHeader];
   while (trimmed.length && trimmed[trimmed.length - 1] === '') trimmed.pop();
   const theirs = [...input];
@@ -115,9 +113,10 @@ async function statesFromReport(report: string, inputHeader: readonly string[]):
   const states = new Map<string, PriorState>();
   try {
     for await (const rec of sheet.records) {
-      const [row, status, adId, key, error] = rec.cells.map((c) => (c === null ? '' : String(c)));
+      const [row, status, adId, key, error, , adStatus] = rec.cells.map((c) => (c === null ? '' : String(c)));
       if (!key || (status !== 'created' && status !== 'rejected')) continue;
-      states.set(key, { status, row: Number(row) || rec.row, ...(adId ? { adId } : {}), ...(error ? { error } : {}) });
+      const set = width > 6 && (adStatus === 'ENABLE' || adStatus === 'DISABLE' || adStatus === 'DELETE') ? { adStatus: adStatus as AdStatus } : {};
+      states.set(key, { status, row: Number(row) || rec.row, ...(adId ? { adId } : {}), ...(error ? { error } : {}), ...set });
     }
   } catch {
     // Cut off mid-row (a crash while writing): keep what was read; the rest is re-sent by key.

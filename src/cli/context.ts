@@ -10,6 +10,8 @@ export interface CliContext {
   readonly hardSignal?: AbortSignal;
   /** Called with a running server's (sim, ui) stop function, so main can close it on Ctrl-C. */
   readonly onSimStarted?: (stop: () => Promise<void>) => void;
+  /** Asks the person at the terminal and gives the answer; absent where no one can answer (no TTY). */
+  readonly ask?: (question: string) => Promise<string>;
   /** The arguments as typed, for the report's Summary sheet (runCli fills it in). */
   readonly argv?: readonly string[];
 }

@@ -6,6 +6,9 @@ export const TOOL_HELP = `tiktok-ads-bulk: upload TikTok ads in bulk from a CSV 
 Usage:
   tiktok-ads-bulk validate FILE [options]   check every row, no network; lists every problem
   tiktok-ads-bulk upload FILE [options]     validate, then create one ad per valid row; writes a report
+  tiktok-ads-bulk pause FILE [options]      pause every ad the batch created (--rows 3-10 for some)
+  tiktok-ads-bulk resume FILE [options]     resume them
+  tiktok-ads-bulk delete FILE [--yes]       delete them from TikTok (asks first)
   tiktok-ads-bulk template [--format csv|xlsx] [--out PATH]
   tiktok-ads-bulk sim [--port N] [options]  a local Adspirer simulator for rehearsals
   tiktok-ads-bulk ui [--port N] [--open]    a web page on this machine: check, plan, launch
@@ -105,3 +108,34 @@ Examples:
   ADSPIRER_API_KEY=sk_live_… tiktok-ads-bulk ui --open
   tiktok-ads-bulk ui --endpoint http://127.0.0.1:8787 --port 0
 `;
+
+/** pause, resume and delete: one text, worded per command. */
+function statusHelp(action: 'pause' | 'resume' | 'delete', what: string, extra: string): string {
+  return `Usage: tiktok-ads-bulk ${action} FILE [options]
+
+${what} FILE is the sheet you uploaded (its report and journal are found beside it, as upload
+wrote them; --report for another place). Only ads the batch created are touched, each once: the
+calls go through upload's pacing, retries and lock, each with its own Idempotency-Key, and the
+report's ad_status column says what was set. Each call is billed. ${extra}
+
+Exit codes: 0 all done, 1 some ads could not be changed, 2 usage or setup error (no batch at the
+report, another service's batch), 3 quota exhausted, 4 API key refused, 130 interrupted or not confirmed.
+
+Options:
+${optionsHelp(action)}
+
+Examples:
+  tiktok-ads-bulk ${action} campaign.xlsx${action === 'delete' ? ' --yes' : ''}
+  tiktok-ads-bulk ${action} campaign.csv --rows 3-10 --json
+`;
+}
+
+export const STATUS_HELP = {
+  pause: statusHelp('pause', 'Pauses (status DISABLE, pause_tiktok_ad) every ad the batch created.', 'Undo with resume.'),
+  resume: statusHelp('resume', 'Resumes (status ENABLE, resume_tiktok_ad) every ad the batch created.', 'Ads deleted earlier are left alone.'),
+  delete: statusHelp(
+    'delete',
+    'Deletes (status DELETE, pause_tiktok_ad) every ad the batch created.',
+    'A deleted ad cannot be brought back: on a terminal it asks first; elsewhere --yes is needed.',
+  ),
+} as const;

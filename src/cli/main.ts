@@ -25,6 +25,19 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 const { runCli } = await import('./run.js');
+
+/** One line typed at the terminal (delete's confirmation); Ctrl-C while asking is a no. */
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question, { signal: soft.signal });
+  } catch {
+    return '';
+  } finally {
+    rl.close();
+  }
+}
 const isTTY = process.stderr.isTTY === true;
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
@@ -36,6 +49,7 @@ const code = await runCli(process.argv.slice(2), {
   },
   signal: soft.signal,
   hardSignal: hard.signal,
+  ...(process.stdin.isTTY && isTTY ? { ask } : {}),
   onSimStarted: (stop) => {
     stopSim = stop;
   },

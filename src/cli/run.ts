@@ -14,7 +14,7 @@ import type { CliContext, Values } from './context.js';
 export type { CliContext, Values } from './context.js';
 import { editDistance, nearest } from '../validate/nearest.js';
 import { FLAGS, flagsOf, parseOptions, type Command } from './flags.js';
-import { SIM_HELP, TEMPLATE_HELP, TOOL_HELP, UI_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
+import { SIM_HELP, STATUS_HELP, TEMPLATE_HELP, TOOL_HELP, UI_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
 
 function parse(command: Command, args: string[]): { values: Values; positionals: string[] } {
   try {
@@ -127,8 +127,18 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
       const { uiFromCli } = await import('./ui-args.js');
       return uiFromCli(values, ctx);
     }
+    case 'pause':
+    case 'resume':
+    case 'delete': {
+      const { values, positionals } = parse(command, rest);
+      if (values.help) return help(ctx, STATUS_HELP[command]);
+      const { statusFromCli } = await import('./status-args.js');
+      const summary = await statusFromCli(command, values, positionals, ctx);
+      if (values.json === true) ctx.io.out(`${JSON.stringify(summary)}\n`);
+      return summary.exit_code;
+    }
     default:
-      throw new RunError('USAGE', `unknown command "${command}"; use validate, upload, template, sim or ui (see --help).`);
+      throw new RunError('USAGE', `unknown command "${command}"; use validate, upload, pause, resume, delete, template, sim or ui (see --help).`);
   }
 }
 

@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS } from '../read/limits.js';
 import { openSheet } from '../read/open-sheet.js';
 import type { Sheet } from '../read/sheet.js';
 import type { BatchPlace } from '../report/paths.js';
-import { RESULT_COLUMNS } from '../report/report-line.js';
+import { resultWidth } from '../report/report-line.js';
 import { looksLikeHeader } from '../validate/columns.js';
 
 /** Where a batch's input is read from, and where its report, journal and retry file live. */
@@ -70,7 +70,7 @@ export async function openInput(options: SourceOptions): Promise<InputSource> {
 
 /** The tool's report (its result columns first) or retry file (the input's columns, then `error`). */
 function isOwnFile(header: readonly string[]): boolean {
-  return RESULT_COLUMNS.every((c, i) => header[i] === c) || header[header.length - 1] === 'error';
+  return resultWidth(header) > 0 || header[header.length - 1] === 'error';
 }
 
 /** Whether a sheet's first rows are the linked tab's (its CSV export): the header row decides. */

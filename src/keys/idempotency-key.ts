@@ -36,3 +36,13 @@ export function retryKey(key: string, generation: number): string {
 export function keyOfCanonical(canonical: string, occurrence: number): string {
   return uuidv5(Buffer.from(`add_tiktok_ad\n${canonical}\n${occurrence}`, 'utf8'), NAMESPACE_BYTES);
 }
+
+/**
+ * The key of one status change of an ad (pause / resume / delete): the ad's ID, the status asked
+ * for, and how many changes the batch made to the ad before it. A lost answer re-sent by the next
+ * run gets the same key (the service replays it, nothing changes twice); pausing again after a
+ * resume is a new change with a new key, which a replay of the first pause would otherwise swallow.
+ */
+export function statusKey(adId: string, status: string, changesBefore: number): string {
+  return uuidv5(Buffer.from(`ad status\n${adId}\n${status}\n${changesBefore}`, 'utf8'), NAMESPACE_BYTES);
+}

@@ -1,4 +1,4 @@
-import type { OptionSpec } from './spec.js';
+import { STATUS_COMMANDS, type OptionSpec } from './spec.js';
 
 /** The options of template, the simulator and the web page, and --help. */
 export const SERVER_OPTIONS: readonly OptionSpec[] = [
@@ -7,7 +7,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'URL',
     help: 'Adspirer base URL (plain http only to this machine)',
-    commands: ['upload', 'ui'],
+    commands: ['upload', 'ui', ...STATUS_COMMANDS],
     option: 'endpoint',
   },
   {
@@ -15,7 +15,7 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'PATH',
     help: 'read the API key from a file instead of ADSPIRER_API_KEY',
-    commands: ['upload', 'ui'],
+    commands: ['upload', 'ui', ...STATUS_COMMANDS],
     option: 'apiKeyFile',
   },
   { name: 'format', type: 'string', value: 'csv|xlsx', help: "default: from --out's extension, else csv", commands: ['template'], choices: ['csv', 'xlsx'] },
@@ -183,5 +183,5 @@ export const SERVER_OPTIONS: readonly OptionSpec[] = [
     number: { integer: true, min: 0 },
   },
   { name: 'quiet', type: 'boolean', help: 'no per-request log lines', commands: ['sim'] },
-  { name: 'help', type: 'boolean', short: 'h', help: 'this help', commands: ['validate', 'upload', 'template', 'sim', 'ui'] },
+  { name: 'help', type: 'boolean', short: 'h', help: 'this help', commands: ['validate', 'upload', 'template', 'sim', 'ui', ...STATUS_COMMANDS] },
 ];

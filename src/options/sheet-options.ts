@@ -1,5 +1,5 @@
 import { LINK_CHECK_DEFAULTS } from '../links/defaults.js';
-import type { Command } from './spec.js';
+import { STATUS_COMMANDS, type Command } from './spec.js';
 
 const SHEET: readonly Command[] = ['validate', 'upload'];
 
@@ -16,7 +16,14 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     option: 'sheet',
     page: 'sheet',
   },
-  { name: 'report', type: 'string', value: 'PATH', help: 'results report, .csv or .xlsx by extension', commands: SHEET, option: 'report' },
+  {
+    name: 'report',
+    type: 'string',
+    value: 'PATH',
+    help: 'results report, .csv or .xlsx by extension',
+    commands: [...SHEET, ...STATUS_COMMANDS],
+    option: 'report',
+  },
   {
     name: 'set',
     type: 'string',
@@ -100,6 +107,6 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     number: { min: 0, minExclusive: true, max: 300, unit: 'seconds' },
     default: LINK_CHECK_DEFAULTS.timeoutMs / 1000,
   },
-  { name: 'json', type: 'boolean', help: 'print one JSON summary object on stdout, nothing else', commands: SHEET, option: 'json' },
-  { name: 'debug', type: 'boolean', help: 'show stack traces of unexpected errors', commands: SHEET },
+  { name: 'json', type: 'boolean', help: 'print one JSON summary object on stdout, nothing else', commands: [...SHEET, ...STATUS_COMMANDS], option: 'json' },
+  { name: 'debug', type: 'boolean', help: 'show stack traces of unexpected errors', commands: [...SHEET, ...STATUS_COMMANDS] },
 ];

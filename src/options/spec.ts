@@ -1,6 +1,9 @@
 /** What an option is (registry.ts lists them all). */
 
-export type Command = 'validate' | 'upload' | 'template' | 'sim' | 'ui';
+export type Command = 'validate' | 'upload' | 'template' | 'sim' | 'ui' | 'pause' | 'resume' | 'delete';
+
+/** pause, resume and delete: the commands that act on the ads a batch created. */
+export const STATUS_COMMANDS: readonly Command[] = ['pause', 'resume', 'delete'];
 
 /** A number's kind and range. */
 export interface NumberRange {

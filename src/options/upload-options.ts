@@ -1,4 +1,4 @@
-import type { OptionSpec } from './spec.js';
+import { STATUS_COMMANDS, type OptionSpec } from './spec.js';
 
 /** The options of upload (and the service's address, which the web page shares). */
 export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
@@ -31,7 +31,7 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'N',
     help: 'requests in flight at once',
-    commands: ['upload'],
+    commands: ['upload', ...STATUS_COMMANDS],
     option: 'concurrency',
     number: { integer: true, min: 1, max: 64 },
     default: 4,
@@ -41,7 +41,7 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'N',
     help: 'at most N requests per second, decimals allowed',
-    commands: ['upload'],
+    commands: ['upload', ...STATUS_COMMANDS],
     option: 'rate',
     number: { min: 0, minExclusive: true, max: 100, unit: 'requests per second' },
     default: 2,
@@ -51,7 +51,7 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'N',
     help: 'retries per row for network errors, timeouts and 5xx; a 429 uses none',
-    commands: ['upload'],
+    commands: ['upload', ...STATUS_COMMANDS],
     option: 'retries',
     number: { integer: true, min: 0, max: 20 },
     default: 4,
@@ -61,7 +61,7 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'SECONDS',
     help: 'per request; Adspirer fetches and uploads videos before it answers',
-    commands: ['upload'],
+    commands: ['upload', ...STATUS_COMMANDS],
     option: 'timeoutSeconds',
     number: { min: 0, minExclusive: true, max: 3600, unit: 'seconds' },
     default: 120,
@@ -80,7 +80,7 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'SECONDS',
     help: "most time to wait for TikTok's rate limit (429) in one run;\nthen the rows left are not_sent",
-    commands: ['upload'],
+    commands: ['upload', ...STATUS_COMMANDS],
     option: 'maxWaitSeconds',
     number: { min: 0, max: 86_400, unit: 'seconds' },
     default: 900,
@@ -90,7 +90,7 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     type: 'string',
     value: 'N',
     help: "allow up to N paid calls past the plan's included limit\n(Plus only: $0.50 a call; Adspirer stops overage at $50, 100 calls)",
-    commands: ['upload'],
+    commands: ['upload', ...STATUS_COMMANDS],
     option: 'allowOverage',
     number: { integer: true, min: 0, max: 100 },
     default: 0,
@@ -113,7 +113,7 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     name: 'force-unlock',
     type: 'boolean',
     help: 'take over the lock of a run of this batch on another host',
-    commands: ['upload'],
+    commands: ['upload', ...STATUS_COMMANDS],
     option: 'forceUnlock',
   },
   {
@@ -131,5 +131,20 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     help: 'everything but creating ads: keys, plan and the free quota check',
     commands: ['upload'],
     option: 'dryRun',
+  },
+  {
+    name: 'rows',
+    type: 'string',
+    value: 'A-B',
+    help: 'only the ads of these rows, as the report numbers them (3-10, or 3-10,14)',
+    commands: STATUS_COMMANDS,
+    option: 'rows',
+  },
+  {
+    name: 'yes',
+    type: 'boolean',
+    help: 'delete without asking (needed where there is no terminal to ask on)',
+    commands: ['delete'],
+    option: 'yes',
   },
 ];

@@ -11,12 +11,27 @@ export interface ReportLine {
   readonly key?: string;
   readonly error?: string;
   readonly attempts?: number;
+  /** The status pause / resume / delete last set on the ad (ENABLE, DISABLE, DELETE). */
+  readonly adStatus?: string;
   readonly input: readonly Cell[];
   /** The one ad group this line's ad goes to (a row may list several); not a report column. */
   readonly adgroup?: string;
 }
 
-export const RESULT_COLUMNS = ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts'] as const;
+export const RESULT_COLUMNS = ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'ad_status'] as const;
+
+/** Reports written before `ad_status` have the first six; they are still read back as ours. */
+const EARLIER_RESULT_COLUMNS = RESULT_COLUMNS.slice(0, 6);
+
+/** How many result columns a header starts with: 7, 6 for an earlier report, 0 when it is not a report of ours. */
+export function resultWidth(header: readonly string[]): number {
+  if (RESULT_COLUMNS.every((c, i) => header[i] === c)) return RESULT_COLUMNS.length;
+  if (EARLIER_RESULT_COLUMNS.every((c, i) => header[i] === c)) return EARLIER_RESULT_COLUMNS.length;
+  return 0;
+}
+
+/** The first bytes of every CSV report of ours, earlier ones included (a UTF-8 BOM, then the result columns). */
+export const REPORT_CSV_START = `\ufeff${EARLIER_RESULT_COLUMNS.join(',')},`;
 
 /** The report's header: the result columns, then every input column as it came. */
 export function reportHeader(inputHeader: readonly string[]): string[] {
@@ -30,7 +45,15 @@ export function reportCells(line: ReportLine, inputWidth: number): string[] {
 
 /** The result columns of a line (RESULT_COLUMNS), without the input's. */
 export function resultCells(line: ReportLine): string[] {
-  return [String(line.row), line.status, line.adId ?? '', line.key ?? '', line.error ?? '', line.attempts === undefined ? '' : String(line.attempts)];
+  return [
+    String(line.row),
+    line.status,
+    line.adId ?? '',
+    line.key ?? '',
+    line.error ?? '',
+    line.attempts === undefined ? '' : String(line.attempts),
+    line.adStatus ?? '',
+  ];
 }
 
 /** How a line shows in an XLSX report: its status colour, and the error as a note when long. */

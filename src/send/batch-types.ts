@@ -10,6 +10,8 @@ export interface SendItem {
   /** The Idempotency-Key it is sent with. */
   readonly key: string;
   readonly args: AdArgs;
+  /** The tool it calls; default add_tiktok_ad (pause / resume / delete send pause_tiktok_ad or resume_tiktok_ad). */
+  readonly tool?: string;
   /** A re-send of a rejected row: the row's own key and the generation of `key`. */
   readonly base?: { readonly key: string; readonly generation: number };
 }

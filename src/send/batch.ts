@@ -163,7 +163,7 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
           const startedAt = now();
           attempts++;
           requests++;
-          const outcome = await transport.call('add_tiktok_ad', item.args as Record<string, unknown>, {
+          const outcome = await transport.call(item.tool ?? 'add_tiktok_ad', item.args as Record<string, unknown>, {
             idempotencyKey: item.key,
             ...(options.hardSignal ? { signal: options.hardSignal } : {}),
           });

@@ -39,7 +39,7 @@ export interface SimOptions {
   readonly overage?: number;
   /** Retry-After seconds on 429; default: until the window frees, rounded up. */
   readonly retryAfterSeconds?: number;
-  /** Share of add_tiktok_ad requests that meet an injected fault. */
+  /** Share of billed write requests (add_tiktok_ad, pause_tiktok_ad, resume_tiktok_ad) that meet an injected fault. */
   readonly failRate?: number;
   readonly faults?: readonly FaultKind[];
   /** Fault sequence seed. */

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { drawFault, proxyPage } from './faults.js';
 import { FAULT_KINDS, type FaultKind, type SimOptions } from './options.js';
 import { seededRandom } from './random.js';
-import { nextPeriodEnd, SimService, type Answer, type CreatedAd, type SimAccount } from './service.js';
+import { nextPeriodEnd, SimService, WRITE_TOOLS, type Answer, type CreatedAd, type SimAccount } from './service.js';
 
 export interface SimStats {
   requests: number;
@@ -162,7 +162,8 @@ export async function createSimulator(options: SimOptions = {}): Promise<Simulat
       window.count++;
     }
 
-    const fault = tool === 'add_tiktok_ad' ? drawFault(faultRng, failRate, faultKinds) : undefined;
+    // The network fails billed calls alike: creating an ad, and pausing, resuming or deleting one.
+    const fault = WRITE_TOOLS.has(tool) ? drawFault(faultRng, failRate, faultKinds) : undefined;
     if (fault) stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
     if (fault === 'drop-before') {
       count('dropped');

@@ -60,7 +60,7 @@ export interface Dialect {
 const UPGRADE_URL = 'https://adspirer.ai';
 
 /** The tools that change the account: an Idempotency-Key makes a repeat replay (Adspirer's REST overview, "on writes"). */
-const WRITE_TOOLS: ReadonlySet<string> = new Set(['add_tiktok_ad', 'pause_tiktok_ad', 'resume_tiktok_ad']);
+export const WRITE_TOOLS: ReadonlySet<string> = new Set(['add_tiktok_ad', 'pause_tiktok_ad', 'resume_tiktok_ad']);
 
 export class SimService {
   readonly ads: CreatedAd[] = [];
