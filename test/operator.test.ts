@@ -58,14 +58,25 @@ describe('agency workflows', () => {
     }));
     const header = Object.keys(retryRows[0]!);
     await writeFile(retry, [header, ...fixed.map((r) => header.map((h) => r[h] ?? ''))].map(csvLine).join(''));
+    // Kept to upload again below: the run rewrites the retry file with what still needs attention.
+    const copy = join(dir, 'kept.csv');
+    await copyFile(retry, copy);
     const second = await upload(sim, { file: retry });
     expect(second.summary.counts, second.stderr).toMatchObject({ created: 17, invalid: 0 });
+    expect(second.stderr).toMatch(/This is a retry file of campaign\.results\.csv/);
     expect(sim.ads()).toHaveLength(19);
-    // Uploading the same retry file again never duplicates: keys come from content.
-    await upload(sim, { file: retry, report: join(dir, 'again.csv') });
-    expect(sim.ads()).toHaveLength(19);
-    // Nothing left to do: no stale retry file beside the fixed one.
+    // Nothing left to do: the retry file is gone, and no retry file of the retry file was made.
+    await expect(stat(retry)).rejects.toThrow();
     await expect(stat(join(dir, 'campaign.retry.retry.csv'))).rejects.toThrow();
+    // Uploading the same fixes again never duplicates: keys come from content.
+    await upload(sim, { file: copy, report: join(dir, 'again.csv') });
+    expect(sim.ads()).toHaveLength(19);
+    // The origin batch counts what its retry file created: a re-run of the original sends nothing,
+    // and its rows still broken there are the ads made from their fixed versions.
+    const third = await upload(sim, { file });
+    expect(third.summary.counts, third.stderr).toMatchObject({ created: 19, invalid: 0 });
+    expect(sim.ads()).toHaveLength(19);
+    await expect(stat(retry)).rejects.toThrow();
   });
 
   it('an xlsx input gets an xlsx retry file that uploads as it is', async () => {

@@ -192,6 +192,7 @@ describe('sheets as people make them (fixtures/realworld)', () => {
         video_url: 'https://cdn.example.com/ads/2.mp4',
         Client: 'Bean There',
         Owner: 'Ben',
+        retry_of: 'launch.results.csv row 3',
         error: expect.stringContaining('landing_page_url'),
       },
     ]);

@@ -112,12 +112,16 @@ describe('report lines', () => {
       '1.78E+18',
       '',
     ]);
-    expect(retryHeader(['a'])).toEqual(['a', 'error']);
-    expect(retryCells({ row: 2, status: 'failed', error: 'boom', input: ['x'] }, ['a'])).toEqual(['x', 'boom']);
-    // A retry file of a retry file: its own error column takes the new error; one error column, always.
-    expect(retryHeader(['a', 'Error', 'b'])).toEqual(['a', 'Error', 'b']);
-    expect(retryCells({ row: 2, status: 'failed', error: 'new', input: ['x', 'old', 'y'] }, ['a', 'Error', 'b'])).toEqual(['x', 'new', 'y']);
-    expect(retryCells({ row: 2, status: 'failed', input: ['x', 'old', 'y'] }, ['a', 'error', 'b'])).toEqual(['x', '', 'y']);
+    expect(retryHeader(['a'])).toEqual(['a', 'retry_of', 'error']);
+    expect(retryCells({ row: 2, status: 'failed', error: 'boom', input: ['x'] }, ['a'], 'dir/c.results.csv')).toEqual(['x', 'c.results.csv row 2', 'boom']);
+    // A retry file of a retry file: its own error column takes the new error, and its retry_of
+    // keeps naming the first batch; one of each column, always.
+    expect(retryHeader(['a', 'Error', 'b', 'retry_of'])).toEqual(['a', 'Error', 'b', 'retry_of']);
+    expect(
+      retryCells({ row: 2, status: 'failed', error: 'new', input: ['x', 'old', 'y', 'c.results.csv row 9'] }, ['a', 'Error', 'b', 'retry_of'], 'r.csv'),
+    ).toEqual(['x', 'new', 'y', 'c.results.csv row 9']);
+    expect(retryHeader(['a', 'error', 'b'])).toEqual(['a', 'error', 'b', 'retry_of']);
+    expect(retryCells({ row: 2, status: 'failed', input: ['x', 'old', 'y'] }, ['a', 'error', 'b'], 'r.csv')).toEqual(['x', '', 'y', 'r.csv row 2']);
   });
 
   it('a long error becomes a note in the XLSX report, from 81 characters; attempts 0 is written, none is blank', () => {
@@ -128,15 +132,15 @@ describe('report lines', () => {
     expect(reportStyle(line(''))).toEqual({ status: 'failed' });
     expect(resultCells({ row: 2, status: 'not_sent', attempts: 0, input: [] })).toEqual(['2', 'not_sent', '', '', '', '0', '']);
     expect(resultCells({ row: 2, status: 'invalid', input: [] })).toEqual(['2', 'invalid', '', '', '', '', '']);
-    expect(retryCells({ row: 2, status: 'failed', input: ['x', 'y'] }, ['a', 'b', 'c'])).toEqual(['x', 'y', '', '']);
+    expect(retryCells({ row: 2, status: 'failed', input: ['x', 'y'] }, ['a', 'b', 'c'], 'r.csv')).toEqual(['x', 'y', '', 'r.csv row 2', '']);
     // A cell longer than any spreadsheet cell (its row is invalid) is carried cut, saying so, not whole.
     const huge = 'x'.repeat(5_000_000);
-    const [cell] = retryCells({ row: 2, status: 'invalid', input: [huge] }, ['a']);
+    const [cell] = retryCells({ row: 2, status: 'invalid', input: [huge] }, ['a'], 'r.csv');
     expect(cell!.length).toBeLessThan(32_200);
     expect(cell).toMatch(/^x{32000} … \[cut: this cell holds 5,000,000 characters; the report keeps the first 32,000\]$/);
     expect(reportCells({ row: 2, status: 'invalid', input: [huge] }, 1).some((c) => c.length > 32_767)).toBe(false);
     const edge = 'y'.repeat(32_767);
-    expect(retryCells({ row: 2, status: 'invalid', input: [edge] }, ['a'])[0]).toBe(edge);
+    expect(retryCells({ row: 2, status: 'invalid', input: [edge] }, ['a'], 'r.csv')[0]).toBe(edge);
   });
 
   it('retry lines: a row whose ad groups all need attention is kept as typed, with each error once; without an ad group column too', () => {

@@ -683,10 +683,23 @@ describe('a retry file of a retry file', () => {
     await upload(sim, { file });
     const retry = join(file, '..', 'campaign.retry.csv');
     const once = await readFile(retry, 'utf8');
-    expect(once.split('\r\n')[0]).toBe('\ufeffadgroup_id,ad_text,landing_page_url,video_url,error');
+    expect(once.split('\r\n')[0]).toBe('\ufeffadgroup_id,ad_text,landing_page_url,video_url,retry_of,error');
+    expect(once.split('\r\n')[1]).toMatch(/,campaign\.results\.csv row 3,"?landing_page_url: /);
+    // Uploaded as it is (still broken), the retry file is rewritten in place: still one retry_of
+    // (naming the first batch) and one error column, no retry file of the retry file.
     await upload(sim, { file: retry });
-    const twice = await readFile(join(file, '..', 'campaign.retry.retry.csv'), 'utf8');
-    expect(twice.split('\r\n')[0]).toBe('\ufeffadgroup_id,ad_text,landing_page_url,video_url,error');
-    expect(twice.split('\r\n')[1]).toMatch(/^1780000000000000101,Broken,http:\/\/example\.com\/b,https:\/\/cdn\.example\.com\/b\.mp4,"?landing_page_url: /);
+    const twice = await readFile(retry, 'utf8');
+    expect(twice.split('\r\n')[0]).toBe('\ufeffadgroup_id,ad_text,landing_page_url,video_url,retry_of,error');
+    expect(twice.split('\r\n')[1]).toMatch(
+      /^1780000000000000101,Broken,http:\/\/example\.com\/b,https:\/\/cdn\.example\.com\/b\.mp4,campaign\.results\.csv row 3,"?landing_page_url: /,
+    );
+    await expect(readFile(join(file, '..', 'campaign.retry.retry.csv'), 'utf8')).rejects.toThrow();
+    // A copy under another name (a retry file the tool did not write there) gets a retry file of its own.
+    const copy = join(file, '..', 'fixes.csv');
+    await writeFile(copy, twice);
+    await upload(sim, { file: copy });
+    const own = await readFile(join(file, '..', 'fixes.retry.csv'), 'utf8');
+    expect(own.split('\r\n')[0]).toBe('\ufeffadgroup_id,ad_text,landing_page_url,video_url,retry_of,error');
+    expect(own.split('\r\n')[1]).toMatch(/,campaign\.results\.csv row 3,/);
   });
 });

@@ -63,7 +63,7 @@ async function writeRetryFile(
   lines: readonly ReportLine[],
   ours: ReadonlyMap<string, string>,
 ): Promise<RetryFileOutcome> {
-  const writer = RetryFileWriter.open(path, header, ours);
+  const writer = RetryFileWriter.open(path, header, ours, 'b.results.csv');
   for (const line of lines) await writer.add(line);
   return writer.finish();
 }
@@ -106,7 +106,7 @@ describe('the retry file', () => {
     await mkdir(dir, { recursive: true });
     const path = join(dir, 'b.retry.csv');
     const header = ['adgroup_id', 'ad_text'];
-    const writer = RetryFileWriter.open(path, header, new Map());
+    const writer = RetryFileWriter.open(path, header, new Map(), 'b.results.csv');
     const line = (row: number, status: ReportLine['status'], adgroup: string, error?: string): ReportLine => ({
       row,
       status,
@@ -125,13 +125,13 @@ describe('the retry file', () => {
     expect(done.written?.path).toBe(path);
     expect(await readdir(dir)).toEqual(['b.retry.csv']);
     expect((await readFile(path, 'utf8')).split('\r\n')).toEqual([
-      '\ufeffadgroup_id,ad_text,error',
-      '1780000000000000102,text 2,HTTP 503',
-      '1780000000000000101|1780000000000000102,text 4,HTTP 503 / timed out',
+      '\ufeffadgroup_id,ad_text,retry_of,error',
+      '1780000000000000102,text 2,b.results.csv row 2,HTTP 503',
+      '1780000000000000101|1780000000000000102,text 4,b.results.csv row 4,HTTP 503 / timed out',
       '',
     ]);
 
-    const failed = RetryFileWriter.open(join(dir, 'c.retry.csv'), header, new Map());
+    const failed = RetryFileWriter.open(join(dir, 'c.retry.csv'), header, new Map(), 'c.results.csv');
     await failed.add(line(2, 'failed', '1780000000000000101'));
     await failed.add(line(3, 'failed', '1780000000000000101'));
     await failed.discard();

@@ -74,8 +74,12 @@ export function statusTargets(states: ReadonlyMap<string, PriorState>, action: S
   let already = 0;
   let deleted = 0;
   let outside = 0;
+  // One ad may stand under two keys (a retry file's key, and the origin row's it settled).
+  const seen = new Set<string>();
   for (const [adKey, state] of states) {
     if (state.status !== 'created') continue;
+    if (state.adId !== undefined && seen.has(state.adId)) continue;
+    if (state.adId !== undefined) seen.add(state.adId);
     if (!inRanges(state.row, rows)) {
       outside++;
       continue;

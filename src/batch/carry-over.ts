@@ -47,9 +47,23 @@ export function carryOver(
   const carried = { created: 0, rejected: 0, edited: 0 };
   let invalid = 0;
   const doubts = confirmEdits ? new Map<string, PriorState>() : inDoubtByPlace(planned, states, generations);
-  const edits = confirmEdits ? new Map<number, Edit>() : editsOfCreated(planned, states, generations);
+  const fixedElsewhere = confirmEdits ? new Map<number, PriorState[]>() : createdFromRetry(planned, states, generations);
+  const edits = confirmEdits ? new Map<number, Edit>() : editsOfCreated(planned, states, generations, new Set([...fixedElsewhere.values()].flat()));
   for (const ad of planned) {
     if (ad.key === undefined) {
+      const fixed = fixedElsewhere.get(ad.row);
+      if (fixed) {
+        // Broken here, fixed in the retry file and created from there: that ad is this row's.
+        carried.created++;
+        lines[ad.seq] = {
+          row: ad.row,
+          status: 'created',
+          ...(fixed[0]!.adId ? { adId: fixed[0]!.adId } : {}),
+          error: `the row's fixed version in ${fixed[0]!.fromRetry} was created (${fixed.length === 1 ? `ad ${fixed[0]!.adId ?? 'without an ad_id'}` : `${fixed.length} ads`}); as written here it is not valid: ${problemsText(ad.problems)}`,
+          attempts: 0,
+        };
+        continue;
+      }
       invalid++;
       lines[ad.seq] = { row: ad.row, status: 'invalid', error: problemsText(ad.problems) };
       continue;
@@ -134,6 +148,27 @@ function inDoubtByPlace(
   return doubts;
 }
 
+/**
+ * Ads created from this batch's retry file (an upload of it writes them here, batch/origin.ts) that
+ * no row of the file has, by the origin row they were made for: an invalid row there was fixed in
+ * the retry file, and its ad is the row's.
+ */
+function createdFromRetry(
+  planned: readonly BatchAd[],
+  states: ReadonlyMap<string, PriorState>,
+  generations: ReadonlyMap<string, number>,
+): Map<number, PriorState[]> {
+  const byRow = new Map<number, PriorState[]>();
+  const invalidRows = new Set(planned.filter((ad) => ad.key === undefined).map((ad) => ad.row));
+  if (invalidRows.size === 0) return byRow;
+  const keys = knownKeys(planned, generations);
+  for (const [key, st] of states) {
+    if (st.status !== 'created' || st.fromRetry === undefined || keys.has(key) || !invalidRows.has(st.row)) continue;
+    byRow.set(st.row, [...(byRow.get(st.row) ?? []), st]);
+  }
+  return byRow;
+}
+
 /** A row that is an edit of an ad created earlier: that ad's key and state, and the fields changed. */
 interface Edit {
   readonly key: string;
@@ -147,13 +182,19 @@ interface Edit {
  * row has any more. Matched by content, not position, so rows inserted or moved around it are not
  * taken for edits; each earlier ad is matched once, the closest first, the same place on a tie.
  */
-function editsOfCreated(planned: readonly BatchAd[], states: ReadonlyMap<string, PriorState>, generations: ReadonlyMap<string, number>): Map<number, Edit> {
+function editsOfCreated(
+  planned: readonly BatchAd[],
+  states: ReadonlyMap<string, PriorState>,
+  generations: ReadonlyMap<string, number>,
+  /** Ads already placed on an invalid row they were fixed from (createdFromRetry): no edit of another row. */
+  placed: ReadonlySet<PriorState> = new Set(),
+): Map<number, Edit> {
   const keys = knownKeys(planned, generations);
   // By ad group: a row is compared only with the earlier ads of its own group (TikTok holds at most
   // 50 ads in one), so a file of new rows costs rows × 50 comparisons, not rows × every ad made.
   const orphans = new Map<string | undefined, [string, PriorState][]>();
   for (const [key, st] of states) {
-    if (st.status !== 'created' || st.fields === undefined || keys.has(key)) continue;
+    if (st.status !== 'created' || st.fields === undefined || keys.has(key) || placed.has(st)) continue;
     orphans.set(st.adgroup, [...(orphans.get(st.adgroup) ?? []), [key, st]]);
   }
   const edits = new Map<number, Edit>();

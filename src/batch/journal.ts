@@ -39,6 +39,8 @@ export type JournalEvent =
       readonly adgroup?: string;
       /** The advertiser it was created for, where the row names one (an agency's batch spans several). */
       readonly advertiser?: string;
+      /** Written by an upload of this batch's retry file (its name): the row's fixed version is that ad. */
+      readonly from_retry?: string;
       readonly ad_id?: string;
       readonly error?: string;
       readonly attempts: number;
@@ -83,6 +85,8 @@ export interface PriorState {
   readonly adStatus?: AdStatus;
   /** Status changes made to the ad so far: part of the next change's Idempotency-Key. */
   readonly statusChanges?: number;
+  /** Made by an upload of this batch's retry file (its name), from a fixed version of the row. */
+  readonly fromRetry?: string;
 }
 
 export interface JournalContents {
@@ -168,6 +172,7 @@ export function parseJournal(path: string, text: string): JournalContents {
         ...(prior?.fields ? { fields: prior.fields } : {}),
         ...(prior?.lastAt ? { lastAt: prior.lastAt } : {}),
         ...((e.advertiser ?? prior?.advertiser) ? { advertiser: e.advertiser ?? prior?.advertiser } : {}),
+        ...(typeof e.from_retry === 'string' ? { fromRetry: e.from_retry } : {}),
       });
     }
   });

@@ -2,6 +2,7 @@ import { cellText, type Cell } from '../read/cell.js';
 import type { Status } from './status.js';
 import type { RowStyle } from './table-writer.js';
 import { normaliseHeader } from '../validate/columns.js';
+import { RETRY_OF_COLUMN, retryOfText } from './retry-of.js';
 
 /** One line of the results report: one ad, with its input row's cells. */
 export interface ReportLine {
@@ -70,15 +71,23 @@ function errorColumn(inputHeader: readonly string[]): number {
   return inputHeader.findIndex((h) => normaliseHeader(h) === 'error');
 }
 
-export function retryHeader(inputHeader: readonly string[]): string[] {
-  return errorColumn(inputHeader) >= 0 ? [...inputHeader] : [...inputHeader, 'error'];
+/** The input's own `retry_of` column (an upload of a retry file): its cells are kept, naming the first batch. */
+function retryOfColumn(inputHeader: readonly string[]): number {
+  return inputHeader.findIndex((h) => normaliseHeader(h) === normaliseHeader(RETRY_OF_COLUMN));
 }
 
-export function retryCells(line: ReportLine, inputHeader: readonly string[]): string[] {
+/** The input's columns, then `retry_of` (the batch and row each line comes from) and `error`, each once. */
+export function retryHeader(inputHeader: readonly string[]): string[] {
+  return [...inputHeader, ...(retryOfColumn(inputHeader) >= 0 ? [] : [RETRY_OF_COLUMN]), ...(errorColumn(inputHeader) >= 0 ? [] : ['error'])];
+}
+
+/** A retry line: the input's cells, the batch it comes from (`report` and the line's row) and its error. */
+export function retryCells(line: ReportLine, inputHeader: readonly string[], report: string): string[] {
   const cells = inputCells(line.input, inputHeader.length);
+  if (retryOfColumn(inputHeader) < 0) cells.push(retryOfText(report, line.row));
   const at = errorColumn(inputHeader);
-  if (at < 0) return [...cells, line.error ?? ''];
-  cells[at] = line.error ?? '';
+  if (at < 0) cells.push(line.error ?? '');
+  else cells[at] = line.error ?? '';
   return cells;
 }
 

@@ -36,6 +36,8 @@ export class RetryFileWriter {
     private readonly path: string,
     private readonly header: readonly string[],
     private readonly ours: ReadonlyMap<string, string>,
+    /** The report of the batch the lines belong to, named in each line's `retry_of`. */
+    private readonly report: string,
   ) {
     const ext = extname(path);
     this.partial = join(dirname(path), `.${basename(path, ext)}.partial${ext}`);
@@ -43,8 +45,8 @@ export class RetryFileWriter {
     this.adgroupColumn = column >= 0 ? column : undefined;
   }
 
-  static open(path: string, header: readonly string[], ours: ReadonlyMap<string, string>): RetryFileWriter {
-    return new RetryFileWriter(path, header, ours);
+  static open(path: string, header: readonly string[], ours: ReadonlyMap<string, string>, report: string): RetryFileWriter {
+    return new RetryFileWriter(path, header, ours, report);
   }
 
   /** The next report line, in input order (a promise only when a finished row is written). */
@@ -93,11 +95,12 @@ export class RetryFileWriter {
 
   private async write(rows: readonly ReportLine[]): Promise<void> {
     this.writer ??= await openTableWriter(this.partial, retryHeader(this.header), { sheetName: 'Retry' });
-    for (const l of rows) await this.writer.write(retryCells(l, this.header), { status: l.status });
+    for (const l of rows) await this.writer.write(retryCells(l, this.header, this.report), { status: l.status });
   }
 }
 
-async function sha256Of(path: string): Promise<string | undefined> {
+/** A file's SHA-256, or undefined when it cannot be read. */
+export async function sha256Of(path: string): Promise<string | undefined> {
   const data = await readFile(path).catch(() => undefined);
   return data && createHash('sha256').update(data).digest('hex');
 }

@@ -1,6 +1,7 @@
 import { RunError } from '../errors.js';
 import { basename } from 'node:path';
 import { JournalWriter } from '../batch/journal.js';
+import { OriginJournal } from '../batch/origin.js';
 import type { BatchOutcome } from '../send/batch.js';
 import { exitCode } from '../commands/exit-code.js';
 import { Recorder } from './recorder.js';
@@ -25,6 +26,12 @@ export async function finish(run: UploadRun, plan: RunPlan, recorder: Recorder, 
     const journal = await JournalWriter.open(run.journal, undefined);
     await journal.append({ event: 'retry-file', file: basename(retry.written.path), sha256: retry.written.sha256 });
     await journal.close();
+    if (run.origin) {
+      // The origin's next run may replace the retry file it wrote: this run has just rewritten it.
+      const origin = await OriginJournal.open(run.origin, run.sheet.file);
+      await origin.retryFile(basename(retry.written.path), retry.written.sha256);
+      await origin.close();
+    }
   }
   if (retry.note) run.say(`Note: ${retry.note}\n`);
   const retryPath = retry.written?.path ?? run.retryPath;

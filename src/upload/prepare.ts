@@ -1,5 +1,5 @@
 import { RunError } from '../errors.js';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { decideBatchFiles, moveRehearsalAside, otherServiceError, recordedService, serviceOf, type Service } from '../batch/service.js';
 import { BatchLock } from '../batch/batch-lock.js';
 import { defaultReportPath, journalPath, retryFilePath } from '../report/paths.js';
@@ -21,6 +21,10 @@ import { checkNumbers, checkWritable } from './checks.js';
 import { type UploadOptions, type UploadRun, UPLOAD_DEFAULTS } from './types.js';
 import { inDoubt } from './doubts.js';
 import { retryKey } from '../keys/idempotency-key.js';
+import { openOrigin, RETRY_OF_COLUMN } from '../batch/origin.js';
+import { normaliseHeader } from '../validate/columns.js';
+import { cellText } from '../read/cell.js';
+import { sha256Of } from '../report/retry-file.js';
 
 /** Options checked, key loaded, files located, and every row validated: no paid call before that. */
 export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun> {
@@ -71,8 +75,20 @@ export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun
       today: new Date(now()).toISOString().slice(0, 10),
       service: service.origin,
     });
-    const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
-    return { options, io, say, mask, now, startedAt, settings, client, endpoint: base, report, journal, lock, retryPath, ...batch };
+    const linked = await linkOrigin(
+      input,
+      batch,
+      { report, retryPath, service: service.origin, force: options.forceUnlock === true, dryRun: options.dryRun === true },
+      say,
+    );
+    try {
+      const client = apiKey ? new AdspirerClient({ base, apiKey: apiKey.value, timeoutMs: settings.timeoutMs, connections: settings.concurrency }) : undefined;
+      const { markers: _markers, ...rows } = batch;
+      return { options, io, say, mask, now, startedAt, settings, client, endpoint: base, report, journal, lock, ...rows, ...linked };
+    } catch (err) {
+      await linked.origin?.lock.release();
+      throw err;
+    }
   } catch (err) {
     await lock.release();
     throw err;
@@ -122,7 +138,7 @@ async function readBatch(
     today: string;
     service: string;
   },
-): Promise<Pick<UploadRun, 'sheet' | 'validation' | 'resume' | 'planned' | 'interrupted'>> {
+): Promise<Pick<UploadRun, 'sheet' | 'validation' | 'resume' | 'planned' | 'interrupted'> & { markers: ReadonlyMap<number, string> }> {
   const resume = await loadResumeState(batchName, at.report, at.journal, sheet.header, at.today, at.service);
   for (const note of resume.notes) say(`${note}\n`);
   const planned: BatchAd[] = [];
@@ -141,15 +157,55 @@ async function readBatch(
   // A new key in a batch that has ads already may be an edit of one: its fields' fingerprints let
   // the plan tell, and name what changed (batch/carry-over.ts). Only those rows keep them.
   const readAt = (options.now ?? Date.now)();
-  const hasAds = !options.confirmEdits && [...resume.states.values()].some((st) => st.status === 'created');
+  // A retry file's rows name their batch of origin (retry_of): its states are known only after
+  // the rows are read, so every row keeps what an edit or a doubt would need (retry files are small).
+  const retryOf = sheet.header.findIndex((h) => normaliseHeader(h) === normaliseHeader(RETRY_OF_COLUMN));
+  const markers = new Map<number, string>();
+  const hasAds = !options.confirmEdits && (retryOf >= 0 || [...resume.states.values()].some((st) => st.status === 'created'));
   for await (const ad of validateSheet(sheet, { ...validation, onNotice: noticePrinter(say) })) {
     // Ctrl-C while the rows are checked: nothing has been sent, nothing is written.
-    if (options.signal?.aborted) return { sheet, validation, resume, planned, interrupted: true };
+    if (options.signal?.aborted) return { sheet, validation, resume, planned, interrupted: true, markers };
+    if (retryOf >= 0 && !markers.has(ad.row)) markers.set(ad.row, cellText(ad.input[retryOf] ?? null));
     // A first run (no journal) asks nothing of the earlier states per row.
     const known = ad.key === undefined || resume.states.size === 0 ? undefined : resume.states.get(retryKey(ad.key, resume.generations.get(ad.key) ?? 0));
-    planned.push(batchAd(ad, links, same, hasAds && ad.key !== undefined && !resume.states.has(ad.key), known !== undefined && inDoubt(known, readAt)));
+    planned.push(
+      batchAd(ad, links, same, hasAds && ad.key !== undefined && !resume.states.has(ad.key), retryOf >= 0 || (known !== undefined && inDoubt(known, readAt))),
+    );
     printer.add(ad);
   }
   printer.finish(at.report);
-  return { sheet, validation, resume, planned, interrupted: false };
+  return { sheet, validation, resume, planned, interrupted: false, markers };
+}
+
+/**
+ * A retry file's batch of origin (batch/origin.ts): its states for the file's rows join this run's,
+ * so a row the origin has made since is not made again, and the retry file is rewritten in place
+ * with what still needs attention (its content was all read: it is this run's to replace).
+ */
+async function linkOrigin(
+  { sheet }: InputSource,
+  batch: Pick<UploadRun, 'resume' | 'interrupted'> & { markers: ReadonlyMap<number, string> },
+  at: { report: string; retryPath: string; service: string; force: boolean; dryRun: boolean },
+  say: (text: string) => void,
+): Promise<Pick<UploadRun, 'resume' | 'retryPath' | 'origin'>> {
+  const plain = { resume: batch.resume, retryPath: at.retryPath };
+  if (batch.markers.size === 0 || batch.interrupted) return plain;
+  const { origin, note } = await openOrigin(sheet.file, at.report, batch.markers, at.service, at.force);
+  if (note) say(`Note: ${note}\n`);
+  if (!origin) return plain;
+  // Only the retry file the origin wrote is rewritten: a copy under a name of the user's is theirs.
+  const own = origin.retryFiles.has(basename(sheet.file)) && extname(sheet.file).toLowerCase() === extname(at.retryPath).toLowerCase();
+  const hash = own && !at.dryRun ? await sha256Of(sheet.file) : undefined;
+  say(
+    `This is a retry file of ${basename(origin.report)}: rows that batch has created are not sent again, what this run creates counts there too${hash ? `, and ${basename(sheet.file)} is rewritten with the rows that still need attention` : ''}.\n`,
+  );
+  return {
+    resume: {
+      ...batch.resume,
+      states: new Map([...origin.states, ...batch.resume.states]),
+      retryFiles: hash ? new Map([...batch.resume.retryFiles, [basename(sheet.file), hash]]) : batch.resume.retryFiles,
+    },
+    retryPath: hash ? sheet.file : at.retryPath,
+    origin,
+  };
 }

@@ -1,4 +1,5 @@
-import { JournalWriter } from '../batch/journal.js';
+import { JournalWriter, type JournalEvent } from '../batch/journal.js';
+import { OriginJournal } from '../batch/origin.js';
 import { openTableWriter, writeError } from '../report/open-writer.js';
 import { OrderedReport } from '../report/ordered-report.js';
 import { reportHeader, type ReportLine } from '../report/report-line.js';
@@ -36,8 +37,10 @@ export class Recorder {
     private readonly plan: RunPlan,
     private readonly journal: JournalWriter | undefined,
     writer: TableWriter,
+    /** A retry file's batch of origin: key events are written there too (batch/origin.ts). */
+    private readonly originJournal: OriginJournal | undefined,
   ) {
-    this.retry = RetryFileWriter.open(run.retryPath, run.sheet.header, run.resume.retryFiles);
+    this.retry = RetryFileWriter.open(run.retryPath, run.sheet.header, run.resume.retryFiles, run.report);
     this.report = new OrderedReport(writer, run.sheet.header.length, (line) => this.retry.add(line));
     this.quota = plan.quota;
   }
@@ -62,7 +65,8 @@ export class Recorder {
         throw err;
       },
     );
-    recorder = new Recorder(run, plan, journal, writer);
+    const origin = journal && run.origin ? await OriginJournal.open(run.origin, run.sheet.file) : undefined;
+    recorder = new Recorder(run, plan, journal, writer, origin);
     const at = new Date(run.now()).toISOString();
     for (const { link, seen } of plan.links?.usable ?? []) await journal?.append({ event: 'link', link, at, seen });
     return recorder;
@@ -75,11 +79,15 @@ export class Recorder {
     if (found) {
       // The service showed the ad exists: the journal says so, so no later run asks again.
       const { row, adgroup } = this.run.planned[seq]!;
-      await this.journal
-        ?.append({ key: found.key, row, event: 'result', status: 'created', ad_id: found.adId, attempts: 0, ...(adgroup !== undefined ? { adgroup } : {}) })
-        .catch((err: unknown) => {
-          throw writeError(this.run.journal, err, 'the journal beside the report');
-        });
+      await this.journaled({
+        key: found.key,
+        row,
+        event: 'result',
+        status: 'created',
+        ad_id: found.adId,
+        attempts: 0,
+        ...(adgroup !== undefined ? { adgroup } : {}),
+      });
     }
     if (line) return this.record(seq, { ...line, input });
     const ad = this.run.planned[seq]!;
@@ -102,19 +110,15 @@ export class Recorder {
   /** Before a row's first request: the journal says its key may be in flight. */
   async sending(item: SendItem): Promise<void> {
     const { row, adgroup } = this.run.planned[item.seq]!;
-    await this.journal
-      ?.append({
-        key: item.key,
-        row,
-        event: 'sending',
-        ...(adgroup !== undefined ? { adgroup } : {}),
-        ...(item.base ? { base: item.base.key, generation: item.base.generation } : {}),
-        fields: fieldDigests(item.args),
-        at: new Date(this.run.now()).toISOString(),
-      })
-      .catch((err: unknown) => {
-        throw writeError(this.run.journal, err, 'the journal beside the report');
-      });
+    await this.journaled({
+      key: item.key,
+      row,
+      event: 'sending',
+      ...(adgroup !== undefined ? { adgroup } : {}),
+      ...(item.base ? { base: item.base.key, generation: item.base.generation } : {}),
+      fields: fieldDigests(item.args),
+      at: new Date(this.run.now()).toISOString(),
+    });
   }
 
   /** A row's final outcome from the batch: journal first, then the report. */
@@ -123,21 +127,17 @@ export class Recorder {
     const text = [r.error ? this.run.mask(r.error) : undefined, this.plan.links?.warnings.get(r.seq)].filter((t) => t !== undefined).join('; ');
     const error = text ? { error: text } : {};
     const adgroup = ad.adgroup;
-    await this.journal
-      ?.append({
-        key: r.key,
-        row: ad.row,
-        event: 'result',
-        status: r.status,
-        ...(r.adId ? { ad_id: r.adId } : {}),
-        ...error,
-        attempts: r.attempts,
-        ...(adgroup !== undefined ? { adgroup } : {}),
-        ...(ad.advertiser !== undefined ? { advertiser: ad.advertiser } : {}),
-      })
-      .catch((err: unknown) => {
-        throw writeError(this.run.journal, err, 'the journal beside the report');
-      });
+    await this.journaled({
+      key: r.key,
+      row: ad.row,
+      event: 'result',
+      status: r.status,
+      ...(r.adId ? { ad_id: r.adId } : {}),
+      ...error,
+      attempts: r.attempts,
+      ...(adgroup !== undefined ? { adgroup } : {}),
+      ...(ad.advertiser !== undefined ? { advertiser: ad.advertiser } : {}),
+    });
     this.requests += r.attempts;
     this.answered++;
     const input = this.inFlight.get(r.seq) ?? [];
@@ -178,9 +178,21 @@ export class Recorder {
   async close(): Promise<void> {
     try {
       await this.journal?.close();
+      await this.originJournal?.close();
     } finally {
       await this.report.close();
     }
+  }
+
+  /** A line in the journal, and in the origin's when this is a retry file of another batch. */
+  private async journaled(event: JournalEvent): Promise<void> {
+    if (!this.journal) return;
+    await this.journal.append(event).catch((err: unknown) => {
+      throw writeError(this.run.journal, err, 'the journal beside the report');
+    });
+    await this.originJournal?.append(event).catch((err: unknown) => {
+      throw writeError(this.run.origin!.journal, err, 'the journal of the batch this retry file comes from');
+    });
   }
 
   /** Puts the retry file in place, once the report is closed. */

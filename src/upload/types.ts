@@ -4,6 +4,7 @@ import { BatchLock } from '../batch/batch-lock.js';
 import type { RetryFormat } from '../report/paths.js';
 import type { ReportLine } from '../report/report-line.js';
 import type { ResumeState } from '../batch/resume-state.js';
+import type { OriginBatch } from '../batch/origin.js';
 import type { Backoff } from '../send/batch.js';
 import type { QuotaInfo, StopReason } from '../send/quota.js';
 import type { Transport } from '../send/transport.js';
@@ -105,6 +106,8 @@ export interface UploadRun {
   /** Held from before the journal is read until the run ends, on every path. */
   readonly lock: BatchLock;
   readonly retryPath: string;
+  /** A retry file's batch of origin, locked for the run: what this run does is written there too. */
+  readonly origin?: OriginBatch;
   readonly sheet: Sheet;
   /** What the rows were checked with, to check them again on the second read. */
   readonly validation: ValidateOptions;

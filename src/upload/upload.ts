@@ -38,6 +38,7 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
     return await finish(run, plan, recorder, ending);
   } finally {
     await run.client?.close();
+    await run.origin?.lock.release();
     await run.lock.release();
   }
 }

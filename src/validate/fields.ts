@@ -291,8 +291,11 @@ export const FIELDS: readonly FieldSpec[] = [
 
 export const FIELD_BY_NAME: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.name, f]));
 
-/** Columns the reader accepts and ignores: the `error` column of our own retry files. */
-export const IGNORED_COLUMNS: readonly string[] = ['error'];
+/**
+ * Columns the reader accepts and ignores: the `error` and `retry_of` columns of our own retry
+ * files (report/retry-of.ts).
+ */
+export const IGNORED_COLUMNS: readonly string[] = ['error', 'retry_of'];
 
 /** Fields whose values are IDs: a number that lost digits in a spreadsheet is fatal for them. */
 export function isIdField(field: FieldSpec): boolean {
