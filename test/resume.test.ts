@@ -703,3 +703,68 @@ describe('a retry file of a retry file', () => {
     expect(own.split('\r\n')[1]).toMatch(/,campaign\.results\.csv row 3,/);
   });
 });
+
+describe('one batch across its retry files', () => {
+  const head = 'adgroup_id,ad_text,landing_page_url,video_url,ad_name';
+  const good = (n: number) => `1780000000000000101,Coffee ${n},https://e.example.com/${n},https://c.example.com/${n}.mp4,Ad ${n}`;
+
+  it('a row fixed in the retry file becomes one ad for the origin: fixed a little differently in the original, it is not made again', async () => {
+    const sim = await startSim();
+    const broken = '1780000000000000101,Coffee 3,http://e.example.com/3,https://c.example.com/3.mp4,Ad 3';
+    const file = await batchFile(`${head}\n${good(2)}\n${broken}\n${good(4)}\n`, 'campaign.csv');
+    const dir = join(file, '..');
+    await upload(sim, { file });
+    const retry = join(dir, 'campaign.retry.csv');
+    // The user fixes the row in the retry file (Excel keeps retry_of as it is) and uploads it.
+    const rows = await reportRows(retry);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.retry_of).toBe('campaign.results.csv row 3');
+    await writeFile(retry, (await readFile(retry, 'utf8')).replace('http://e.example.com/3', 'https://e.example.com/3'));
+    const fromRetry = await upload(sim, { file: retry });
+    expect(fromRetry.summary.counts).toMatchObject({ created: 1 });
+    expect(sim.ads()).toHaveLength(3);
+    // Nothing left to fix: the origin's retry file is gone rather than still listing the row.
+    await expect(stat(retry)).rejects.toThrow();
+    const made = sim.ads().find((a) => a.name === 'Ad 3')!.ad_id;
+
+    // The same row fixed a little differently in the original (a trailing slash): no second ad.
+    await writeFile(file, `${head}\n${good(2)}\n${broken.replace('http://e.example.com/3', 'https://e.example.com/3/')}\n${good(4)}\n`);
+    const again = await upload(sim, { file });
+    expect(sim.ads()).toHaveLength(3);
+    expect(again.summary.counts).toMatchObject({ created: 3, invalid: 0, failed: 0 });
+    const report = await reportRows(join(dir, 'campaign.results.csv'));
+    expect(report[1]).toMatchObject({ row: '3', status: 'created', ad_id: made });
+    expect(report[1]!.error).toMatch(/^landing_page_url was edited after the ad was created/);
+    await expect(stat(retry)).rejects.toThrow();
+    // The original left as it was (still broken there): the row is the ad made from its fixed version.
+    await writeFile(file, `${head}\n${good(2)}\n${broken}\n${good(4)}\n`);
+    const asWas = await upload(sim, { file });
+    expect(asWas.summary.counts).toMatchObject({ created: 3, invalid: 0 });
+    expect((await reportRows(join(dir, 'campaign.results.csv')))[1]).toMatchObject({ status: 'created', ad_id: made });
+    expect(sim.ads()).toHaveLength(3);
+  });
+
+  it('a row the origin made after its retry file was written is not sent again from the retry file', async () => {
+    const sim = await startSim({ failRate: 0 });
+    const file = await batchFile(`${head}\n${good(2)}\n${good(3)}\n`, 'campaign.csv');
+    const dir = join(file, '..');
+    // Row 3 is not sent (--limit 1), so the retry file lists it.
+    await upload(sim, { file, limit: 1 });
+    const retry = join(dir, 'campaign.retry.csv');
+    expect((await reportRows(retry)).map((r) => r.retry_of)).toEqual(['campaign.results.csv row 3']);
+    const kept = await readFile(retry, 'utf8');
+    // The origin is run again and makes row 3; then the old retry file is uploaded (a copy kept by the user).
+    await upload(sim, { file });
+    expect(sim.ads()).toHaveLength(2);
+    const copy = join(dir, 'old-retry.csv');
+    await writeFile(copy, kept);
+    const late = await upload(sim, { file: copy });
+    expect(late.summary.counts).toMatchObject({ created: 1 });
+    expect(sim.ads()).toHaveLength(2);
+    // Fixed a little in that copy (another ad_text): an edit of the ad made, not a second ad.
+    await writeFile(copy, kept.replace('Coffee 3', 'Coffee three'));
+    const edited = await upload(sim, { file: copy, report: join(dir, 'other.results.csv') });
+    expect(edited.summary.counts).toMatchObject({ created: 1 });
+    expect(sim.ads()).toHaveLength(2);
+  });
+});
