@@ -100,6 +100,14 @@ describe('sendBatch', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('a 200 whose body cannot be read, to the last retry, ends unknown (the ad may exist), not failed', async () => {
+    const page: Outcome = { kind: 'http', status: 200, json: undefined, text: '<html><title>Portal</title></html>' };
+    const { t } = fake(() => page);
+    const { results } = await run(items(1), t, { retries: 2 });
+    expect(results[0]).toMatchObject({ status: 'unknown', attempts: 3 });
+    expect(results[0]!.error).toMatch(/the answer could not be read.*the service may have created it/);
+  });
+
   it('gives up after --retries with failed, saying why', async () => {
     const { t, calls } = fake(() => status(500));
     const { results } = await run(items(1), t, { retries: 2 });

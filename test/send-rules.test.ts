@@ -58,6 +58,7 @@ describe('retry rules, case by case', () => {
     expect(judge(http(200, undefined, { text: '<html><title>Portal</title></html>' }), NOW)).toMatchObject({
       kind: 'retry',
       message: expect.stringContaining('non-JSON'),
+      inDoubt: true,
     });
   });
   it('200 with success false: rejected with the tool message', () => {
@@ -164,10 +165,14 @@ describe('retry rules at their edges: each status class bounded, each message wh
     [
       '200 not JSON, titled',
       http(200, undefined, { text: '<html><TITLE> Portal </TITLE></html>' }),
-      { kind: 'retry', message: 'HTTP 200 with a non-JSON answer ("Portal"): the answer could not be read' },
+      { kind: 'retry', message: 'HTTP 200 with a non-JSON answer ("Portal"): the answer could not be read', inDoubt: true },
     ],
-    ['299 not JSON', http(299, undefined, { text: 'ok' }), { kind: 'retry', message: 'HTTP 299 with a non-JSON answer: the answer could not be read' }],
-    ['200 a JSON list', http(200, [1, 2]), { kind: 'retry', message: 'HTTP 200: the answer could not be read' }],
+    [
+      '299 not JSON',
+      http(299, undefined, { text: 'ok' }),
+      { kind: 'retry', message: 'HTTP 299 with a non-JSON answer: the answer could not be read', inDoubt: true },
+    ],
+    ['200 a JSON list', http(200, [1, 2]), { kind: 'retry', message: 'HTTP 200: the answer could not be read', inDoubt: true }],
     [
       '299 quota spent',
       http(299, { success: false, error: 'Monthly limit reached', quota: QUOTA }),

@@ -76,9 +76,11 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    // The request may have reached the service behind the page: until an answer settles it, the
+    // ad may exist, so a row that ends here is `unknown` (re-sent with its key, looked up), not failed.
     name: '2xx that is not JSON (a proxy page): outcome unknown, retry',
     when: (o) => http(o) && o.status >= 200 && o.status < 300 && envelope(o.json) === undefined,
-    then: (o) => ({ kind: 'retry', message: `${describeBody(o as Http)}: the answer could not be read` }),
+    then: (o) => ({ kind: 'retry', message: `${describeBody(o as Http)}: the answer could not be read`, inDoubt: true }),
   },
   {
     name: '2xx with success false saying the quota is spent: as its 402 twin',
