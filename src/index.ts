@@ -3,12 +3,13 @@
  *
  *   import { validateFile, uploadFile, createSimulator } from 'tiktok-ads-bulk';
  */
-export { validateFile, type ValidateFileOptions, type ValidatedRow } from './commands/validate.js';
-export { uploadFile, UPLOAD_DEFAULTS, type UploadOptions, type UploadEvent } from './upload/upload.js';
+export { validateFile, uploadFile, changeAdStatus, type Summary, type ChangeSummary } from './library.js';
+export type { ValidateFileOptions, ValidatedRow } from './commands/validate.js';
+export { UPLOAD_DEFAULTS, type UploadOptions, type UploadEvent } from './upload/upload.js';
 export { writeTemplate, type TemplateFormat } from './commands/template.js';
-export { changeAdStatus, type StatusOptions, type StatusSummary } from './ad-status/change-status.js';
+export type { StatusOptions } from './ad-status/change-status.js';
 export type { StatusAction } from './ad-status/targets.js';
-export type { RunSummary, RowProblem } from './commands/summary.js';
+export type { RowProblem } from './commands/summary.js';
 export type { QuotaInfo, StopReason } from './send/quota.js';
 export type { Io } from './commands/io.js';
 export { createSimulator, type Simulator, type SimStats } from './sim/server.js';

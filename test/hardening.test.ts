@@ -124,7 +124,9 @@ describe('a hostile network, over loopback: readable per-row errors or a clean s
     const { summary } = await upload(asSim(h.url), { file: await file(), retries: 1 });
     const rows = await reportRows(summary.report!);
     expect(rows.map((r) => r.status)).toEqual(['unknown', 'unknown']);
-    expect(rows[0]!.error).toMatch(/^HTTP 200 with a non-JSON answer: the answer could not be read \(gave up after 2 attempts\).*the service may have created it/);
+    expect(rows[0]!.error).toMatch(
+      /^HTTP 200 with a non-JSON answer: the answer could not be read \(gave up after 2 attempts\).*the service may have created it/,
+    );
   });
 
   it('200 with success: false: rejected with the message', async () => {

@@ -1,13 +1,14 @@
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSimulator, uploadFile, validateFile, RunError, type UploadEvent, type ValidatedRow } from '../src/index.js';
+import { changeAdStatus, createSimulator, uploadFile, validateFile, RunError, type UploadEvent, type ValidatedRow } from '../src/index.js';
 import { tempDir } from './helpers/tmp.js';
 
 describe('the library API', () => {
   it('validateFile returns the summary the CLI prints', async () => {
     const summary = await validateFile({ file: 'fixtures/campaign-broken.csv' });
-    expect(summary).toMatchObject({ command: 'validate', rows: 19, exit_code: 1 });
+    expect(summary).toMatchObject({ command: 'validate', rows: 19, exitCode: 1 });
+    expect(summary.counts).toMatchObject({ valid: 2, invalid: 17, notSent: 0 });
   });
 
   it("validateFile tells each row's result as it is checked, every problem with its field and stable code", async () => {
@@ -47,12 +48,33 @@ describe('the library API', () => {
         },
       });
       expect(summary.stopped).toBe('interrupted');
-      expect(summary.exit_code).toBe(130);
+      expect(summary.exitCode).toBe(130);
       expect(events.some((e) => e.type === 'quota')).toBe(true);
       expect(events.filter((e) => e.type === 'row')).toHaveLength(20);
       expect(events.filter((e) => e.type === 'progress').at(-1)).toEqual({ type: 'progress', done: 20, total: 20 });
       expect(summary.counts.created).toBe(sim.ads().length);
       expect(summary.counts.created).toBeLessThan(20);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("speaks the library's words: the key given directly, options named as passed, results in camelCase", async () => {
+    const sim = await createSimulator({ port: 0 });
+    try {
+      const dir = await tempDir();
+      const file = join(dir, 'campaign.csv');
+      await copyFile('fixtures/campaign.csv', file);
+      const noKey = await uploadFile({ file, endpoint: sim.url, env: {} }).catch((e: unknown) => e);
+      expect((noKey as RunError).message).toMatch(/pass apiKey \(the key itself\) or apiKeyFile/);
+      expect((noKey as RunError).message).not.toMatch(/--/);
+      const range = await uploadFile({ file, endpoint: sim.url, apiKey: 'sk_test_lib', concurrency: 0 }).catch((e: unknown) => e);
+      expect((range as RunError).message).toBe('concurrency 0: expected a whole number from 1 to 64.');
+      const summary = await uploadFile({ file, endpoint: sim.url, apiKey: 'sk_test_lib', rate: 100, checkLinks: false, checkAdgroups: false });
+      expect(summary).toMatchObject({ command: 'upload', exitCode: 0, counts: { created: 20, notSent: 0 }, quota: { periodEnd: expect.any(String) } });
+      expect(summary).not.toHaveProperty('exit_code');
+      const paused = await changeAdStatus('pause', { file, endpoint: sim.url, apiKey: 'sk_test_lib', rows: '2-3', rate: 100 });
+      expect(paused).toMatchObject({ command: 'pause', ads: 2, counts: { done: 2, notSent: 0 }, exitCode: 0 });
     } finally {
       await sim.close();
     }

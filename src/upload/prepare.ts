@@ -43,7 +43,7 @@ export async function prepare(options: UploadOptions, io: Io): Promise<UploadRun
   const map = parseMap(options.map);
   const adName = parseAdName(options.adName);
   const base = resolveEndpoint(options.endpoint, env);
-  const apiKey = await loadApiKey(options.apiKeyFile, env);
+  const apiKey = options.apiKey?.trim() ? { value: options.apiKey.trim() } : await loadApiKey(options.apiKeyFile, env);
   if (apiKey?.warning) io.err(`Warning: ${apiKey.warning}\n`);
   if (!apiKey && !options.dryRun) {
     throw new RunError('SETUP', 'No API key: set ADSPIRER_API_KEY (get one at adspirer.ai/keys), or pass --api-key-file PATH.');

@@ -21,6 +21,8 @@ import { defaultOf } from '../options/registry.js';
 export interface UploadOptions extends SheetOptions, LinkOptions {
   readonly endpoint?: string;
   readonly apiKeyFile?: string;
+  /** The key itself, for a library caller; it wins over apiKeyFile and the environment. Never written anywhere. */
+  readonly apiKey?: string;
   /** Where ADSPIRER_API_KEY and ADSPIRER_BASE_URL are read; the CLI passes process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly concurrency?: number;

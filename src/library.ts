@@ -1,0 +1,97 @@
+import { changeAdStatus as changeStatusRun, type StatusOptions, type StatusSummary } from './ad-status/change-status.js';
+import type { StatusAction } from './ad-status/targets.js';
+import type { Io } from './commands/io.js';
+import type { RowProblem, RunSummary } from './commands/summary.js';
+import { validateFile as validateRun, type ValidateFileOptions } from './commands/validate.js';
+import { RunError } from './errors.js';
+import { OPTIONS } from './options/registry.js';
+import { uploadFile as uploadRun, type UploadOptions } from './upload/upload.js';
+
+/**
+ * The library's face: the same runs as the CLI, in the library's own words. Results are camelCase
+ * (the CLI's `--json` keeps its documented snake_case names), and an error names the option a
+ * caller passed (`concurrency`, `apiKeyFile`), not the CLI's flag (`--concurrency`).
+ */
+
+/** What validateFile and uploadFile return (the CLI prints the same as `--json`, in snake_case). */
+export interface Summary {
+  readonly command: 'validate' | 'upload';
+  readonly file: string;
+  readonly report: string | null;
+  readonly rows: number;
+  readonly counts: {
+    readonly created: number;
+    readonly invalid: number;
+    readonly rejected: number;
+    readonly failed: number;
+    readonly notSent: number;
+    readonly unknown: number;
+    /** validate only. */
+    readonly valid?: number;
+  };
+  readonly quota: { readonly used: number; readonly limit: number; readonly tier: string; readonly periodEnd: string } | null;
+  readonly stopped: RunSummary['stopped'];
+  readonly exitCode: number;
+  /** validate: every problem and warning, row by row, each with its stable code. */
+  readonly problems?: readonly RowProblem[];
+}
+
+export interface ChangeSummary {
+  readonly command: StatusAction;
+  readonly file: string;
+  readonly report: string;
+  readonly ads: number;
+  readonly counts: {
+    readonly done: number;
+    readonly skipped: number;
+    readonly rejected: number;
+    readonly failed: number;
+    readonly notSent: number;
+    readonly unknown: number;
+  };
+  readonly quota: Summary['quota'];
+  readonly stopped: StatusSummary['stopped'];
+  readonly exitCode: number;
+}
+
+/** `exit_code` → `exitCode`, deeply (arrays and plain objects). */
+export function camelCased<T>(value: unknown): T {
+  if (Array.isArray(value)) return value.map((v) => camelCased(v)) as T;
+  if (value === null || typeof value !== 'object') return value as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camelCased(v)])) as T;
+}
+
+/** The CLI's words for an option (`--api-key-file PATH`, `--concurrency`) as a library caller passes it. */
+export function libraryWords(message: string): string {
+  let text = message.replace(/\bpass --api-key-file PATH\b/g, 'pass apiKey (the key itself) or apiKeyFile (a file that holds it)');
+  for (const spec of OPTIONS) {
+    if (!spec.option) continue;
+    const word = spec.negates ? `${spec.option}: false` : spec.option;
+    text = text.replace(new RegExp(`--${spec.name}(?![\\w-])`, 'g'), word);
+  }
+  return text;
+}
+
+async function inLibraryWords<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof RunError) throw new RunError(err.code, libraryWords(err.message), { cause: err.cause });
+    throw err;
+  }
+}
+
+/** Parses and checks every row of a file; see ValidateFileOptions. */
+export async function validateFile(options: ValidateFileOptions, io?: Io): Promise<Summary> {
+  return camelCased<Summary>(await inLibraryWords(() => validateRun(options, io)));
+}
+
+/** Validates, then creates one ad per valid row, resumably; see UploadOptions. */
+export async function uploadFile(options: UploadOptions, io?: Io): Promise<Summary> {
+  return camelCased<Summary>(await inLibraryWords(() => uploadRun(options, io)));
+}
+
+/** Pauses, resumes or deletes the ads a batch created; see StatusOptions. */
+export async function changeAdStatus(action: StatusAction, options: StatusOptions, io?: Io): Promise<ChangeSummary> {
+  return camelCased<ChangeSummary>(await inLibraryWords(() => changeStatusRun(action, options, io)));
+}
