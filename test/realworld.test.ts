@@ -369,3 +369,41 @@ describe("--map reads a column of the user's own as a field", () => {
     expect(r.stderr).toMatch(/--map: fixtures\/realworld\/title-rows\.xlsx has no column "customer" to read as advertiser_id; its columns: /);
   });
 });
+
+describe('written by LibreOffice: pasted texts, joined disclaimer pairs, cells without references', () => {
+  async function ads(file: string): Promise<PlannedAd[]> {
+    const { sheet } = await openInput({ file });
+    const out: PlannedAd[] = [];
+    for await (const ad of validateSheet(sheet)) out.push(ad);
+    return out;
+  }
+
+  it('disclaimer pairs joined by ";" are two links; U+2028/U+2029 from Google Docs or Word are line breaks (fixtures/realworld/pasted-texts.xlsx)', async () => {
+    const [joined, pasted, unreadable] = await ads('fixtures/realworld/pasted-texts.xlsx');
+    expect(joined!.args?.disclaimer_clickable_texts).toEqual([
+      { text: 'Terms', url: 'https://beanthere.example.com/t' },
+      { text: 'Privacy', url: 'https://beanthere.example.com/p' },
+    ]);
+    expect(pasted!.args?.ad_text).toBe('Fresh coffee\nroasted this week\nOrder now');
+    // A line that really is no pair says how to write one; the rule it breaks for disclaimer_type
+    // follows from it and is not said twice.
+    expect(unreadable!.problems.map((p) => p.code)).toEqual(['disclaimer_clickable_texts.bad_pair']);
+    expect(unreadable!.problems[0]!.message).toMatch(/separate pairs with ";"/);
+  });
+
+  it('cells without their r= reference inside rows that have it are read by position, not refused as damaged (fixtures/realworld/cells-without-refs.xlsx)', async () => {
+    const read = await ads('fixtures/realworld/cells-without-refs.xlsx');
+    expect(read.map((a) => [a.row, a.args?.adgroup_id, a.args?.ad_text])).toEqual([
+      [2, '1780000000000000101', 'Fresh coffee 1'],
+      [3, '1780000000000000102', 'Fresh coffee 2'],
+      [4, '1780000000000000103', 'Fresh coffee 3'],
+    ]);
+  });
+
+  it('the sheet XML decides whether references are added, for rows and cells alike', async () => {
+    const { lacksReferences } = await import('../src/read/xlsx-refs.js');
+    expect(lacksReferences('<row r="1"><c r="A1"><v>1</v></c><c r="B1"/></row><cols><col min="1"/></cols>')).toBe(false);
+    expect(lacksReferences('<row r="1"><c t="s"><v>1</v></c></row>')).toBe(true);
+    expect(lacksReferences('<row><c r="A1"/></row>')).toBe(true);
+  });
+});

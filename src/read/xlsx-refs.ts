@@ -1,27 +1,25 @@
-import JSZip from 'jszip';
 import { columnLetter } from './sheet.js';
 
-/**
- * Gives every row and cell of a workbook's sheets the `r` reference that ECMA-376 (Part 1,
- * §18.3.1.73 and §18.3.1.4) makes optional: a writer may leave it out, and then the position is the
- * element's place. LibreOffice opens such files; exceljs refuses them ("Invalid row number in
- * model"), so the references are added by position before exceljs reads the workbook. JSZip (which
- * exceljs reads workbooks with) rewrites the archive. Only called for a workbook that needs it.
+/*
+ * ECMA-376 (Part 1, §18.3.1.73 and §18.3.1.4) makes the `r` reference of rows and cells optional:
+ * a writer may leave it out, and then the position is the element's place. LibreOffice opens such
+ * files; exceljs refuses them ("Invalid row number in model") or misreads them, so the references
+ * are added by position before exceljs reads the sheet (xlsx.ts, only for a sheet that needs it).
  */
-export async function withCellReferences(data: Buffer): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(data);
-  for (const name of Object.keys(zip.files).filter((n) => /^xl\/worksheets\/[^/]+\.xml$/i.test(n))) {
-    const xml = await zip.file(name)!.async('string');
-    zip.file(name, numberRowsAndCells(xml));
-  }
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+
+/** Whether any row or cell of a sheet's XML lacks its `r` reference. Pure. */
+export function lacksReferences(xml: string): boolean {
+  for (const m of xml.matchAll(ROW_OR_CELL)) if (!/\sr="/.test(m[2] ?? '')) return true;
+  return false;
 }
+
+const ROW_OR_CELL = /<(row|c)(\s[^>]*?)?(\/?)>/g;
 
 /** Adds `r="N"` to rows and `r="A1"` to cells that lack them, counting from the last given one. Pure. */
 export function numberRowsAndCells(xml: string): string {
   let row = 0;
   let col = 0;
-  return xml.replace(/<(row|c)(\s[^>]*?)?(\/?)>/g, (whole: string, tag: string, attrs: string | undefined, selfClosing: string) => {
+  return xml.replace(ROW_OR_CELL, (whole: string, tag: string, attrs: string | undefined, selfClosing: string) => {
     const a = attrs ?? '';
     const given = /\sr="([^"]*)"/.exec(a)?.[1];
     if (tag === 'row') {

@@ -10,7 +10,7 @@ import { sniffBytes } from './sniff.js';
 import { describeSniffed } from './unreadable.js';
 import { listZip, ZIP_LIMITS, zipBombReason } from './zip-guard.js';
 import { inflatedBombReason } from './zip-inflate-guard.js';
-import { withCellReferences } from './xlsx-refs.js';
+import { lacksReferences, numberRowsAndCells } from './xlsx-refs.js';
 import { firstRows, hiddenNotices, sheetRows } from './xlsx-rows.js';
 
 export interface XlsxOptions {
@@ -170,19 +170,16 @@ function decodeXml(text: string): string {
 async function loadSheet(file: string, data: Buffer, parts: readonly SheetPart[], part: SheetPart): Promise<ExcelJS.Worksheet | undefined> {
   const zip = await JSZip.loadAsync(data);
   for (const other of parts) if (other.path !== part.path) zip.remove(other.path);
+  // Rows or cells written without their optional reference (any of them, even inside rows that
+  // have theirs) are numbered by position first: the sheet's XML decides, not exceljs's error.
+  const xml = await zip.file(part.path)?.async('string');
+  if (xml !== undefined && lacksReferences(xml)) zip.file(part.path, numberRowsAndCells(xml));
   const trimmed = await zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
-  let workbook = new ExcelJS.Workbook();
+  const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(trimmed as unknown as ExcelJS.Buffer);
   } catch (err) {
-    // Rows or cells written without their optional reference: numbered by position, read again.
-    if (!/Invalid row number|Invalid (?:cell )?address/i.test((err as Error).message ?? '')) throw xlsxError(file, err);
-    try {
-      workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load((await withCellReferences(trimmed)) as unknown as ExcelJS.Buffer);
-    } catch (again) {
-      throw xlsxError(file, again);
-    }
+    throw xlsxError(file, err);
   }
   return workbook.worksheets.find((ws) => ws.name === part.name) ?? workbook.worksheets[0];
 }
