@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The page's functions passed to page.$eval run in the browser: this file needs the DOM types.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
@@ -235,6 +235,39 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect(shown).toBe(counts.invalid);
     expect(await page.textContent('#launch')).toBe(`Create ${counts.valid} ads`);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/check.png`, fullPage: false });
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+
+  it("offers a field for each column of the user's own, as --map does: an agency's Client column read as advertiser_id", async () => {
+    const dir = await folderWith('campaign-broken.csv');
+    await writeFile(
+      join(dir, 'agency.csv'),
+      'adgroup_id,ad_text,landing_page_url,video_url,Client,Notes\n1780000000000000101,Coffee,https://e.example.com/1,https://c.example.com/1.mp4,ACME-7000000000000000002,check copy\n',
+    );
+    const page = await open(await ui(dir, undefined));
+    await page.selectOption('#file', 'agency.csv');
+    await page.waitForSelector('#mapping-list select[data-column="Client"]');
+    expect(await page.textContent('#counts')).toMatch(/^1 ads: 1 valid/);
+    expect(await page.$$eval('#mapping-list select', (s) => s.map((e) => (e as HTMLSelectElement).dataset.column))).toEqual(['Client', 'Notes']);
+    expect(await page.isHidden('#mapping')).toBe(false);
+    await page.selectOption('#mapping-list select[data-column="Client"]', 'advertiser_id');
+    // Checked again with the mapping: the column is now a field, and its header shows it is read.
+    await page.waitForFunction(
+      () => (document.querySelector('#mapping-list select[data-column="Client"]') as HTMLSelectElement | null)?.value === 'advertiser_id',
+    );
+    // Carried, the odd client code was nothing to the ad; read as advertiser_id, it is checked as one.
+    await page.waitForSelector('#rows [data-code="advertiser_id.not_digits"]');
+    expect(await page.textContent('#counts')).toMatch(/^1 ads: 0 valid, 1 invalid/);
+    const body = await page.evaluate(async () => {
+      const t = new URL(location.href).searchParams.get('t')!;
+      const res = await fetch('/api/check', {
+        method: 'POST',
+        headers: { 'x-token': t, 'content-type': 'application/json' },
+        body: JSON.stringify({ file: 'agency.csv', map: ['Client=advertiser_id'] }),
+      });
+      return (await res.json()) as { ownColumns: { name: string; field?: string }[] };
+    });
+    expect(body.ownColumns).toEqual([{ name: 'Client', field: 'advertiser_id' }, { name: 'Notes' }]);
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   });
 

@@ -42,6 +42,7 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     help: 'read a column of your own as a field, e.g. "Client=advertiser_id" (repeatable)',
     commands: SHEET,
     option: 'map',
+    page: 'map',
   },
   {
     name: 'advertiser-id',

@@ -1,8 +1,9 @@
-import { noticePrinter, parseAdName, parseDefaults } from '../commands/common-options.js';
+import { noticePrinter, parseAdName, parseDefaults, parseMap } from '../commands/common-options.js';
 import { openInput } from '../commands/input-source.js';
 import { RESULT_COLUMNS, reportCells } from '../report/report-line.js';
 import type { Problem } from '../validate/args.js';
-import { mapColumns } from '../validate/columns.js';
+import { fieldForHeader, mapColumns, normaliseHeader } from '../validate/columns.js';
+import { FIELDS, IGNORED_COLUMNS } from '../validate/fields.js';
 import { validateSheet } from '../keys/keyed-sheet.js';
 
 export interface CheckRequest {
@@ -13,6 +14,8 @@ export interface CheckRequest {
   readonly adName?: string;
   readonly allowDuplicates?: boolean;
   readonly trustIds?: boolean;
+  /** COLUMN=FIELD pairs (--map): columns of the user's own read as fields. */
+  readonly map?: readonly string[];
 }
 
 /** A problem with the column it belongs to, so the page can outline that cell. */
@@ -36,6 +39,10 @@ export interface SheetCheck {
   readonly header: readonly string[];
   readonly headerRow: number;
   readonly notices: readonly string[];
+  /** Columns of the user's own, each with the field it is read as (the page's mapping control), or none. */
+  readonly ownColumns: readonly { readonly name: string; readonly field?: string }[];
+  /** Every field's name, for the mapping control's choices. */
+  readonly fields: readonly string[];
   readonly rows: readonly CheckedRow[];
   readonly counts: { readonly valid: number; readonly invalid: number; readonly warnings: number };
 }
@@ -49,13 +56,15 @@ export async function checkSheet(req: CheckRequest): Promise<SheetCheck> {
   const adName = parseAdName(req.adName);
   const { sheet } = await openInput({ file: req.file, ...(req.sheet ? { sheet: req.sheet } : {}) });
   const notices: string[] = [];
-  const columns = mapColumns(sheet.file, sheet.header);
+  const map = parseMap(req.map);
+  const columns = mapColumns(sheet.file, sheet.header, map);
   const place = placer(columns.indexOf);
   const rows: CheckedRow[] = [];
   const counts = { valid: 0, invalid: 0, warnings: 0 };
   for await (const ad of validateSheet(sheet, {
     defaults,
     ...(adName ? { adName } : {}),
+    ...(map.size ? { map } : {}),
     allowDuplicates: req.allowDuplicates === true,
     trustIds: req.trustIds === true,
     onNotice: noticePrinter((t) => notices.push(t.replace(/^Note: /, '').trimEnd())),
@@ -72,6 +81,13 @@ export async function checkSheet(req: CheckRequest): Promise<SheetCheck> {
     header: sheet.header,
     headerRow: sheet.headerRow,
     notices,
+    ownColumns: sheet.header.flatMap((name) => {
+      if (name === '') return [];
+      const meant = map.get(normaliseHeader(name));
+      if (meant) return [{ name, field: meant.name }];
+      return fieldForHeader(name) || IGNORED_COLUMNS.some((c) => normaliseHeader(c) === normaliseHeader(name)) ? [] : [{ name }];
+    }),
+    fields: FIELDS.map((f) => f.name),
     rows,
     counts,
   };

@@ -3,7 +3,7 @@
 // HTML: sheet contents are data.
 const token = new URLSearchParams(location.search).get('t') ?? '';
 const $ = (id) => document.getElementById(id);
-const state = { file: '', check: null, running: false, done: 0, total: 0, started: 0, slowdowns: 0, retries: 0, source: null };
+const state = { file: '', map: {}, check: null, running: false, done: 0, total: 0, started: 0, slowdowns: 0, retries: 0, source: null };
 
 async function api(path, body) {
   const res = await fetch(path, {
@@ -36,6 +36,9 @@ function options() {
       .filter(Boolean),
     reportFormat: $('format').value,
     checkLinks: $('links').checked,
+    map: Object.entries(state.map)
+      .filter(([, field]) => field)
+      .map(([column, field]) => `${column}=${field}`),
   };
 }
 
@@ -51,6 +54,7 @@ async function loadFiles(select) {
 
 async function chooseFile(name) {
   state.file = name;
+  state.map = {};
   $('sheet-wrap').hidden = true;
   $('launch').disabled = true;
   if (!name) return;
@@ -95,7 +99,28 @@ async function check() {
   }
 }
 
+/** A field for each column of the user's own (an agency's "Client" column is advertiser_id). */
+function renderMapping(result) {
+  $('mapping').hidden = result.ownColumns.length === 0;
+  $('mapping-list').replaceChildren(
+    ...result.ownColumns.map((col) => {
+      const select = document.createElement('select');
+      select.append(new Option('carried, not sent', ''), ...result.fields.map((f) => new Option(`read as ${f}`, f)));
+      select.value = col.field ?? '';
+      select.dataset.column = col.name;
+      select.addEventListener('change', () => {
+        state.map[col.name] = select.value;
+        check().catch(showError);
+      });
+      const label = Object.assign(document.createElement('label'), { textContent: `${col.name} ` });
+      label.append(select);
+      return label;
+    }),
+  );
+}
+
 function renderCheck(result) {
+  renderMapping(result);
   $('notices').replaceChildren(...result.notices.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
   const head = document.createElement('tr');
   for (const name of ['row', 'status', 'problems', ...result.header])
