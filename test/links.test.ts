@@ -1,8 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkLinks, linksOf } from '../src/links/check-links.js';
+import { asksToSlowDown, HOST_PACE, namedWaitMs, nextPace, startPace } from '../src/links/host-pace.js';
 import { readMediaInfo } from '../src/links/media-info.js';
 import { imageKind, judgeLink, looksLikeMp4, videoAdvice } from '../src/links/verdict.js';
 import type { AdArgs } from '../src/validate/args.js';
@@ -291,16 +293,22 @@ describe('checkLinks against a local HTTPS server', () => {
     expect(again.byAd.get(1)!.info).toEqual([{ field: 'video_url', code: 'video_url.media_info', message: '6 s, 540×960' }]);
   });
 
-  it('at most 2 checks at once on one host, and no header but a plain User-Agent (and Range)', async () => {
+  it('4 checks at once on one host to start, more while it answers quickly but never over 8; no header but a plain User-Agent (and Range)', async () => {
     const slow = await startLinkServer(tls, { slowMs: 40 });
     try {
       // Distinct pages (a query alone would make them one page, one check).
-      const ads = Array.from({ length: 8 }, (_, id) => ({ id, args: ad({ landing_page_url: `${slow.url}/page/${id}` }) }));
+      const ads = Array.from({ length: 60 }, (_, id) => ({ id, args: ad({ landing_page_url: `${slow.url}/page/${id}` }) }));
       const progress: [number, number][] = [];
-      await checkLinks(ads, { dispatcher: slow.dispatcher, onProgress: (d, t) => progress.push([d, t]) });
-      expect(slow.maxInFlight).toBe(2);
-      expect(progress[0]).toEqual([0, 8]);
-      expect(progress.at(-1)).toEqual([8, 8]);
+      await checkLinks(ads, { dispatcher: slow.dispatcher, concurrency: 16, onProgress: (d, t) => progress.push([d, t]) });
+      expect(slow.maxInFlight).toBe(8);
+      expect(progress[0]).toEqual([0, 60]);
+      expect(progress.at(-1)).toEqual([60, 60]);
+      // The growth is bounded by perHostMax (the pure rules below pin the start and each step).
+      const capped = await startLinkServer(tls, { slowMs: 40 });
+      const pages = ads.map((a) => ({ id: a.id, args: ad({ landing_page_url: `${capped.url}/page/${a.id}` }) }));
+      await checkLinks(pages, { dispatcher: capped.dispatcher, concurrency: 16, perHostMax: 5 });
+      expect(capped.maxInFlight).toBe(5);
+      await capped.close();
       await checkLinks([{ id: 0, args: ad({ video_url: `${slow.url}/ok.mp4` }) }], { dispatcher: slow.dispatcher });
       for (const r of slow.seen) {
         const names = Object.keys(r.headers).filter((h) => !['host', 'connection', 'range'].includes(h));
@@ -312,16 +320,60 @@ describe('checkLinks against a local HTTPS server', () => {
     }
   });
 
-  it('the overall limit holds across hosts (3 here, 8 by default), under the 2 per host', async () => {
+  it('the overall limit holds across hosts (3 here, 8 by default), under the 4 per host', async () => {
     const slow = await startLinkServer(tls, { slowMs: 40 });
     try {
       const local = slow.url.replace('127.0.0.1', 'localhost');
       const ads = Array.from({ length: 12 }, (_, id) => ({ id, args: ad({ landing_page_url: `${id % 2 ? slow.url : local}/page/${id}` }) }));
       await checkLinks(ads, { dispatcher: slow.dispatcher, concurrency: 3 });
-      // Two hosts at 2 each would allow 4 at once; the overall limit allows 3.
+      // Two hosts at 4 each would allow 8 at once; the overall limit allows 3.
       expect(slow.maxInFlight).toBe(3);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('a host that answers 429 is given fewer checks at once, nothing until its Retry-After, and asked again', async () => {
+    let served = 0;
+    let inFlight = 0;
+    let most = 0;
+    const throttling = createHttpsServer(tls, (req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      const n = ++served;
+      setTimeout(() => {
+        inFlight--;
+        if (n <= 2) {
+          res.writeHead(429, { 'retry-after': '3' });
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end();
+      }, 5);
+    });
+    await new Promise<void>((r) => throttling.listen(0, '127.0.0.1', r));
+    const base = `https://127.0.0.1:${(throttling.address() as AddressInfo).port}`;
+    let clock = 1_000_000;
+    const waits: number[] = [];
+    try {
+      const ads = Array.from({ length: 6 }, (_, id) => ({ id, args: ad({ landing_page_url: `${base}/p${id}` }) }));
+      const result = await checkLinks(ads, {
+        dispatcher: server.dispatcher,
+        perHost: 4,
+        now: () => clock,
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock += ms;
+        },
+      });
+      // Every page was asked again after the wait and found fine: no warning rides on a 429.
+      expect(result.byAd.size).toBe(0);
+      expect(waits[0]).toBe(3000);
+      expect(served).toBe(8);
+      expect(most).toBeLessThanOrEqual(4);
+    } finally {
+      throttling.close();
     }
   });
 
@@ -458,5 +510,34 @@ describe('reading a video header says nothing on the terminal', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('the pace of one host (pure)', () => {
+  it('starts where it is told, grows by one after as many quick answers as run at once, up to the maximum', () => {
+    let pace = startPace(4);
+    expect(pace).toEqual({ limit: 4, quick: 0, pausedUntil: 0 });
+    for (let i = 0; i < 3; i++) pace = nextPace(pace, { kind: 'answer', ms: 100 }, 8);
+    expect(pace.limit).toBe(4);
+    pace = nextPace(pace, { kind: 'answer', ms: 100 }, 8);
+    expect(pace).toMatchObject({ limit: 5, quick: 0 });
+    for (let i = 0; i < 100; i++) pace = nextPace(pace, { kind: 'answer', ms: 100 }, 8);
+    expect(pace.limit).toBe(8);
+  });
+  it('a slow answer resets the streak; a 429/503 halves the limit (never below 1) and pauses the host', () => {
+    let pace = nextPace(startPace(4), { kind: 'answer', ms: 100 }, 8);
+    pace = nextPace(pace, { kind: 'answer', ms: HOST_PACE.quickMs }, 8);
+    expect(pace).toMatchObject({ limit: 4, quick: 0 });
+    pace = nextPace(pace, { kind: 'slow-down', now: 1000, waitMs: 2000 }, 8);
+    expect(pace).toEqual({ limit: 2, quick: 0, pausedUntil: 3000 });
+    pace = nextPace(pace, { kind: 'slow-down', now: 1500, waitMs: 100 }, 8);
+    expect(pace).toEqual({ limit: 1, quick: 0, pausedUntil: 3000 });
+    expect(nextPace(pace, { kind: 'slow-down', now: 1500, waitMs: 0 }, 8).limit).toBe(1);
+  });
+  it("the wait is the host's Retry-After, seconds or a date, else 2 s; 429 and 503 ask to slow down", () => {
+    expect(namedWaitMs('7', 0)).toBe(7000);
+    expect(namedWaitMs(new Date(60_000).toUTCString(), 0)).toBe(60_000);
+    expect(namedWaitMs(undefined, 0)).toBe(HOST_PACE.defaultWaitMs);
+    expect([429, 503, 500, 404, 200].map(asksToSlowDown)).toEqual([true, true, false, false, false]);
   });
 });

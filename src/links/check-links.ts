@@ -5,6 +5,7 @@ import type { LinkField, Observation } from './observation.js';
 import { observeLink } from './observe.js';
 import { judgeLink, type LinkVerdict } from './verdict.js';
 import { LINK_CHECK_DEFAULTS } from './defaults.js';
+import { asksToSlowDown, HOST_PACE, namedWaitMs, nextPace, startPace, type HostPace } from './host-pace.js';
 
 export interface CheckLinksOptions {
   /** undici dispatcher for every link request (tests trust their own certificate through it). */
@@ -13,8 +14,16 @@ export interface CheckLinksOptions {
   readonly timeoutMs?: number;
   /** Links checked at once. Default 8. */
   readonly concurrency?: number;
-  /** Links checked at once on one host: a CDN or a client's site is not hammered. Default 2. */
+  /**
+   * Links checked at once on one host to start with: a CDN or a client's site is not hammered. It
+   * grows by one while the host answers quickly, up to `perHostMax`, and halves on a 429 or 503
+   * (links/host-pace.ts). Default 4, at most 8.
+   */
   readonly perHost?: number;
+  readonly perHostMax?: number;
+  /** Clock and wait, for tests. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
   /** --strict-links: a link that cannot be checked makes its row invalid. */
   readonly strict?: boolean;
   /** Bytes of the first ranged GET. Default 64 KiB. */
@@ -75,8 +84,11 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
   const timeoutMs = options.timeoutMs ?? LINK_CHECK_DEFAULTS.timeoutMs;
   const probeBytes = options.probeBytes ?? LINK_CHECK_DEFAULTS.probeBytes;
   const perHost = options.perHost ?? LINK_CHECK_DEFAULTS.perHost;
+  const perHostMax = Math.max(perHost, options.perHostMax ?? LINK_CHECK_DEFAULTS.perHostMax);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const all = new PQueue({ concurrency: options.concurrency ?? LINK_CHECK_DEFAULTS.concurrency });
-  const hosts = new Map<string, PQueue>();
+  const hosts = new Map<string, { queue: PQueue; pace: HostPace }>();
 
   // One fetch per distinct URL and field (a landing page per origin and path: UTM tags do not make
   // another page); the first link met is the one fetched.
@@ -97,31 +109,60 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
   });
   let done = 0;
   options.onProgress?.(0, toFetch.length);
-  await Promise.all(
-    toFetch.map(([k, job]) => {
-      const host = new URL(job.url).host;
-      let queue = hosts.get(host);
-      if (!queue) hosts.set(host, (queue = new PQueue({ concurrency: perHost })));
-      // The host slot is taken first and held while waiting for a global slot: global slots are
-      // then only ever held by a request in progress.
-      return queue.add(() =>
-        all.add(async () => {
-          const seen = options.signal?.aborted
-            ? ({ kind: 'unchecked', reason: 'the check was stopped' } as const)
-            : (down.get(host) ??
-              (await observeLink(job.url, job.field, {
-                ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-                signal: linkSignal(timeoutMs, options.signal),
-                timeoutMs,
-                probeBytes,
-              })));
-          if (seen.kind === 'unchecked' && seen.unreachable) down.set(host, seen);
-          observed.set(k, seen);
-          options.onProgress?.(++done, toFetch.length);
-        }),
-      );
-    }),
-  );
+  const hostOf = (url: string): { queue: PQueue; pace: HostPace } => {
+    const host = new URL(url).host;
+    let h = hosts.get(host);
+    if (!h) hosts.set(host, (h = { queue: new PQueue({ concurrency: perHost }), pace: startPace(perHost) }));
+    return h;
+  };
+  /** A host asked to slow down: fewer at once, and none started until its wait is over. */
+  const slowDown = (h: { queue: PQueue; pace: HostPace }, waitMs: number): void => {
+    h.pace = nextPace(h.pace, { kind: 'slow-down', now: now(), waitMs }, perHostMax);
+    h.queue.concurrency = h.pace.limit;
+    if (h.queue.isPaused) return;
+    h.queue.pause();
+    const resume = (): void => {
+      const left = h.pace.pausedUntil - now();
+      if (left > 0) void sleep(left).then(resume);
+      else h.queue.start();
+    };
+    resume();
+  };
+  const check = async (k: string, job: { url: string; field: LinkField }, retries: number): Promise<void> => {
+    const host = new URL(job.url).host;
+    const h = hostOf(job.url);
+    // The host slot is taken first and held while waiting for a global slot: global slots are
+    // then only ever held by a request in progress.
+    const again = await h.queue.add(() =>
+      all.add(async () => {
+        const started = now();
+        const seen = options.signal?.aborted
+          ? ({ kind: 'unchecked', reason: 'the check was stopped' } as const)
+          : (down.get(host) ??
+            (await observeLink(job.url, job.field, {
+              ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+              signal: linkSignal(timeoutMs, options.signal),
+              timeoutMs,
+              probeBytes,
+            })));
+        if (seen.kind === 'answer' && asksToSlowDown(seen.status)) {
+          const waitMs = namedWaitMs(seen.retryAfter, now());
+          slowDown(h, waitMs);
+          // Asked again after the wait, twice at most; a wait too long to sit out leaves the answer as it is.
+          if (retries > 0 && waitMs <= HOST_PACE.maxWaitMs && !options.signal?.aborted) return true;
+        } else if (seen.kind === 'answer') {
+          h.pace = nextPace(h.pace, { kind: 'answer', ms: now() - started }, perHostMax);
+          h.queue.concurrency = h.pace.limit;
+        }
+        if (seen.kind === 'unchecked' && seen.unreachable) down.set(host, seen);
+        observed.set(k, seen);
+        options.onProgress?.(++done, toFetch.length);
+        return false;
+      }),
+    );
+    if (again) await check(k, job, retries - 1);
+  };
+  await Promise.all(toFetch.map(([k, job]) => check(k, job, 2)));
 
   const verdicts = new Map<string, LinkVerdict>();
   for (const [k, job] of jobs) verdicts.set(k, judgeLink(job.field, observed.get(k)!, options.strict === true));

@@ -26,6 +26,8 @@ export type Observation =
       readonly media?: MediaInfo;
       /** Why the media header was not read, when it was looked for and not found. */
       readonly mediaNote?: string;
+      /** A 429's or 503's Retry-After, as sent: the host's own pace (links/host-pace.ts). */
+      readonly retryAfter?: string;
     }
   | {
       /** No answer that can be judged: DNS, refused connection, TLS, timeout, a redirect not followed. */

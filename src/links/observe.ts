@@ -42,7 +42,8 @@ export async function observeLink(url: string, field: LinkField, options: Observ
     await head.body.dump();
     const status = head.status;
     // A landing page that answers HEAD with 2xx needs nothing more; a 404/410 is final for any field.
-    if ((field === 'landing_page_url' && status >= 200 && status < 300) || status === 404 || status === 410) return answer(head);
+    // A host that asks to slow down is answered as it is: the checker waits and asks again (host-pace.ts).
+    if ((field === 'landing_page_url' && status >= 200 && status < 300) || status === 404 || status === 410 || status === 429) return answer(head);
     const got = await follow(head.finalUrl, 'GET', { range: `bytes=0-${options.probeBytes - 1}` }, options, head.redirects);
     const bytes = got.status >= 200 && got.status < 300 ? await readAtMost(got.body, options.probeBytes) : (await got.body.dump(), undefined);
     const seen = answer(got, bytes);
@@ -97,6 +98,7 @@ async function follow(url: string, method: 'HEAD' | 'GET', extra: Record<string,
 function answer(reply: Reply, head?: Uint8Array): Observation {
   const type = header(reply.headers['content-type'])?.split(';')[0]!.trim().toLowerCase();
   const size = sizeOf(reply);
+  const retryAfter = header(reply.headers['retry-after']);
   return {
     kind: 'answer',
     finalUrl: reply.finalUrl,
@@ -105,6 +107,7 @@ function answer(reply: Reply, head?: Uint8Array): Observation {
     ...(type ? { type } : {}),
     ...(size !== undefined ? { size } : {}),
     ...(head ? { head } : {}),
+    ...(retryAfter !== undefined && (reply.status === 429 || reply.status === 503) ? { retryAfter } : {}),
   };
 }
 
