@@ -457,11 +457,36 @@ describe('upload checks links before the first paid call', () => {
         linkDispatcher: server.dispatcher,
         signal: controller.signal,
       },
-      { onErr: (t) => void (/Checking 2 links/.test(t) && setTimeout(() => controller.abort(), 50)) },
+      { onErr: (t) => void (/Checking the links of 1 row/.test(t) && setTimeout(() => controller.abort(), 50)) },
     ); // Ctrl-C while the hanging link holds the checks up
     expect(summary).toMatchObject({ stopped: 'interrupted', exit_code: 130 });
     expect(summary.counts).toMatchObject({ invalid: 0, created: 0, not_sent: 1 });
     expect(sim.stats().requests).toBeLessThanOrEqual(2); // the free preflight calls only
+  });
+
+  it('the checks run ahead of the sender: the first ad goes before the last link is checked, and no ad before its own links', async () => {
+    const slow = await startLinkServer(tls, { slowMs: 60 });
+    try {
+      const dir = await tempDir();
+      const file = join(dir, 'many.csv');
+      const rows = Array.from({ length: 24 }, (_, i) => `1780000000000000101,Coffee ${i},${slow.url}/page/${i},${slow.url}/ok.mp4?v=${i}`);
+      await writeFile(file, ['adgroup_id,ad_text,landing_page_url,video_url', ...rows].join('\n'));
+      const sim = await startSim();
+      const { summary, stderr } = await upload(sim, { file, checkLinks: true, linkDispatcher: slow.dispatcher, rate: 20, concurrency: 2 });
+      expect(summary.counts.created).toBe(24);
+      expect(stderr).toMatch(/Checking the links of 24 rows as they go \(48 distinct\); no row is sent before its links are judged/);
+      const lastCheck = Math.max(...slow.seen.map((s) => s.answeredAt ?? 0));
+      const created = sim.ads().map((a) => ({ text: String(a.arguments.ad_text), at: Date.parse(a.created_at) }));
+      expect(Math.min(...created.map((c) => c.at))).toBeLessThan(lastCheck);
+      for (const ad of created) {
+        const i = ad.text.replace('Coffee ', '');
+        const own = slow.seen.filter((s) => s.path === `/page/${i}` || s.path === `/ok.mp4?v=${i}`);
+        expect(own.length).toBeGreaterThan(0);
+        expect(Math.max(...own.map((s) => s.answeredAt ?? Infinity))).toBeLessThanOrEqual(ad.at);
+      }
+    } finally {
+      await slow.close();
+    }
   });
 
   it('--no-check-links (checkLinks: false) fetches nothing', async () => {

@@ -17,7 +17,7 @@ export interface LinkOptions {
   readonly linkDispatcher?: Dispatcher;
 }
 
-function checkLinkTimeout(seconds: number | undefined): number {
+export function checkLinkTimeout(seconds: number | undefined): number {
   if (seconds === undefined) return LINK_CHECK_DEFAULTS.timeoutMs;
   checkNumberOption('validate', 'link-timeout', seconds);
   return seconds * 1000;

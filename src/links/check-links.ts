@@ -33,6 +33,11 @@ export interface CheckLinksOptions {
   /** Stops the checks: links not yet checked are reported as not checked. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called for each ad as soon as every link it holds is judged (at once for an ad with none), in
+   * the order that happens: a caller may act on the first ads while later links are still checked.
+   */
+  readonly onAd?: (id: number, result: AdLinkResult | undefined) => void;
 }
 
 export { LINK_CHECK_DEFAULTS };
@@ -107,6 +112,29 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
     if (known) observed.set(k, known);
     return !known;
   });
+  // Ads waiting for their links, by link: told (onAd) when the last of theirs is judged.
+  const waiting = new Map<string, LinkedAd[]>();
+  const pending = new Map<number, number>();
+  if (options.onAd) {
+    for (const ad of ads) {
+      const keys = new Set(linksOf(ad.args).map((l) => jobKey(l.field, l.url)));
+      const open = [...keys].filter((k) => !observed.has(k));
+      if (open.length === 0) {
+        options.onAd(ad.id, adResult(ad, jobs, observed, options.strict === true));
+        continue;
+      }
+      pending.set(ad.id, open.length);
+      for (const k of open) waiting.set(k, [...(waiting.get(k) ?? []), ad]);
+    }
+  }
+  const judged = (k: string): void => {
+    for (const ad of waiting.get(k) ?? []) {
+      const left = pending.get(ad.id)! - 1;
+      pending.set(ad.id, left);
+      if (left === 0) options.onAd!(ad.id, adResult(ad, jobs, observed, options.strict === true));
+    }
+    waiting.delete(k);
+  };
   let done = 0;
   options.onProgress?.(0, toFetch.length);
   const hostOf = (url: string): { queue: PQueue; pace: HostPace } => {
@@ -157,6 +185,7 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
         if (seen.kind === 'unchecked' && seen.unreachable) down.set(host, seen);
         observed.set(k, seen);
         options.onProgress?.(++done, toFetch.length);
+        judged(k);
         return false;
       }),
     );
@@ -168,18 +197,30 @@ export async function checkLinks(ads: readonly LinkedAd[], options: CheckLinksOp
   for (const [k, job] of jobs) verdicts.set(k, judgeLink(job.field, observed.get(k)!, options.strict === true));
   const byAd = new Map<number, AdLinkResult>();
   for (const ad of ads) {
-    const problems: Problem[] = [];
-    const warnings: Problem[] = [];
-    const info: Problem[] = [];
-    for (const link of linksOf(ad.args)) {
-      const verdict = verdicts.get(jobKey(link.field, link.url))!;
-      if (verdict.level === 'invalid') problems.push(problem(link.label, verdict.kind!, verdict.message!));
-      else if (verdict.level === 'warning') warnings.push(problem(link.label, verdict.kind!, verdict.message!));
-      else if (verdict.info) info.push(problem(link.label, 'media_info', verdict.info));
-    }
-    if (problems.length || warnings.length || info.length) byAd.set(ad.id, { problems, warnings, info });
+    const result = adResult(ad, jobs, observed, options.strict === true);
+    if (result) byAd.set(ad.id, result);
   }
   return { byAd, observed, fetched: toFetch.length, verdicts };
+}
+
+/** One ad's findings from its links' observations; undefined when there is nothing to say. */
+function adResult(
+  ad: LinkedAd,
+  jobs: ReadonlyMap<string, { url: string; field: LinkField }>,
+  observed: ReadonlyMap<string, Observation>,
+  strict: boolean,
+): AdLinkResult | undefined {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const info: Problem[] = [];
+  for (const link of linksOf(ad.args)) {
+    const k = jobKey(link.field, link.url);
+    const verdict = judgeLink(jobs.get(k)!.field, observed.get(k)!, strict);
+    if (verdict.level === 'invalid') problems.push(problem(link.label, verdict.kind!, verdict.message!));
+    else if (verdict.level === 'warning') warnings.push(problem(link.label, verdict.kind!, verdict.message!));
+    else if (verdict.info) info.push(problem(link.label, 'media_info', verdict.info));
+  }
+  return problems.length || warnings.length || info.length ? { problems, warnings, info } : undefined;
 }
 
 /** How observations are keyed (the journal keeps the same keys). */

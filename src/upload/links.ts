@@ -2,7 +2,8 @@ import type { Observation } from '../links/observation.js';
 import { problemsText } from '../report/problem-text.js';
 import type { PlannedSend } from '../batch/carry-over.js';
 import type { JournalContents } from '../batch/journal.js';
-import { runLinkStage, type LinkOptions } from '../commands/link-stage.js';
+import { checkLinkTimeout, runLinkStage, type LinkOptions } from '../commands/link-stage.js';
+import type { AdLinkResult, LinkCheckResult } from '../links/check-links.js';
 import type { Io } from '../commands/io.js';
 import { ProblemPrinter } from '../commands/problem-printer.js';
 
@@ -68,4 +69,113 @@ export async function checkRunLinks(run: LinkRunInput, toSend: readonly PlannedS
     usable.push({ link, seen: facts });
   }
   return { invalid, warnings, usable };
+}
+
+/** What the sender waits for before a row goes: its links' verdict. */
+export interface LinkVerdictOfRow {
+  /** The report error of a row that must not be sent (a bad link), with its problems. */
+  readonly invalid?: string;
+  /** Warnings that ride along in the row's report error. */
+  readonly warning?: string;
+  readonly found?: AdLinkResult;
+}
+
+/** Link checks running ahead of the sender (README, "Link checks"). */
+export interface LinksAhead {
+  /** Resolves once every link of the row's ad is judged. */
+  verdict(seq: number): Promise<LinkVerdictOfRow>;
+  /** Stops the checks not yet made (the batch ended): their rows were not sent. */
+  stop(): void;
+  /** Once every check is made or stopped: what to remember and say. */
+  readonly finished: Promise<RunLinks>;
+}
+
+/**
+ * Starts the link checks of the rows about to be sent and returns at once: the sender asks for a
+ * row's verdict when the row's turn comes, so the first paid call goes as soon as the first rows'
+ * links are judged, and the checks (8 at once, against 2 sends a second) stay ahead. No row is
+ * sent before its links are judged; a bad link makes it invalid as before.
+ */
+export function checkLinksAhead(run: LinkRunInput, toSend: readonly PlannedSend[]): LinksAhead {
+  const { options } = run;
+  const known = new Map<string, Observation>();
+  for (const [link, { at, seen }] of run.remembered) {
+    if (run.now - Date.parse(at) < LINK_MEMORY_MS) known.set(link, seen);
+  }
+  const stopper = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopper.signal]) : stopper.signal;
+  const waiters = new Map<number, (v: LinkVerdictOfRow) => void>();
+  const verdicts = new Map<number, Promise<LinkVerdictOfRow>>();
+  for (const item of toSend) verdicts.set(item.seq, new Promise((resolve) => waiters.set(item.seq, resolve)));
+  const settle = (seq: number, found: AdLinkResult | undefined): void => {
+    // Checks cut short by Ctrl-C say nothing about the rows (none is made invalid by --strict-links
+    // for it); the batch, stopping, sends none of them.
+    const v: LinkVerdictOfRow =
+      !found || signal.aborted
+        ? {}
+        : found.problems.length
+          ? { invalid: problemsText([...found.problems, ...found.warnings]), found }
+          : found.warnings.length
+            ? { warning: problemsText(found.warnings), found }
+            : { found };
+    waiters.get(seq)?.(v);
+    waiters.delete(seq);
+  };
+  const linkCount = new Set(
+    toSend.flatMap((item) =>
+      Object.values(item.links ?? {})
+        .flat()
+        .filter((v) => typeof v === 'string'),
+    ),
+  ).size;
+  run.say(
+    `Checking the links of ${toSend.length} ${toSend.length === 1 ? 'row' : 'rows'} as they go (${linkCount} distinct); no row is sent before its links are judged.\n`,
+  );
+  const finished = (async (): Promise<RunLinks> => {
+    const { checkLinks } = await import('../links/check-links.js');
+    const result: LinkCheckResult = await checkLinks(
+      toSend.map((item) => ({ id: item.seq, args: item.links ?? {} })),
+      {
+        timeoutMs: checkLinkTimeout(options.linkTimeoutSeconds),
+        strict: options.strictLinks === true,
+        ...(options.linkDispatcher ? { dispatcher: options.linkDispatcher } : {}),
+        known,
+        signal,
+        onAd: settle,
+      },
+    );
+    // Rows never judged (none, unless the checker misses one): they are not sent unjudged.
+    for (const seq of [...waiters.keys()])
+      waiters.get(seq)!(signal.aborted ? {} : { invalid: 'links: not judged, so the row was not sent; run the same command again' });
+    waiters.clear();
+    const usable: { link: string; seen: Observation }[] = [];
+    if (!signal.aborted) {
+      for (const [link, seen] of result.observed) {
+        if (known.has(link) || seen.kind !== 'answer' || result.verdicts.get(link)?.level === 'invalid') continue;
+        const { head: _head, ...facts } = seen;
+        usable.push({ link, seen: facts });
+      }
+    }
+    let invalid = 0;
+    let warned = 0;
+    for (const r of result.byAd.values()) {
+      if (r.problems.length) invalid++;
+      else if (r.warnings.length) warned++;
+    }
+    const reused = result.observed.size - result.fetched;
+    run.say(
+      `Links: ${result.observed.size} checked${reused > 0 ? ` (${reused} from an earlier run)` : ''}${signal.aborted ? ' before the batch stopped' : ''}; ${invalid} ${invalid === 1 ? 'ad has' : 'ads have'} a bad link${warned ? `, ${warned} ${warned === 1 ? 'has' : 'have'} a warning` : ''}.\n`,
+    );
+    return { invalid: new Map(), warnings: new Map(), usable };
+  })();
+  // A checker that fails lets no row through: every waiting row is judged invalid by it.
+  const failed = finished.catch((err: unknown) => {
+    for (const seq of [...waiters.keys()]) waiters.get(seq)!({ invalid: `links: not checked (${err instanceof Error ? err.message : String(err)}); not sent` });
+    throw err;
+  });
+  return {
+    verdict: (seq) => verdicts.get(seq) ?? Promise.resolve({}),
+    stop: () => stopper.abort(),
+    finished: failed,
+  };
 }

@@ -4,7 +4,7 @@ import { describeAccount } from '../send/accounts.js';
 import type { StopReason } from '../send/quota.js';
 import { checkAccounts, preflight } from './preflight.js';
 import { planSending } from './send-plan.js';
-import { checkRunLinks } from './links.js';
+import { checkLinksAhead, checkRunLinks } from './links.js';
 import { planText, spentText, summariseRows } from './messages.js';
 import { callsLeft, planTerms, type PlanTerms } from '../send/plan-terms.js';
 import type { UploadRun, RunPlan } from './types.js';
@@ -99,9 +99,12 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
       );
     }
   }
-  // Links are free to check and calls are not: a row whose creative cannot be downloaded never reaches the service.
+  // Links are free to check and calls are not: a row whose creative cannot be downloaded never
+  // reaches the service. When rows will be sent, the checks run ahead of the sender (checkLinksAhead,
+  // started below); a dry run, which sends nothing, checks them all here.
+  const ahead = options.checkLinks !== false && !options.dryRun && run.client !== undefined;
   const links =
-    options.checkLinks === false || toSend.length === 0
+    options.checkLinks === false || toSend.length === 0 || ahead
       ? undefined
       : await checkRunLinks(
           { options, io: run.io, say, now: run.now(), rowOf: (seq) => planned[seq]!.row, report: run.report, remembered: run.resume.links },
@@ -151,8 +154,16 @@ export async function planRun(run: UploadRun): Promise<RunPlan> {
       );
     }
   }
+  const linksAhead =
+    ahead && sending.sendable.length > 0
+      ? checkLinksAhead(
+          { options, io: run.io, say, now: run.now(), rowOf: (seq) => planned[seq]!.row, report: run.report, remembered: run.resume.links },
+          sending.sendable,
+        )
+      : undefined;
   return {
     ...carried,
+    ...(linksAhead ? { linksAhead } : {}),
     // Rows found to be ads already count as carried over: this run did not create them.
     carried: { ...carried.carried, created: carried.carried.created + found.size },
     found,

@@ -1,4 +1,5 @@
 import { JournalWriter, type JournalEvent } from '../batch/journal.js';
+import type { Observation } from '../links/observation.js';
 import { OriginJournal } from '../batch/origin.js';
 import { openTableWriter, writeError } from '../report/open-writer.js';
 import { OrderedReport } from '../report/ordered-report.js';
@@ -97,6 +98,29 @@ export class Recorder {
     await this.record(seq, { row: ad.row, status: 'not_sent', key: ad.key!, error: held, attempts: 0, input });
   }
 
+  /** Warnings of links judged ahead of the sender (checkLinksAhead), until their row's outcome. */
+  private readonly linkWarnings = new Map<number, string>();
+  /** Rows the checks ahead of the sender found a bad link in: planned to send, never sent. */
+  private dropped = 0;
+
+  /** A row whose links were judged as it came to be sent: a warning rides along in its report error. */
+  linkWarning(seq: number, text: string): void {
+    this.linkWarnings.set(seq, text);
+  }
+
+  /** A row the checks ahead of the sender found a bad link in: invalid, never sent. */
+  async linkInvalid(seq: number, input: readonly Cell[], error: string): Promise<void> {
+    this.dropped++;
+    const ad = this.run.planned[seq]!;
+    await this.record(seq, { row: ad.row, status: 'invalid', error, input });
+  }
+
+  /** Links found usable by checks that ran ahead of the sender: a re-run within a day reuses them. */
+  async rememberLinks(usable: readonly { readonly link: string; readonly seen: Observation }[]): Promise<void> {
+    const at = new Date(this.run.now()).toISOString();
+    for (const { link, seen } of usable) await this.journaled({ event: 'link', link, at, seen });
+  }
+
   /** A row handed to the batch: its cells wait for its outcome. */
   handOver(seq: number, input: readonly Cell[]): void {
     this.inFlight.set(seq, input);
@@ -124,7 +148,10 @@ export class Recorder {
   /** A row's final outcome from the batch: journal first, then the report. */
   async sent(r: SendResult): Promise<void> {
     const ad = this.run.planned[r.seq]!;
-    const text = [r.error ? this.run.mask(r.error) : undefined, this.plan.links?.warnings.get(r.seq)].filter((t) => t !== undefined).join('; ');
+    const text = [r.error ? this.run.mask(r.error) : undefined, this.plan.links?.warnings.get(r.seq) ?? this.linkWarnings.get(r.seq)]
+      .filter((t) => t !== undefined)
+      .join('; ');
+    this.linkWarnings.delete(r.seq);
     const error = text ? { error: text } : {};
     const adgroup = ad.adgroup;
     await this.journaled({
@@ -166,7 +193,7 @@ export class Recorder {
     const q = this.quota;
     return {
       done: this.answered,
-      total: this.plan.sendable.length,
+      total: this.plan.sendable.length - this.dropped,
       created: this.counts.created,
       failed: this.counts.failed,
       requests: this.requests,

@@ -5,6 +5,7 @@ import type { SendItem } from '../send/batch.js';
 import { validateRow, type RowVerdict } from '../validate/validate-row.js';
 import { rowRulesFor } from '../validate/validate-sheet.js';
 import type { Recorder } from './recorder.js';
+import { ProblemPrinter } from '../commands/problem-printer.js';
 import type { RunPlan, UploadRun } from './types.js';
 
 /**
@@ -18,6 +19,7 @@ export async function* rowsToSend(run: UploadRun, plan: RunPlan, recorder: Recor
   const rules = rowRulesFor(run.sheet.file, run.sheet.header, run.validation);
   const { planned } = run;
   let seq = 0;
+  const printer = plan.linksAhead ? new ProblemPrinter({ ...run.io, err: run.say }) : undefined;
   for await (const record of run.sheet.reread()) {
     if (planned[seq]?.row !== record.row) throw changed(run, record.row);
     let verdict: RowVerdict | undefined;
@@ -29,6 +31,14 @@ export async function* rowsToSend(run: UploadRun, plan: RunPlan, recorder: Recor
         continue;
       }
       const ad = planned[seq]!;
+      // No row is sent before its links are judged (checks running ahead of the sender).
+      const links = await plan.linksAhead?.verdict(seq);
+      if (links?.invalid !== undefined) {
+        printer?.add({ row: record.row, input: [], problems: links.found?.problems ?? [], warnings: links.found?.warnings ?? [] });
+        await recorder.linkInvalid(seq, record.cells, links.invalid);
+        continue;
+      }
+      if (links?.warning !== undefined) recorder.linkWarning(seq, links.warning);
       verdict ??= validateRow(record, rules);
       const args = verdict.ads[nth];
       if (!args || keyOfCanonical(canonicalJson(args), ad.occurrence ?? 1) !== ad.key) throw changed(run, record.row);
@@ -39,6 +49,7 @@ export async function* rowsToSend(run: UploadRun, plan: RunPlan, recorder: Recor
     if (full) await full;
   }
   if (seq !== planned.length) throw changed(run, planned[seq]!.row);
+  printer?.finish(run.report);
 }
 
 function changed(run: UploadRun, row: number): RunError {

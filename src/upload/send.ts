@@ -23,7 +23,7 @@ export async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): P
   const progress = new Progress(run.io, () => ({ ...recorder.progress(), ...(pausedUntil > run.now() ? { pausedUntil } : {}) }), run.now, run.startedAt);
   progress.start();
   try {
-    return await sendBatch(rows, client, {
+    const outcome = await sendBatch(rows, client, {
       concurrency: settings.concurrency,
       rate: settings.rate,
       retries: settings.retries,
@@ -58,6 +58,13 @@ export async function send(run: UploadRun, plan: RunPlan, recorder: Recorder): P
       onResult: (result) => recorder.sent(result),
       onQuota: (quota) => recorder.quotaSeen(quota),
     });
+    if (plan.linksAhead) {
+      // Checks of rows the batch will not send now (it stopped) are not made.
+      plan.linksAhead.stop();
+      progress.stop();
+      await recorder.rememberLinks((await plan.linksAhead.finished).usable);
+    }
+    return outcome;
   } finally {
     progress.stop();
   }

@@ -13,7 +13,7 @@ import type { ValidateOptions } from '../validate/validate-sheet.js';
 import type { SheetOptions } from '../commands/common-options.js';
 import type { Io } from '../commands/io.js';
 import type { SendPlan } from './send-plan.js';
-import type { RunLinks } from './links.js';
+import type { LinksAhead, RunLinks } from './links.js';
 import type { LinkOptions } from '../commands/link-stage.js';
 import type { ThrottlePolicy } from '../send/throttle.js';
 import { defaultOf } from '../options/registry.js';
@@ -134,6 +134,8 @@ export interface RunPlan extends CarryOver, SendPlan {
   readonly accounts: readonly string[] | undefined;
   /** What the link checks found: warnings for rows that go ahead, observations for the journal. */
   readonly links: RunLinks | undefined;
+  /** Link checks running ahead of the sender, when the rows go out as their links are judged. */
+  readonly linksAhead?: LinksAhead;
 }
 
 export interface Ending {

@@ -33,6 +33,9 @@ export async function uploadFile(options: UploadOptions, io: Io = silentIo): Pro
       await recorder.discardRetryFile();
       throw err;
     } finally {
+      // Checks still running ahead of a batch that ended in an error are stopped and let go.
+      plan.linksAhead?.stop();
+      await plan.linksAhead?.finished.catch(() => undefined);
       await recorder.close();
     }
     return await finish(run, plan, recorder, ending);

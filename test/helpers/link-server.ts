@@ -48,8 +48,8 @@ function serveFile(req: IncomingMessage, res: ServerResponse, file: Buffer, type
 
 export interface LinkServer {
   readonly url: string;
-  /** Every request seen: method, path and headers. */
-  readonly seen: { method: string; path: string; headers: IncomingMessage['headers'] }[];
+  /** Every request seen: method, path and headers, and when it was answered (ms). */
+  readonly seen: { method: string; path: string; headers: IncomingMessage['headers']; answeredAt?: number }[];
   /** Most requests in progress at once. */
   maxInFlight: number;
   /** A dispatcher that trusts this server's certificate. */
@@ -71,7 +71,9 @@ export async function startLinkServer(tls: { cert: string; key: string }, option
   const state = { maxInFlight: 0 };
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     const path = req.url ?? '/';
-    seen.push({ method: req.method ?? '', path, headers: req.headers });
+    const entry: LinkServer['seen'][number] = { method: req.method ?? '', path, headers: req.headers };
+    seen.push(entry);
+    res.once('finish', () => (entry.answeredAt = Date.now()));
     state.maxInFlight = Math.max(state.maxInFlight, ++inFlight);
     res.on('close', () => inFlight--);
     // Routed by path, as real servers are: a query (UTM tags) does not change the page.
