@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { fieldTable, limitText } from '../src/validate/field-table.js';
 import { FIELD_BY_NAME, FIELDS } from '../src/validate/fields.js';
 import { PROBLEM_KINDS, problemCode, problemKindTable } from '../src/validate/problem-codes.js';
+import { addTiktokAdSchema, schemaFor } from '../src/validate/schema.js';
 import { execSync } from 'node:child_process';
 
 const BASE: Record<string, Cell> = {
@@ -609,5 +610,35 @@ describe('problem codes: stable, one per kind of problem', () => {
     expect(problemCode('image_urls #2', 'wrong_type')).toBe('image_urls.wrong_type');
     expect(problemCode('column C', 'unnamed')).toBe('column.unnamed');
     expect(problemCode('row', 'duplicate')).toBe('row.duplicate');
+  });
+});
+
+describe("the schema over a sheet's own fields is the full schema", () => {
+  it('gives the same verdicts, issue for issue, as the schema of all 45 fields', () => {
+    const candidates: Record<string, unknown>[] = [
+      { adgroup_id: '1780000000000000101', ad_text: 'Coffee', landing_page_url: 'https://e.com/a', video_url: 'https://c.com/v.mp4' },
+      { adgroup_id: '1780000000000000101', landing_page_url: 'https://e.com/a' },
+      { adgroup_id: 'x1', ad_text: 'x'.repeat(120), landing_page_url: 'http://e.com', video_url: 'https://c.com/v.mp4', image_urls: ['https://c.com/i.jpg'] },
+      { adgroup_id: '1', ad_text: 'Spark', landing_page_url: 'https://e.com/a', tiktok_item_id: '77', identity_type: 'BC_AUTH_TT' },
+      { adgroup_id: '1', ad_text: 'T', landing_page_url: 'https://e.com/a', card_id: '5', disclaimer_type: 'TEXT_LINK', deeplink_type: 'NORMAL' },
+      { adgroup_id: '1', ad_text: 'T', landing_page_url: 'https://e.com/a', video_id: 'None', call_to_action: 'NOPE', ad_name: 'n' },
+      {
+        adgroup_id: '1',
+        ad_text: 'T',
+        landing_page_url: 'https://e.com/a',
+        video_url: 'https://c.com/v.mp4',
+        brand_safety_postbid_partner: 'IAS',
+        creative_authorized: true,
+      },
+    ];
+    const issues = (r: ReturnType<typeof addTiktokAdSchema.safeParse>) =>
+      r.success ? [] : r.error.issues.map((i) => [i.path.join('.'), i.message, (i as { params?: { kind?: string } }).params?.kind]);
+    for (const c of candidates) {
+      const full = addTiktokAdSchema.safeParse(c);
+      const picked = schemaFor([...Object.keys(c), 'ad_name']).safeParse(c);
+      expect(picked.success, JSON.stringify(c)).toBe(full.success);
+      expect(issues(picked)).toEqual(issues(full));
+      if (full.success && picked.success) expect(picked.data).toEqual(full.data);
+    }
   });
 });

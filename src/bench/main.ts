@@ -9,12 +9,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeBenchCsv, writeBenchXlsx } from './generate.js';
 import { runThrottleScenario, runUploadScenario, type UploadScenario } from './upload-bench.js';
+import { runLinkScenario } from './link-bench.js';
 
 const run = promisify(execFile);
 const MEASURE = new URL('./measure.js', import.meta.url).pathname;
 const quick = process.argv.includes('--quick');
 // `npm run bench -- --upload`: only the upload sections (the throttle case alone takes 80 s).
 const uploadOnly = process.argv.includes('--upload');
+// `npm run bench -- --links`: only the link checks at the size users have; `--files`: only validate's.
+const linksOnly = process.argv.includes('--links');
+const filesOnly = process.argv.includes('--files');
 
 interface Figures {
   wallMs: number;
@@ -56,8 +60,13 @@ try {
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   );
   out();
-  if (!uploadOnly) await fileSections();
-  await uploadSections();
+  if (linksOnly) await linkSection();
+  else if (filesOnly) await fileSections();
+  else {
+    if (!uploadOnly) await fileSections();
+    await uploadSections();
+    if (!uploadOnly) await linkSection();
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
@@ -123,6 +132,16 @@ async function fileSections(): Promise<void> {
       `| ${rows.toLocaleString('en-US')} | ${fmt(v!.wallMs / 1000)} s | ${fmt(d!.wallMs / 1000)} s | ${fmt(d!.wallMs / v!.wallMs)} | ${v!.maxRssMB} MB | ${d!.maxRssMB} MB |`,
     );
   }
+}
+
+async function linkSection(): Promise<void> {
+  out('### link checks: 3,000 rows, 100 landing pages (a UTM tag per ad), 300 videos on one CDN, every answer 100 ms late');
+  out();
+  out('| rows | validate --check-links (target ≤ 30 s) | upload: first paid call after start (target ≤ 10 s) | link requests |');
+  out('|---:|---:|---:|---:|');
+  const f = await runLinkScenario(dir, 3_000, 100);
+  out(`| 3,000 | ${fmt(f.validateSeconds, 1)} s | ${fmt(f.firstPaidCallSeconds, 1)} s | ${f.requests} |`);
+  out();
 }
 
 async function uploadSections(): Promise<void> {

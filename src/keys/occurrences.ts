@@ -16,17 +16,21 @@ export interface KeyedAd {
  * distinct ad.
  */
 export class OccurrenceCounter {
-  private readonly seen = new Map<string, { readonly firstRow: number; count: number }>();
+  /** Each distinct ad's first row, by its first key: a number, not an object per ad (200,000 rows, 200,000 fewer objects). */
+  private readonly firstRow = new Map<string, number>();
+  /** How many times an ad has been seen, for the few that repeat. */
+  private readonly repeats = new Map<string, number>();
 
   next(args: AdArgs, row: number): KeyedAd {
     const canonical = canonicalJson(args);
     const first = keyOfCanonical(canonical, 1);
-    const earlier = this.seen.get(first);
-    if (!earlier) {
-      this.seen.set(first, { firstRow: row, count: 1 });
+    const earlier = this.firstRow.get(first);
+    if (earlier === undefined) {
+      this.firstRow.set(first, row);
       return { key: first, occurrence: 1 };
     }
-    const occurrence = ++earlier.count;
-    return { key: keyOfCanonical(canonical, occurrence), occurrence, duplicateOf: earlier.firstRow };
+    const occurrence = (this.repeats.get(first) ?? 1) + 1;
+    this.repeats.set(first, occurrence);
+    return { key: keyOfCanonical(canonical, occurrence), occurrence, duplicateOf: earlier };
   }
 }

@@ -220,3 +220,23 @@ for (const f of FIELDS) shape[f.name] = fieldSchema(f).optional();
 const REQUIRED = FIELDS.filter((f) => f.required);
 
 export const addTiktokAdSchema = object(shape).strict().superRefine(crossFieldRules);
+
+const BY_FIELDS = new Map<string, typeof addTiktokAdSchema>();
+
+/**
+ * The same schema over only the fields a sheet can fill (its columns, its defaults, ad_name): zod
+ * walks every field of an object's shape for every row, and a sheet fills 5 to 10 of 45. The rules
+ * across fields see an absent field as absent either way, so the verdicts are the same (a test
+ * holds the two to each other).
+ */
+export function schemaFor(fields: readonly string[]): typeof addTiktokAdSchema {
+  const id = [...fields].sort().join(',');
+  let schema = BY_FIELDS.get(id);
+  if (!schema) {
+    const picked: Record<string, ZodType> = {};
+    for (const name of fields) if (shape[name]) picked[name] = shape[name];
+    schema = object(picked).strict().superRefine(crossFieldRules);
+    BY_FIELDS.set(id, schema);
+  }
+  return schema;
+}

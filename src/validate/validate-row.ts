@@ -6,7 +6,7 @@ import { coerceCell } from './coerce.js';
 import { columnLetter } from '../read/sheet.js';
 import type { ColumnMap } from './columns.js';
 import { FIELD_BY_NAME, FIELDS, type FieldSpec } from './fields.js';
-import { addTiktokAdSchema } from './schema.js';
+import { schemaFor } from './schema.js';
 
 export interface RowRules {
   readonly columns: ColumnMap;
@@ -121,7 +121,7 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
       const name = renderAdName(rules.adName, candidate, record.row, rules.runDate);
       if (name !== '') candidate.ad_name = name;
     }
-    const parsed = addTiktokAdSchema.safeParse(candidate);
+    const parsed = schemaOf(rules).safeParse(candidate);
     if (parsed.success) {
       ads.push(parsed.data as AdArgs);
     } else {
@@ -190,6 +190,17 @@ interface FieldSource {
 }
 
 const SOURCES = new WeakMap<RowRules, readonly FieldSource[]>();
+const SCHEMAS = new WeakMap<RowRules, ReturnType<typeof schemaFor>>();
+
+/** The schema over the fields this sheet can fill, and ad_name (which a template may make). */
+function schemaOf(rules: RowRules): ReturnType<typeof schemaFor> {
+  let schema = SCHEMAS.get(rules);
+  if (!schema) {
+    schema = schemaFor([...new Set([...fieldSources(rules).map((s) => s.field.name), 'ad_name'])]);
+    SCHEMAS.set(rules, schema);
+  }
+  return schema;
+}
 
 /** The fields a sheet can fill (a column or a --set default), worked out once per sheet. */
 function fieldSources(rules: RowRules): readonly FieldSource[] {
