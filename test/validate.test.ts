@@ -631,10 +631,10 @@ describe("the schema over a sheet's own fields is the full schema", () => {
         creative_authorized: true,
       },
     ];
-    const issues = (r: ReturnType<typeof addTiktokAdSchema.safeParse>) =>
+    const issues = (r: ReturnType<ReturnType<typeof addTiktokAdSchema>['safeParse']>) =>
       r.success ? [] : r.error.issues.map((i) => [i.path.join('.'), i.message, (i as { params?: { kind?: string } }).params?.kind]);
     for (const c of candidates) {
-      const full = addTiktokAdSchema.safeParse(c);
+      const full = addTiktokAdSchema().safeParse(c);
       const picked = schemaFor([...Object.keys(c), 'ad_name']).safeParse(c);
       expect(picked.success, JSON.stringify(c)).toBe(full.success);
       expect(issues(picked)).toEqual(issues(full));

@@ -68,12 +68,25 @@ export function reportStyle(line: ReportLine): RowStyle {
  * error goes there, so a retry file of a retry file still has one `error` column, always.
  */
 function errorColumn(inputHeader: readonly string[]): number {
-  return inputHeader.findIndex((h) => normaliseHeader(h) === 'error');
+  return ownColumns(inputHeader).error;
+}
+
+const OWN_COLUMNS = new WeakMap<readonly string[], { error: number; retryOf: number }>();
+
+/** Where the input's own `error` and `retry_of` columns are: looked up once per header, not per line. */
+function ownColumns(inputHeader: readonly string[]): { error: number; retryOf: number } {
+  let at = OWN_COLUMNS.get(inputHeader);
+  if (!at) {
+    const names = inputHeader.map(normaliseHeader);
+    at = { error: names.indexOf('error'), retryOf: names.indexOf(normaliseHeader(RETRY_OF_COLUMN)) };
+    OWN_COLUMNS.set(inputHeader, at);
+  }
+  return at;
 }
 
 /** The input's own `retry_of` column (an upload of a retry file): its cells are kept, naming the first batch. */
 function retryOfColumn(inputHeader: readonly string[]): number {
-  return inputHeader.findIndex((h) => normaliseHeader(h) === normaliseHeader(RETRY_OF_COLUMN));
+  return ownColumns(inputHeader).retryOf;
 }
 
 /** The input's columns, then `retry_of` (the batch and row each line comes from) and `error`, each once. */

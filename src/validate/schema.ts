@@ -215,13 +215,35 @@ function requiredMessage(field: FieldSpec): string {
 
 // Every field is optional at the field level; required ones are checked with the other rules
 // across fields, because zod skips refinements of an absent optional value.
-const shape: Record<string, ZodType> = {};
-for (const f of FIELDS) shape[f.name] = fieldSchema(f).optional();
+// Each field's schema is made when a sheet first needs it: start-up is most of a small file's run.
+const SHAPE = new Map<string, ZodType>();
+function fieldOf(name: string): ZodType | undefined {
+  let schema = SHAPE.get(name);
+  const field = FIELD_BY_NAME.get(name);
+  if (!schema && field) SHAPE.set(name, (schema = fieldSchema(field).optional()));
+  return schema;
+}
 const REQUIRED = FIELDS.filter((f) => f.required);
 
-export const addTiktokAdSchema = object(shape).strict().superRefine(crossFieldRules);
+type AdSchema = ReturnType<typeof buildSchema>;
 
-const BY_FIELDS = new Map<string, typeof addTiktokAdSchema>();
+function buildSchema(fields: readonly string[]) {
+  // In sorted order: zod builds its output in the shape's order, so keys/canonical-json.ts finds
+  // the keys already sorted.
+  const picked: Record<string, ZodType> = {};
+  for (const name of [...fields].sort()) {
+    const schema = fieldOf(name);
+    if (schema) picked[name] = schema;
+  }
+  return object(picked).strict().superRefine(crossFieldRules);
+}
+
+/** The schema of every field of add_tiktok_ad. */
+export function addTiktokAdSchema(): AdSchema {
+  return schemaFor(FIELDS.map((f) => f.name));
+}
+
+const BY_FIELDS = new Map<string, AdSchema>();
 
 /**
  * The same schema over only the fields a sheet can fill (its columns, its defaults, ad_name): zod
@@ -229,14 +251,9 @@ const BY_FIELDS = new Map<string, typeof addTiktokAdSchema>();
  * across fields see an absent field as absent either way, so the verdicts are the same (a test
  * holds the two to each other).
  */
-export function schemaFor(fields: readonly string[]): typeof addTiktokAdSchema {
+export function schemaFor(fields: readonly string[]): AdSchema {
   const id = [...fields].sort().join(',');
   let schema = BY_FIELDS.get(id);
-  if (!schema) {
-    const picked: Record<string, ZodType> = {};
-    for (const name of fields) if (shape[name]) picked[name] = shape[name];
-    schema = object(picked).strict().superRefine(crossFieldRules);
-    BY_FIELDS.set(id, schema);
-  }
+  if (!schema) BY_FIELDS.set(id, (schema = buildSchema(fields)));
   return schema;
 }
