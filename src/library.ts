@@ -1,7 +1,7 @@
 import { changeAdStatus as changeStatusRun, type StatusOptions, type StatusSummary } from './ad-status/change-status.js';
 import type { StatusAction } from './ad-status/targets.js';
 import type { Io } from './commands/io.js';
-import type { RowProblem, RunSummary } from './commands/summary.js';
+import type { RunSummary } from './commands/summary.js';
 import { validateFile as validateRun, type ValidateFileOptions } from './commands/validate.js';
 import { RunError } from './errors.js';
 import { OPTIONS } from './options/registry.js';
@@ -13,46 +13,21 @@ import { uploadFile as uploadRun, type UploadOptions } from './upload/upload.js'
  * caller passed (`concurrency`, `apiKeyFile`), not the CLI's flag (`--concurrency`).
  */
 
-/** What validateFile and uploadFile return (the CLI prints the same as `--json`, in snake_case). */
-export interface Summary {
-  readonly command: 'validate' | 'upload';
-  readonly file: string;
-  readonly report: string | null;
-  readonly rows: number;
-  readonly counts: {
-    readonly created: number;
-    readonly invalid: number;
-    readonly rejected: number;
-    readonly failed: number;
-    readonly notSent: number;
-    readonly unknown: number;
-    /** validate only. */
-    readonly valid?: number;
-  };
-  readonly quota: { readonly used: number; readonly limit: number; readonly tier: string; readonly periodEnd: string } | null;
-  readonly stopped: RunSummary['stopped'];
-  readonly exitCode: number;
-  /** validate: every problem and warning, row by row, each with its stable code. */
-  readonly problems?: readonly RowProblem[];
-}
+/** `exit_code` → `exitCode`, as a type. */
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 
-export interface ChangeSummary {
-  readonly command: StatusAction;
-  readonly file: string;
-  readonly report: string;
-  readonly ads: number;
-  readonly counts: {
-    readonly done: number;
-    readonly skipped: number;
-    readonly rejected: number;
-    readonly failed: number;
-    readonly notSent: number;
-    readonly unknown: number;
-  };
-  readonly quota: Summary['quota'];
-  readonly stopped: StatusSummary['stopped'];
-  readonly exitCode: number;
-}
+/** An object's keys in camelCase, deeply: what camelCased() makes of it. */
+export type CamelCased<T> = T extends readonly (infer U)[]
+  ? readonly CamelCased<U>[]
+  : T extends object
+    ? { readonly [K in keyof T as K extends string ? CamelCase<K> : K]: CamelCased<T[K]> }
+    : T;
+
+/** What validateFile and uploadFile return: the CLI's `--json` summary, in camelCase. */
+export type Summary = CamelCased<RunSummary>;
+
+/** What changeAdStatus returns: its `--json` summary, in camelCase. */
+export type ChangeSummary = CamelCased<StatusSummary>;
 
 /** `exit_code` → `exitCode`, deeply (arrays and plain objects). */
 export function camelCased<T>(value: unknown): T {

@@ -6,7 +6,8 @@ import { JournalWriter, parseJournal, type AdStatus } from '../batch/journal.js'
 import { recordedService, serviceOf, type Service } from '../batch/service.js';
 import { silentIo, type Io } from '../commands/io.js';
 import { openInput } from '../commands/input-source.js';
-import { checkNumberOption, defaultOf } from '../options/registry.js';
+import { defaultOf } from '../options/registry.js';
+import { checkNumbers } from '../upload/checks.js';
 import { parseSheetsLink } from '../read/sheets-link.js';
 import { defaultReportPath, journalPath, type BatchPlace } from '../report/paths.js';
 import { loadApiKey } from '../send/api-key.js';
@@ -82,15 +83,7 @@ export interface StatusSummary {
  */
 export async function changeAdStatus(action: StatusAction, options: StatusOptions, io: Io = silentIo): Promise<StatusSummary> {
   const now = options.now ?? Date.now;
-  for (const [flag, value] of [
-    ['concurrency', options.concurrency],
-    ['rate', options.rate],
-    ['retries', options.retries],
-    ['timeout', options.timeoutSeconds],
-    ['max-wait', options.maxWaitSeconds],
-    ['allow-overage', options.allowOverage],
-  ] as const)
-    checkNumberOption(action, flag, value);
+  checkNumbers(options, action);
   const rows = options.rows !== undefined ? parseRows(options.rows) : undefined;
   const env = options.env ?? {};
   const base = resolveEndpoint(options.endpoint, env);

@@ -59,6 +59,12 @@ export async function runLinkStage(
     },
   });
   if (drawn) say('\r\x1b[K');
+  if (result.observed.size > 0) say(linksSummary(result, false));
+  return result;
+}
+
+/** "Links: 400 checked (12 from an earlier run); 3 ads have a bad link, 5 have a warning." */
+export function linksSummary(result: LinkCheckResult, cutShort: boolean): string {
   let invalid = 0;
   let warned = 0;
   for (const r of result.byAd.values()) {
@@ -66,10 +72,5 @@ export async function runLinkStage(
     else if (r.warnings.length) warned++;
   }
   const reused = result.observed.size - result.fetched;
-  if (result.observed.size > 0) {
-    say(
-      `Links: ${result.observed.size} checked${reused > 0 ? ` (${reused} from an earlier run)` : ''}; ${invalid} ${invalid === 1 ? 'ad has' : 'ads have'} a bad link${warned ? `, ${warned} ${warned === 1 ? 'has' : 'have'} a warning` : ''}.\n`,
-    );
-  }
-  return result;
+  return `Links: ${result.observed.size} checked${reused > 0 ? ` (${reused} from an earlier run)` : ''}${cutShort ? ' before the batch stopped' : ''}; ${invalid} ${invalid === 1 ? 'ad has' : 'ads have'} a bad link${warned ? `, ${warned} ${warned === 1 ? 'has' : 'have'} a warning` : ''}.\n`;
 }

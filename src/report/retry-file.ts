@@ -30,15 +30,17 @@ export class RetryFileWriter {
   /** The lines of the input row being collected (a row may be several ads, one per ad group). */
   private group: ReportLine[] = [];
   private readonly partial: string;
+  private readonly report: string;
   private readonly adgroupColumn: number | undefined;
 
   private constructor(
     private readonly path: string,
     private readonly header: readonly string[],
     private readonly ours: ReadonlyMap<string, string>,
-    /** The report of the batch the lines belong to, named in each line's `retry_of`. */
-    private readonly report: string,
+    /** The report of the batch the lines belong to, named (by its file name) in each line's `retry_of`. */
+    report: string,
   ) {
+    this.report = basename(report);
     const ext = extname(path);
     this.partial = join(dirname(path), `.${basename(path, ext)}.partial${ext}`);
     const column = header.findIndex((h) => fieldForHeader(h)?.name === 'adgroup_id');

@@ -8,7 +8,8 @@ import { basename } from 'node:path';
 export const RETRY_OF_COLUMN = 'retry_of';
 
 export function retryOfText(report: string, row: number): string {
-  return `${basename(report)} row ${row}`;
+  // Called for every retry line: a report path without a folder needs no basename.
+  return `${report.includes('/') || report.includes('\\') ? basename(report) : report} row ${row}`;
 }
 
 /** The origin's report name and row in a `retry_of` cell; undefined for anything else (a path is refused). */

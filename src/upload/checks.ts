@@ -7,7 +7,7 @@ import { refuseNonFile, writeError } from '../report/open-writer.js';
  * Upload's numeric options, checked as the registry declares their ranges (options/registry.ts),
  * with the CLI's messages: a library caller and a flag meet the same rule.
  */
-export function checkNumbers(options: UploadOptions): void {
+export function checkNumbers(options: Omit<UploadOptions, 'file'>, command: 'upload' | 'pause' | 'resume' | 'delete' = 'upload'): void {
   const numbers: [string, number | undefined][] = [
     ['concurrency', options.concurrency],
     ['rate', options.rate],
@@ -17,7 +17,7 @@ export function checkNumbers(options: UploadOptions): void {
     ['allow-overage', options.allowOverage],
     ['max-wait', options.maxWaitSeconds],
   ];
-  for (const [flag, value] of numbers) checkNumberOption('upload', flag, value);
+  for (const [flag, value] of numbers) if (value !== undefined) checkNumberOption(command, flag, value);
 }
 
 /**

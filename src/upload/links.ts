@@ -2,7 +2,7 @@ import type { Observation } from '../links/observation.js';
 import { problemsText } from '../report/problem-text.js';
 import type { PlannedSend } from '../batch/carry-over.js';
 import type { JournalContents } from '../batch/journal.js';
-import { checkLinkTimeout, runLinkStage, type LinkOptions } from '../commands/link-stage.js';
+import { checkLinkTimeout, linksSummary, runLinkStage, type LinkOptions } from '../commands/link-stage.js';
 import type { AdLinkResult, LinkCheckResult } from '../links/check-links.js';
 import type { Io } from '../commands/io.js';
 import { ProblemPrinter } from '../commands/problem-printer.js';
@@ -61,6 +61,11 @@ export async function checkRunLinks(run: LinkRunInput, toSend: readonly PlannedS
     else if (found.warnings.length) warnings.set(item.seq, problemsText(found.warnings));
   }
   printer.finish(run.report);
+  return { invalid, warnings, usable: usableLinks(result, known) };
+}
+
+/** Links this run found usable (not known before), for the journal: a re-run within a day reuses them. */
+function usableLinks(result: LinkCheckResult, known: ReadonlyMap<string, Observation>): { link: string; seen: Observation }[] {
   const usable: { link: string; seen: Observation }[] = [];
   for (const [link, seen] of result.observed) {
     if (known.has(link) || seen.kind !== 'answer' || result.verdicts.get(link)?.level === 'invalid') continue;
@@ -68,7 +73,7 @@ export async function checkRunLinks(run: LinkRunInput, toSend: readonly PlannedS
     const { head: _head, ...facts } = seen;
     usable.push({ link, seen: facts });
   }
-  return { invalid, warnings, usable };
+  return usable;
 }
 
 /** What the sender waits for before a row goes: its links' verdict. */
@@ -148,25 +153,8 @@ export function checkLinksAhead(run: LinkRunInput, toSend: readonly PlannedSend[
     for (const seq of [...waiters.keys()])
       waiters.get(seq)!(signal.aborted ? {} : { invalid: 'links: not judged, so the row was not sent; run the same command again' });
     waiters.clear();
-    const usable: { link: string; seen: Observation }[] = [];
-    if (!signal.aborted) {
-      for (const [link, seen] of result.observed) {
-        if (known.has(link) || seen.kind !== 'answer' || result.verdicts.get(link)?.level === 'invalid') continue;
-        const { head: _head, ...facts } = seen;
-        usable.push({ link, seen: facts });
-      }
-    }
-    let invalid = 0;
-    let warned = 0;
-    for (const r of result.byAd.values()) {
-      if (r.problems.length) invalid++;
-      else if (r.warnings.length) warned++;
-    }
-    const reused = result.observed.size - result.fetched;
-    run.say(
-      `Links: ${result.observed.size} checked${reused > 0 ? ` (${reused} from an earlier run)` : ''}${signal.aborted ? ' before the batch stopped' : ''}; ${invalid} ${invalid === 1 ? 'ad has' : 'ads have'} a bad link${warned ? `, ${warned} ${warned === 1 ? 'has' : 'have'} a warning` : ''}.\n`,
-    );
-    return { invalid: new Map(), warnings: new Map(), usable };
+    run.say(linksSummary(result, signal.aborted));
+    return { invalid: new Map(), warnings: new Map(), usable: signal.aborted ? [] : usableLinks(result, known) };
   })();
   // A checker that fails lets no row through: every waiting row is judged invalid by it.
   const failed = finished.catch((err: unknown) => {
