@@ -207,14 +207,14 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
   });
   afterAll(async () => browser?.close());
 
-  async function open(server: UiServer): Promise<Page> {
+  async function open(server: UiServer, listed = 'campaign-broken.csv'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('dialog', (d) => void d.accept());
     await page.goto(server.openUrl);
-    await page.waitForSelector('#file option[value="campaign-broken.csv"]', { state: 'attached' });
+    await page.waitForSelector(`#file option[value="${listed}"]`, { state: 'attached' });
     (page as Page & { errors: string[] }).errors = errors;
     return page;
   }
@@ -313,7 +313,7 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect(await readFile(join(dir, 'dropped.csv'), 'utf8')).toBe(await readFile('fixtures/campaign.csv', 'utf8'));
 
     const tpl = await page.request.get(`${server.url}${await page.getAttribute('#tpl-csv', 'href')}`);
-    expect(tpl.headers()['content-disposition']).toBe('attachment; filename="tiktok-ads-template.csv"');
+    expect(tpl.headers()['content-disposition']).toBe(`attachment; filename="tiktok-ads-template.csv"; filename*=UTF-8''tiktok-ads-template.csv`);
     expect((await tpl.text()).split('\n')[0]).toMatch(/^\ufeffadgroup_id,/); // with Excel's BOM, as the CLI writes it
     const xlsx = await page.request.get(`${server.url}${await page.getAttribute('#tpl-xlsx', 'href')}`);
     expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
@@ -353,7 +353,9 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     const href = await page.getAttribute('#dl-report', 'href');
     const downloaded = await page.request.get(`${server.url}${href}`);
     expect(downloaded.status()).toBe(200);
-    expect(downloaded.headers()['content-disposition']).toBe('attachment; filename="campaign-broken.results.csv"');
+    expect(downloaded.headers()['content-disposition']).toBe(
+      `attachment; filename="campaign-broken.results.csv"; filename*=UTF-8''campaign-broken.results.csv`,
+    );
     const fromCli = await readFile(join(cliDir, 'campaign-broken.results.csv'), 'utf8');
     expect(await downloaded.text()).toBe(fromCli);
     const retry = await page.request.get(`${server.url}${await page.getAttribute('#dl-retry', 'href')}`);
@@ -386,6 +388,37 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect(new Set(sim.ads().map((a) => a.idempotency_key)).size).toBe(20);
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   }, 60_000);
+
+  it('downloads names in any script; a file not written yet is a message on the page, and no retry link is offered when nothing needs one', async () => {
+    const dir = await tempDir();
+    const name = 'Kampagne – Q3 キャンペーン.csv';
+    await writeFile(
+      join(dir, name),
+      'adgroup_id,ad_text,landing_page_url,video_url\n1780000000000000101,Kaffee,https://e.example.com/1,https://c.example.com/1.mp4\n',
+    );
+    const sim = await startSim();
+    const page = await open(await ui(dir, sim.url), name);
+    await page.selectOption('#file', name);
+    await page.waitForSelector('#rows tbody tr');
+    // Before any batch: the report is not there, and asking says so without leaving the page.
+    const missing = await page.evaluate(async (file) => {
+      const t = new URL(location.href).searchParams.get('t')!;
+      const res = await fetch(`/api/download?${new URLSearchParams({ t, file, kind: 'report', check: '1' })}`);
+      return { status: res.status, body: (await res.json()) as { exists: boolean; message: string } };
+    }, name);
+    expect(missing).toMatchObject({ status: 200, body: { exists: false, message: expect.stringMatching(/does not exist yet/) } });
+    await page.uncheck('#links');
+    await page.click('#launch');
+    await page.waitForSelector('#summary:not([hidden])', { timeout: 20_000 });
+    expect(await page.isHidden('#dl-retry-wrap')).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report')]);
+    expect(download.suggestedFilename()).toBe('Kampagne – Q3 キャンペーン.results.csv');
+    const { contentDisposition } = await import('../src/ui/server.js');
+    expect(contentDisposition('Kampagne – Q3.csv')).toBe(`attachment; filename="Kampagne _ Q3.csv"; filename*=UTF-8''Kampagne%20%E2%80%93%20Q3.csv`);
+    expect(await readFile((await download.path())!, 'utf8')).toMatch(/^\ufeffrow,status,ad_id/);
+    expect(page.url()).toContain('?t=');
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  }, 30_000);
 
   it('a second launch of a running batch is refused with the reason', async () => {
     const { dir, sim, server } = await slowBatchPage(100);

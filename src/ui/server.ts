@@ -203,8 +203,17 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       kind === 'retry'
         ? retryFilePath({ dir: dirname(file), stem, workbook: extname(file).toLowerCase() === '.xlsx' })
         : join(dirname(file), `${stem}.results.${format}`);
+    const missing = `${basename(path)} does not exist yet: it is written when a batch runs.`;
+    // The page asks first (check=1), so that a missing file is a message on the page, not a page of JSON.
+    if (url.searchParams.get('check') === '1') {
+      const exists = await stat(path).then(
+        (s) => s.isFile(),
+        () => false,
+      );
+      return reply(res, 200, { file: basename(path), exists, ...(exists ? {} : { message: missing }) });
+    }
     const body = await readFile(path).catch(() => {
-      throw new RunError('USAGE', `${basename(path)} does not exist yet: it is written when a batch runs.`);
+      throw new RunError('USAGE', missing);
     });
     send(res, 200, path.endsWith('.xlsx') ? XLSX_TYPE : 'text/csv; charset=utf-8', body, basename(path));
   }
@@ -311,11 +320,22 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 }
 
+/**
+ * A download's name in any script (`Kampagne – Q3.results.csv`, `キャンペーン.results.csv`): an
+ * HTTP header holds Latin-1 only, so the name goes as RFC 6266's `filename*` in UTF-8 (RFC 8187),
+ * with an ASCII `filename` for the rare client that does not read it.
+ */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, filename?: string): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'content-type': type,
-    ...(filename ? { 'content-disposition': `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"` } : {}),
+    ...(filename ? { 'content-disposition': contentDisposition(filename) } : {}),
   });
   res.end(body);
 }

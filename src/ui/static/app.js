@@ -295,6 +295,18 @@ function finished(summary) {
   $('summary').hidden = false;
   $('dl-report').href = withToken('/api/download', { file: state.file, kind: 'report', format: $('format').value });
   $('dl-retry').href = withToken('/api/download', { file: state.file, kind: 'retry' });
+  // A retry file exists only when some row needs attention.
+  $('dl-retry-wrap').hidden = c.invalid + c.rejected + c.failed + c.not_sent + (c.unknown ?? 0) === 0;
+}
+
+/** A download that is not there yet says so on the page instead of leaving it for an error page. */
+async function download(e) {
+  e.preventDefault();
+  const href = e.currentTarget.href;
+  const res = await fetch(`${href}&check=1`);
+  const data = await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }));
+  if (!res.ok || !data.exists) throw new Error(data.message ?? data.error);
+  location.href = href;
 }
 
 function on(id, event, fn) {
@@ -302,6 +314,8 @@ function on(id, event, fn) {
 }
 
 on('refresh', 'click', () => loadFiles());
+on('dl-report', 'click', download);
+on('dl-retry', 'click', download);
 on('file', 'change', (e) => chooseFile(e.target.value));
 on('sheet', 'change', () => check());
 on('check', 'click', () => check());
