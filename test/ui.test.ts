@@ -271,6 +271,28 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   });
 
+  it('a slow check never overwrites a newer one: the table, counts and Create belong to the file shown', async () => {
+    const dir = await folderWith('campaign-broken.csv');
+    const row = (i: number) => `1780000000000000101,Coffee ${i},https://e.example.com/${i},https://c.example.com/${i}.mp4`;
+    const head = 'adgroup_id,ad_text,landing_page_url,video_url';
+    await writeFile(join(dir, 'big.csv'), [head, ...Array.from({ length: 20_000 }, (_, i) => row(i))].join('\n'));
+    await writeFile(join(dir, 'small.csv'), [head, row(1), row(2), `1780000000000000101,,https://e.example.com/x,https://c.example.com/x.mp4`].join('\n'));
+    const page = await open(await ui(dir, undefined));
+    let answered = 0;
+    page.on('response', (r) => void (r.url().includes('/api/check') && answered++));
+    await page.selectOption('#file', 'big.csv');
+    await page.waitForRequest((r) => r.url().includes('/api/check'));
+    await page.selectOption('#file', 'small.csv');
+    await page.waitForFunction(() => /^3 ads: 2 valid, 1 invalid/.test(document.querySelector('#counts')?.textContent ?? ''));
+    // The big file's check answers later, and is dropped.
+    await expect.poll(() => answered, { timeout: 20_000 }).toBe(2);
+    await page.waitForTimeout(100);
+    expect(await page.textContent('#counts')).toMatch(/^3 ads: 2 valid, 1 invalid/);
+    expect(await page.textContent('#launch')).toBe('Create 2 ads');
+    expect(await page.$$eval('#rows tbody tr', (rows) => rows.length)).toBe(3);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  }, 30_000);
+
   it('is usable from the keyboard alone: Tab to the file list, choose with the arrow keys, Tab to each action', async () => {
     const dir = await folderWith('campaign-broken.csv');
     const page = await open(await ui(dir, undefined));

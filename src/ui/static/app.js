@@ -3,7 +3,7 @@
 // HTML: sheet contents are data.
 const token = new URLSearchParams(location.search).get('t') ?? '';
 const $ = (id) => document.getElementById(id);
-const state = { file: '', map: {}, check: null, running: false, done: 0, total: 0, started: 0, slowdowns: 0, retries: 0, source: null };
+const state = { file: '', seq: 0, map: {}, check: null, running: false, done: 0, total: 0, started: 0, slowdowns: 0, retries: 0, source: null };
 
 async function api(path, body) {
   const res = await fetch(path, {
@@ -55,10 +55,17 @@ async function loadFiles(select) {
 async function chooseFile(name) {
   state.file = name;
   state.map = {};
+  state.check = null;
   $('sheet-wrap').hidden = true;
   $('launch').disabled = true;
+  // Nothing of the previous file stays on screen under the new one's name.
+  for (const id of ['rows-panel', 'plan-panel', 'mapping']) $(id).hidden = true;
+  if (!state.running) $('run').hidden = true;
+  $('notices').replaceChildren();
   if (!name) return;
+  const seq = ++state.seq;
   const { sheets } = await api('/api/sheets', { file: name });
+  if (seq !== state.seq) return; // another file was chosen meanwhile
   if (sheets.length > 1) {
     // As the CLI without --sheet: the first sheet with a header row (a cover sheet is skipped).
     $('sheet').replaceChildren(new Option('first with a header row', ''), ...sheets.map((s) => new Option(s, s)));
@@ -87,15 +94,24 @@ async function upload(file) {
   await chooseFile(data.file);
 }
 
+/**
+ * Checks the chosen file. Only the newest check is shown: one started before another file (or
+ * sheet, or mapping) was chosen is dropped when it answers, so the table, counts and "Create N ads"
+ * always belong to the file whose name is shown.
+ */
 async function check() {
   showError(null);
+  const seq = ++state.seq;
+  const file = state.file;
   $('check').disabled = true;
+  $('launch').disabled = true;
   try {
     const result = await api('/api/check', options());
+    if (seq !== state.seq || file !== state.file) return;
     state.check = result;
     renderCheck(result);
   } finally {
-    $('check').disabled = false;
+    if (seq === state.seq) $('check').disabled = false;
   }
 }
 
@@ -316,7 +332,15 @@ function on(id, event, fn) {
 on('refresh', 'click', () => loadFiles());
 on('dl-report', 'click', download);
 on('dl-retry', 'click', download);
-on('file', 'change', (e) => chooseFile(e.target.value));
+// Arrow keys on the list change the choice once per key: the check waits until the choice settles.
+let choosing;
+on('file', 'change', (e) => {
+  clearTimeout(choosing);
+  const name = e.target.value;
+  return new Promise((resolve, reject) => {
+    choosing = setTimeout(() => chooseFile(name).then(resolve, reject), 250);
+  });
+});
 on('sheet', 'change', () => check());
 on('check', 'click', () => check());
 on('plan', 'click', () => plan());
