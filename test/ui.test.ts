@@ -293,6 +293,47 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   }, 30_000);
 
+  it('accessible beyond colour: bad cells carry aria-invalid and a sign, amber text 4.5:1 and field borders 3:1, named progress, a live summary; a file dropped beside the zone does not leave the page', async () => {
+    const dir = await folderWith('campaign-broken.csv');
+    const page = await open(await ui(dir, undefined));
+    await page.selectOption('#file', 'campaign-broken.csv');
+    await page.waitForSelector('#rows tbody td.bad');
+    expect(await page.$$eval('td.bad', (tds) => tds.every((td) => td.getAttribute('aria-invalid') === 'true'))).toBe(true);
+    expect(await page.$eval('td.bad', (td) => getComputedStyle(td, '::before').content)).toBe('"✗ "');
+    // WCAG 2.1 contrast, computed from what the browser paints.
+    const ratios = await page.evaluate(() => {
+      const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+      const lum = (c: string) => {
+        const [r, g, b] = rgb(c).map((v) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      const ratio = (a: string, b: string) => {
+        const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+        return (x! + 0.05) / (y! + 0.05);
+      };
+      const amber = getComputedStyle(document.documentElement).getPropertyValue('--amber').trim();
+      const probe = document.createElement('span');
+      probe.style.color = amber;
+      document.body.append(probe);
+      const field = getComputedStyle(document.querySelector('#advertiser')!).borderTopColor;
+      return { amber: ratio(getComputedStyle(probe).color, 'rgb(255, 255, 255)'), field: ratio(field, 'rgb(255, 255, 255)') };
+    });
+    expect(ratios.amber).toBeGreaterThanOrEqual(4.5);
+    expect(ratios.field).toBeGreaterThanOrEqual(3);
+    expect(await page.getAttribute('#bar', 'aria-label')).toBe('Ads sent');
+    expect(await page.getAttribute('#summary-text', 'aria-live')).toBe('polite');
+    const prevented = await page.evaluate(() => {
+      const e = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() });
+      document.querySelector('h1')!.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    expect(prevented).toBe(true);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+
   it('is usable from the keyboard alone: Tab to the file list, choose with the arrow keys, Tab to each action', async () => {
     const dir = await folderWith('campaign-broken.csv');
     const page = await open(await ui(dir, undefined));

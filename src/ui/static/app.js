@@ -158,8 +158,10 @@ function renderCheck(result) {
         const td = Object.assign(document.createElement('td'), { textContent: text });
         const bad = r.problems.filter((p) => p.col === col);
         const warn = r.warnings.filter((p) => p.col === col);
-        if (bad.length) td.className = 'bad';
-        else if (warn.length) td.className = 'warn';
+        if (bad.length) {
+          td.className = 'bad';
+          td.setAttribute('aria-invalid', 'true');
+        } else if (warn.length) td.className = 'warn';
         if (bad.length || warn.length) td.title = [...bad, ...warn].map((p) => p.message).join('\n');
         tr.append(td);
       });
@@ -330,6 +332,8 @@ function on(id, event, fn) {
 }
 
 on('refresh', 'click', () => loadFiles());
+// A file dropped beside the drop zone would make the browser open it and leave the page.
+for (const type of ['dragover', 'drop']) document.addEventListener(type, (e) => e.preventDefault());
 on('dl-report', 'click', download);
 on('dl-retry', 'click', download);
 // Arrow keys on the list change the choice once per key: the check waits until the choice settles.
