@@ -181,6 +181,43 @@ describe('ui server over plain HTTP', () => {
     expect(await readdir(dir)).toEqual(['campaign-broken.csv']);
   });
 
+  it('odd names of dropped files are messages, never a 500 naming our paths', async () => {
+    const names = ['bad%name.csv', encodeURIComponent('nul\u0000.csv'), encodeURIComponent(`${'x'.repeat(300)}.csv`), encodeURIComponent('tab\t.csv')];
+    for (const name of names) {
+      const r = await raw(`${server.url}/api/file`, { method: 'POST', headers: { 'x-token': server.token, 'x-file-name': name }, body: 'a,b\n1,2\n' });
+      expect(r.status, name).toBe(400);
+      expect(JSON.parse(r.body).error).toMatch(/rename the file and drop it again/);
+      expect(r.body).not.toContain(dir);
+    }
+  });
+
+  it('a workbook whose parts lie about their size is refused in our words by the sheet picker too', async () => {
+    const JSZip = (await import('jszip')).default;
+    const zip = await JSZip.loadAsync(await readFile('fixtures/realworld/pandas-sheets.xlsx'));
+    const data = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    // xl/workbook.xml declares 10 bytes where it holds more: the trick of a zip bomb.
+    const name = Buffer.from('xl/workbook.xml');
+    for (const [sig, sizeAt, nameAt] of [
+      [0x04034b50, 22, 30],
+      [0x02014b50, 24, 46],
+    ] as const) {
+      for (let i = 0; i < data.length - 4; i++) {
+        if (data.readUInt32LE(i) === sig && data.subarray(i + nameAt, i + nameAt + name.length).equals(name)) data.writeUInt32LE(10, i + sizeAt);
+      }
+    }
+    await writeFile(join(dir, 'lying.xlsx'), data);
+    const r = await raw(`${server.url}/api/sheets`, {
+      method: 'POST',
+      headers: { 'x-token': server.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ file: 'lying.xlsx' }),
+    });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body).error).toBe(
+      `${join(dir, 'lying.xlsx')} is a damaged or unsupported .xlsx workbook (its parts do not match the sizes its zip directory declares). Open it in Excel or LibreOffice and save it again.`,
+    );
+    await rm(join(dir, 'lying.xlsx'));
+  });
+
   it('a dropped file with the name of a different one asks before replacing it', async () => {
     const h = { 'x-token': server.token, 'x-file-name': 'campaign-broken.csv' };
     const first = await raw(`${server.url}/api/file`, { method: 'POST', headers: h, body: 'adgroup_id,ad_text\n1,x\n' });

@@ -277,5 +277,10 @@ export async function xlsxSheetNames(path: string, limits: ReadLimits = DEFAULT_
   const zip = await JSZip.loadAsync(data).catch((err: unknown) => {
     throw xlsxError(path, err);
   });
-  return (await sheetParts(zip)).map((p) => p.name);
+  // A part that inflates to another size than its zip entry says (a bomb's trick) is our sentence,
+  // never JSZip's "Bug : uncompressed data size mismatch".
+  const parts = await sheetParts(zip).catch((err: unknown) => {
+    throw xlsxError(path, err);
+  });
+  return parts.map((p) => p.name);
 }

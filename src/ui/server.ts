@@ -227,8 +227,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
 
   /** A dropped file is saved in the folder under its own name, so its batch files sit beside it as the CLI's do. */
   async function saveDropped(req: IncomingMessage): Promise<unknown> {
-    const raw = req.headers['x-file-name'];
-    const name = typeof raw === 'string' ? decodeURIComponent(raw) : '';
+    const name = droppedName(req.headers['x-file-name']);
     const path = inDir(name);
     if (!SHEET_EXTENSIONS.has(extname(name).toLowerCase())) throw new RunError('USAGE', `${name}: the page takes .csv, .tsv, .txt and .xlsx files.`);
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -318,6 +317,25 @@ async function json(req: IncomingMessage): Promise<Record<string, unknown>> {
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+/**
+ * A dropped file's name as the page sends it (URI-encoded), or a usage error saying what is wrong
+ * with it: a name the file system cannot hold must be a message, not an error naming our paths.
+ */
+export function droppedName(raw: string | string[] | undefined): string {
+  let name: string;
+  try {
+    name = typeof raw === 'string' ? decodeURIComponent(raw) : '';
+  } catch {
+    throw new RunError('USAGE', 'The file name could not be read (a stray % in it?); rename the file and drop it again.');
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw new RunError('USAGE', 'The file name holds a control character; rename the file and drop it again.');
+  // Most file systems hold at most 255 bytes in a name (ext4, APFS, NTFS in UTF-16 units).
+  if (Buffer.byteLength(name, 'utf8') > 255)
+    throw new RunError('USAGE', 'The file name is longer than 255 bytes, more than a file system holds; rename the file and drop it again.');
+  return name;
 }
 
 /**
