@@ -513,7 +513,7 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect(await page.isHidden('#dl-retry-wrap')).toBe(true);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report')]);
     expect(download.suggestedFilename()).toBe('Kampagne – Q3 キャンペーン.results.csv');
-    const { contentDisposition } = await import('../src/ui/server.js');
+    const { contentDisposition } = await import('../src/ui/names.js');
     expect(contentDisposition('Kampagne – Q3.csv')).toBe(`attachment; filename="Kampagne _ Q3.csv"; filename*=UTF-8''Kampagne%20%E2%80%93%20Q3.csv`);
     expect(await readFile((await download.path())!, 'utf8')).toMatch(/^\ufeffrow,status,ad_id/);
     expect(page.url()).toContain('?t=');
