@@ -520,6 +520,34 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   }, 30_000);
 
+  it('a reload or a second tab finds the running batch: its progress so far, then live, and Stop works from there', async () => {
+    const { sim, server } = await slowBatchPage(120);
+    const page = await open(server);
+    await page.selectOption('#file', 'campaign.csv');
+    await page.waitForSelector('#rows tbody tr');
+    await page.uncheck('#links');
+    await page.click('#launch');
+    await page.waitForFunction(() => (document.querySelector('#bar') as HTMLProgressElement).value >= 2);
+    // The tab is reloaded mid-batch: the page chooses the running file and follows its batch.
+    await page.reload();
+    await page.waitForSelector('#run:not([hidden])');
+    expect(await page.inputValue('#file')).toBe('campaign.csv');
+    await page.waitForFunction(() => (document.querySelector('#bar') as HTMLProgressElement).value >= 2);
+    expect(await page.isEnabled('#stop')).toBe(true);
+    expect(await page.isDisabled('#launch')).toBe(true);
+    // A second tab sees the same batch.
+    const other = await browser.newPage();
+    await other.goto(server.openUrl);
+    await other.waitForSelector('#run:not([hidden])');
+    expect(await other.textContent('#progress-text')).toMatch(/^\d+\/20 rows/);
+    await other.close();
+    await page.click('#stop');
+    await page.waitForSelector('#summary:not([hidden])', { timeout: 20_000 });
+    expect(await page.textContent('#summary-text')).toMatch(/^Stopped \(interrupted\)\. \d+ created, \d+ not_sent\.$/);
+    expect(sim.stats().created).toBeLessThan(20);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  }, 60_000);
+
   it('a second launch of a running batch is refused with the reason', async () => {
     const { dir, sim, server } = await slowBatchPage(100);
     const h = { 'x-token': server.token, 'content-type': 'application/json' };

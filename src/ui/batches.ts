@@ -31,6 +31,11 @@ export class Batches {
     return this.byFile.get(file)?.done === false;
   }
 
+  /** The files whose batch runs now: a page that reloads (or a second tab) attaches to them. */
+  runningFiles(): string[] {
+    return [...this.byFile].filter(([, b]) => !b.done).map(([file]) => file);
+  }
+
   /** Starts an upload; its events go to every listener of the file. Throws USAGE when one runs. */
   launch(file: string, options: Omit<UploadOptions, 'signal' | 'onEvent'>): void {
     if (this.running(file)) throw new RunError('USAGE', `${options.file} is already being uploaded from this page; wait for it to finish or press Stop.`);

@@ -112,6 +112,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
           files: await sheetFiles(dir),
           key: apiKey !== undefined,
           endpoint: options.endpoint ?? options.env.ADSPIRER_BASE_URL ?? null,
+          running: batches.runningFiles().map((f) => basename(f)),
         });
       case 'POST /api/file':
         return reply(res, 200, await saveDropped(req));

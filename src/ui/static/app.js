@@ -3,7 +3,20 @@
 // HTML: sheet contents are data.
 const token = new URLSearchParams(location.search).get('t') ?? '';
 const $ = (id) => document.getElementById(id);
-const state = { file: '', seq: 0, map: {}, check: null, running: false, done: 0, total: 0, started: 0, slowdowns: 0, retries: 0, source: null };
+const state = {
+  file: '',
+  seq: 0,
+  runningFiles: [],
+  map: {},
+  check: null,
+  running: false,
+  done: 0,
+  total: 0,
+  started: 0,
+  slowdowns: 0,
+  retries: 0,
+  source: null,
+};
 
 async function api(path, body) {
   const res = await fetch(path, {
@@ -44,6 +57,7 @@ function options() {
 
 async function loadFiles(select) {
   const data = await api('/api/files');
+  state.runningFiles = data.running ?? [];
   $('dir').textContent = data.dir;
   $('service').textContent = `${data.key ? 'API key loaded' : 'No API key: checks and plans only'} · ${data.endpoint ?? 'api.adspirer.ai'}`;
   const sel = $('file');
@@ -72,6 +86,22 @@ async function chooseFile(name) {
     $('sheet-wrap').hidden = false;
   }
   await check();
+  // A batch of this file runs already (launched before a reload, or from another tab): follow it.
+  if (state.runningFiles.includes(name) && state.file === name && !state.running) attach();
+}
+
+/** Shows a running batch's progress and lets it be stopped: its story so far is replayed, then live. */
+function attach() {
+  Object.assign(state, { running: true, done: 0, total: 0, started: Date.now(), slowdowns: 0, retries: 0 });
+  $('run').hidden = false;
+  $('summary').hidden = true;
+  $('log').textContent = '';
+  $('bar').value = 0;
+  $('launch').disabled = true;
+  $('stop').disabled = false;
+  $('check').disabled = true;
+  $('plan').disabled = true;
+  listen();
 }
 
 async function upload(file) {
@@ -244,17 +274,8 @@ async function launch() {
   const n = state.check?.counts.valid ?? 0;
   if (!confirm(`Create up to ${n} ${n === 1 ? 'ad' : 'ads'} from ${state.file}? Each costs one API call; rows created earlier are not sent again.`)) return;
   await api('/api/launch', options());
-  Object.assign(state, { running: true, done: 0, total: 0, started: Date.now(), slowdowns: 0, retries: 0 });
-  $('run').hidden = false;
-  $('summary').hidden = true;
-  $('log').textContent = '';
-  $('bar').value = 0;
-  $('launch').disabled = true;
-  $('stop').disabled = false;
-  $('check').disabled = true;
-  $('plan').disabled = true;
+  attach();
   $('run').scrollIntoView({ block: 'start' });
-  listen();
 }
 
 function listen() {
@@ -369,4 +390,13 @@ drop.addEventListener('drop', (e) => {
 });
 $('tpl-csv').href = withToken('/api/template', { format: 'csv' });
 $('tpl-xlsx').href = withToken('/api/template', { format: 'xlsx' });
-loadFiles().catch(showError);
+// After a reload or in a second tab: the running batch's file is chosen and followed.
+loadFiles()
+  .then(() => {
+    const running = state.runningFiles[0];
+    if (running && !state.file) {
+      $('file').value = running;
+      return chooseFile(running);
+    }
+  })
+  .catch(showError);
