@@ -371,6 +371,41 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   });
 
+  it('fits a phone (390 px): nothing scrolls sideways but the rows table in its own box, no control is cut off, through check, plan and a batch', async () => {
+    const dir = await folderWith('campaign.csv', 'campaign-broken.csv');
+    const sim = await startSim();
+    const server = await ui(dir, sim.url);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(server.openUrl);
+    await page.waitForSelector('#file option[value="campaign.csv"]', { state: 'attached' });
+    const fits = () =>
+      page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        cut: [...document.querySelectorAll('input, select, textarea, button, progress, a')]
+          .filter((e) => (e as HTMLElement).offsetParent !== null && !e.closest('.table-wrap'))
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => e.id || e.tagName),
+      }));
+    expect(await fits()).toEqual({ scroll: 390, cut: [] });
+    await page.selectOption('#file', 'campaign.csv');
+    await page.waitForSelector('#rows tbody tr');
+    await page.uncheck('#links');
+    expect(await fits()).toEqual({ scroll: 390, cut: [] });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/phone-check.png` });
+    await page.click('#plan');
+    await page.waitForSelector('#plan-panel:not([hidden])');
+    expect(await fits()).toEqual({ scroll: 390, cut: [] });
+    await page.click('#launch');
+    await page.waitForSelector('#summary:not([hidden])', { timeout: 20_000 });
+    expect(await fits()).toEqual({ scroll: 390, cut: [] });
+    if (SHOTS) {
+      await page.$eval('#run', (el) => el.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: `${SHOTS}/phone-done.png` });
+    }
+    await page.close();
+  }, 30_000);
+
   it('is usable from the keyboard alone: Tab to the file list, choose with the arrow keys, Tab to each action', async () => {
     const dir = await folderWith('campaign-broken.csv');
     const page = await open(await ui(dir, undefined));
