@@ -382,7 +382,7 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     const fits = () =>
       page.evaluate(() => ({
         scroll: document.documentElement.scrollWidth,
-        cut: [...document.querySelectorAll('input, select, textarea, button, progress, a')]
+        cut: Array.from(document.querySelectorAll('input, select, textarea, button, progress, a'))
           .filter((e) => (e as HTMLElement).offsetParent !== null && !e.closest('.table-wrap'))
           .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
           .map((e) => e.id || e.tagName),
