@@ -583,6 +583,48 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
   }, 60_000);
 
+  it("pauses, resumes and deletes the batch's ads from the page, asking first, each ad once", async () => {
+    const dir = await folderWith('campaign.csv', 'campaign-broken.csv');
+    const sim = await startSim();
+    const page = await open(await ui(dir, sim.url));
+    await page.selectOption('#file', 'campaign.csv');
+    await page.waitForSelector('#rows tbody tr');
+    await page.uncheck('#links');
+    await page.click('#launch');
+    await page.waitForSelector('#summary:not([hidden])', { timeout: 20_000 });
+    expect(sim.ads()).toHaveLength(20);
+    const asked: string[] = [];
+    page.removeAllListeners('dialog');
+    page.on('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
+    await page.click('#ads-pause');
+    await page.waitForSelector('#ads-result:text-matches("^20 of 20 ads paused")');
+    expect(sim.ads().every((a) => a.status === 'DISABLE')).toBe(true);
+    await page.click('#ads-pause');
+    await page.waitForSelector('#ads-result:text-matches("^0 of 0 ads paused, 20 left as they were")');
+    await page.click('#ads-delete');
+    await page.waitForSelector('#ads-result:text-matches("^20 of 20 ads deleted")');
+    expect(sim.ads().every((a) => a.status === 'DELETE')).toBe(true);
+    expect(asked).toHaveLength(3);
+    expect(asked[2]).toMatch(/^Delete every ad the batch of campaign\.csv created\? Each is one API call\. A deleted ad cannot be brought back\.$/);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  }, 40_000);
+
+  it('offers allow-duplicates as a box: two identical rows are one invalid until it is ticked', async () => {
+    const dir = await folderWith('campaign-broken.csv');
+    const row = '1780000000000000101,Coffee,https://e.example.com/1,https://c.example.com/1.mp4';
+    await writeFile(join(dir, 'dups.csv'), ['adgroup_id,ad_text,landing_page_url,video_url', row, row].join('\n'));
+    const page = await open(await ui(dir, undefined));
+    await page.selectOption('#file', 'dups.csv');
+    await page.waitForSelector('#rows [data-code="row.duplicate"]');
+    expect(await page.textContent('#counts')).toMatch(/^2 ads: 1 valid, 1 invalid/);
+    await page.check('#dups');
+    await page.waitForFunction(() => /^2 ads: 2 valid, 0 invalid/.test(document.querySelector('#counts')?.textContent ?? ''));
+    expect(await page.textContent('#launch')).toBe('Create 2 ads');
+  });
+
   it('a second launch of a running batch is refused with the reason', async () => {
     const { dir, sim, server } = await slowBatchPage(100);
     const h = { 'x-token': server.token, 'content-type': 'application/json' };

@@ -68,6 +68,7 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     help: 'send rows identical to an earlier row (default: they are invalid)',
     commands: SHEET,
     option: 'allowDuplicates',
+    page: 'allowDuplicates',
   },
   {
     name: 'trust-ids',

@@ -16,6 +16,7 @@ import { Batches } from './batches.js';
 import { checkSheet, type CheckRequest } from './check-sheet.js';
 import { guard, newToken } from './guard.js';
 import { contentDisposition, droppedName } from './names.js';
+import { changeStatusFromPage, type StatusRequest } from './ad-status-route.js';
 import { pageOptions } from '../options/registry.js';
 
 export interface UiOptions {
@@ -133,6 +134,23 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
         if (!apiKey) throw new RunError('SETUP', 'No API key: start the page with ADSPIRER_API_KEY set, or with --api-key-file PATH.');
         batches.launch(file, uploadOptions(body, file, false));
         return reply(res, 200, { started: true });
+      }
+      case 'POST /api/ad-status': {
+        const body = (await json(req)) as LaunchBody & StatusRequest;
+        const env = {
+          ...(apiKey ? { ADSPIRER_API_KEY: apiKey.value } : {}),
+          ...(options.env.ADSPIRER_BASE_URL ? { ADSPIRER_BASE_URL: options.env.ADSPIRER_BASE_URL } : {}),
+        };
+        const tuning = options.uploadTuning as Record<string, unknown> | undefined;
+        return reply(
+          res,
+          200,
+          await changeStatusFromPage(body, inDir(body.file), {
+            env,
+            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+            ...(tuning ? { tuning } : {}),
+          }),
+        );
       }
       case 'POST /api/stop': {
         const { file } = (await json(req)) as { file?: string };

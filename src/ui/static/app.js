@@ -49,6 +49,7 @@ function options() {
       .filter(Boolean),
     reportFormat: $('format').value,
     checkLinks: $('links').checked,
+    allowDuplicates: $('dups').checked,
     map: Object.entries(state.map)
       .filter(([, field]) => field)
       .map(([column, field]) => `${column}=${field}`),
@@ -72,6 +73,8 @@ async function chooseFile(name) {
   state.check = null;
   $('sheet-wrap').hidden = true;
   $('launch').disabled = true;
+  $('ads-actions').hidden = !name;
+  $('ads-result').textContent = '';
   // Nothing of the previous file stays on screen under the new one's name.
   for (const id of ['rows-panel', 'plan-panel', 'mapping']) $(id).hidden = true;
   if (!state.running) $('run').hidden = true;
@@ -370,6 +373,26 @@ on('sheet', 'change', () => check());
 on('check', 'click', () => check());
 on('plan', 'click', () => plan());
 on('launch', 'click', () => launch());
+/** Pause, resume or delete every ad the batch of the chosen sheet created (as the commands do). */
+async function adStatus(action) {
+  showError(null);
+  const words = { pause: 'Pause', resume: 'Resume', delete: 'Delete' }[action];
+  const warning = action === 'delete' ? ' A deleted ad cannot be brought back.' : '';
+  if (!confirm(`${words} every ad the batch of ${state.file} created? Each is one API call.${warning}`)) return;
+  $('ads-result').textContent = `${words}…`;
+  const r = await api('/api/ad-status', { ...options(), action });
+  const c = r.counts;
+  const done = { pause: 'paused', resume: 'resumed', delete: 'deleted' }[action];
+  $('ads-result').textContent = `${c.done} of ${r.ads} ${r.ads === 1 ? 'ad' : 'ads'} ${done}${c.skipped ? `, ${c.skipped} left as they were` : ''}${
+    c.rejected + c.failed + c.not_sent + c.unknown ? `, ${c.rejected + c.failed + c.not_sent + c.unknown} not changed (see Messages)` : ''
+  }.`;
+  $('log').textContent += `${r.messages.join('\n')}\n`;
+}
+on('ads-pause', 'click', () => adStatus('pause'));
+on('dups', 'change', () => state.file && check());
+on('ads-resume', 'click', () => adStatus('resume'));
+on('ads-delete', 'click', () => adStatus('delete'));
+
 on('stop', 'click', async () => {
   $('stop').disabled = true;
   await api('/api/stop', { file: state.file });
