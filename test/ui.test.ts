@@ -13,6 +13,7 @@ import { guard, sameToken } from '../src/ui/guard.js';
 import { startUi, type UiServer } from '../src/ui/server.js';
 import { cli, processIt } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { certificate, startLinkServer } from './helpers/link-server.js';
 import { browserSuiteRuns, CHROMIUM as CHROMIUM_FOUND, FIREFOX as FIREFOX_FOUND } from './helpers/browsers.js';
 import { KEY, startSim } from './helpers/upload.js';
 
@@ -624,6 +625,28 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     await page.waitForFunction(() => /^2 ads: 2 valid, 0 invalid/.test(document.querySelector('#counts')?.textContent ?? ''));
     expect(await page.textContent('#launch')).toBe('Create 2 ads');
   });
+
+  it('says the links are being checked before the first row goes, and reckons the time left from the first answers', async () => {
+    const tls = await certificate();
+    const links = await startLinkServer(tls, { slowMs: 150 });
+    try {
+      const dir = await folderWith('campaign-broken.csv');
+      const rows = Array.from({ length: 6 }, (_, i) => `1780000000000000101,Coffee ${i},${links.url}/page/${i},${links.url}/ok.mp4?v=${i}`);
+      await writeFile(join(dir, 'linked.csv'), ['adgroup_id,ad_text,landing_page_url,video_url', ...rows].join('\n'));
+      const sim = await startSim({ latencyMs: 100 });
+      const page = await open(await ui(dir, sim.url, { linkDispatcher: links.dispatcher, uploadTuning: { ...TUNING, concurrency: 1, rate: 5 } }));
+      await page.selectOption('#file', 'linked.csv');
+      await page.waitForSelector('#rows tbody tr');
+      await page.click('#launch');
+      await page.waitForSelector('#progress-text:text-matches("^Checking the links of 6 rows as they go")');
+      await page.waitForSelector('#progress-text:text-matches("^[1-5]/6 rows")', { timeout: 20_000 });
+      await page.waitForSelector('#summary:not([hidden])', { timeout: 20_000 });
+      expect(await page.textContent('#summary-text')).toBe('Done. 6 created.');
+      expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    } finally {
+      await links.close();
+    }
+  }, 40_000);
 
   it('a second launch of a running batch is refused with the reason', async () => {
     const { dir, sim, server } = await slowBatchPage(100);

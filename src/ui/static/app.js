@@ -95,7 +95,7 @@ async function chooseFile(name) {
 
 /** Shows a running batch's progress and lets it be stopped: its story so far is replayed, then live. */
 function attach() {
-  Object.assign(state, { running: true, done: 0, total: 0, started: Date.now(), slowdowns: 0, retries: 0 });
+  Object.assign(state, { running: true, done: 0, total: 0, started: Date.now(), slowdowns: 0, retries: 0, firstAt: undefined, phase: '' });
   $('run').hidden = false;
   $('summary').hidden = true;
   $('log').textContent = '';
@@ -290,14 +290,20 @@ function listen() {
     const e = JSON.parse(message.data);
     if (e.type === 'row') rowStatus(e.line.row, e.line.status, e.line.error);
     else if (e.type === 'progress') {
+      // The time left is reckoned from the first answer on: the plan and the first link checks
+      // before it are no measure of how fast rows go.
+      if (e.done > 0 && state.firstAt === undefined) state.firstAt = { at: Date.now(), done: e.done };
       state.done = e.done;
       state.total = e.total;
     } else if (e.type === 'quota') quota = `quota ${e.quota.used}/${e.quota.limit}`;
     else if (e.type === 'retry') {
       state.retries++;
       if (e.throttled) state.slowdowns++;
-    } else if (e.type === 'message') $('log').textContent += `${e.text}\n`;
-    else if (e.type === 'done') finished(e.summary);
+    } else if (e.type === 'message') {
+      $('log').textContent += `${e.text}\n`;
+      // Before the first row is answered, say what the batch is doing (the links are checked first).
+      if (state.done === 0) state.phase = /^Checking|^Links:/.test(e.text) ? e.text.split(';')[0] : state.phase;
+    } else if (e.type === 'done') finished(e.summary);
     else if (e.type === 'error') {
       showError(e.message);
       finished(null);
@@ -313,8 +319,13 @@ function drawProgress(quota) {
   const { done, total } = state;
   $('bar').max = Math.max(total, 1);
   $('bar').value = done;
-  const elapsed = Date.now() - state.started;
-  const eta = done > 0 && total > done ? ` · about ${Math.ceil(((elapsed / done) * (total - done)) / 1000)} s left` : '';
+  const first = state.firstAt;
+  const rate = first && done > first.done ? (done - first.done) / (Date.now() - first.at) : undefined;
+  const eta = rate && total > done ? ` · about ${Math.ceil((total - done) / rate / 1000)} s left` : '';
+  if (done === 0 && state.phase) {
+    $('progress-text').textContent = `${state.phase}…${quota ? ` · ${quota}` : ''}`;
+    return;
+  }
   const slow = state.slowdowns ? ` · ${state.slowdowns} slow-downs (429)` : '';
   const retries = state.retries ? ` · ${state.retries} retries` : '';
   $('progress-text').textContent = `${done}/${total} rows${eta}${slow}${retries}${quota ? ` · ${quota}` : ''}`;
