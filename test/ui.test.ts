@@ -557,7 +557,8 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
   }, 30_000);
 
   it('a reload or a second tab finds the running batch: its progress so far, then live, and Stop works from there', async () => {
-    const { sim, server } = await slowBatchPage(120);
+    // 20 rows one at a time, 400 ms each: 8 s at least, far longer than a reload however loaded the machine.
+    const { sim, server } = await slowBatchPage(400);
     const page = await open(server);
     await page.selectOption('#file', 'campaign.csv');
     await page.waitForSelector('#rows tbody tr');
