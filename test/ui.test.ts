@@ -13,7 +13,10 @@ import { guard, sameToken } from '../src/ui/guard.js';
 import { startUi, type UiServer } from '../src/ui/server.js';
 import { cli, processIt } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
-import { certificate, startLinkServer } from './helpers/link-server.js';
+import { certificate } from './helpers/link-server.js';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import { browserSuiteRuns, CHROMIUM as CHROMIUM_FOUND, FIREFOX as FIREFOX_FOUND } from './helpers/browsers.js';
 import { KEY, startSim } from './helpers/upload.js';
 
@@ -627,27 +630,68 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect(await page.textContent('#launch')).toBe('Create 2 ads');
   });
 
-  it('says the links are being checked before the first row goes, and reckons the time left from the first answers', async () => {
+  it('says the links are being checked before the first row goes, then counts the rows', async () => {
+    // A link host that answers only when the test lets it: the checking phase lasts until then, so
+    // the page is seen saying so however loaded the machine is.
     const tls = await certificate();
-    const links = await startLinkServer(tls, { slowMs: 150 });
+    let open_: () => void = () => {};
+    const gate = new Promise<void>((r) => (open_ = r));
+    const host = createHttpsServer(tls, (_req, res) => {
+      void gate.then(() => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    const base = `https://127.0.0.1:${(host.address() as AddressInfo).port}`;
     try {
       const dir = await folderWith('campaign-broken.csv');
-      const rows = Array.from({ length: 6 }, (_, i) => `1780000000000000101,Coffee ${i},${links.url}/page/${i},${links.url}/ok.mp4?v=${i}`);
-      await writeFile(join(dir, 'linked.csv'), ['adgroup_id,ad_text,landing_page_url,video_url', ...rows].join('\n'));
-      const sim = await startSim({ latencyMs: 100 });
-      const page = await open(await ui(dir, sim.url, { linkDispatcher: links.dispatcher, uploadTuning: { ...TUNING, concurrency: 1, rate: 5 } }));
+      const rows = Array.from({ length: 6 }, (_, i) => `1780000000000000101,Coffee ${i},${base}/page/${i},700000000000000${i}1`);
+      await writeFile(join(dir, 'linked.csv'), ['adgroup_id,ad_text,landing_page_url,video_id', ...rows].join('\n'));
+      const sim = await startSim();
+      const trust = new Agent({ connect: { ca: tls.cert } });
+      const page = await open(await ui(dir, sim.url, { linkDispatcher: trust }));
       await page.selectOption('#file', 'linked.csv');
       await page.waitForSelector('#rows tbody tr');
       await page.click('#launch');
       await page.waitForSelector('#progress-text:text-matches("^Checking the links of 6 rows as they go")');
-      await page.waitForSelector('#progress-text:text-matches("^[1-5]/6 rows")', { timeout: 20_000 });
+      expect(sim.ads()).toHaveLength(0);
+      open_();
       await page.waitForSelector('#summary:not([hidden])', { timeout: 20_000 });
       expect(await page.textContent('#summary-text')).toBe('Done. 6 created.');
+      expect(await page.textContent('#progress-text')).toMatch(/^6\/6 rows/);
       expect((page as Page & { errors: string[] }).errors).toEqual([]);
     } finally {
-      await links.close();
+      open_();
+      host.close();
     }
   }, 40_000);
+
+  it('the plan gives its reasons: rows held back by the quota say so, and Create offers what the plan will send', async () => {
+    const dir = await folderWith('campaign.csv', 'campaign-broken.csv');
+    const sim = await startSim({ quota: 5 });
+    const page = await open(await ui(dir, sim.url));
+    await page.selectOption('#file', 'campaign.csv');
+    await page.waitForSelector('#rows tbody tr');
+    await page.uncheck('#links');
+    expect(await page.textContent('#launch')).toBe('Create 20 ads');
+    await page.click('#plan');
+    await page.waitForSelector('#plan-panel:not([hidden])');
+    const facts = await page.textContent('#plan-facts');
+    expect(facts).toMatch(/Calls this batch needs5/);
+    expect(facts).toMatch(/Not sent nowrows 7, 8, 9, 10, 11, 12, … 21: .*quota/);
+    expect(await page.textContent('#launch')).toBe('Create 5 ads');
+    const asked: string[] = [];
+    page.removeAllListeners('dialog');
+    page.on('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    await page.click('#launch');
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toMatch(/^Create 5 ads, as planned, from campaign\.csv\?/);
+    expect(sim.ads()).toHaveLength(0);
+  });
 
   it('a second launch of a running batch is refused with the reason', async () => {
     const { dir, sim, server } = await slowBatchPage(100);

@@ -71,6 +71,7 @@ async function chooseFile(name) {
   state.file = name;
   state.map = {};
   state.check = null;
+  state.planned = undefined;
   $('sheet-wrap').hidden = true;
   $('launch').disabled = true;
   $('ads-actions').hidden = !name;
@@ -95,7 +96,7 @@ async function chooseFile(name) {
 
 /** Shows a running batch's progress and lets it be stopped: its story so far is replayed, then live. */
 function attach() {
-  Object.assign(state, { running: true, done: 0, total: 0, started: Date.now(), slowdowns: 0, retries: 0, firstAt: undefined, phase: '' });
+  Object.assign(state, { running: true, done: 0, total: 0, started: Date.now(), slowdowns: 0, retries: 0, firstAt: undefined, phase: '', sentAny: false });
   $('run').hidden = false;
   $('summary').hidden = true;
   $('log').textContent = '';
@@ -142,6 +143,7 @@ async function check() {
     const result = await api('/api/check', options());
     if (seq !== state.seq || file !== state.file) return;
     state.check = result;
+    state.planned = undefined; // a plan made before this check no longer holds
     renderCheck(result);
   } finally {
     if (seq === state.seq) $('check').disabled = false;
@@ -234,6 +236,20 @@ function rowStatus(row, status, error) {
   }
 }
 
+/** Rows the plan holds back, grouped by why ("rows 7, 8, … 21: the quota has no room …"). */
+function notSentNow(rows) {
+  if (rows.length === 0) return [['Not sent now', 'none']];
+  const byReason = new Map();
+  for (const r of rows) {
+    const why = (r.error ?? 'held back').replace(/^not sent: /, '');
+    byReason.set(why, [...(byReason.get(why) ?? []), r.row]);
+  }
+  return [...byReason].map(([why, list]) => [
+    'Not sent now',
+    `${list.length === 1 ? 'row' : 'rows'} ${list.length > 8 ? `${list.slice(0, 6).join(', ')}, … ${list.at(-1)}` : list.join(', ')}: ${why}`,
+  ]);
+}
+
 async function plan() {
   showError(null);
   $('plan').disabled = true;
@@ -248,14 +264,20 @@ async function plan() {
       [
         'Quota',
         q
-          ? `${q.used} of ${q.limit} used (${q.tier}), ${q.limit - q.used} left, resets ${q.period_end || '?'}`
-          : 'unknown (no key, or the service did not say)',
+          ? `${q.used} of ${q.limit} used (${q.tier}), ${Math.max(0, q.limit - q.used)} left, resets ${q.period_end || '?'}`
+          : result.summary.stopped === 'auth'
+            ? 'unknown: the service refused the API key'
+            : 'unknown: the service did not say (see the notes below)',
       ],
       ['Calls this batch needs', String(toSend)],
       ['Already created (carried over)', String(carried)],
       ['Invalid', String(result.summary.counts.invalid)],
-      ['Will not fit', wontFit.length ? `rows ${wontFit.map((r) => r.row).join(', ')}` : 'none'],
+      ...notSentNow(wontFit),
     ];
+    // What Create will do is what the plan says, not every valid row.
+    state.planned = toSend;
+    $('launch').textContent = `Create ${toSend} ${toSend === 1 ? 'ad' : 'ads'}`;
+    $('launch').disabled = toSend === 0 || state.running;
     facts.replaceChildren(
       ...pairs.flatMap(([k, v]) => [
         Object.assign(document.createElement('dt'), { textContent: k }),
@@ -274,8 +296,9 @@ async function plan() {
 
 async function launch() {
   showError(null);
-  const n = state.check?.counts.valid ?? 0;
-  if (!confirm(`Create up to ${n} ${n === 1 ? 'ad' : 'ads'} from ${state.file}? Each costs one API call; rows created earlier are not sent again.`)) return;
+  const n = state.planned ?? state.check?.counts.valid ?? 0;
+  const what = state.planned !== undefined ? `${n} ${n === 1 ? 'ad' : 'ads'}, as planned,` : `up to ${n} ${n === 1 ? 'ad' : 'ads'}`;
+  if (!confirm(`Create ${what} from ${state.file}? Each costs one API call; rows created earlier are not sent again.`)) return;
   await api('/api/launch', options());
   attach();
   $('run').scrollIntoView({ block: 'start' });
@@ -288,8 +311,11 @@ function listen() {
   let quota = '';
   source.onmessage = (message) => {
     const e = JSON.parse(message.data);
-    if (e.type === 'row') rowStatus(e.line.row, e.line.status, e.line.error);
-    else if (e.type === 'progress') {
+    if (e.type === 'row') {
+      rowStatus(e.line.row, e.line.status, e.line.error);
+      // Rows settled without a request (invalid, carried over) say nothing of the sending yet.
+      if (e.line.attempts > 0) state.sentAny = true;
+    } else if (e.type === 'progress') {
       // The time left is reckoned from the first answer on: the plan and the first link checks
       // before it are no measure of how fast rows go.
       if (e.done > 0 && state.firstAt === undefined) state.firstAt = { at: Date.now(), done: e.done };
@@ -302,7 +328,7 @@ function listen() {
     } else if (e.type === 'message') {
       $('log').textContent += `${e.text}\n`;
       // Before the first row is answered, say what the batch is doing (the links are checked first).
-      if (state.done === 0) state.phase = /^Checking|^Links:/.test(e.text) ? e.text.split(';')[0] : state.phase;
+      if (!state.sentAny) state.phase = /^Checking|^Links:/.test(e.text) ? e.text.split(';')[0] : state.phase;
     } else if (e.type === 'done') finished(e.summary);
     else if (e.type === 'error') {
       showError(e.message);
@@ -322,7 +348,7 @@ function drawProgress(quota) {
   const first = state.firstAt;
   const rate = first && done > first.done ? (done - first.done) / (Date.now() - first.at) : undefined;
   const eta = rate && total > done ? ` · about ${Math.ceil((total - done) / rate / 1000)} s left` : '';
-  if (done === 0 && state.phase) {
+  if (!state.sentAny && state.phase) {
     $('progress-text').textContent = `${state.phase}…${quota ? ` · ${quota}` : ''}`;
     return;
   }
