@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { RunError } from '../errors.js';
 import { BatchLock } from '../batch/batch-lock.js';
 import { JournalWriter, parseJournal, type AdStatus } from '../batch/journal.js';
 import { recordedService, serviceOf, type Service } from '../batch/service.js';
 import { silentIo, type Io } from '../commands/io.js';
-import { openInput } from '../commands/input-source.js';
+import { localPlace, openInput } from '../commands/input-source.js';
 import { defaultOf } from '../options/registry.js';
 import { checkNumbers } from '../upload/checks.js';
 import { parseSheetsLink } from '../read/sheets-link.js';
@@ -266,8 +266,7 @@ async function batchReport(options: StatusOptions, service: Service): Promise<st
   const candidates = options.report !== undefined ? [options.report] : [defaultReportPath(place), defaultReportPath(place, true)];
   let other: string | undefined;
   for (const report of candidates) {
-    const text = await readFile(journalPath(report), 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
+    if (!(await stat(journalPath(report)).catch(() => undefined))) continue;
     const recorded = await recordedService(journalPath(report));
     if (recorded === undefined || recorded === service.origin) return report;
     other ??= recorded;
@@ -286,7 +285,5 @@ async function batchReport(options: StatusOptions, service: Service): Promise<st
 }
 
 async function placeOf(file: string): Promise<BatchPlace> {
-  if (parseSheetsLink(file)) return (await openInput({ file })).place;
-  const ext = extname(file);
-  return { dir: dirname(file), stem: basename(file, ext), workbook: ext.toLowerCase() === '.xlsx' };
+  return parseSheetsLink(file) ? (await openInput({ file })).place : localPlace(file);
 }

@@ -40,12 +40,7 @@ export async function openInput(options: SourceOptions): Promise<InputSource> {
   const link = parseSheetsLink(options.file);
   if (!link) {
     const sheet = await openSheet(options.file, { ...common, ownFile: isOwnFile, ...(options.encoding !== undefined ? { encoding: options.encoding } : {}) });
-    const ext = extname(options.file);
-    return {
-      sheet,
-      batchName: basename(options.file),
-      place: { dir: dirname(options.file), stem: basename(options.file, ext), workbook: ext.toLowerCase() === '.xlsx' },
-    };
+    return { sheet, batchName: basename(options.file), place: localPlace(options.file) };
   }
   // undici and the download code load only for a link: a local file's run does not pay for them.
   const { downloadSheet } = await import('../read/google-sheets.js');
@@ -66,6 +61,12 @@ export async function openInput(options: SourceOptions): Promise<InputSource> {
     // The workbook is read whole when it is opened; the download is no longer needed.
     await downloaded.cleanup();
   }
+}
+
+/** Where a local file's batch files go: beside it, named after it. */
+export function localPlace(file: string): BatchPlace {
+  const ext = extname(file);
+  return { dir: dirname(file), stem: basename(file, ext), workbook: ext.toLowerCase() === '.xlsx' };
 }
 
 /** The tool's report (its result columns first) or retry file (the input's columns, then `error`). */

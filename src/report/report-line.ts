@@ -85,7 +85,7 @@ function ownColumns(inputHeader: readonly string[]): { error: number; retryOf: n
 }
 
 /** The input's own `retry_of` column (an upload of a retry file): its cells are kept, naming the first batch. */
-function retryOfColumn(inputHeader: readonly string[]): number {
+export function retryOfColumn(inputHeader: readonly string[]): number {
   return ownColumns(inputHeader).retryOf;
 }
 

@@ -2,8 +2,8 @@ import { noticePrinter, parseAdName, parseDefaults, parseMap } from '../commands
 import { openInput } from '../commands/input-source.js';
 import { RESULT_COLUMNS, reportCells } from '../report/report-line.js';
 import type { Problem } from '../validate/args.js';
-import { fieldForHeader, mapColumns, normaliseHeader } from '../validate/columns.js';
-import { FIELDS, IGNORED_COLUMNS } from '../validate/fields.js';
+import { mapColumns, normaliseHeader } from '../validate/columns.js';
+import { FIELDS } from '../validate/fields.js';
 import { validateSheet } from '../keys/keyed-sheet.js';
 
 export interface CheckRequest {
@@ -81,11 +81,12 @@ export async function checkSheet(req: CheckRequest): Promise<SheetCheck> {
     header: sheet.header,
     headerRow: sheet.headerRow,
     notices,
-    ownColumns: sheet.header.flatMap((name) => {
-      if (name === '') return [];
+    // The user's own columns as mapColumns sorted them: those read as a field through the mapping, and the rest.
+    ownColumns: sheet.header.flatMap((name, i) => {
+      const role = columns.roles[i];
       const meant = map.get(normaliseHeader(name));
-      if (meant) return [{ name, field: meant.name }];
-      return fieldForHeader(name) || IGNORED_COLUMNS.some((c) => normaliseHeader(c) === normaliseHeader(name)) ? [] : [{ name }];
+      if (role?.kind === 'field' && meant) return [{ name, field: meant.name }];
+      return role?.kind === 'extra' ? [{ name }] : [];
     }),
     fields: FIELDS.map((f) => f.name),
     rows,

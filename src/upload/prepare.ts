@@ -21,8 +21,8 @@ import { checkNumbers, checkWritable } from './checks.js';
 import { type UploadOptions, type UploadRun, UPLOAD_DEFAULTS } from './types.js';
 import { inDoubt } from './doubts.js';
 import { retryKey } from '../keys/idempotency-key.js';
-import { openOrigin, RETRY_OF_COLUMN } from '../batch/origin.js';
-import { normaliseHeader } from '../validate/columns.js';
+import { openOrigin } from '../batch/origin.js';
+import { retryOfColumn } from '../report/report-line.js';
 import { cellText } from '../read/cell.js';
 import { sha256Of } from '../report/retry-file.js';
 
@@ -159,7 +159,7 @@ async function readBatch(
   const readAt = (options.now ?? Date.now)();
   // A retry file's rows name their batch of origin (retry_of): its states are known only after
   // the rows are read, so every row keeps what an edit or a doubt would need (retry files are small).
-  const retryOf = sheet.header.findIndex((h) => normaliseHeader(h) === normaliseHeader(RETRY_OF_COLUMN));
+  const retryOf = retryOfColumn(sheet.header);
   const markers = new Map<number, string>();
   const hasAds = !options.confirmEdits && (retryOf >= 0 || [...resume.states.values()].some((st) => st.status === 'created'));
   for await (const ad of validateSheet(sheet, { ...validation, onNotice: noticePrinter(say) })) {

@@ -131,11 +131,12 @@ export function validateRow(record: RawRecord, rules: RowRules): RowVerdict {
         // "No creative" when a creative cell was there but could not be read says nothing new.
         if (issue.message.startsWith('no creative') && CREATIVE_FIELDS.some((f) => unreadable.has(f))) continue;
         // Nor does "needs disclaimer_clickable_texts" when that cell was there but could not be read.
-        if (/needs|cannot carry|but there is no/.test(issue.message) && [...unreadable].some((f) => issue.message.includes(f))) continue;
+        const kind = issueKind(issue);
+        if ((kind === 'needs_other' || kind === 'conflicts') && [...unreadable].some((f) => issue.message.includes(f))) continue;
         const hint = rules.missingHints?.get(field);
         const p = problem(
           field,
-          issueKind(issue),
+          kind,
           hint !== undefined && issue.message.startsWith('is missing')
             ? `${issue.message}. There is no ${field} column; is column "${hint}" meant to be ${field}? Rename it`
             : issue.message,
