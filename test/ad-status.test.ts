@@ -169,6 +169,18 @@ describe('pause, resume and delete against the simulator', () => {
     expect(sim.stats().replays).toBeGreaterThanOrEqual(4);
   });
 
+  it('a spent quota stops before any billed call: exit 3, saying when it resets, nothing changed', async () => {
+    const sim = await startSim({ quota: 10 });
+    const file = await uploaded(sim);
+    sim.quota.used = 10;
+    const before = sim.stats().requests;
+    const { summary, stderr } = await status('pause', sim, { file });
+    expect(summary).toMatchObject({ stopped: 'quota', exit_code: 3, counts: { done: 0, not_sent: 4 } });
+    expect(stderr).toMatch(/quota is spent \(10\/10 calls on plus\); it resets/);
+    expect(sim.stats().requests - before).toBe(1); // the free quota check alone
+    expect(Object.values(byName(sim)).every((s) => s === 'ENABLE')).toBe(true);
+  });
+
   it("a batch made on another service is not this service's: refused, exit 2, naming where its ads are", async () => {
     const real = await startSim();
     const other = await startSim();

@@ -61,22 +61,23 @@ function runCli(args: string[], env: Record<string, string>, onLine?: (line: str
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
-export async function runLinkScenario(dir: string, rows: number, latencyMs: number): Promise<LinkFigures> {
-  // selfsigned is a development dependency: the benchmark runs from a clone, never from the package.
+/**
+ * A self-signed certificate for loopback hosts (the benchmark's link hosts, the tests' link
+ * server). selfsigned is a development dependency: this runs from a clone, never from the package.
+ */
+export async function loopbackCertificate(ips: readonly string[], names: readonly string[] = []): Promise<{ cert: string; private: string }> {
   const { generate } = await import('selfsigned');
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  return generate([{ name: 'commonName', value: names[0] ?? ips[0] ?? 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',
     extensions: [
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '127.0.0.2' },
-        ],
-      },
+      { name: 'subjectAltName', altNames: [...names.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))] },
     ],
   });
+}
+
+export async function runLinkScenario(dir: string, rows: number, latencyMs: number): Promise<LinkFigures> {
+  const pems = await loopbackCertificate(['127.0.0.1', '127.0.0.2']);
   // Two hosts, as a client's site and a CDN are: 127.0.0.2 is loopback too (127.0.0.0/8).
   const cdn = await startLinkHost({ cert: pems.cert, key: pems.private }, latencyMs, '127.0.0.1');
   const site = await startLinkHost({ cert: pems.cert, key: pems.private }, latencyMs, '127.0.0.2');

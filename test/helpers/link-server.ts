@@ -2,24 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generate } from 'selfsigned';
+import { loopbackCertificate } from '../../src/bench/link-bench.js';
 import { Agent } from 'undici';
 
 /** A self-signed certificate for 127.0.0.1 and localhost, made once per test file. */
 export async function certificate(): Promise<{ cert: string; key: string }> {
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    extensions: [
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
+  const pems = await loopbackCertificate(['127.0.0.1'], ['localhost']);
   return { cert: pems.cert, key: pems.private };
 }
 
