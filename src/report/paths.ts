@@ -9,9 +9,12 @@ export interface BatchPlace {
   readonly workbook: boolean;
 }
 
-/** `<stem>.results.csv` (README, `--report PATH`); `<stem>.rehearsal.results.csv` for a rehearsal kept apart from the real batch. */
-export function defaultReportPath(place: BatchPlace, rehearsal = false): string {
-  return join(place.dir, `${place.stem}${rehearsal ? '.rehearsal' : ''}.results.csv`);
+/**
+ * `<stem>.results.csv` (README, `--report PATH`); `<stem>.rehearsal.results.csv` for a rehearsal
+ * kept apart from the real batch; `.xlsx` where the web page's report format asks for it.
+ */
+export function defaultReportPath(place: BatchPlace, rehearsal = false, format: 'csv' | 'xlsx' = 'csv'): string {
+  return join(place.dir, `${place.stem}${rehearsal ? '.rehearsal' : ''}.results.${format}`);
 }
 
 export type RetryFormat = 'csv' | 'xlsx';

@@ -1,4 +1,5 @@
-import { basename, dirname, extname, join } from 'node:path';
+import { localPlace } from '../commands/input-source.js';
+import { defaultReportPath } from '../report/paths.js';
 import { changeAdStatus, type StatusSummary } from '../ad-status/change-status.js';
 import type { StatusAction } from '../ad-status/targets.js';
 import { RunError } from '../errors.js';
@@ -20,7 +21,6 @@ export async function changeStatusFromPage(
 ): Promise<StatusSummary & { readonly messages: readonly string[] }> {
   const action = body.action;
   if (action !== 'pause' && action !== 'resume' && action !== 'delete') throw new RunError('USAGE', 'Choose pause, resume or delete.');
-  const stem = basename(file, extname(file));
   const messages: string[] = [];
   const io = {
     out: () => {},
@@ -36,7 +36,7 @@ export async function changeStatusFromPage(
     action as StatusAction,
     {
       file,
-      report: join(dirname(file), `${stem}.results.${body.reportFormat === 'xlsx' ? 'xlsx' : 'csv'}`),
+      report: defaultReportPath(localPlace(file), false, body.reportFormat === 'xlsx' ? 'xlsx' : 'csv'),
       env: service.env,
       ...(service.endpoint ? { endpoint: service.endpoint } : {}),
       yes: true,

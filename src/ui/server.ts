@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { templateCsv, templateWorkbook } from '../commands/template.js';
 import type { UploadEvent } from '../upload/upload.js';
@@ -10,7 +10,8 @@ import { RunError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { formatBytes } from '../links/verdict.js';
 import { xlsxSheetNames } from '../read/xlsx.js';
-import { retryFilePath } from '../report/paths.js';
+import { defaultReportPath, retryFilePath } from '../report/paths.js';
+import { localPlace } from '../commands/input-source.js';
 import { loadApiKey } from '../send/api-key.js';
 import { Batches } from './batches.js';
 import { checkSheet, type CheckRequest } from './check-sheet.js';
@@ -137,10 +138,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       }
       case 'POST /api/ad-status': {
         const body = (await json(req)) as LaunchBody & StatusRequest;
-        const env = {
-          ...(apiKey ? { ADSPIRER_API_KEY: apiKey.value } : {}),
-          ...(options.env.ADSPIRER_BASE_URL ? { ADSPIRER_BASE_URL: options.env.ADSPIRER_BASE_URL } : {}),
-        };
+        const env = serviceEnv();
         const tuning = options.uploadTuning as Record<string, unknown> | undefined;
         return reply(
           res,
@@ -175,16 +173,20 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     readonly checkLinks?: boolean;
   }
 
+  /** The key and base URL the page's runs use: the page's own, never anything from a request. */
+  function serviceEnv(): Record<string, string> {
+    return {
+      ...(apiKey ? { ADSPIRER_API_KEY: apiKey.value } : {}),
+      ...(options.env.ADSPIRER_BASE_URL ? { ADSPIRER_BASE_URL: options.env.ADSPIRER_BASE_URL } : {}),
+    };
+  }
+
   function uploadOptions(body: LaunchBody, file: string, dryRun: boolean) {
-    const stem = basename(file, extname(file));
     return {
       ...(pageOptions('upload', { ...body }) as Omit<CheckRequest, 'file'> & { checkLinks?: boolean }),
       file,
-      report: join(dirname(file), `${stem}.results.${body.reportFormat === 'xlsx' ? 'xlsx' : 'csv'}`),
-      env: {
-        ...(apiKey ? { ADSPIRER_API_KEY: apiKey.value } : {}),
-        ...(options.env.ADSPIRER_BASE_URL ? { ADSPIRER_BASE_URL: options.env.ADSPIRER_BASE_URL } : {}),
-      },
+      report: defaultReportPath(localPlace(file), false, body.reportFormat === 'xlsx' ? 'xlsx' : 'csv'),
+      env: serviceEnv(),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.linkDispatcher ? { linkDispatcher: options.linkDispatcher } : {}),
       dryRun,
@@ -216,13 +218,9 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
 
   async function download(res: ServerResponse, url: URL): Promise<void> {
     const file = inDir(url.searchParams.get('file') ?? undefined);
-    const stem = basename(file, extname(file));
     const kind = url.searchParams.get('kind');
     const format = url.searchParams.get('format') === 'xlsx' ? 'xlsx' : 'csv';
-    const path =
-      kind === 'retry'
-        ? retryFilePath({ dir: dirname(file), stem, workbook: extname(file).toLowerCase() === '.xlsx' })
-        : join(dirname(file), `${stem}.results.${format}`);
+    const path = kind === 'retry' ? retryFilePath(localPlace(file)) : defaultReportPath(localPlace(file), false, format);
     const missing = `${basename(path)} does not exist yet: it is written when a batch runs.`;
     // The page asks first (check=1), so that a missing file is a message on the page, not a page of JSON.
     if (url.searchParams.get('check') === '1') {
