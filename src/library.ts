@@ -4,7 +4,7 @@ import type { Io } from './commands/io.js';
 import type { RunSummary } from './commands/summary.js';
 import { validateFile as validateRun, type ValidateFileOptions } from './commands/validate.js';
 import { RunError } from './errors.js';
-import { OPTIONS } from './options/registry.js';
+import { libraryWords } from './options/words.js';
 import { uploadFile as uploadRun, type UploadOptions } from './upload/upload.js';
 
 /**
@@ -34,17 +34,6 @@ export function camelCased<T>(value: unknown): T {
   if (Array.isArray(value)) return value.map((v) => camelCased(v)) as T;
   if (value === null || typeof value !== 'object') return value as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camelCased(v)])) as T;
-}
-
-/** The CLI's words for an option (`--api-key-file PATH`, `--concurrency`) as a library caller passes it. */
-export function libraryWords(message: string): string {
-  let text = message.replace(/\bpass --api-key-file PATH\b/g, 'pass apiKey (the key itself) or apiKeyFile (a file that holds it)');
-  for (const spec of OPTIONS) {
-    if (!spec.option) continue;
-    const word = spec.negates ? `${spec.option}: false` : spec.option;
-    text = text.replace(new RegExp(`--${spec.name}(?![\\w-])`, 'g'), word);
-  }
-  return text;
 }
 
 async function inLibraryWords<T>(run: () => Promise<T>): Promise<T> {

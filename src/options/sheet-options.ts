@@ -15,6 +15,7 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     commands: SHEET,
     option: 'sheet',
     page: 'sheet',
+    control: 'choose the worksheet',
   },
   {
     name: 'report',
@@ -33,6 +34,7 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     commands: SHEET,
     option: 'set',
     page: 'set',
+    control: 'add a line to "Other defaults"',
   },
   {
     name: 'map',
@@ -43,6 +45,7 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     commands: SHEET,
     option: 'map',
     page: 'map',
+    control: 'choose a field under "Columns of your own"',
   },
   {
     name: 'advertiser-id',
@@ -52,6 +55,7 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     commands: SHEET,
     option: 'advertiserId',
     page: 'advertiserId',
+    control: 'choose an advertiser in "Advertiser ID"',
   },
   {
     name: 'ad-name',
@@ -61,6 +65,7 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     commands: SHEET,
     option: 'adName',
     page: 'adName',
+    control: 'fill "Ad name template"',
   },
   {
     name: 'allow-duplicates',
@@ -69,6 +74,7 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     commands: SHEET,
     option: 'allowDuplicates',
     page: 'allowDuplicates',
+    control: 'tick "Allow duplicate rows"',
   },
   {
     name: 'trust-ids',
@@ -76,6 +82,8 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     help: 'accept 16–19 digit IDs that end in zeros (they look rounded by Excel)',
     commands: SHEET,
     option: 'trustIds',
+    page: 'trustIds',
+    control: 'tick "IDs that end in zeros are real"',
   },
   {
     name: 'encoding',
@@ -84,6 +92,8 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     help: 'text encoding of a CSV/TSV (default: UTF-8, else Windows-1252)',
     commands: SHEET,
     option: 'encoding',
+    page: 'encoding',
+    control: 'choose the "Text encoding" of the CSV',
   },
   {
     name: 'check-links',
@@ -98,6 +108,8 @@ export const SHEET_OPTIONS: readonly OptionSpec[] = [
     help: 'a link that cannot be checked (DNS, timeout) makes its row invalid',
     commands: SHEET,
     option: 'strictLinks',
+    page: 'strictLinks',
+    control: 'tick "Unreachable links make a row invalid"',
   },
   {
     name: 'link-timeout',

@@ -39,4 +39,9 @@ export interface OptionSpec {
   readonly default?: string | number;
   /** The web page's control for it: the key the page sends in its request body. */
   readonly page?: string;
+  /**
+   * What a message on the page asks instead of "pass --flag": the control's own words, e.g.
+   * 'tick "Allow duplicate rows"' (index.html holds the quoted label; a test checks it).
+   */
+  readonly control?: string;
 }

@@ -10,6 +10,7 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     option: 'checkLinks',
     negates: true,
     page: 'checkLinks',
+    control: 'untick "Check links before sending"',
   },
   {
     name: 'no-check-adgroups',
@@ -18,6 +19,8 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     commands: ['upload'],
     option: 'checkAdgroups',
     negates: true,
+    page: 'checkAdgroups',
+    control: 'untick "Check ad groups before sending"',
   },
   {
     name: 'include-hidden',
@@ -25,6 +28,8 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     help: 'also send rows hidden or filtered out in the sheet (default: they are drafts, not sent)',
     commands: ['upload'],
     option: 'includeHidden',
+    page: 'includeHidden',
+    control: 'tick "Send hidden rows too"',
   },
   {
     name: 'concurrency',
@@ -101,6 +106,8 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     help: 'also re-send rows the API rejected in an earlier run',
     commands: ['upload'],
     option: 'retryRejected',
+    page: 'retryRejected',
+    control: 'tick "Send rejected rows again"',
   },
   {
     name: 'confirm-edits',
@@ -108,6 +115,8 @@ export const UPLOAD_OPTIONS: readonly OptionSpec[] = [
     help: 'send edited rows whose earlier version may already be an ad (checked in Ads Manager)',
     commands: ['upload'],
     option: 'confirmEdits',
+    page: 'confirmEdits',
+    control: 'tick "Send edited rows (I checked Ads Manager)"',
   },
   {
     name: 'force-unlock',

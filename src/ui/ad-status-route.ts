@@ -3,6 +3,7 @@ import { defaultReportPath } from '../report/paths.js';
 import { changeAdStatus, type StatusSummary } from '../ad-status/change-status.js';
 import type { StatusAction } from '../ad-status/targets.js';
 import { RunError } from '../errors.js';
+import { pageWords } from '../options/words.js';
 
 export interface StatusRequest {
   readonly action?: unknown;
@@ -26,7 +27,7 @@ export async function changeStatusFromPage(
     out: () => {},
     err: (text: string) => {
       const line = text.trim();
-      if (line) messages.push(line);
+      if (line) messages.push(pageWords(line));
     },
     isTTY: false,
     color: false,

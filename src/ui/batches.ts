@@ -2,17 +2,25 @@ import type { ServerResponse } from 'node:http';
 import type { RunSummary } from '../commands/summary.js';
 import { uploadFile, type UploadEvent, type UploadOptions } from '../upload/upload.js';
 import { RunError } from '../errors.js';
+import { pageWords } from '../options/words.js';
+import type { ReportLine } from '../report/report-line.js';
+
+/** A row's outcome as the page shows it: no cells (the page's table has them), in the page's words. */
+export type PageRow = Omit<ReportLine, 'input' | 'key'>;
 
 /** What the page hears about a batch, in order: the upload's own events, its messages, its end. */
 export type BatchEvent =
-  | UploadEvent
+  | Exclude<UploadEvent, { readonly type: 'row' }>
+  | { readonly type: 'row'; readonly line: PageRow; readonly linkWarning?: string }
   | { readonly type: 'message'; readonly text: string }
   | { readonly type: 'done'; readonly summary: RunSummary }
   | { readonly type: 'error'; readonly message: string };
 
 interface Batch {
   readonly stop: AbortController;
+  /** The story so far for a page that connects late: rows without their cells, the newest progress only. */
   readonly events: BatchEvent[];
+  progress?: BatchEvent;
   readonly listeners: Set<ServerResponse>;
   done: boolean;
   /** Settles when the upload has ended, whichever way. */
@@ -37,12 +45,21 @@ export class Batches {
   }
 
   /** Starts an upload; its events go to every listener of the file. Throws USAGE when one runs. */
-  launch(file: string, options: Omit<UploadOptions, 'signal' | 'onEvent'>): void {
+  launch(file: string, options: Omit<UploadOptions, 'signal' | 'onEvent'>, observe?: (event: BatchEvent) => void): void {
     if (this.running(file)) throw new RunError('USAGE', `${options.file} is already being uploaded from this page; wait for it to finish or press Stop.`);
     const batch: Batch = { stop: new AbortController(), events: [], listeners: new Set(), done: false };
     this.byFile.set(file, batch);
-    const emit = (event: BatchEvent): void => {
-      batch.events.push(event);
+    const emit = (whole: UploadEvent | BatchEvent): void => {
+      const event = forPage(whole);
+      observe?.(event);
+      // The newest progress stands for all before it: a long batch's story stays a line per row.
+      if (event.type === 'progress') batch.progress = event;
+      else {
+        // The story's end comes after its last progress.
+        if ((event.type === 'done' || event.type === 'error') && batch.progress) batch.events.push(batch.progress);
+        if (event.type === 'done' || event.type === 'error') delete batch.progress;
+        batch.events.push(event);
+      }
       for (const res of batch.listeners) send(res, event);
     };
     const io = {
@@ -51,14 +68,14 @@ export class Batches {
       err: (text: string) => {
         // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence
         const clean = text.replace(/\r?\x1b\[K/g, '').trim();
-        if (clean && !/^\d+\/\d+ done,/.test(clean)) emit({ type: 'message', text: clean });
+        if (clean && !/^\d+\/\d+ done,/.test(clean)) emit({ type: 'message', text: pageWords(clean) });
       },
       isTTY: false,
       color: false,
     };
     batch.finished = uploadFile({ ...options, signal: batch.stop.signal, onEvent: emit }, io)
       .then((summary) => void emit({ type: 'done', summary }))
-      .catch((err: unknown) => emit({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
+      .catch((err: unknown) => emit({ type: 'error', message: pageWords(err instanceof Error ? err.message : String(err)) }))
       .finally(() => {
         batch.done = true;
         for (const res of batch.listeners) res.end();
@@ -79,6 +96,7 @@ export class Batches {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     const batch = this.byFile.get(file);
     for (const event of batch?.events ?? []) send(res, event);
+    if (batch?.progress) send(res, batch.progress);
     if (!batch || batch.done) {
       res.end();
       return;
@@ -92,6 +110,17 @@ export class Batches {
     for (const batch of this.byFile.values()) if (!batch.done) batch.stop.abort();
     await Promise.all([...this.byFile.values()].map((b) => b.finished));
   }
+}
+
+/** An upload event as the page takes it (see PageRow). */
+function forPage(event: UploadEvent | BatchEvent): BatchEvent {
+  if (event.type !== 'row' || !('input' in event.line)) return event as BatchEvent;
+  const { input: _input, key: _key, ...line } = event.line;
+  return {
+    type: 'row',
+    line: line.error ? { ...line, error: pageWords(line.error) } : line,
+    ...(event.linkWarning !== undefined ? { linkWarning: pageWords(event.linkWarning) } : {}),
+  };
 }
 
 function send(res: ServerResponse, event: BatchEvent): void {

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { templateCsv, templateWorkbook } from '../commands/template.js';
-import type { UploadEvent } from '../upload/upload.js';
 import { RunError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { formatBytes } from '../links/verdict.js';
@@ -14,9 +13,15 @@ import { defaultReportPath, retryFilePath } from '../report/paths.js';
 import { localPlace } from '../commands/input-source.js';
 import { loadApiKey } from '../send/api-key.js';
 import { Batches } from './batches.js';
-import { checkSheet, type CheckRequest } from './check-sheet.js';
+import type { CheckRequest } from './check-sheet.js';
 import { guard, newToken } from './guard.js';
-import { contentDisposition, droppedName } from './names.js';
+import { droppedName } from './names.js';
+import { reply, send } from './respond.js';
+import { SheetChecks } from './check-route.js';
+import { serviceState } from './service-check.js';
+import { planFromPage, type PagePlan } from './plan-route.js';
+import { pageWords } from '../options/words.js';
+import { resolveEndpoint } from '../send/endpoint.js';
 import { changeStatusFromPage, type StatusRequest } from './ad-status-route.js';
 import { pageOptions } from '../options/registry.js';
 
@@ -55,20 +60,6 @@ const STATIC = existsSync(BESIDE) ? BESIDE : new URL('dist/ui/static/', packageR
 const ASSETS: Record<string, string> = { '/app.js': 'text/javascript; charset=utf-8', '/style.css': 'text/css; charset=utf-8' };
 const SHEET_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.xlsx']);
 
-/**
- * No third-party assets, no inline script or style, nothing framed: everything the page runs is
- * served by this package from this address.
- */
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  // The token is in the page's address: never send it to another site.
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-} as const;
-
 /** `tiktok-ads-bulk ui`: the page and its API, on 127.0.0.1 only. */
 export async function startUi(options: UiOptions): Promise<UiServer> {
   const apiKey = await loadApiKey(options.apiKeyFile, options.env);
@@ -76,6 +67,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   const dir = resolve(options.dir);
   const maxUpload = options.maxUploadBytes ?? 50 * 1024 * 1024;
   const batches = new Batches();
+  const checks = await SheetChecks.create();
   let port = 0;
 
   const server = createServer((req, res) => {
@@ -94,7 +86,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     if (!verdict.ok) return void reply(res, 403, { error: verdict.message });
     handle(req, res, url).catch((err: unknown) => {
       if (res.headersSent) return void res.end();
-      if (err instanceof RunError) reply(res, 400, { error: err.message });
+      if (err instanceof RunError) reply(res, 400, { error: pageWords(err.message) });
       else reply(res, 500, { error: `Unexpected error: ${err instanceof Error ? err.message : String(err)}` });
     });
   });
@@ -125,15 +117,23 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       }
       case 'POST /api/check': {
         const body = (await json(req)) as Body;
-        return reply(res, 200, await checkSheet({ ...sheetOptions(body), file: inDir(body.file) }));
+        return checks.stream({ ...sheetOptions(body), file: inDir(body.file) }, res);
       }
+      case 'POST /api/rows':
+        return reply(res, 200, await checks.rows(await json(req)));
+      case 'GET /api/service':
+        return reply(res, 200, await serviceState(resolveEndpoint(options.endpoint, options.env), apiKey?.value, Date.now()));
       case 'POST /api/plan':
         return reply(res, 200, await plan((await json(req)) as LaunchBody));
       case 'POST /api/launch': {
         const body = (await json(req)) as LaunchBody;
         const file = inDir(body.file);
         if (!apiKey) throw new RunError('SETUP', 'No API key: start the page with ADSPIRER_API_KEY set, or with --api-key-file PATH.');
-        batches.launch(file, uploadOptions(body, file, false));
+        batches.launch(file, uploadOptions(body, file, false), (e) => {
+          // The table's filters show what the batch found of a row's links, as the check's own problems.
+          if (e.type === 'row' && e.line.status === 'invalid') checks.mark(file, e.line.row, 'invalid');
+          else if (e.type === 'row' && e.linkWarning !== undefined) checks.mark(file, e.line.row, 'warnings');
+        });
         return reply(res, 200, { started: true });
       }
       case 'POST /api/ad-status': {
@@ -195,25 +195,11 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     };
   }
 
-  /** The plan from the free calls: upload --dry-run, told row by row. */
-  async function plan(body: LaunchBody): Promise<unknown> {
+  /** The plan from the free calls (upload --dry-run), as the page shows it. */
+  async function plan(body: LaunchBody): Promise<PagePlan> {
     const file = inDir(body.file);
     if (batches.running(file)) throw new RunError('USAGE', `${basename(file)} is being uploaded; wait for it to finish or press Stop.`);
-    const rows: { row: number; status: string; error?: string }[] = [];
-    const messages: string[] = [];
-    let quota: unknown = null;
-    const { uploadFile } = await import('../upload/upload.js');
-    const summary = await uploadFile(
-      {
-        ...uploadOptions(body, file, true),
-        onEvent: (e: UploadEvent) => {
-          if (e.type === 'row') rows.push({ row: e.line.row, status: e.line.status, ...(e.line.error ? { error: e.line.error } : {}) });
-          if (e.type === 'quota') quota = e.quota;
-        },
-      },
-      { out: () => {}, err: (t) => void (t.trim() && messages.push(t.trim())), isTTY: false, color: false },
-    );
-    return { summary, rows, quota, messages };
+    return planFromPage(uploadOptions(body, file, true));
   }
 
   async function download(res: ServerResponse, url: URL): Promise<void> {
@@ -289,6 +275,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     ...(apiKey?.warning ? { warning: apiKey.warning } : {}),
     async close() {
       await batches.stopAll();
+      await checks.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
@@ -333,15 +320,3 @@ async function json(req: IncomingMessage): Promise<Record<string, unknown>> {
   throw new RunError('USAGE', 'the request body must be a JSON object');
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer, filename?: string): void {
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'content-type': type,
-    ...(filename ? { 'content-disposition': contentDisposition(filename) } : {}),
-  });
-  res.end(body);
-}

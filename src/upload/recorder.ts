@@ -148,9 +148,8 @@ export class Recorder {
   /** A row's final outcome from the batch: journal first, then the report. */
   async sent(r: SendResult): Promise<void> {
     const ad = this.run.planned[r.seq]!;
-    const text = [r.error ? this.run.mask(r.error) : undefined, this.plan.links?.warnings.get(r.seq) ?? this.linkWarnings.get(r.seq)]
-      .filter((t) => t !== undefined)
-      .join('; ');
+    const warning = this.plan.links?.warnings.get(r.seq) ?? this.linkWarnings.get(r.seq);
+    const text = [r.error ? this.run.mask(r.error) : undefined, warning].filter((t) => t !== undefined).join('; ');
     this.linkWarnings.delete(r.seq);
     const error = text ? { error: text } : {};
     const adgroup = ad.adgroup;
@@ -169,7 +168,7 @@ export class Recorder {
     this.answered++;
     const input = this.inFlight.get(r.seq) ?? [];
     this.inFlight.delete(r.seq);
-    await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input });
+    await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input }, warning);
   }
 
   /** A quota figure from an answer: the newest wins (the highest `used` within a period; a new period). */
@@ -232,12 +231,13 @@ export class Recorder {
     return this.retry.discard();
   }
 
-  private async record(seq: number, settled: ReportLine): Promise<void> {
+  /** `linkWarning`: what the link checks warned of, also in the line's error (the page marks the row). */
+  private async record(seq: number, settled: ReportLine, linkWarning?: string): Promise<void> {
     const adgroup = this.run.planned[seq]!.adgroup;
     const line = adgroup !== undefined ? { ...settled, adgroup } : settled;
     this.counts[line.status as keyof typeof this.counts]++;
     this.done++;
-    this.run.options.onEvent?.({ type: 'row', line });
+    this.run.options.onEvent?.({ type: 'row', line, ...(linkWarning !== undefined ? { linkWarning } : {}) });
     this.run.options.onEvent?.({ type: 'progress', done: this.done, total: this.run.planned.length });
     await this.report.add(seq, line).catch((err: unknown) => {
       throw writeError(this.run.report, err);

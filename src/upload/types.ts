@@ -69,7 +69,8 @@ export interface UploadOptions extends SheetOptions, LinkOptions {
 }
 
 export type UploadEvent =
-  | { readonly type: 'row'; readonly line: ReportLine }
+  /** A row's outcome; `linkWarning` is what the link checks warned of (also in the line's error). */
+  | { readonly type: 'row'; readonly line: ReportLine; readonly linkWarning?: string }
   | { readonly type: 'quota'; readonly quota: QuotaInfo }
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   /** An attempt that will be retried; `throttled` for a 429, after which the whole batch slows down. */

@@ -16,7 +16,14 @@ const state = {
   slowdowns: 0,
   retries: 0,
   source: null,
+  /** What the batch said of each row (status, error, link warning), shown on whichever page holds it. */
+  live: new Map(),
+  linkWarnings: 0,
+  filter: 'all',
+  offset: 0,
 };
+/** Rows a page of the table holds (the server's row-pages.ts PAGE_ROWS). */
+const PAGE_ROWS = 100;
 
 async function api(path, body) {
   const res = await fetch(path, {
@@ -37,30 +44,36 @@ function showError(err) {
   box.textContent = err ? String(err.message ?? err) : '';
 }
 
+/**
+ * The request's options from the page's controls: each control names the option it sets
+ * (data-page, the registry's `page` key); a box sends its state, a text area its lines, a field
+ * its text. A control inside a hidden part (the worksheet picker of a CSV) is not sent.
+ */
 function options() {
-  return {
-    file: state.file,
-    sheet: $('sheet-wrap').hidden || $('sheet').value === '' ? undefined : $('sheet').value,
-    advertiserId: $('advertiser').value,
-    adName: $('adname').value,
-    set: $('set')
-      .value.split('\n')
-      .map((s) => s.trim())
-      .filter(Boolean),
-    reportFormat: $('format').value,
-    checkLinks: $('links').checked,
-    allowDuplicates: $('dups').checked,
-    map: Object.entries(state.map)
-      .filter(([, field]) => field)
-      .map(([column, field]) => `${column}=${field}`),
-  };
+  const body = { file: state.file, reportFormat: $('format').value };
+  for (const el of document.querySelectorAll('[data-page]')) {
+    if (el.closest('[hidden]')) continue;
+    const key = el.dataset.page;
+    if (el.type === 'checkbox') body[key] = el.checked;
+    else if (el.tagName === 'TEXTAREA')
+      body[key] = el.value
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    else if (el.value.trim() !== '') body[key] = el.value.trim();
+  }
+  body.map = Object.entries(state.map)
+    .filter(([, field]) => field)
+    .map(([column, field]) => `${column}=${field}`);
+  return body;
 }
 
 async function loadFiles(select) {
   const data = await api('/api/files');
   state.runningFiles = data.running ?? [];
   $('dir').textContent = data.dir;
-  $('service').textContent = `${data.key ? 'API key loaded' : 'No API key: checks and plans only'} · ${data.endpoint ?? 'api.adspirer.ai'}`;
+  state.endpoint = data.endpoint ?? 'api.adspirer.ai';
+  if (!state.service) $('service').textContent = `${data.key ? 'API key loaded; asking the service…' : 'No API key: checks only'} · ${state.endpoint}`;
   const sel = $('file');
   sel.replaceChildren(new Option('Choose a sheet…', ''), ...data.files.map((f) => new Option(f.name, f.name)));
   if (select) sel.value = select;
@@ -96,7 +109,19 @@ async function chooseFile(name) {
 
 /** Shows a running batch's progress and lets it be stopped: its story so far is replayed, then live. */
 function attach() {
-  Object.assign(state, { running: true, done: 0, total: 0, started: Date.now(), slowdowns: 0, retries: 0, firstAt: undefined, phase: '', sentAny: false });
+  Object.assign(state, {
+    running: true,
+    done: 0,
+    total: 0,
+    started: Date.now(),
+    slowdowns: 0,
+    retries: 0,
+    firstAt: undefined,
+    phase: '',
+    sentAny: false,
+    live: new Map(),
+    linkWarnings: 0,
+  });
   $('run').hidden = false;
   $('summary').hidden = true;
   $('log').textContent = '';
@@ -130,23 +155,71 @@ async function upload(file) {
 
 /**
  * Checks the chosen file. Only the newest check is shown: one started before another file (or
- * sheet, or mapping) was chosen is dropped when it answers, so the table, counts and "Create N ads"
- * always belong to the file whose name is shown.
+ * sheet, or mapping) was chosen is cancelled, so the table, counts and "Create N ads" always belong
+ * to the file whose name is shown. The answer comes as it is made: the header and the first rows
+ * at once, then how far the check has come, then the counts; the rest is paged from the server.
  */
 async function check() {
   showError(null);
   const seq = ++state.seq;
   const file = state.file;
+  state.checkAbort?.abort();
+  const abort = new AbortController();
+  state.checkAbort = abort;
   $('check').disabled = true;
   $('launch').disabled = true;
+  const current = () => seq === state.seq && file === state.file;
   try {
-    const result = await api('/api/check', options());
-    if (seq !== state.seq || file !== state.file) return;
-    state.check = result;
-    state.planned = undefined; // a plan made before this check no longer holds
-    renderCheck(result);
+    await readCheck(options(), abort.signal, (m) => {
+      if (!current()) return;
+      if (m.type === 'head') {
+        state.check = { ...m, total: 0, counts: { valid: 0, invalid: 0, warnings: 0 }, kinds: { invalid: 0, warnings: 0 }, done: false };
+        state.planned = undefined; // a plan made before this check no longer holds
+        Object.assign(state, { filter: 'all', offset: 0 });
+        if (!state.running) Object.assign(state, { live: new Map(), linkWarnings: 0 });
+        renderHead(m);
+      } else if (m.type === 'rows') renderRows(m.rows);
+      else if (m.type === 'progress') {
+        Object.assign(state.check, { total: m.total, counts: m.counts });
+        renderCounts();
+      } else if (m.type === 'done') {
+        Object.assign(state.check, { total: m.total, counts: m.counts, kinds: m.kinds, done: true });
+        $('notices').replaceChildren(...m.notices.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
+        renderCounts();
+        renderPager();
+      } else if (m.type === 'error') throw new Error(m.message);
+    });
+  } catch (err) {
+    if (err.name !== 'AbortError') throw err;
   } finally {
     if (seq === state.seq) $('check').disabled = false;
+  }
+}
+
+/** POST /api/check, its newline-delimited JSON answer handed on a line at a time. */
+async function readCheck(body, signal, onMessage) {
+  const res = await fetch('/api/check', {
+    method: 'POST',
+    headers: { 'x-token': token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }));
+    throw new Error(data.error ?? `${res.status}`);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += value;
+    let nl;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (line) onMessage(JSON.parse(line));
+    }
   }
 }
 
@@ -170,46 +243,85 @@ function renderMapping(result) {
   );
 }
 
-function renderCheck(result) {
+function renderHead(result) {
   renderMapping(result);
-  $('notices').replaceChildren(...result.notices.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
+  $('notices').replaceChildren();
   const head = document.createElement('tr');
   for (const name of ['row', 'status', 'problems', ...result.header])
     head.append(Object.assign(document.createElement('th'), { textContent: name || '(blank)', scope: 'col' }));
   $('rows').tHead.replaceChildren(head);
-  const body = $('rows').tBodies[0];
-  body.replaceChildren(
-    ...result.rows.map((r) => {
-      const tr = document.createElement('tr');
-      tr.dataset.row = String(r.row);
-      tr.dataset.kind = r.status === 'invalid' ? 'invalid' : r.warnings.length ? 'warnings' : 'ok';
-      const status = Object.assign(document.createElement('td'), { textContent: r.status, className: `status s-${r.status}` });
-      const problems = document.createElement('td');
-      problems.className = 'problems';
-      for (const p of r.problems) problems.append(problemLine(`✗ ${p.field}: ${p.message}`, p.code, ''));
-      for (const p of r.warnings) problems.append(problemLine(`! ${p.field}: ${p.message}`, p.code, 'w'));
-      tr.append(Object.assign(document.createElement('th'), { textContent: String(r.row), scope: 'row' }), status, problems);
-      r.cells.forEach((text, col) => {
-        const td = Object.assign(document.createElement('td'), { textContent: text });
-        const bad = r.problems.filter((p) => p.col === col);
-        const warn = r.warnings.filter((p) => p.col === col);
-        if (bad.length) {
-          td.className = 'bad';
-          td.setAttribute('aria-invalid', 'true');
-        } else if (warn.length) td.className = 'warn';
-        if (bad.length || warn.length) td.title = [...bad, ...warn].map((p) => p.message).join('\n');
-        tr.append(td);
-      });
-      return tr;
-    }),
-  );
-  const c = result.counts;
-  $('counts').textContent =
-    `${result.rows.length} ads: ${c.valid} valid, ${c.invalid} invalid, ${c.warnings} ${c.warnings === 1 ? 'warning' : 'warnings'}${result.sheetName ? ` · sheet "${result.sheetName}"` : ''} · header on row ${result.headerRow}`;
+  $('rows').tBodies[0].replaceChildren();
+  document.querySelector('input[name=filter][value=all]').checked = true;
+  $('pager').hidden = true;
   $('rows-panel').hidden = false;
+  renderCounts();
+}
+
+/** One page of rows; what the batch has said of a row since the check is shown on it. */
+function renderRows(rows) {
+  const body = $('rows').tBodies[0];
+  body.replaceChildren();
+  for (const r of rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.row = String(r.row);
+    tr.dataset.kind = r.status === 'invalid' ? 'invalid' : r.warnings.length ? 'warnings' : 'ok';
+    const status = Object.assign(document.createElement('td'), { textContent: r.status, className: `status s-${r.status}` });
+    const problems = document.createElement('td');
+    problems.className = 'problems';
+    for (const p of r.problems) problems.append(problemLine(`✗ ${p.field}: ${p.message}`, p.code, ''));
+    for (const p of r.warnings) problems.append(problemLine(`! ${p.field}: ${p.message}`, p.code, 'w'));
+    tr.append(Object.assign(document.createElement('th'), { textContent: String(r.row), scope: 'row' }), status, problems);
+    r.cells.forEach((text, col) => {
+      const td = Object.assign(document.createElement('td'), { textContent: text });
+      const bad = r.problems.filter((p) => p.col === col);
+      const warn = r.warnings.filter((p) => p.col === col);
+      if (bad.length) {
+        td.className = 'bad';
+        td.setAttribute('aria-invalid', 'true');
+      } else if (warn.length) td.className = 'warn';
+      if (bad.length || warn.length) td.title = [...bad, ...warn].map((p) => p.message).join('\n');
+      tr.append(td);
+    });
+    body.append(tr);
+    const said = state.live.get(r.row);
+    if (said) showRowStatus(tr, said);
+  }
+}
+
+function renderCounts() {
+  const { total, counts: c, done, sheetName, headerRow } = state.check;
+  const links = state.linkWarnings ? ` · ${state.linkWarnings} ${state.linkWarnings === 1 ? 'row' : 'rows'} with link warnings` : '';
+  $('counts').textContent =
+    `${total} ads: ${c.valid} valid, ${c.invalid} invalid, ${c.warnings} ${c.warnings === 1 ? 'warning' : 'warnings'}${links}${sheetName ? ` · sheet "${sheetName}"` : ''} · header on row ${headerRow}${done ? '' : ' · checking…'}`;
+  if (!done) return;
   $('launch').disabled = c.valid === 0 || state.running;
-  $('launch').textContent = `Create ${c.valid} ${c.valid === 1 ? 'ad' : 'ads'}`;
-  applyFilter();
+  if (!state.running && state.planned === undefined) $('launch').textContent = `Create ${c.valid} ${c.valid === 1 ? 'ad' : 'ads'}`;
+}
+
+/** How many rows the chosen filter shows, and the page of them on screen. */
+function renderPager(count = filterCount()) {
+  const from = state.offset;
+  $('pager').hidden = count <= PAGE_ROWS;
+  $('prev').disabled = from === 0;
+  $('next').disabled = from + PAGE_ROWS >= count;
+  const what = { all: 'rows', invalid: 'invalid rows', warnings: 'rows with warnings' }[state.filter];
+  $('page-info').textContent = count ? `${what} ${from + 1}–${Math.min(from + PAGE_ROWS, count)} of ${count}` : `no ${what}`;
+}
+
+function filterCount() {
+  return state.filter === 'all' ? state.check.total : state.check.kinds[state.filter];
+}
+
+/** Shows the page of rows the filter and offset name, from the check the server keeps. */
+async function showPage(filter, offset) {
+  if (!state.check?.done) return;
+  const seq = state.seq;
+  const page = await api('/api/rows', { checkId: state.check.checkId, filter, offset });
+  if (seq !== state.seq) return; // another check began meanwhile
+  Object.assign(state, { filter, offset: page.offset });
+  if (filter !== 'all') state.check.kinds[filter] = page.count;
+  renderRows(page.rows);
+  renderPager(page.count);
 }
 
 /** One problem of a row; its stable code (e.g. ad_text.too_long) is on the element for scripts and tests. */
@@ -219,34 +331,38 @@ function problemLine(text, code, className) {
   return div;
 }
 
-function applyFilter() {
-  const filter = document.querySelector('input[name=filter]:checked').value;
-  for (const tr of $('rows').tBodies[0].rows) tr.hidden = filter !== 'all' && tr.dataset.kind !== filter;
+/** What the batch (or the plan) says of a row: kept for the row's page, shown if it is on screen. */
+function rowStatus(row, status, error, linkWarning) {
+  const said = { status, error, linkWarning };
+  const before = state.live.get(row);
+  if (linkWarning !== undefined && before?.linkWarning === undefined) state.linkWarnings++;
+  state.live.set(row, said);
+  const tr = $('rows').querySelector(`tr[data-row="${row}"]`);
+  if (tr) showRowStatus(tr, said);
 }
 
-function rowStatus(row, status, error) {
-  const tr = $('rows').querySelector(`tr[data-row="${row}"]`);
-  if (!tr) return;
+function showRowStatus(tr, { status, error, linkWarning }) {
   const cell = tr.cells[1];
   cell.textContent = status;
-  cell.className = `status s-${status}`;
-  if (error) {
+  cell.className = `status s-${status}${linkWarning !== undefined ? ' linkwarn' : ''}`;
+  if (linkWarning !== undefined) {
+    // The row went, and its links were warned of: marked with a sign, found by the warnings filter.
+    cell.title = linkWarning;
+    tr.dataset.kind = 'warnings';
+    tr.cells[2].replaceChildren(problemLine(`! ${linkWarning}`, 'links.warning', 'w'));
+    if (error && error !== linkWarning) tr.cells[2].prepend(Object.assign(document.createElement('div'), { textContent: error.replace(`; ${linkWarning}`, '') }));
+  } else if (error) {
     tr.cells[2].replaceChildren(Object.assign(document.createElement('div'), { textContent: error, className: status === 'created' ? 'w' : '' }));
     if (status === 'invalid') tr.dataset.kind = 'invalid';
   }
 }
 
 /** Rows the plan holds back, grouped by why ("rows 7, 8, … 21: the quota has no room …"). */
-function notSentNow(rows) {
-  if (rows.length === 0) return [['Not sent now', 'none']];
-  const byReason = new Map();
-  for (const r of rows) {
-    const why = (r.error ?? 'held back').replace(/^not sent: /, '');
-    byReason.set(why, [...(byReason.get(why) ?? []), r.row]);
-  }
-  return [...byReason].map(([why, list]) => [
+function notSentNow(held) {
+  if (held.length === 0) return [['Not sent now', 'none']];
+  return held.map(({ why, count, rows }) => [
     'Not sent now',
-    `${list.length === 1 ? 'row' : 'rows'} ${list.length > 8 ? `${list.slice(0, 6).join(', ')}, … ${list.at(-1)}` : list.join(', ')}: ${why}`,
+    `${count === 1 ? 'row' : `${count} rows`} ${count > rows.length ? `${rows.slice(0, -1).join(', ')}, … ${rows.at(-1)}` : rows.join(', ')}: ${why}`,
   ]);
 }
 
@@ -255,11 +371,8 @@ async function plan() {
   $('plan').disabled = true;
   try {
     const result = await api('/api/plan', options());
-    const facts = $('plan-facts');
     const q = result.quota;
-    const toSend = result.rows.filter((r) => r.status === 'not_sent' && /would be sent/.test(r.error ?? '')).length;
-    const wontFit = result.rows.filter((r) => r.status === 'not_sent' && !/would be sent/.test(r.error ?? ''));
-    const carried = result.rows.filter((r) => r.status === 'created').length;
+    if (result.summary.stopped === 'auth') keyRefused(result.messages.find((m) => /key|401|403/i.test(m)));
     const pairs = [
       [
         'Quota',
@@ -269,16 +382,16 @@ async function plan() {
             ? 'unknown: the service refused the API key'
             : 'unknown: the service did not say (see the notes below)',
       ],
-      ['Calls this batch needs', String(toSend)],
-      ['Already created (carried over)', String(carried)],
+      ['Calls this batch needs', String(result.toSend)],
+      ['Already created (carried over)', String(result.carried)],
       ['Invalid', String(result.summary.counts.invalid)],
-      ...notSentNow(wontFit),
+      ...notSentNow(result.held),
     ];
     // What Create will do is what the plan says, not every valid row.
-    state.planned = toSend;
-    $('launch').textContent = `Create ${toSend} ${toSend === 1 ? 'ad' : 'ads'}`;
-    $('launch').disabled = toSend === 0 || state.running;
-    facts.replaceChildren(
+    state.planned = result.toSend;
+    $('launch').textContent = `Create ${result.toSend} ${result.toSend === 1 ? 'ad' : 'ads'}`;
+    $('launch').disabled = result.toSend === 0 || state.running;
+    $('plan-facts').replaceChildren(
       ...pairs.flatMap(([k, v]) => [
         Object.assign(document.createElement('dt'), { textContent: k }),
         Object.assign(document.createElement('dd'), { textContent: v }),
@@ -286,8 +399,9 @@ async function plan() {
     );
     // Row problems are in the table already; the plan lists what is about the batch.
     const notes = result.messages.filter((m) => !/^Row \d+:|^… and \d+ more rows|^Done in /.test(m));
+    if (result.marksLeft) notes.push(`${result.marksLeft} more rows are carried over or invalid than the table marks; the report lists them all.`);
     $('plan-notes').replaceChildren(...notes.map((m) => Object.assign(document.createElement('li'), { textContent: m })));
-    for (const r of result.rows) if (r.status === 'invalid' || r.status === 'created') rowStatus(r.row, r.status, r.error);
+    for (const r of result.marks) rowStatus(r.row, r.status, r.error);
     $('plan-panel').hidden = false;
   } finally {
     $('plan').disabled = false;
@@ -312,7 +426,7 @@ function listen() {
   source.onmessage = (message) => {
     const e = JSON.parse(message.data);
     if (e.type === 'row') {
-      rowStatus(e.line.row, e.line.status, e.line.error);
+      rowStatus(e.line.row, e.line.status, e.line.error, e.linkWarning);
       // Rows settled without a request (invalid, carried over) say nothing of the sending yet.
       if (e.line.attempts > 0) state.sentAny = true;
     } else if (e.type === 'progress') {
@@ -354,22 +468,26 @@ function drawProgress(quota) {
   }
   const slow = state.slowdowns ? ` · ${state.slowdowns} slow-downs (429)` : '';
   const retries = state.retries ? ` · ${state.retries} retries` : '';
-  $('progress-text').textContent = `${done}/${total} rows${eta}${slow}${retries}${quota ? ` · ${quota}` : ''}`;
+  const links = state.linkWarnings ? ` · ${state.linkWarnings} with link warnings` : '';
+  $('progress-text').textContent = `${done}/${total} rows${eta}${slow}${retries}${links}${quota ? ` · ${quota}` : ''}`;
 }
 
 function finished(summary) {
   state.running = false;
   state.source?.close();
+  if (state.check?.done) renderCounts(); // the link warnings the batch found are counted there too
   $('stop').disabled = true;
   $('check').disabled = false;
   $('plan').disabled = false;
   $('launch').disabled = false;
   $('launch').textContent = 'Resume (send what is left)';
   if (!summary) return;
+  if (summary.stopped === 'auth') keyRefused();
   const c = summary.counts;
   const parts = Object.entries(c)
     .filter(([, v]) => v > 0)
     .map(([k, v]) => `${v} ${k}`);
+  if (state.linkWarnings) parts.push(`${state.linkWarnings} with link warnings (marked !)`);
   $('summary-text').textContent = `${summary.stopped ? `Stopped (${summary.stopped}). ` : 'Done. '}${parts.join(', ') || 'nothing to do'}.`;
   $('summary').hidden = false;
   $('dl-report').href = withToken('/api/download', { file: state.file, kind: 'report', format: $('format').value });
@@ -426,7 +544,8 @@ async function adStatus(action) {
   $('log').textContent += `${r.messages.join('\n')}\n`;
 }
 on('ads-pause', 'click', () => adStatus('pause'));
-on('dups', 'change', () => state.file && check());
+// A control that changes what the check finds (allow duplicates, trust IDs, the encoding) checks again.
+for (const el of document.querySelectorAll('[data-recheck]')) el.addEventListener('change', () => state.file && check().catch(showError));
 on('ads-resume', 'click', () => adStatus('resume'));
 on('ads-delete', 'click', () => adStatus('delete'));
 
@@ -435,7 +554,9 @@ on('stop', 'click', async () => {
   await api('/api/stop', { file: state.file });
 });
 on('upload-input', 'change', (e) => e.target.files[0] && upload(e.target.files[0]));
-for (const radio of document.querySelectorAll('input[name=filter]')) radio.addEventListener('change', applyFilter);
+for (const radio of document.querySelectorAll('input[name=filter]')) radio.addEventListener('change', () => showPage(radio.value, 0).catch(showError));
+on('prev', 'click', () => showPage(state.filter, Math.max(0, state.offset - PAGE_ROWS)));
+on('next', 'click', () => showPage(state.filter, state.offset + PAGE_ROWS));
 const drop = $('drop');
 drop.addEventListener('dragover', (e) => {
   e.preventDefault();
@@ -450,8 +571,26 @@ drop.addEventListener('drop', (e) => {
 });
 $('tpl-csv').href = withToken('/api/template', { format: 'csv' });
 $('tpl-xlsx').href = withToken('/api/template', { format: 'xlsx' });
+/** What the key can do, asked of the service (free calls): the header says so; the advertiser field offers the connected advertisers. */
+async function loadService() {
+  const s = await api('/api/service');
+  state.service = s;
+  $('service').textContent = `${s.message} · ${state.endpoint ?? ''}`;
+  $('service').dataset.key = s.key;
+  const note = (a) => (a.status === 'needs_reauth' ? ' (reconnect it in Adspirer)' : a.active === false ? ' (not active on the plan)' : '');
+  $('advertisers').replaceChildren(...s.accounts.map((a) => new Option(`${a.name ?? a.id}${note(a)}`, a.id)));
+  $('advertiser').placeholder = s.accounts.length > 1 ? `choose one of ${s.accounts.length} connected advertisers (fills only empty cells)` : 'fills only empty cells';
+}
+
+/** The service refused the key after all (a plan or a batch met a 401/403): the header says so. */
+function keyRefused(message) {
+  $('service').textContent = `API key refused${message ? `: ${message}` : ''} · ${state.endpoint ?? ''}`;
+  $('service').dataset.key = 'refused';
+}
+
 // After a reload or in a second tab: the running batch's file is chosen and followed.
 loadFiles()
+  .then(() => void loadService().catch(showError))
   .then(() => {
     const running = state.runningFiles[0];
     if (running && !state.file) {
