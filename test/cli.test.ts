@@ -222,17 +222,19 @@ describe('the option registry (options/registry.ts): each option declared once',
   });
 
   it("the web page's controls are the registry's: what the page sends maps to the options it declares", async () => {
-    const page = await readFile('src/ui/static/app.js', 'utf8');
+    // Each control names its option's key (data-page); app.js sends every such control, and the mapping as `map`.
+    const html = await readFile('src/ui/static/index.html', 'utf8');
+    const app = await readFile('src/ui/static/app.js', 'utf8');
     const keys = OPTIONS.filter((o) => o.page !== undefined).map((o) => o.page!);
-    for (const key of keys) expect(page, key).toMatch(new RegExp(`\\b${key}:`));
+    for (const key of keys) expect(key === 'map' ? app : html, key).toMatch(key === 'map' ? /body\.map = / : new RegExp(`data-page="${key}"`));
     expect(pageOptions('upload', { checkLinks: false, sheet: ' Ads ', set: ['a=b', 3, ''], advertiserId: '', adName: '{row}' })).toEqual({
       checkLinks: false,
       sheet: 'Ads',
       set: ['a=b'],
       adName: '{row}',
     });
-    // Only what the page offers a control for is read from it.
-    expect(pageOptions('validate', { checkLinks: true, trustIds: true, report: '/etc/x' })).toEqual({});
+    // Only what the page offers a control for is read from it: no report path, no link checks in a check.
+    expect(pageOptions('validate', { checkLinks: true, trustIds: true, report: '/etc/x' })).toEqual({ trustIds: true });
   });
 });
 

@@ -10,6 +10,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guard, sameToken } from '../src/ui/guard.js';
+import { OPTIONS } from '../src/options/registry.js';
+import { pageWords } from '../src/options/words.js';
 import { startUi, type UiServer } from '../src/ui/server.js';
 import { cli, processIt } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
@@ -95,6 +97,54 @@ describe('the guard (pure)', () => {
     expect(sameToken('abc', 'abc')).toBe(true);
     expect(sameToken('ab', 'abc')).toBe(false);
     expect(sameToken('', 'abc')).toBe(false);
+  });
+});
+
+describe("the page's words (pure)", () => {
+  it('every option with a page key has its control on the page, named as the control words say', async () => {
+    const html = await readFile('src/ui/static/index.html', 'utf8');
+    const paged = OPTIONS.filter((s) => s.page);
+    expect(paged.length).toBeGreaterThan(10);
+    for (const spec of paged) {
+      // The mapping control is built per column of the user's own (app.js renderMapping).
+      if (spec.page === 'map') expect(html).toContain('id="mapping"');
+      else expect(html, spec.name).toContain(`data-page="${spec.page}"`);
+      expect(spec.control, spec.name).toBeDefined();
+      const label = /"([^"]+)"/.exec(spec.control!)?.[1];
+      if (label) expect(html, spec.name).toContain(label);
+    }
+  });
+
+  it('asks for the control instead of the flag, keeps a value the message names, and sends what has no control to the command line', () => {
+    expect(pageWords('fill advertiser_id, or pass --advertiser-id ID (it fills only empty cells)')).toBe(
+      'fill advertiser_id, or choose an advertiser in "Advertiser ID" (it fills only empty cells)',
+    );
+    expect(pageWords('put a header row above them and pass --sheet "Spring launch".')).toBe(
+      'put a header row above them and choose the worksheet "Spring launch".',
+    );
+    expect(pageWords('Change or delete one, or pass --allow-duplicates')).toBe('Change or delete one, or tick "Allow duplicate rows"');
+    expect(pageWords('Fix adgroup_id, or pass --no-check-adgroups if the list is wrong')).toBe(
+      'Fix adgroup_id, or untick "Check ad groups before sending" if the list is wrong',
+    );
+    expect(pageWords('Wait for it, or pass --force-unlock if it is over.')).toBe(
+      "Wait for it, or run the command line's tiktok-ads-bulk with --force-unlock if it is over.",
+    );
+    expect(pageWords('save the file, then run the same command again to resume. Run the same command after the reset.')).toBe(
+      'save the file, then start the batch again from this page to resume. Start the batch again from this page after the reset.',
+    );
+    expect(pageWords('pass --allow-duplicates-x')).toBe('pass --allow-duplicates-x'); // not an option: left as it is
+  });
+
+  it('every "pass --flag" a message of ours says names an option of the registry, so the page can say it its way', async () => {
+    const names = new Set(OPTIONS.map((s) => s.name));
+    const asked = new Set<string>();
+    for (const file of await readdir('src', { recursive: true })) {
+      // options/ speaks of flags themselves ("pass --flag" in its comments).
+      if (!file.endsWith('.ts') || file.startsWith('options')) continue;
+      for (const m of (await readFile(join('src', file), 'utf8')).matchAll(/pass --([a-z][a-z-]*)/g)) asked.add(m[1]!);
+    }
+    expect(asked.size).toBeGreaterThan(8);
+    expect([...asked].filter((n) => !names.has(n))).toEqual([]);
   });
 });
 
@@ -216,9 +266,16 @@ describe('ui server over plain HTTP', () => {
       body: JSON.stringify({ file: 'lying.xlsx' }),
     });
     expect(r.status).toBe(400);
-    expect(JSON.parse(r.body).error).toBe(
-      `${join(dir, 'lying.xlsx')} is a damaged or unsupported .xlsx workbook (its parts do not match the sizes its zip directory declares). Open it in Excel or LibreOffice and save it again.`,
-    );
+    const ours = `${join(dir, 'lying.xlsx')} is a damaged or unsupported .xlsx workbook (its parts do not match the sizes its zip directory declares). Open it in Excel or LibreOffice and save it again.`;
+    expect(JSON.parse(r.body).error).toBe(ours);
+    // And by the check, which answers before its stream begins.
+    const c = await raw(`${server.url}/api/check`, {
+      method: 'POST',
+      headers: { 'x-token': server.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ file: 'lying.xlsx' }),
+    });
+    expect(c.status).toBe(400);
+    expect(JSON.parse(c.body).error).toBe(ours);
     await rm(join(dir, 'lying.xlsx'));
   });
 
@@ -227,6 +284,48 @@ describe('ui server over plain HTTP', () => {
     const first = await raw(`${server.url}/api/file`, { method: 'POST', headers: h, body: 'adgroup_id,ad_text\n1,x\n' });
     expect(JSON.parse(first.body)).toMatchObject({ saved: false, exists: true });
     expect((await readFile(join(dir, 'campaign-broken.csv'), 'utf8')).length).toBeGreaterThan(100);
+  });
+
+  it('a long sheet is answered as it is checked and paged: the header and first 100 rows come before the counts, never every row', async () => {
+    const dir = await tempDir();
+    const head = 'adgroup_id,ad_text,landing_page_url,video_id';
+    // Every 97th row lacks its ad text: invalid rows spread over the whole sheet.
+    const rows = Array.from(
+      { length: 5_000 },
+      (_, i) => `1780000000000000101,${i % 97 === 5 ? '' : `Coffee ${i}`},https://e.example.com/${i},7000000000000000${1000 + i}`,
+    );
+    await writeFile(join(dir, 'long.csv'), [head, ...rows].join('\n'));
+    const server = await ui(dir, undefined);
+    const h = { 'x-token': server.token, 'content-type': 'application/json' };
+    const answer = await raw(`${server.url}/api/check`, { method: 'POST', headers: h, body: JSON.stringify({ file: 'long.csv' }) });
+    expect(answer.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    const lines = answer.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; checkId?: string; rows?: { row: number }[] } & Record<string, unknown>);
+    const types = lines.map((l) => l.type).filter((t) => t !== 'progress');
+    expect(types).toEqual(['head', 'rows', 'done']);
+    expect(lines[1]!.rows!.map((r) => r.row)).toEqual(Array.from({ length: 100 }, (_, i) => i + 2));
+    const done = lines.at(-1)!;
+    const invalid = rows.filter((_, i) => i % 97 === 5).length;
+    expect(done).toMatchObject({ total: 5_000, counts: { valid: 5_000 - invalid, invalid }, kinds: { invalid, warnings: 0 } });
+    expect(answer.body.length).toBeLessThan(60_000); // a page of rows, not 5,000
+    const page = async (filter: string, offset: number) =>
+      JSON.parse(
+        (await raw(`${server.url}/api/rows`, { method: 'POST', headers: h, body: JSON.stringify({ checkId: lines[0]!.checkId, filter, offset }) })).body,
+      ) as {
+        rows: { row: number; status: string; cells: string[] }[];
+        count: number;
+      };
+    const last = await page('all', 4_950);
+    expect(last.rows.map((r) => r.row)).toEqual(Array.from({ length: 50 }, (_, i) => 4_952 + i));
+    expect(last.rows[49]!.cells[1]).toBe('Coffee 4999');
+    const bad = await page('invalid', 0);
+    expect(bad.count).toBe(invalid);
+    expect(bad.rows.map((r) => r.row)).toEqual(rows.flatMap((_, i) => (i % 97 === 5 ? [i + 2] : [])));
+    const gone = await raw(`${server.url}/api/rows`, { method: 'POST', headers: h, body: JSON.stringify({ checkId: 'not-a-check', offset: 0 }) });
+    expect(gone.status).toBe(400);
+    expect(JSON.parse(gone.body).error).toMatch(/press "Check sheet" again/);
   });
 
   it('the key never reaches the browser', async () => {
@@ -695,6 +794,111 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     expect(asked[0]).toMatch(/^Create 5 ads, as planned, from campaign\.csv\?/);
     expect(sim.ads()).toHaveLength(0);
   });
+
+  it('pages a long sheet: 100 rows at a time, Next and Previous, the filters paged alike', async () => {
+    const dir = await tempDir();
+    const rows = Array.from(
+      { length: 250 },
+      (_, i) => `1780000000000000101,${i % 2 ? `Coffee ${i}` : ''},https://e.example.com/${i},7000000000000000${1000 + i}`,
+    );
+    await writeFile(join(dir, 'long.csv'), ['adgroup_id,ad_text,landing_page_url,video_id', ...rows].join('\n'));
+    const page = await open(await ui(dir, undefined), 'long.csv');
+    await page.selectOption('#file', 'long.csv');
+    await page.waitForSelector('#pager:not([hidden])');
+    expect(await page.textContent('#counts')).toMatch(/^250 ads: 125 valid, 125 invalid/);
+    expect(await page.textContent('#page-info')).toBe('rows 1–100 of 250');
+    expect(await page.$$eval('#rows tbody tr', (r) => r.length)).toBe(100);
+    expect(await page.isDisabled('#prev')).toBe(true);
+    await page.click('#next');
+    await page.waitForSelector('#rows tbody tr[data-row="102"]');
+    expect(await page.textContent('#page-info')).toBe('rows 101–200 of 250');
+    await page.click('#next');
+    await page.waitForSelector('#rows tbody tr[data-row="251"]');
+    expect(await page.$$eval('#rows tbody tr', (r) => r.length)).toBe(50);
+    expect(await page.isDisabled('#next')).toBe(true);
+    await page.check('input[name=filter][value=invalid]');
+    await page.waitForFunction(() => document.querySelector('#page-info')?.textContent === 'invalid rows 1–100 of 125');
+    expect(await page.$$eval('#rows tbody tr', (r) => r.every((tr) => (tr as HTMLElement).dataset.kind === 'invalid'))).toBe(true);
+    await page.click('#next');
+    await page.waitForFunction(() => document.querySelector('#page-info')?.textContent === 'invalid rows 101–125 of 125');
+    await page.click('#prev');
+    await page.waitForFunction(() => document.querySelector('#page-info')?.textContent === 'invalid rows 1–100 of 125');
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+
+  it("says whether the service takes the key, offers the connected advertisers, and speaks of the page's controls, not of flags", async () => {
+    const dir = await folderWith('campaign.csv');
+    // Rows that name no advertiser, with two advertisers connected: the plan holds them back until one is chosen.
+    const csv = (await readFile('fixtures/campaign.csv', 'utf8')).replaceAll(',7000000000000000001,', ',,');
+    await writeFile(join(dir, 'agency.csv'), csv);
+    const sim = await startSim({ apiKey: KEY, advertisers: ['7000000000000000001=Client A', '7000000000000000002=Client B'] });
+    const page = await open(await ui(dir, sim.url), 'agency.csv');
+    await page.waitForFunction(() => /^API key works: 0 of \d+ calls used/.test(document.querySelector('#service')?.textContent ?? ''));
+    expect(await page.$$eval('#advertisers option', (o) => o.map((x) => `${(x as HTMLOptionElement).value} ${x.textContent}`))).toEqual([
+      '7000000000000000001 Client A',
+      '7000000000000000002 Client B',
+    ]);
+    await page.selectOption('#file', 'agency.csv');
+    await page.waitForSelector('#rows tbody tr');
+    await page.uncheck('#links');
+    await page.click('#plan');
+    await page.waitForSelector('#plan-panel:not([hidden])');
+    const facts = (await page.textContent('#plan-facts'))!;
+    expect(facts).toMatch(/Calls this batch needs0/);
+    expect(facts).toContain('choose an advertiser in "Advertiser ID"');
+    expect(facts).not.toMatch(/--|the same command/);
+    await page.fill('#advertiser', '7000000000000000002');
+    await page.click('#plan');
+    await page.waitForFunction(() => /Calls this batch needs20/.test(document.querySelector('#plan-facts')?.textContent ?? ''));
+    // A duplicate row asks for the box, not for a flag.
+    await writeFile(join(dir, 'twice.csv'), [csv.split('\n')[0], csv.split('\n')[1], csv.split('\n')[1]].join('\n'));
+    await page.click('#refresh');
+    await page.waitForSelector('#file option[value="twice.csv"]', { state: 'attached' });
+    await page.selectOption('#file', 'twice.csv');
+    await page.waitForSelector('#rows [data-code="row.duplicate"]');
+    expect(await page.textContent('#rows [data-code="row.duplicate"]')).toMatch(/tick "Allow duplicate rows"$/);
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+
+    const refused = await open(await ui(dir, sim.url, { env: { ADSPIRER_API_KEY: 'sk_live_not_a_key_of_this_account' } }), 'agency.csv');
+    await refused.waitForFunction(() => /^API key refused/.test(document.querySelector('#service')?.textContent ?? ''));
+    expect(await refused.$$eval('#advertisers option', (o) => o.length)).toBe(0);
+  });
+
+  it('marks and counts the rows whose links the batch warned of, and the warnings filter finds them', async () => {
+    const tls = await certificate();
+    // A landing page that answers 404 is a warning, not a reason to hold the ad back (links/verdict.ts).
+    const host = createHttpsServer(tls, (req, res) => {
+      res.writeHead(/\/page\/[13]$/.test(req.url ?? '') ? 404 : 200, { 'content-type': 'text/html' });
+      res.end();
+    });
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    const base = `https://127.0.0.1:${(host.address() as AddressInfo).port}`;
+    try {
+      const dir = await tempDir();
+      const rows = Array.from({ length: 5 }, (_, i) => `1780000000000000101,Coffee ${i},${base}/page/${i},700000000000000${i}1`);
+      await writeFile(join(dir, 'linked.csv'), ['adgroup_id,ad_text,landing_page_url,video_id', ...rows].join('\n'));
+      const sim = await startSim();
+      const page = await open(await ui(dir, sim.url, { linkDispatcher: new Agent({ connect: { ca: tls.cert } }) }), 'linked.csv');
+      await page.selectOption('#file', 'linked.csv');
+      await page.waitForSelector('#rows tbody tr');
+      await page.click('#launch');
+      await page.waitForSelector('#summary:not([hidden])', { timeout: 20_000 });
+      expect(await page.textContent('#summary-text')).toBe('Done. 5 created, 2 with link warnings (marked !).');
+      expect(await page.$$eval('td.status.linkwarn', (cells) => cells.map((c) => c.closest('tr')!.dataset.row))).toEqual(['3', '5']);
+      expect(await page.getAttribute('tr[data-row="3"] td.status', 'title')).toMatch(/answered 404/);
+      expect(await page.textContent('#counts')).toMatch(/· 2 rows with link warnings/);
+      await page.check('input[name=filter][value=warnings]');
+      await page.waitForFunction(() => document.querySelectorAll('#rows tbody tr').length === 2);
+      expect(await page.$$eval('#rows tbody tr', (r) => r.map((tr) => (tr as HTMLElement).dataset.row))).toEqual(['3', '5']);
+      expect(await page.$$eval('#rows tbody td.status', (c) => c.map((td) => td.className))).toEqual([
+        'status s-created linkwarn',
+        'status s-created linkwarn',
+      ]);
+      expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    } finally {
+      host.close();
+    }
+  }, 40_000);
 
   it('a second launch of a running batch is refused with the reason', async () => {
     const { dir, sim, server } = await slowBatchPage(100);

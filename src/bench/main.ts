@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { writeBenchCsv, writeBenchXlsx } from './generate.js';
 import { runThrottleScenario, runUploadScenario, type UploadScenario } from './upload-bench.js';
 import { runLinkScenario } from './link-bench.js';
+import { runPageScenario } from './page-bench.js';
 
 const run = promisify(execFile);
 const MEASURE = new URL('./measure.js', import.meta.url).pathname;
@@ -19,6 +20,8 @@ const uploadOnly = process.argv.includes('--upload');
 // `npm run bench -- --links`: only the link checks at the size users have; `--files`: only validate's.
 const linksOnly = process.argv.includes('--links');
 const filesOnly = process.argv.includes('--files');
+// `--page`: only the web page's check of long sheets.
+const pageOnly = process.argv.includes('--page');
 
 interface Figures {
   wallMs: number;
@@ -62,10 +65,12 @@ try {
   out();
   if (linksOnly) await linkSection();
   else if (filesOnly) await fileSections();
+  else if (pageOnly) await pageSection();
   else {
     if (!uploadOnly) await fileSections();
     await uploadSections();
     if (!uploadOnly) await linkSection();
+    if (!uploadOnly) await pageSection();
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
@@ -132,6 +137,20 @@ async function fileSections(): Promise<void> {
       `| ${rows.toLocaleString('en-US')} | ${fmt(v!.wallMs / 1000)} s | ${fmt(d!.wallMs / 1000)} s | ${fmt(d!.wallMs / v!.wallMs)} | ${v!.maxRssMB} MB | ${d!.maxRssMB} MB |`,
     );
   }
+}
+
+async function pageSection(): Promise<void> {
+  out("### the web page's check of a long CSV (`ui` in its own process; the answer streamed and paged)");
+  out();
+  out('| rows | file | header and first 100 rows | counts | answer sent | last page | server peak RSS (target ≤ 300 MB) |');
+  out('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const rows of quick ? [20_000] : [3_000, 120_000, 362_000]) {
+    const f = await runPageScenario(dir, rows);
+    out(
+      `| ${rows.toLocaleString('en')} | ${fmt(f.fileMB, 1)} MB | ${fmt(f.firstRowsSeconds)} s | ${fmt(f.doneSeconds, 1)} s | ${fmt(f.answerKB, 0)} kB | ${fmt(f.lastPageMs, 0)} ms | ${fmt(f.serverPeakMB, 0)} MB |`,
+    );
+  }
+  out();
 }
 
 async function linkSection(): Promise<void> {

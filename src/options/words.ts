@@ -27,8 +27,9 @@ export function pageWords(message: string): string {
   let text = message.replace(/\b[Rr]un the same command( again)?/g, (m) => `${m[0] === 'R' ? 'S' : 's'}tart the batch again from this page`);
   if (!text.includes('pass --')) return text;
   for (const { spec, pattern } of (pagePatterns ??= patterns())) {
-    text = text.replace(pattern, (_m, given?: string) => {
-      const chosen = given && given !== spec.value ? ` ${given}` : '';
+    // Without a value group, replace's second argument is the match's offset, not a value.
+    text = text.replace(pattern, (_m, given: unknown) => {
+      const chosen = typeof given === 'string' && given !== spec.value ? ` ${given}` : '';
       return spec.control ? `${spec.control}${chosen}` : `run the command line's tiktok-ads-bulk with --${spec.name}${chosen}`;
     });
   }

@@ -91,7 +91,8 @@ export class SheetChecks {
       write({ type: 'error', message: pageWords(err instanceof Error ? err.message : String(err)) });
     } finally {
       ended = true;
-      res.end();
+      // Before the stream began, the error is answered as a 400 by the caller.
+      if (res.headersSent) res.end();
     }
   }
 

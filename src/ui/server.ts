@@ -319,4 +319,3 @@ async function json(req: IncomingMessage): Promise<Record<string, unknown>> {
   }
   throw new RunError('USAGE', 'the request body must be a JSON object');
 }
-

@@ -168,7 +168,11 @@ export class Recorder {
     this.answered++;
     const input = this.inFlight.get(r.seq) ?? [];
     this.inFlight.delete(r.seq);
-    await this.record(r.seq, { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input }, warning);
+    await this.record(
+      r.seq,
+      { row: ad.row, status: r.status, key: r.key, ...(r.adId ? { adId: r.adId } : {}), ...error, attempts: r.attempts, input },
+      warning,
+    );
   }
 
   /** A quota figure from an answer: the newest wins (the highest `used` within a period; a new period). */

@@ -350,7 +350,8 @@ function showRowStatus(tr, { status, error, linkWarning }) {
     cell.title = linkWarning;
     tr.dataset.kind = 'warnings';
     tr.cells[2].replaceChildren(problemLine(`! ${linkWarning}`, 'links.warning', 'w'));
-    if (error && error !== linkWarning) tr.cells[2].prepend(Object.assign(document.createElement('div'), { textContent: error.replace(`; ${linkWarning}`, '') }));
+    if (error && error !== linkWarning)
+      tr.cells[2].prepend(Object.assign(document.createElement('div'), { textContent: error.replace(`; ${linkWarning}`, '') }));
   } else if (error) {
     tr.cells[2].replaceChildren(Object.assign(document.createElement('div'), { textContent: error, className: status === 'created' ? 'w' : '' }));
     if (status === 'invalid') tr.dataset.kind = 'invalid';
@@ -579,7 +580,8 @@ async function loadService() {
   $('service').dataset.key = s.key;
   const note = (a) => (a.status === 'needs_reauth' ? ' (reconnect it in Adspirer)' : a.active === false ? ' (not active on the plan)' : '');
   $('advertisers').replaceChildren(...s.accounts.map((a) => new Option(`${a.name ?? a.id}${note(a)}`, a.id)));
-  $('advertiser').placeholder = s.accounts.length > 1 ? `choose one of ${s.accounts.length} connected advertisers (fills only empty cells)` : 'fills only empty cells';
+  $('advertiser').placeholder =
+    s.accounts.length > 1 ? `choose one of ${s.accounts.length} connected advertisers (fills only empty cells)` : 'fills only empty cells';
 }
 
 /** The service refused the key after all (a plan or a batch met a 401/403): the header says so. */
