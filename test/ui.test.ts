@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guard, sameToken } from '../src/ui/guard.js';
 import { OPTIONS } from '../src/options/registry.js';
 import { pageWords } from '../src/options/words.js';
+import { RowPages } from '../src/ui/row-pages.js';
+import type { CheckedRow } from '../src/ui/check-sheet.js';
 import { startUi, type UiServer } from '../src/ui/server.js';
 import { cli, processIt } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
@@ -52,8 +54,12 @@ async function slowBatchPage(latencyMs: number): Promise<{ dir: string; sim: Awa
   return { dir, sim, server };
 }
 
+/**
+ * The page's server. Without a simulator, its service is a loopback port nothing listens on: the
+ * page asks the service about its key on load, and a test never sends a key to the real one.
+ */
 async function ui(dir: string, endpoint: string | undefined, extra: Partial<Parameters<typeof startUi>[0]> = {}): Promise<UiServer> {
-  const s = await startUi({ dir, port: 0, env: { ADSPIRER_API_KEY: KEY }, ...(endpoint ? { endpoint } : {}), uploadTuning: TUNING, ...extra });
+  const s = await startUi({ dir, port: 0, env: { ADSPIRER_API_KEY: KEY }, endpoint: endpoint ?? 'http://127.0.0.1:1', uploadTuning: TUNING, ...extra });
   servers.push(s);
   return s;
 }
@@ -145,6 +151,44 @@ describe("the page's words (pure)", () => {
     }
     expect(asked.size).toBeGreaterThan(8);
     expect([...asked].filter((n) => !names.has(n))).toEqual([]);
+  });
+});
+
+describe("row pages (a check's rows on disk)", () => {
+  const checked = (row: number, status: 'valid' | 'invalid', warned = false): CheckedRow => ({
+    row,
+    cells: [`Coffee ${row}`, 'Grüße – 日本'],
+    status,
+    problems: status === 'invalid' ? [{ field: 'ad_text', code: 'ad_text.missing', message: 'is required', col: 0 }] : [],
+    warnings: warned ? [{ field: 'video_url', code: 'video_url.advice', message: 'short' }] : [],
+  });
+  const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+  it('gives any page of rows in order, the filters alike, while rows are still being added; marks add a row to a filter once', async () => {
+    const pages = await RowPages.create(join(await tempDir(), 'rows.jsonl'));
+    // Rows 2…3001 (a header on row 1); every 10th invalid, every 7th warned.
+    const reads: Promise<CheckedRow[]>[] = [];
+    for (let n = 2; n <= 3001; n++) {
+      await pages.add(checked(n, n % 10 === 0 ? 'invalid' : 'valid', n % 7 === 0));
+      // Pages asked for between adds: each flush is written after the one before, never over it.
+      if (n % 700 === 0) reads.push(pages.page('all', n - 150, 100));
+    }
+    for (const [i, read] of reads.entries()) expect((await read).map((r) => r.row)).toEqual(range(700 * (i + 1) - 150 + 2, 100));
+    expect(pages.total).toBe(3_000);
+    const last = await pages.page('all', 2_950);
+    expect(last.map((r) => r.row)).toEqual(range(2_952, 50));
+    expect(last[0]).toEqual(checked(2_952, 'valid'));
+    expect(pages.count('invalid')).toBe(300);
+    expect((await pages.page('invalid', 290)).map((r) => r.row)).toEqual(range(0, 10).map((i) => 2_910 + i * 10));
+    expect(pages.count('warnings')).toBe(428);
+    expect(await pages.page('all', 3_000)).toEqual([]);
+    // Row 11 becomes invalid in the batch (a bad link): it joins the invalid filter in its place, once.
+    expect(pages.mark(11, 'invalid')).toBe(true);
+    expect(pages.mark(11, 'invalid')).toBe(true);
+    expect(pages.mark(99_999, 'invalid')).toBe(false);
+    expect(pages.count('invalid')).toBe(301);
+    expect((await pages.page('invalid', 0, 3)).map((r) => r.row)).toEqual([10, 11, 20]);
+    await pages.close();
   });
 });
 
@@ -498,6 +542,10 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     await page.uncheck('#links');
     expect(await fits()).toEqual({ scroll: 390, cut: [] });
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/phone-check.png` });
+    // The options behind "More options" fit too, opened.
+    await page.click('details.more summary');
+    await page.waitForSelector('[data-page="encoding"]', { state: 'visible' });
+    expect(await fits()).toEqual({ scroll: 390, cut: [] });
     await page.click('#plan');
     await page.waitForSelector('#plan-panel:not([hidden])');
     expect(await fits()).toEqual({ scroll: 390, cut: [] });

@@ -25,7 +25,9 @@ export class RowPages {
   private readonly warned: number[] = [];
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Bytes in the file once every write begun has ended. */
   private size = 0;
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly handle: FileHandle,
@@ -57,14 +59,17 @@ export class RowPages {
     if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
   }
 
-  /** Every row added is on disk. */
-  async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const chunk = Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.handle.write(chunk, 0, chunk.length, this.size);
-    this.size += chunk.length;
+  /** Every row added is on disk. Writes go one after another, each at the end of the one before. */
+  flush(): Promise<void> {
+    if (this.pendingBytes > 0) {
+      const chunk = Buffer.concat(this.pending);
+      const at = this.size;
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.size += chunk.length;
+      this.writing = this.writing.then(async () => void (await this.handle.write(chunk, 0, chunk.length, at)));
+    }
+    return this.writing;
   }
 
   /**
