@@ -893,6 +893,7 @@ describe.runIf(browserSuiteRuns('Chromium', CHROMIUM_FOUND))('the page in headle
     await page.waitForSelector('#plan-panel:not([hidden])');
     const facts = (await page.textContent('#plan-facts'))!;
     expect(facts).toMatch(/Calls this batch needs0/);
+    expect(await page.isDisabled('#launch')).toBe(true); // nothing to create until an advertiser is chosen
     expect(facts).toContain('choose an advertiser in "Advertiser ID"');
     expect(facts).not.toMatch(/--|the same command/);
     await page.fill('#advertiser', '7000000000000000002');
