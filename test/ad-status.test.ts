@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { writeAdStatuses } from '../src/ad-status/report-status.js';
+import { openTableWriter } from '../src/report/open-writer.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changeAdStatus, type StatusOptions } from '../src/ad-status/change-status.js';
@@ -82,13 +84,180 @@ describe('which ads a command acts on (pure)', () => {
     expect(() => parseRows('1')).toThrow(/the first data row is 2/);
     expect(() => parseRows('a')).toThrow(RunError);
   });
+  it('one ad under two keys (a retry file and its origin row) is one target; order is by row, then ad; --rows counts what it leaves out', () => {
+    const states = new Map<string, PriorState>([
+      ['retry-key', state(9, { adId: '500' })],
+      ['origin-key', state(9, { adId: '500' })],
+      ['k4', state(4, { adId: '402' })],
+      ['k4b', state(4, { adId: '401' })],
+      ['k12', { status: 'created', row: 12 }],
+      ['k11', { status: 'created', row: 11 }],
+      ['k3', state(3)],
+    ]);
+    const all = statusTargets(states, 'pause');
+    expect(all.targets.map((t) => [t.row, t.adId, t.adKey])).toEqual([
+      [3, '93', 'k3'],
+      [4, '401', 'k4b'],
+      [4, '402', 'k4'],
+      [9, '500', 'retry-key'],
+    ]);
+    expect(all.targets.every((t) => !('advertiser' in t))).toBe(true); // none named, none invented
+    expect(all).toMatchObject({ noAdId: [11, 12], outside: 0, already: 0, deleted: 0 });
+    const some = statusTargets(states, 'pause', parseRows('4'));
+    expect(some.targets.map((t) => t.adId)).toEqual(['401', '402']);
+    // The ad under two keys is outside once; rows 3, 11 and 12 are outside too.
+    expect(some.outside).toBe(4);
+    expect(some.noAdId).toEqual([]);
+  });
+
+  it('--rows reads whole parts only, as a usage error', () => {
+    for (const bad of ['x3', '3x', '3-4x', 'x3-4', '3,,4'])
+      expect(() => parseRows(bad), bad).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(`--rows ${bad}:`) }));
+    expect(parseRows('2–5')).toEqual([[2, 5]]); // an en dash, as a spreadsheet's autocorrect writes it
+  });
+
   it('keys differ by ad, status and change number, and are stable', () => {
     expect(statusKey('1', 'DISABLE', 0)).toBe(statusKey('1', 'DISABLE', 0));
     expect(new Set([statusKey('1', 'DISABLE', 0), statusKey('2', 'DISABLE', 0), statusKey('1', 'ENABLE', 0), statusKey('1', 'DISABLE', 2)]).size).toBe(4);
   });
 });
 
+describe("the report's ad_status column (writeAdStatuses)", () => {
+  const REPORT = `row,status,ad_id,idempotency_key,error,attempts,ad_status,ad_text
+2,created,901,k2,,1,,Coffee one
+3,created,902,k3,,1,DISABLE,Coffee two
+4,invalid,,,ad_text: is required,0,,
+5,created,904,k5,,1
+`;
+  it('writes each changed ad its status by key, counts only lines that changed, and keeps every other cell', async () => {
+    const dir = await tempDir();
+    const report = join(dir, 'c.results.csv');
+    await writeFile(report, REPORT);
+    const statuses = new Map([
+      ['k2', 'DISABLE'],
+      ['k3', 'DISABLE'],
+      ['k5', 'ENABLE'],
+    ]);
+    expect(await writeAdStatuses(report, statuses, [])).toBe(2); // k3 held DISABLE already
+    const rows = (await readFile(report, 'utf8'))
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(rows).toEqual([
+      'row,status,ad_id,idempotency_key,error,attempts,ad_status,ad_text',
+      '2,created,901,k2,,1,DISABLE,Coffee one',
+      '3,created,902,k3,,1,DISABLE,Coffee two',
+      '4,invalid,,,ad_text: is required,0,,',
+      '5,created,904,k5,,1,ENABLE,',
+    ]);
+    expect((await readdir(dir)).sort()).toEqual(['c.results.csv']); // no temporary file left
+  });
+
+  it('an earlier six-column report gains the column; no statuses, no report, or not a report of ours: nothing is written', async () => {
+    const dir = await tempDir();
+    const six = join(dir, 'six.results.csv');
+    await writeFile(six, 'row,status,ad_id,idempotency_key,error,attempts,ad_text\n2,created,901,k2,,1,Coffee one\n');
+    expect(await writeAdStatuses(six, new Map([['k2', 'DELETE']]), [])).toBe(1);
+    expect(
+      (await readFile(six, 'utf8'))
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split(/\r?\n/),
+    ).toEqual(['row,status,ad_id,idempotency_key,error,attempts,ad_status,ad_text', '2,created,901,k2,,1,DELETE,Coffee one']);
+    const before = await readFile(six, 'utf8');
+    expect(await writeAdStatuses(six, new Map(), [])).toBe(0);
+    expect(await readFile(six, 'utf8')).toBe(before);
+    expect(await writeAdStatuses(join(dir, 'missing.csv'), new Map([['k2', 'DELETE']]), [])).toBe(0);
+    const sheet = join(dir, 'campaign.csv');
+    await writeFile(sheet, 'adgroup_id,ad_text\n1780000000000000101,Coffee\n');
+    expect(await writeAdStatuses(sheet, new Map([['k2', 'DELETE']]), [])).toBe(0);
+    expect(await readFile(sheet, 'utf8')).toBe('adgroup_id,ad_text\n1780000000000000101,Coffee\n');
+  });
+
+  it('an xlsx report keeps its Results sheet, statuses and summary', async () => {
+    const dir = await tempDir();
+    const report = join(dir, 'c.results.xlsx');
+    const writer = await openTableWriter(report, ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'ad_status', 'ad_text'], {
+      sheetName: 'Results',
+      summary: () => [],
+    });
+    await writer.write(['2', 'created', '901', 'k2', '', '1', '', 'Coffee one'], { status: 'created' });
+    await writer.close();
+    expect(await writeAdStatuses(report, new Map([['k2', 'DISABLE']]), [['Paused', '1 ad']])).toBe(1);
+    const ExcelJS = (await import('exceljs')).default;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(report);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['Results', 'Summary']);
+    expect(book.getWorksheet('Results')!.getRow(2).getCell(7).text).toBe('DISABLE');
+    // The summary sheet's table (item, value) holds the pairs the command gave.
+    const summary = book.getWorksheet('Summary')!;
+    expect(summary.getRow(1).values).toEqual([undefined, 'item', 'value']);
+    expect(summary.getRow(2).values).toEqual([undefined, 'Paused', '1 ad']);
+  });
+});
+
 describe('pause, resume and delete against the simulator', () => {
+  it('says what it will do, the quota, each ad it could not change and the end, word for word; --rows narrows it; a spent quota sends nothing', async () => {
+    const sim = await startSim({ advertisers: ['7000000000000000001=Client A'], quota: 5 });
+    const dir = await tempDir();
+    const file = join(dir, 'campaign.csv');
+    await writeFile(
+      file,
+      `adgroup_id,ad_text,landing_page_url,video_url,advertiser_id
+1780000000000000101,Coffee one,https://e.example.com/1,https://c.example.com/1.mp4,7000000000000000001
+1780000000000000101,Coffee two,https://e.example.com/2,https://c.example.com/2.mp4,7000000000000000001
+1780000000000000101,Coffee three,https://e.example.com/3,https://c.example.com/3.mp4,
+`,
+    );
+    await upload(sim, { file }); // 3 of the 5 calls
+    const report = join(dir, 'campaign.results.csv');
+    const run = async (action: 'pause' | 'resume', rows?: string) => {
+      const r = await status(action, sim, { file, ...(rows ? { rows } : {}) });
+      return { ...r, stderr: r.stderr.replaceAll(dir, 'DIR') };
+    };
+    const one = await run('pause', '3');
+    expect(one.stderr).toBe(
+      'pause: 1 ad of campaign.csv in rows 3 to be paused, 1 call to pause_tiktok_ad (billed).\n' +
+        'Quota: 3/5 calls used on plus; room for all.\n' +
+        'Done: 1 paused. DIR/campaign.results.csv: ad_status updated on 1 line.\n',
+    );
+    expect(one.summary).toEqual({
+      command: 'pause',
+      file,
+      report,
+      ads: 1,
+      counts: { done: 1, skipped: 0, rejected: 0, failed: 0, not_sent: 0, unknown: 0 },
+      quota: { used: 4, limit: 5, tier: 'plus', period_end: '2027-01-01' },
+      stopped: null,
+      exit_code: 0,
+    });
+    const rest = await run('pause');
+    const third = sim.ads().find((a) => a.arguments.ad_text === 'Coffee three')!;
+    expect(rest.stderr).toBe(
+      'pause: 2 ads of campaign.csv to be paused, 2 calls to pause_tiktok_ad (billed); left alone: 1 already paused by an earlier run.\n' +
+        'Quota: 4/5 calls used on plus; room for 1.\n' +
+        `Row 4 (ad ${third.ad_id}): not sent: the quota (5 calls on plus) has no room for it; it resumes after 2027-01-01 or an upgrade\n` +
+        'Done: 1 paused, 1 not sent. DIR/campaign.results.csv: ad_status updated on 1 line.\n',
+    );
+    expect(rest.summary).toMatchObject({ ads: 2, counts: { done: 1, skipped: 1, not_sent: 1 }, stopped: 'quota', exit_code: 3 });
+    expect((await reportRows(report)).map((r) => [r.row, r.ad_status])).toEqual([
+      ['2', 'DISABLE'],
+      ['3', 'DISABLE'],
+      ['4', ''],
+    ]);
+    const spent = await run('resume');
+    expect(spent.stderr).toMatch(
+      /^resume: 3 ads of campaign\.csv to be resumed, 3 calls to resume_tiktok_ad \(billed\)\.\nQuota: 5\/5 calls used on plus; room for 0\.\nThe monthly quota is spent/,
+    );
+    expect(spent.summary).toMatchObject({ ads: 3, counts: { done: 0, not_sent: 3 }, stopped: 'quota', exit_code: 3 });
+    const none = await run('pause', '2-3');
+    expect(none.stderr).toBe(
+      'pause: 0 ads of campaign.csv in rows 2-3 to be paused, 0 calls to pause_tiktok_ad (billed); left alone: 2 already paused by an earlier run.\nNothing to do.\n',
+    );
+    expect(none.summary).toMatchObject({ ads: 0, counts: { skipped: 2 }, quota: null, stopped: null, exit_code: 0 });
+    expect(sim.ads().map((a) => a.status)).toEqual(['DISABLE', 'DISABLE', 'ENABLE']);
+  });
+
   it('pause sets every ad the batch created to DISABLE, once; the report keeps ad_status; a second pause makes no call', async () => {
     const sim = await startSim();
     const file = await uploaded(sim);

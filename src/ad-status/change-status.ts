@@ -175,7 +175,9 @@ export async function changeAdStatus(action: StatusAction, options: StatusOption
       ['Batch', basename(options.file)],
     ]);
     const failedRows = outcome.results.filter((r) => r.result.status !== 'created');
-    for (const { target, result } of failedRows.slice(0, 20)) say(`Row ${target.row} (ad ${target.adId}): ${result.status}: ${result.error ?? ''}\n`);
+    // The error names the outcome itself ("not sent: the quota …"); the status alone only when it does not.
+    for (const { target, result } of failedRows.slice(0, 20))
+      say(`Row ${target.row} (ad ${target.adId}): ${result.error ?? result.status.replace('_', ' ')}\n`);
     if (failedRows.length > 20) say(`… and ${failedRows.length - 20} more; run the same command again to retry them.\n`);
     say(
       `Done: ${counts.done} ${verb}${counts.rejected ? `, ${counts.rejected} refused` : ''}${counts.failed ? `, ${counts.failed} failed` : ''}${counts.not_sent ? `, ${counts.not_sent} not sent` : ''}${counts.unknown ? `, ${counts.unknown} unknown (re-run to settle: the same keys change nothing twice)` : ''}.${written ? ` ${report}: ad_status updated on ${written} ${written === 1 ? 'line' : 'lines'}.` : ''}\n`,
