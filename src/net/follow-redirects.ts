@@ -23,6 +23,12 @@ export interface FollowInit {
   readonly bodyTimeout?: number;
 }
 
+/**
+ * The statuses that send a client on (RFC 9110 §15.4): 300's Location is only a preference, and 304
+ * Not Modified answers a conditional request; neither is a hop.
+ */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 export async function followRedirects(
   url: string,
   init: FollowInit,
@@ -41,7 +47,7 @@ export async function followRedirects(
       ...(init.bodyTimeout !== undefined ? { bodyTimeout: init.bodyTimeout } : {}),
     });
     const location = res.headers.location;
-    if (res.statusCode < 300 || res.statusCode >= 400 || typeof location !== 'string') return { res, finalUrl: current, redirects };
+    if (!REDIRECTS.has(res.statusCode) || typeof location !== 'string') return { res, finalUrl: current, redirects };
     await res.body.dump();
     const target = new URL(location, current);
     judge(target, redirects + 1);
