@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { openSheet } from '../src/read/open-sheet.js';
 import { flagsOf } from '../src/cli/flags.js';
 import { registryOptions } from '../src/cli/option-values.js';
-import { OPTIONS, pageOptions } from '../src/options/registry.js';
+import { checkNumberOption, defaultOf, OPTIONS, optionSpec, pageOptions, parseChoice, parseNumberOption } from '../src/options/registry.js';
+import { libraryWords } from '../src/options/words.js';
 import { RunError } from '../src/errors.js';
 import { uploadFile, UPLOAD_DEFAULTS } from '../src/upload/upload.js';
 
@@ -164,6 +165,52 @@ describe('--set matches fields as headers do', () => {
     const r = await cli(['validate', path, '--set', 'adgrup_id=1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/"adgrup_id" is not a field of add_tiktok_ad; did you mean adgroup_id\?/);
+  });
+});
+
+describe('the option registry: values read and checked, word for word (pure)', () => {
+  it('numbers: the form, the range and the message, from the one declaration', () => {
+    const concurrency = optionSpec('upload', 'concurrency'); // a whole number from 1 to 64
+    expect(parseNumberOption(concurrency, ' 8 ')).toBe(8);
+    for (const bad of ['x8', '8x', '8.5', '', '0', '65', '-1'])
+      expect(() => parseNumberOption(concurrency, bad), bad).toThrow(new RunError('USAGE', `--concurrency ${bad}: expected a whole number from 1 to 64.`));
+    const rate = optionSpec('upload', 'rate'); // above 0, at most 100
+    expect(parseNumberOption(rate, '0.5')).toBe(0.5);
+    for (const bad of ['', ' ', '0', 'abc', 'Infinity', '100.5'])
+      expect(() => parseNumberOption(rate, bad), bad).toThrow(
+        new RunError('USAGE', `--rate ${bad}: expected a number above 0 and at most 100 (requests per second).`),
+      );
+    expect(() => parseNumberOption(optionSpec('upload', 'limit'), '-3')).toThrow('--limit -3: expected a whole number, 0 or more.');
+    expect(() => parseNumberOption(optionSpec('upload', 'max-wait'), '-3')).toThrow('--max-wait -3: expected a number at least 0 and at most 86400 (seconds).');
+    expect(() => checkNumberOption('upload', 'concurrency', 0)).toThrow(new RunError('USAGE', '--concurrency 0: expected a whole number from 1 to 64.'));
+    expect(() => checkNumberOption('upload', 'concurrency', 64)).not.toThrow();
+    expect(() => checkNumberOption('upload', 'concurrency', undefined)).not.toThrow();
+    expect(() => checkNumberOption('upload', 'include-hidden', 5)).not.toThrow(); // not a number option: nothing to check
+  });
+
+  it('choices in any case and spacing; defaults and names that are not declared are mistakes of ours', () => {
+    const format = optionSpec('upload', 'retry-format');
+    expect(parseChoice(format, ' XLSX ')).toBe('xlsx');
+    expect(() => parseChoice(format, 'ods')).toThrow(new RunError('USAGE', '--retry-format ods: use csv or xlsx.'));
+    expect(defaultOf('upload', 'concurrency')).toBe(4);
+    expect(() => defaultOf('upload', 'include-hidden')).toThrow('--include-hidden of upload has no numeric default');
+    expect(() => optionSpec('validate', 'concurrency')).toThrow('no option --concurrency for validate');
+  });
+
+  it("the page's values: switches only as switches, text trimmed, lists of text without blanks; what the page has no control for is left out", () => {
+    expect(
+      pageOptions('upload', { checkLinks: 'false', allowDuplicates: true, adName: '  {row}  ', encoding: '   ', set: [' a=b ', '', 7], report: 'x.csv' }),
+    ).toEqual({
+      allowDuplicates: true,
+      adName: '{row}',
+      set: [' a=b '],
+    });
+  });
+
+  it("the library's words: a flag becomes the option it sets; a negated switch says false; a longer flag is not taken for a shorter one", () => {
+    expect(libraryWords('pass --trust-ids, or --no-check-links, not --check-links-now')).toBe('pass trustIds, or checkLinks: false, not --check-links-now');
+    expect(libraryWords('No API key: pass --api-key-file PATH.')).toBe('No API key: pass apiKey (the key itself) or apiKeyFile (a file that holds it).');
+    expect(libraryWords('add --debug to see it')).toBe('add --debug to see it'); // the CLI's own flag, no library option
   });
 });
 
