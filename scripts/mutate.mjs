@@ -32,14 +32,12 @@ function summary(name, report) {
     const lines = result.source.split('\n');
     for (const m of result.mutants) {
       counts[m.status] = (counts[m.status] ?? 0) + 1;
-      if (m.status === 'Survived' || m.status === 'NoCoverage')
-        survivors.push({
-          at: `${file}:${m.location.start.line}`,
-          status: m.status,
-          mutator: m.mutatorName,
-          line: lines[m.location.start.line - 1]?.trim(),
-          into: m.replacement,
-        });
+      if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
+      const { start, end } = m.location;
+      const line = lines[start.line - 1] ?? '';
+      // What was replaced (to the end of its first line), beside the line that holds it.
+      const from = line.slice(start.column - 1, end.line === start.line ? end.column - 1 : undefined);
+      survivors.push({ at: `${file}:${start.line}:${start.column}`, status: m.status, mutator: m.mutatorName, line: line.trim(), from, into: m.replacement });
     }
   }
   const counted = Object.entries(counts).reduce((n, [s, c]) => n + (COUNTED.has(s) ? c : 0), 0);
