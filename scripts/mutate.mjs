@@ -10,6 +10,7 @@
 //   npm run mutate                 every folder of src/ (bench/ aside), then the scores
 //   npm run mutate -- send keys    those folders, then the scores
 //   npm run mutate -- --score      the scores kept, only
+//   npm run mutate -- --summarise  the kept summaries told anew from reports/mutation, then the scores
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 
@@ -52,7 +53,17 @@ function summary(name, report) {
   };
 }
 
-if (!args.includes('--score')) {
+if (args.includes('--summarise')) {
+  // The kept summaries told anew from the local reports (after a change to how they are told),
+  // keeping each one's date and commit: the run is what they record.
+  for (const name of all) {
+    const report = `${REPORTS}/${name}.json`;
+    const kept = `${KEPT}/${name}.json`;
+    if (!existsSync(report) || !existsSync(kept)) continue;
+    const { date, commit } = JSON.parse(readFileSync(kept, 'utf8'));
+    writeFileSync(kept, `${JSON.stringify({ ...summary(name, JSON.parse(readFileSync(report, 'utf8'))), date, commit }, null, 1)}\n`);
+  }
+} else if (!args.includes('--score')) {
   mkdirSync(KEPT, { recursive: true });
   for (const name of folders.length ? folders : all) {
     // The files directly in src/ form one more "folder", named top.
