@@ -2,6 +2,7 @@ import type { RunSummary } from '../commands/summary.js';
 import { pageWords } from '../options/words.js';
 import type { QuotaInfo } from '../send/quota.js';
 import type { UploadEvent, UploadOptions } from '../upload/upload.js';
+import { WOULD_BE_SENT } from '../upload/send-plan.js';
 
 /** Rows of the plan the page marks on its table (carried over, invalid); a long sheet's others are counted. */
 const MAX_MARKS = 2_000;
@@ -26,8 +27,6 @@ export interface PagePlan {
   readonly marksLeft: number;
 }
 
-/** The dry run's row outcome that means "this row would be sent now" (upload/plan.ts). */
-const WOULD_SEND = /would be sent/;
 
 /** upload --dry-run from the page: the free calls' plan, gathered into what the page shows. */
 export async function planFromPage(options: UploadOptions): Promise<PagePlan> {
@@ -42,7 +41,7 @@ export async function planFromPage(options: UploadOptions): Promise<PagePlan> {
     if (e.type === 'quota') quota = e.quota;
     if (e.type !== 'row') return;
     const { row, status, error } = e.line;
-    if (status === 'not_sent' && WOULD_SEND.test(error ?? '')) toSend++;
+    if (status === 'not_sent' && error === WOULD_BE_SENT) toSend++;
     else if (status === 'not_sent') {
       const why = pageWords((error ?? 'held back').replace(/^not sent: /, ''));
       const group = held.get(why) ?? { count: 0, rows: [] };

@@ -2,6 +2,9 @@ import type { PlannedSend } from '../batch/carry-over.js';
 import { callsLeft } from '../send/plan-terms.js';
 import { noRoomText, type QuotaInfo, type StopReason } from '../send/quota.js';
 
+/** A dry run's outcome for a row it would send now (the report's error cell; the page counts these). */
+export const WOULD_BE_SENT = 'dry run: would be sent';
+
 export interface SendPlan {
   readonly sendable: readonly PlannedSend[];
   /** Why each held-back item is not sent (by seq). */
@@ -59,7 +62,7 @@ export function planSending(toSend: readonly PlannedSend[], input: PlanInput): S
       }
     }
   }
-  const otherwise = input.dryRun && sendable.length ? { otherwise: 'dry run: would be sent' } : {};
+  const otherwise = input.dryRun && sendable.length ? { otherwise: WOULD_BE_SENT } : {};
   if (input.dryRun) sendable = [];
   return { sendable, notSent, stopped, ...otherwise, ...(overflow ? { overflow } : {}) };
 }
