@@ -281,6 +281,26 @@ describe('pause, resume and delete against the simulator', () => {
     expect(sim.stats().requests - before).toBe(5); // nothing asked, nothing billed
   });
 
+  it("an agency's batch of two advertisers: each ad is changed under its own advertiser", async () => {
+    const sim = await startSim({ advertisers: ['7000000000000000001=Client A', '7000000000000000002=Client B'] });
+    const dir = await tempDir();
+    const file = join(dir, 'agency.csv');
+    await writeFile(
+      file,
+      `adgroup_id,ad_text,landing_page_url,video_url,advertiser_id
+1780000000000000101,Coffee A,https://e.example.com/1,https://c.example.com/1.mp4,7000000000000000001
+1780000000000000101,Coffee B,https://e.example.com/2,https://c.example.com/2.mp4,7000000000000000002
+`,
+    );
+    await upload(sim, { file });
+    const paused = await status('pause', sim, { file });
+    expect(paused.summary).toMatchObject({ ads: 2, counts: { done: 2, rejected: 0 }, exit_code: 0 });
+    expect(sim.ads().map((a) => [a.arguments.advertiser_id, a.status])).toEqual([
+      ['7000000000000000001', 'DISABLE'],
+      ['7000000000000000002', 'DISABLE'],
+    ]);
+  });
+
   it('resume, then pause again: each change its own key, so the second pause is not swallowed by a replay of the first', async () => {
     const sim = await startSim();
     const file = await uploaded(sim);

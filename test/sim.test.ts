@@ -133,6 +133,25 @@ describe('the simulator', () => {
     expect(unknown.json.error).toMatch(/999 is not connected/);
   });
 
+  it('asks which advertiser for a status change too, and finds an ad only under its own advertiser', async () => {
+    const s = await sim({ advertisers: ['7000000000000000001', '7000000000000000002'] });
+    const made = await call(s, 'add_tiktok_ad', { ...AD, advertiser_id: '7000000000000000002' });
+    const adId = s.ads()[0]!.ad_id;
+    expect(made.status).toBe(200);
+    const usage = async () => (await call(s, 'get_usage_status', {})).json.data.quota.used as number;
+    const used = await usage();
+    const unnamed = await call(s, 'pause_tiktok_ad', { ad_id: adId, status: 'DISABLE' });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.json).toMatchObject({ tool: 'pause_tiktok_ad', error: expect.stringMatching(/^You have 2 tiktok_ads accounts connected/) });
+    const elsewhere = await call(s, 'pause_tiktok_ad', { ad_id: adId, status: 'DISABLE', advertiser_id: '7000000000000000001' });
+    expect(elsewhere.json.error).toBe(`TikTok API error 40002: ad_id ${adId} does not exist.`);
+    const stranger = await call(s, 'resume_tiktok_ad', { ad_id: adId, status: 'ENABLE', advertiser_id: '999' });
+    expect(stranger.json).toMatchObject({ tool: 'resume_tiktok_ad', error: expect.stringMatching(/^TikTok advertiser 999 is not connected/) });
+    expect(await usage()).toBe(used); // refused calls are not billed
+    expect((await call(s, 'pause_tiktok_ad', { ad_id: adId, status: 'DISABLE', advertiser_id: '7000000000000000002' })).status).toBe(200);
+    expect(s.ads()[0]!.status).toBe('DISABLE');
+  });
+
   it('rate limits with 429 and Retry-After', async () => {
     const s = await sim({ rateLimit: 2 });
     const results = await Promise.all([0, 1, 2, 3].map((i) => call(s, 'get_usage_status', { i })));

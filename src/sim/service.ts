@@ -196,7 +196,10 @@ export class SimService {
     }
     const spent = this.spent(tool);
     if (spent) return spent;
-    const ad = this.ads.find((a) => a.ad_id === String(args.ad_id));
+    const account = this.accountOf(args.advertiser_id, tool);
+    if (!('id' in account)) return account;
+    // An ad belongs to one advertiser: TikTok looks it up there (ad/status/update takes advertiser_id).
+    const ad = this.ads.find((a) => a.ad_id === String(args.ad_id) && (a.arguments.advertiser_id ?? this.accounts[0]?.id) === account.id);
     if (!ad) return toolError(400, `TikTok API error 40002: ad_id ${String(args.ad_id)} does not exist.`, tool);
     if (ad.status === 'DELETE') return toolError(400, `TikTok API error 40002: ad ${ad.ad_id} is deleted.`, tool);
     ad.status = status;
@@ -205,6 +208,29 @@ export class SimService {
       text: `Ad "${ad.name}" (ad_id: ${ad.ad_id}) status set to ${status}.`,
       ...(this.dialect.quotaInAnswers ? { quota: this.quotaBlock() } : {}),
     });
+  }
+
+  /**
+   * The account a call is for. With several TikTok advertisers connected, a call without
+   * advertiser_id gets the 400 that lists them (adspirer-api-notes.md, "Multi-account"): any tool,
+   * not only add_tiktok_ad.
+   */
+  private accountOf(advertiser: unknown, tool: string): SimAccount | Answer {
+    if (advertiser === undefined && this.accounts.length > 1) {
+      const list = this.accounts.map((a) => ` - ${a.name} (advertiser_id="${a.id}")`).join('\n');
+      return toolError(
+        400,
+        `You have ${this.accounts.length} tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n${list}`,
+        tool,
+      );
+    }
+    const account = advertiser === undefined ? this.accounts[0] : this.accounts.find((a) => a.id === String(advertiser));
+    if (account) return account;
+    return toolError(
+      400,
+      `TikTok advertiser ${String(advertiser)} is not connected to this Adspirer account. Connected: ${this.accounts.map((a) => a.id).join(', ')}.`,
+      tool,
+    );
   }
 
   /** The 402 of a billed call when the quota (and any overage) is spent, as Adspirer words it. */
@@ -226,20 +252,8 @@ export class SimService {
     const spent = this.spent('add_tiktok_ad');
     if (spent) return spent;
     const advertiser = args.advertiser_id;
-    if (advertiser === undefined && this.accounts.length > 1) {
-      const list = this.accounts.map((a) => ` - ${a.name} (advertiser_id="${a.id}")`).join('\n');
-      return toolError(
-        400,
-        `You have ${this.accounts.length} tiktok_ads accounts connected. Please specify which account to use by passing the advertiser_id parameter:\n${list}`,
-      );
-    }
-    const account = advertiser === undefined ? this.accounts[0] : this.accounts.find((a) => a.id === String(advertiser));
-    if (!account) {
-      return toolError(
-        400,
-        `TikTok advertiser ${String(advertiser)} is not connected to this Adspirer account. Connected: ${this.accounts.map((a) => a.id).join(', ')}.`,
-      );
-    }
+    const account = this.accountOf(advertiser, 'add_tiktok_ad');
+    if (!('id' in account)) return account;
     if (account.status === 'needs_reauth') {
       return toolError(400, `TikTok advertiser ${account.id} (${account.name}) needs to be reconnected in Adspirer: its authorization has expired.`);
     }

@@ -27,7 +27,6 @@ export interface PagePlan {
   readonly marksLeft: number;
 }
 
-
 /** upload --dry-run from the page: the free calls' plan, gathered into what the page shows. */
 export async function planFromPage(options: UploadOptions): Promise<PagePlan> {
   const messages: string[] = [];
