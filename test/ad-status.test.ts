@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { writeAdStatuses } from '../src/ad-status/report-status.js';
 import { openTableWriter } from '../src/report/open-writer.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changeAdStatus, type StatusOptions } from '../src/ad-status/change-status.js';
 import { parseRows, statusTargets } from '../src/ad-status/targets.js';
@@ -23,13 +23,13 @@ const SIX = `adgroup_id,ad_text,landing_page_url,video_url,ad_name
 1780000000000000101,Coffee five,https://e.example.com/5,https://c.example.com/5.mp4,Ad five
 `;
 
-/** A batch of four ads and one invalid row, uploaded to the simulator. */
-async function uploaded(sim: Simulator, content = SIX): Promise<string> {
+/** A batch uploaded to the simulator as campaign.csv: by default four ads and one invalid row. */
+async function uploaded(sim: Simulator, content = SIX, counts = { created: 4, invalid: 1 }): Promise<string> {
   const dir = await tempDir();
   const file = join(dir, 'campaign.csv');
   await writeFile(file, content);
   const { summary } = await upload(sim, { file });
-  expect(summary.counts).toMatchObject({ created: 4, invalid: 1 });
+  expect(summary.counts).toMatchObject(counts);
   return file;
 }
 
@@ -199,17 +199,13 @@ describe("the report's ad_status column (writeAdStatuses)", () => {
 describe('pause, resume and delete against the simulator', () => {
   it('says what it will do, the quota, each ad it could not change and the end, word for word; --rows narrows it; a spent quota sends nothing', async () => {
     const sim = await startSim({ advertisers: ['7000000000000000001=Client A'], quota: 5 });
-    const dir = await tempDir();
-    const file = join(dir, 'campaign.csv');
-    await writeFile(
-      file,
-      `adgroup_id,ad_text,landing_page_url,video_url,advertiser_id
+    const content = `adgroup_id,ad_text,landing_page_url,video_url,advertiser_id
 1780000000000000101,Coffee one,https://e.example.com/1,https://c.example.com/1.mp4,7000000000000000001
 1780000000000000101,Coffee two,https://e.example.com/2,https://c.example.com/2.mp4,7000000000000000001
 1780000000000000101,Coffee three,https://e.example.com/3,https://c.example.com/3.mp4,
-`,
-    );
-    await upload(sim, { file }); // 3 of the 5 calls
+`;
+    const file = await uploaded(sim, content, { created: 3, invalid: 0 }); // 3 of the 5 calls
+    const dir = dirname(file);
     const report = join(dir, 'campaign.results.csv');
     const run = async (action: 'pause' | 'resume', rows?: string) => {
       const r = await status(action, sim, { file, ...(rows ? { rows } : {}) });
@@ -283,16 +279,11 @@ describe('pause, resume and delete against the simulator', () => {
 
   it("an agency's batch of two advertisers: each ad is changed under its own advertiser", async () => {
     const sim = await startSim({ advertisers: ['7000000000000000001=Client A', '7000000000000000002=Client B'] });
-    const dir = await tempDir();
-    const file = join(dir, 'agency.csv');
-    await writeFile(
-      file,
-      `adgroup_id,ad_text,landing_page_url,video_url,advertiser_id
+    const agency = `adgroup_id,ad_text,landing_page_url,video_url,advertiser_id
 1780000000000000101,Coffee A,https://e.example.com/1,https://c.example.com/1.mp4,7000000000000000001
 1780000000000000101,Coffee B,https://e.example.com/2,https://c.example.com/2.mp4,7000000000000000002
-`,
-    );
-    await upload(sim, { file });
+`;
+    const file = await uploaded(sim, agency, { created: 2, invalid: 0 });
     const paused = await status('pause', sim, { file });
     expect(paused.summary).toMatchObject({ ads: 2, counts: { done: 2, rejected: 0 }, exit_code: 0 });
     expect(sim.ads().map((a) => [a.arguments.advertiser_id, a.status])).toEqual([
