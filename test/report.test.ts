@@ -8,8 +8,9 @@ import { csvLine } from '../src/report/csv-line.js';
 import { openCsvWriter } from '../src/report/csv-writer.js';
 import { openXlsxWriter } from '../src/report/xlsx-writer.js';
 import { openTableWriter, writeError } from '../src/report/open-writer.js';
+import { parseRetryOf, retryOfText } from '../src/report/retry-of.js';
 import { safeCsvCell } from '../src/report/safe-cell.js';
-import { reportCells, reportHeader, reportStyle, resultCells, retryCells, retryHeader } from '../src/report/report-line.js';
+import { reportCells, reportHeader, reportStyle, resultCells, resultWidth, retryCells, retryHeader } from '../src/report/report-line.js';
 import { retryLines } from '../src/report/retry-lines.js';
 import { OrderedReport } from '../src/report/ordered-report.js';
 import { parseJournal } from '../src/batch/journal.js';
@@ -350,5 +351,53 @@ describe('a report or journal that cannot be written', () => {
     await upper.write(['1']);
     await upper.close();
     expect(await readFile(join(dir, 'R.CSV'), 'utf8')).toBe('\ufeffa\r\n1\r\n');
+  });
+});
+
+describe("a retry file's retry_of cell (pure)", () => {
+  it('names the report by its file name and the row; reads back only that, whatever the spacing or case', () => {
+    expect(retryOfText('/tmp/x/campaign.results.csv', 21)).toBe('campaign.results.csv row 21');
+    expect(retryOfText('campaign.results.csv', 3)).toBe('campaign.results.csv row 3');
+    expect(parseRetryOf('campaign.results.csv row 21')).toEqual({ report: 'campaign.results.csv', row: 21 });
+    // As a spreadsheet may leave it: doubled spaces, a capital, spaces around.
+    expect(parseRetryOf('  Kampagne Q3.results.csv   ROW   7  ')).toEqual({ report: 'Kampagne Q3.results.csv', row: 7 });
+    // A path, anything after the row number, or no row: not ours.
+    for (const text of ['dir/campaign.results.csv row 2', 'C:\\x\\c.csv row 2', 'c.csv row 2 extra', 'c.csv row', 'c.csv row x2', 'row 2', ''])
+      expect(parseRetryOf(text), text).toBeUndefined();
+  });
+});
+
+describe('retry lines and columns at their edges (pure)', () => {
+  it("the input's own retry_of or error column may be its first", () => {
+    expect(retryHeader(['retry_of', 'a'])).toEqual(['retry_of', 'a', 'error']);
+    expect(retryHeader(['error', 'a'])).toEqual(['error', 'a', 'retry_of']);
+    expect(retryCells({ row: 4, status: 'failed', error: 'new', input: ['old', 'x'] }, ['error', 'a'], 'r.csv')).toEqual(['new', 'x', 'r.csv row 4']);
+    expect(retryCells({ row: 4, status: 'failed', error: 'e', input: ['c.csv row 9', 'x'] }, ['retry_of', 'a'], 'r.csv')).toEqual(['c.csv row 9', 'x', 'e']);
+  });
+
+  it('a report header is ours only when every result column is in its place', () => {
+    expect(resultWidth(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'ad_status', 'a'])).toBe(7);
+    expect(resultWidth(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'a'])).toBe(6);
+    expect(resultWidth(['row', 'status', 'ad_id', 'idempotency_key', 'error', 'tries', 'a'])).toBe(0);
+    expect(resultWidth(['row', 'state', 'ad_id', 'idempotency_key', 'error', 'attempts', 'ad_status'])).toBe(0);
+  });
+
+  it('a row of several ad groups keeps only those still to do; a row of one, or all to do, or no ad group column, keeps its cells', () => {
+    const line = (adgroup: string | undefined, status: 'created' | 'failed', error?: string) => ({
+      row: 2,
+      status,
+      input: ['1|2|3', 'Coffee'],
+      ...(adgroup ? { adgroup } : {}),
+      ...(error ? { error } : {}),
+    });
+    const two = [line('1', 'created'), line('2', 'failed', 'boom'), line('3', 'failed', 'boom')];
+    expect(retryLines(two, 0)).toEqual([{ ...line('2', 'failed', 'boom'), input: ['2|3', 'Coffee'] }]);
+    expect(retryLines(two, undefined)[0]!.input).toEqual(['1|2|3', 'Coffee']);
+    const all = [line('1', 'failed', 'a'), line('2', 'failed', 'b')];
+    expect(retryLines(all, 0)).toEqual([{ ...line('1', 'failed'), error: 'a / b' }]);
+    expect(retryLines([line(undefined, 'failed')], 0)[0]!.input).toEqual(['1|2|3', 'Coffee']);
+    // An ad group line without its id (an older journal) is left out of the list, never written as "undefined".
+    expect(retryLines([line('1', 'created'), line(undefined, 'failed'), line('3', 'failed')], 0)[0]!.input).toEqual(['3', 'Coffee']);
+    expect(retryLines([line('1', 'created'), line('2', 'created')], 0)).toEqual([]);
   });
 });
