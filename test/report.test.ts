@@ -401,3 +401,35 @@ describe('retry lines and columns at their edges (pure)', () => {
     expect(retryLines([line('1', 'created'), line('2', 'created')], 0)).toEqual([]);
   });
 });
+
+describe('the XLSX report as a spreadsheet shows it', () => {
+  it('a colour per status on the status cell, even in the first column; a bold, frozen, filtered header; widths by name; a long error as a note; a bold summary', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'styled.xlsx');
+    const header = ['status', 'ad_text', 'a_rather_long_column_name_for_width', 'error'];
+    const w = await openXlsxWriter(path, header, { sheetName: 'Results', summary: () => [['created', '1']] });
+    const statuses = ['created', 'valid', 'invalid', 'rejected', 'failed', 'unknown', 'not_sent'];
+    for (const s of statuses) await w.write([s, 'Coffee', '', s === 'failed' ? 'x'.repeat(90) : ''], { status: s, ...(s === 'failed' ? { noteAt: 3 } : {}) });
+    await w.write(['odd', 'Coffee', '', ''], { status: 'odd' });
+    await w.close();
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(path);
+    const sheet = book.getWorksheet('Results')!;
+    const fills = statuses.map((_, i) => (sheet.getRow(i + 2).getCell(1).fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb);
+    expect(fills).toEqual(['FFC6EFCE', 'FFC6EFCE', 'FFFFC7CE', 'FFFFC7CE', 'FFFFEB9C', 'FFFFEB9C', 'FFE7E6E6']);
+    expect((sheet.getRow(2).getCell(1).fill as ExcelJS.FillPattern).pattern).toBe('solid');
+    expect(sheet.getRow(9).getCell(1).fill).toMatchObject({ pattern: 'none' }); // a status without a colour gets none
+    expect(sheet.getRow(1).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.getColumn(1).width).toBe(10);
+    expect(sheet.getColumn(3).width).toBe('a_rather_long_column_name_for_width'.length + 2);
+    const failed = sheet.getRow(6).getCell(4);
+    expect(failed.note).toBe('x'.repeat(90));
+    expect(failed.alignment).toBeUndefined(); // not wrapped: a spreadsheet's default, the note holds it whole
+    expect(sheet.getRow(2).getCell(2).numFmt).toBe('@');
+    const summary = book.getWorksheet('Summary')!;
+    expect(summary.getRow(1).values).toEqual([undefined, 'item', 'value']);
+    expect(summary.getRow(1).font?.bold).toBe(true);
+    expect([summary.getColumn(1).width, summary.getColumn(2).width]).toEqual([28, 60]);
+  });
+});

@@ -54,7 +54,6 @@ export async function openXlsxWriter(path: string, header: readonly string[], op
       if (style?.noteAt !== undefined) {
         const cell = row.getCell(style.noteAt + 1);
         cell.note = String(cells[style.noteAt] ?? '');
-        cell.alignment = { wrapText: false };
       }
       row.commit();
     },
