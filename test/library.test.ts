@@ -83,6 +83,8 @@ describe('the library API', () => {
   it('throws RunError with a stable code and exit code for what ends a run', async () => {
     const err = await validateFile({ file: 'fixtures/missing.csv' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
-    expect(err).toMatchObject({ code: 'FILE', exitCode: 2 });
+    expect(err).toMatchObject({ code: 'FILE', exitCode: 2, name: 'RunError' });
+    // Told again in the library's words, it keeps the system's error behind it.
+    expect((err as RunError).cause).toMatchObject({ code: 'ENOENT' });
   });
 });
