@@ -78,6 +78,10 @@ export class Batches {
       .catch((err: unknown) => emit({ type: 'error', message: pageWords(err instanceof Error ? err.message : String(err)) }))
       .finally(() => {
         batch.done = true;
+        // Pages follow only running batches (a finished one's rows are in its report): its rows need not stay in memory.
+        const kept = batch.events.filter((e) => e.type !== 'row');
+        batch.events.length = 0;
+        for (const e of kept) batch.events.push(e);
         for (const res of batch.listeners) res.end();
         batch.listeners.clear();
       });
