@@ -405,6 +405,44 @@ describe('pause, resume and delete against the simulator', () => {
     const rows = await reportRows(report);
     expect(rows.map((r) => r.ad_status)).toEqual(['DISABLE', 'DISABLE', 'DISABLE', '', '']);
     expect(rows.map((r) => r.ad_name)).toEqual(['Ad one', 'Ad two', 'Ad three', 'Ad four', 'Ad five']);
+    // Its Summary sheet says what the last change was, when, and of which batch.
+    const ExcelJS = (await import('exceljs')).default;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(report);
+    const pairs = book
+      .getWorksheet('Summary')!
+      .getSheetValues()
+      .slice(2)
+      .map((r) => (r as unknown[]).slice(1, 3));
+    expect(pairs).toEqual([
+      ['Last change', 'pause: 3 of 3 ads paused'],
+      ['When', expect.stringMatching(/^\d{4}-\d\d-\d\dT/)],
+      ['Batch', 'campaign.csv'],
+    ]);
+  });
+
+  it('says why it cannot act: a refused key (exit 4, nothing sent), ads created without an ad_id, a batch that made no ad', async () => {
+    const sim = await startSim({ apiKey: KEY });
+    const file = await uploaded(sim);
+    const refused = await changeAdStatus('pause', { file, env: { ADSPIRER_API_KEY: 'sk_live_someone_else' }, endpoint: sim.url }, bufferIo());
+    expect(refused).toMatchObject({ ads: 4, counts: { done: 0, not_sent: 4 }, stopped: 'auth', exit_code: 4 });
+    expect(sim.ads().every((a) => a.status === 'ENABLE')).toBe(true);
+
+    const blind = await startSim({ adIdIn: 'none' });
+    const noIds = await uploaded(blind);
+    const r = await status('pause', blind, { file: noIds });
+    expect(r.stderr).toBe(
+      'pause: 0 ads of campaign.csv to be paused, 0 calls to pause_tiktok_ad (billed); left alone: 4 created without an ad_id in the answer (rows 2, 3, 4, 6; find them in TikTok Ads Manager).\nNothing to do.\n',
+    );
+
+    const dir = await tempDir();
+    const broken = join(dir, 'broken.csv');
+    await writeFile(broken, 'adgroup_id,ad_text,landing_page_url,video_url\n1780000000000000101,,https://e.example.com/1,https://c.example.com/1.mp4\n');
+    await upload(sim, { file: broken });
+    const none = await status('pause', sim, { file: broken });
+    expect(none.stderr).toBe(
+      `pause: 0 ads of broken.csv to be paused, 0 calls to pause_tiktok_ad (billed).\nNothing to do: ${join(dir, 'broken.results.csv')} records no ads.\n`,
+    );
   });
 
   it('the CLI: --json prints the summary; delete off a terminal needs --yes (exit 2)', async () => {
