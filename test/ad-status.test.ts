@@ -286,6 +286,7 @@ describe('pause, resume and delete against the simulator', () => {
     const file = await uploaded(sim, agency, { created: 2, invalid: 0 });
     const paused = await status('pause', sim, { file });
     expect(paused.summary).toMatchObject({ ads: 2, counts: { done: 2, rejected: 0 }, exit_code: 0 });
+    expect(paused.stderr).toMatch(/Done: 2 paused\. .*campaign\.results\.csv: ad_status updated on 2 lines\.\n$/);
     expect(sim.ads().map((a) => [a.arguments.advertiser_id, a.status])).toEqual([
       ['7000000000000000001', 'DISABLE'],
       ['7000000000000000002', 'DISABLE'],
@@ -317,14 +318,20 @@ describe('pause, resume and delete against the simulator', () => {
     const err = await status('delete', sim, { file }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     expect((err as RunError).exitCode).toBe(2);
-    expect((err as RunError).message).toMatch(/pass --yes/);
+    expect(err).toMatchObject({
+      code: 'USAGE',
+      message: 'delete: Delete 4 ads of campaign.csv from TikTok needs a yes: run it on a terminal to be asked, or pass --yes.',
+    });
     const questions: string[] = [];
     const no = await status('delete', sim, { file, confirm: async (q) => (questions.push(q), false) });
     expect(questions[0]).toMatch(/^Delete 4 ads of campaign\.csv from TikTok\? This cannot be undone\.$/);
-    expect(no.summary).toMatchObject({ stopped: 'interrupted', exit_code: 130, counts: { done: 0 } });
+    expect(no.summary).toMatchObject({ stopped: 'interrupted', exit_code: 130, counts: { done: 0, not_sent: 4 } });
+    expect(no.stderr).toMatch(/\nNot confirmed: nothing was deleted\.\n$/);
     expect(Object.values(byName(sim)).every((s) => s === 'ENABLE')).toBe(true);
-    const yes = await status('delete', sim, { file, rows: '3-4', confirm: async () => true });
-    expect(yes.summary.counts.done).toBe(2);
+    const yes = await status('delete', sim, { file, rows: '3', confirm: async (q) => (questions.push(q), true) });
+    expect(questions[1]).toBe('Delete 1 ad of campaign.csv in rows 3 from TikTok? This cannot be undone.');
+    expect(yes.summary.counts.done).toBe(1);
+    await status('delete', sim, { file, rows: '4', yes: true });
     expect(byName(sim)).toMatchObject({ 'Ad two': 'DELETE', 'Ad three': 'DELETE', 'Ad one': 'ENABLE' });
     const resumed = await status('resume', sim, { file });
     expect(resumed.summary).toMatchObject({ ads: 2, counts: { done: 2, skipped: 2 } });
