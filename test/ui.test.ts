@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { browserSuiteRuns, CHROMIUM as CHROMIUM_FOUND, FIREFOX as FIREFOX_FOUND } from './helpers/browsers.js';
 import { KEY, startSim } from './helpers/upload.js';
+import { hostile } from './helpers/hostile.js';
 
 // Debian's chromium and firefox-esr (`.ci/run` installs both); firefox is driven over WebDriver
 // BiDi by puppeteer-core. CHROMIUM_PATH and FIREFOX_PATH name others (helpers/browsers.ts).
@@ -376,6 +377,15 @@ describe('ui server over plain HTTP', () => {
     const files = await raw(`${server.url}/api/files`, { headers: { 'x-token': server.token } });
     expect(JSON.parse(files.body)).toMatchObject({ key: true });
     expect(files.body).not.toContain(KEY);
+    // A service that echoes the key in its refusal: the header's words never carry it.
+    const echo = await hostile((req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: false, error: `key ${String(req.headers.authorization).replace('Bearer ', '')} is not valid` }));
+    }, true);
+    const echoed = await ui(await tempDir(), echo.url);
+    const said = await raw(`${echoed.url}/api/service`, { headers: { 'x-token': echoed.token } });
+    expect(JSON.parse(said.body)).toMatchObject({ key: 'refused', message: expect.stringMatching(/^API key refused/) });
+    expect(said.body).not.toContain(KEY);
   });
 });
 

@@ -2,6 +2,7 @@ import { connectedAccounts, type ConnectedAccount } from '../send/accounts.js';
 import { quotaOf } from '../send/answer.js';
 import { AdspirerClient } from '../send/client.js';
 import type { QuotaInfo } from '../send/quota.js';
+import { redact } from '../send/redact.js';
 import { judge } from '../send/rules.js';
 
 /** What the page's header says of the service, and the advertisers its picker offers. */
@@ -26,7 +27,9 @@ export async function serviceState(base: URL, apiKey: string | undefined, now: n
   try {
     const usage = await client.call('get_usage_status', {});
     const verdict = judge(usage, now);
-    if (verdict.kind === 'stop' && verdict.reason === 'auth') return { key: 'refused', message: `API key refused: ${verdict.message}`, accounts: [] };
+    // The service's own words go to the page: never with the key in them, should it echo it.
+    if (verdict.kind === 'stop' && verdict.reason === 'auth')
+      return { key: 'refused', message: redact(`API key refused: ${verdict.message}`, apiKey), accounts: [] };
     if (usage.kind === 'network') return { key: 'unknown', message: `API key not checked: ${base.host} did not answer (${usage.message})`, accounts: [] };
     const quota = usage.status >= 200 && usage.status < 300 ? quotaOf(usage.json) : undefined;
     const listed = await client.call('list_connected_accounts', { platform: 'tiktok_ads' });
