@@ -86,5 +86,9 @@ describe('the library API', () => {
     expect(err).toMatchObject({ code: 'FILE', exitCode: 2, name: 'RunError' });
     // Told again in the library's words, it keeps the system's error behind it.
     expect((err as RunError).cause).toMatchObject({ code: 'ENOENT' });
+    // What is not a RunError (a caller's wrong type, a bug) comes out as itself, not renamed as one.
+    const wrong = await validateFile({ file: 'fixtures/campaign.csv', set: 5 as unknown as string[] }).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(TypeError);
+    expect(wrong).not.toBeInstanceOf(RunError);
   });
 });
