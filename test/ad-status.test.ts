@@ -428,6 +428,21 @@ describe('pause, resume and delete against the simulator', () => {
     ]);
   });
 
+  it('a lock from another host stops a pause before any call, unless forceUnlock, which says it took it over', async () => {
+    const sim = await startSim();
+    const file = await uploaded(sim);
+    const lock = join(dirname(file), 'campaign.results.csv.lock');
+    await writeFile(lock, JSON.stringify({ pid: 4242, host: 'laptop-of-anna', started: '2026-12-01T09:05:00.000Z' }));
+    const before = sim.stats().requests;
+    const refused = await status('pause', sim, { file }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'SETUP', exitCode: 2 });
+    expect((refused as RunError).message).toMatch(/another run of this batch may be in progress \(pid 4242 on laptop-of-anna/);
+    expect(sim.stats().requests).toBe(before);
+    const forced = await status('pause', sim, { file, forceUnlock: true });
+    expect(forced.stderr).toMatch(/^Note: the lock of a run on another host \(pid 4242 on laptop-of-anna since 09:05\) was taken over \(--force-unlock\)\.\n/);
+    expect(forced.summary.counts.done).toBe(4);
+  });
+
   it('says why it cannot act: a refused key (exit 4, nothing sent), ads created without an ad_id, a batch that made no ad', async () => {
     const sim = await startSim({ apiKey: KEY });
     const file = await uploaded(sim);
