@@ -568,3 +568,98 @@ describe('the pace of one host (pure)', () => {
     expect([429, 503, 500, 404, 200].map(asksToSlowDown)).toEqual([true, true, false, false, false]);
   });
 });
+
+describe('link verdicts at their edges: kinds, bytes and words (pure)', () => {
+  const answer = (extra: Record<string, unknown> = {}) => ({
+    kind: 'answer' as const,
+    finalUrl: 'https://cdn.example.com/a',
+    redirects: 0,
+    status: 200,
+    ...extra,
+  });
+  const bytes = (...b: number[]) => Uint8Array.from(b);
+  const ascii = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
+  const box = (name: string) => Uint8Array.from([0, 0, 0, 24, ...ascii(name)]);
+
+  it('each problem has its kind, for the codes scripts match on', () => {
+    const kinds = [
+      judgeLink('video_url', answer({ size: 600 * 1024 * 1024 }), false),
+      judgeLink('video_url', answer({ type: 'image/gif' }), false),
+      judgeLink('video_url', answer({ type: 'video/mp4', head: ascii('GIF89a-not-a-video') }), false),
+      judgeLink('image_urls', answer({ size: 11 * 1024 * 1024 }), false),
+      judgeLink('image_urls', answer({ type: 'image/gif' }), false),
+      judgeLink('image_urls', answer({ type: 'image/jpeg', head: ascii('GIF89a-not-jpeg') }), false),
+      judgeLink('image_urls', answer({ status: 503 }), false),
+      judgeLink('image_urls', answer({ status: 404 }), false),
+      judgeLink('image_urls', answer({ type: 'text/html', size: 900 }), false),
+      judgeLink('landing_page_url', answer({ status: 400 }), false),
+    ].map((v) => [v.level, v.kind]);
+    expect(kinds).toEqual([
+      ['invalid', 'too_large'],
+      ['invalid', 'wrong_type'],
+      ['invalid', 'not_media'],
+      ['invalid', 'too_large'],
+      ['invalid', 'wrong_type'],
+      ['invalid', 'not_media'],
+      ['warning', 'server_error'],
+      ['invalid', 'error_status'],
+      ['invalid', 'html_page'],
+      ['warning', 'error_status'],
+    ]);
+    // Statuses at the edges: 399 is no error for a landing page, 500 is the server's failure, 499 the link's.
+    expect(judgeLink('landing_page_url', answer({ status: 399 }), false)).toEqual({ level: 'ok' });
+    expect(judgeLink('video_url', answer({ status: 500 }), false).kind).toBe('server_error');
+    expect(judgeLink('video_url', answer({ status: 499 }), false).kind).toBe('error_status');
+  });
+
+  it('says where a redirected link ended, in the singular and the plural; and "a file with no type" when none was sent', () => {
+    const one = judgeLink('video_url', answer({ status: 404, redirects: 1, finalUrl: 'https://x.example/v' }), false);
+    expect(one.message).toBe('answered 404 Not Found (after 1 redirect, at https://x.example/v): Adspirer could not download it');
+    const two = judgeLink('video_url', answer({ status: 404, redirects: 2, finalUrl: 'https://x.example/v' }), false);
+    expect(two.message).toContain('(after 2 redirects, at https://x.example/v)');
+    expect(judgeLink('video_url', answer({ head: ascii('<html><body>') }), false).message).toBe(
+      'answered a file with no type that does not start like an MP4 or MOV file (no ftyp box): TikTok takes MP4 and MOV',
+    );
+    expect(judgeLink('image_urls', answer({ head: ascii('<html><body>'), size: 2048 }), false).message).toBe(
+      'answered a file with no type, 2 KB that is not a JPG, PNG or WEBP image',
+    );
+    // Sizes as people read them, at the unit edges.
+    expect(judgeLink('image_urls', answer({ type: 'image/gif', size: 1023 }), false).message).toContain(', 1023 bytes');
+    expect(judgeLink('image_urls', answer({ type: 'image/gif', size: 1024 }), false).message).toContain(', 1 KB');
+    expect(judgeLink('image_urls', answer({ type: 'image/gif', size: 1024 * 1024 }), false).message).toContain(', 1.0 MB');
+  });
+
+  it('knows MP4 and QuickTime by their first box, and JPEG, PNG and WEBP by their magic numbers, whole', () => {
+    for (const name of ['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip']) expect(looksLikeMp4(box(name)), name).toBe(true);
+    expect(looksLikeMp4(box('junk'))).toBe(false);
+    expect(looksLikeMp4(box('ftyp').subarray(0, 7))).toBe(false);
+    expect(imageKind(bytes(0xff, 0xd8, 0xff))).toBe('jpg');
+    for (const wrong of [bytes(0xff, 0xd8), bytes(0x00, 0xd8, 0xff), bytes(0xff, 0x00, 0xff), bytes(0xff, 0xd8, 0x00)])
+      expect(imageKind(wrong)).toBeUndefined();
+    const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+    expect(imageKind(bytes(...png))).toBe('png');
+    expect(imageKind(bytes(...png.slice(0, 7)))).toBeUndefined();
+    for (let i = 0; i < 4; i++) expect(imageKind(bytes(...png.map((b, j) => (j === i ? 0 : b)))), `byte ${i}`).toBeUndefined();
+    expect(imageKind(ascii('RIFF\0\0\0\0WEBP'))).toBe('webp');
+    expect(imageKind(ascii('RIFF\0\0\0\0WEB'))).toBeUndefined();
+    expect(imageKind(ascii('RIFX\0\0\0\0WEBP'))).toBeUndefined();
+    expect(imageKind(ascii('RIFF\0\0\0\0WAVE'))).toBeUndefined();
+    // A PNG or WEBP sent as bytes is judged by its bytes.
+    expect(judgeLink('image_urls', answer({ type: 'application/octet-stream', head: bytes(...png) }), false)).toEqual({ level: 'ok' });
+    expect(judgeLink('image_urls', answer({ type: 'image/png', head: bytes(...png) }), false)).toEqual({ level: 'ok' });
+    expect(judgeLink('image_urls', answer({ type: 'image/webp', head: ascii('RIFF\0\0\0\0WEBP') }), false)).toEqual({ level: 'ok' });
+  });
+
+  it('advises on a video by shape, size and length, at the edges', () => {
+    expect(videoAdvice({ width: 1080, height: 1920, seconds: 5 })).toBeUndefined();
+    expect(videoAdvice({ width: 1080, height: 1918, seconds: 60 })).toBeUndefined(); // within 2 % of 9:16
+    expect(videoAdvice({ width: 1080, height: 1800, seconds: 20 })).toBe('TikTok recommends 9:16, 1:1 or 16:9 for in-feed ads');
+    expect(videoAdvice({ width: 540, height: 959, seconds: 20 })).toBe('TikTok recommends at least 540×960 for 9:16');
+    expect(videoAdvice({ width: 539, height: 960, seconds: 20 })).toBe('TikTok recommends at least 540×960 for 9:16');
+    expect(videoAdvice({ width: 640, height: 640, seconds: 4.9 })).toBe('TikTok recommends 5–60 s for in-feed ads');
+    expect(videoAdvice({ width: 960, height: 540, seconds: 60.5 })).toBe('TikTok recommends 5–60 s for in-feed ads');
+    // The length as a person reads it: tenths under 10 s, whole seconds from there.
+    const info = (seconds: number) => judgeLink('video_url', answer({ type: 'video/mp4', media: { width: 1080, height: 1920, seconds } }), false).info;
+    expect([info(9.94), info(10), info(10.4)]).toEqual(['9.9 s, 1080×1920', '10 s, 1080×1920', '10 s, 1080×1920']);
+  });
+});
