@@ -1,9 +1,8 @@
-import { connectedAccounts, type ConnectedAccount } from '../send/accounts.js';
-import { quotaOf } from '../send/answer.js';
+import type { ConnectedAccount } from '../send/accounts.js';
 import { AdspirerClient } from '../send/client.js';
 import type { QuotaInfo } from '../send/quota.js';
 import { redact } from '../send/redact.js';
-import { judge } from '../send/rules.js';
+import { preflight } from '../upload/preflight.js';
 
 /** What the page's header says of the service, and the advertisers its picker offers. */
 export interface ServiceState {
@@ -25,16 +24,14 @@ export async function serviceState(base: URL, apiKey: string | undefined, now: n
   if (!apiKey) return { key: 'none', message: 'No API key: checks only (start the page with ADSPIRER_API_KEY set to plan and create)', accounts: [] };
   const client = new AdspirerClient({ base, apiKey, timeoutMs: 15_000, connections: 1 });
   try {
-    const usage = await client.call('get_usage_status', {});
-    const verdict = judge(usage, now);
+    // The upload's own free calls (upload/preflight.ts), told as the header says them.
+    const pre = await preflight(client, [], now, base, true);
     // The service's own words go to the page: never with the key in them, should it echo it.
-    if (verdict.kind === 'stop' && verdict.reason === 'auth')
-      return { key: 'refused', message: redact(`API key refused: ${verdict.message}`, apiKey), accounts: [] };
-    if (usage.kind === 'network') return { key: 'unknown', message: `API key not checked: ${base.host} did not answer (${usage.message})`, accounts: [] };
-    const quota = usage.status >= 200 && usage.status < 300 ? quotaOf(usage.json) : undefined;
-    const listed = await client.call('list_connected_accounts', { platform: 'tiktok_ads' });
-    const accounts = listed.kind === 'http' && listed.status === 200 ? (connectedAccounts(listed.json) ?? []) : [];
-    if (!quota) return { key: 'unknown', message: `API key loaded; ${base.host} gave no quota figures (HTTP ${usage.status})`, accounts };
+    if (pre.stop?.reason === 'auth') return { key: 'refused', message: redact(`API key refused: ${pre.stop.message}`, apiKey), accounts: [] };
+    if (pre.stop) return { key: 'unknown', message: `API key not checked: ${pre.stop.message}`, accounts: [] };
+    const accounts = pre.accounts ?? [];
+    const quota = pre.quota;
+    if (!quota) return { key: 'unknown', message: `API key loaded; ${base.host}: quota unknown (${pre.quotaUnknown ?? 'no figures'})`, accounts };
     const message = `API key works: ${quota.used} of ${quota.limit} calls used (${quota.tier})${quota.period_end ? `, resets ${quota.period_end}` : ''}`;
     return { key: 'works', message, quota, accounts };
   } finally {

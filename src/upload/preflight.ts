@@ -21,7 +21,14 @@ export interface Preflight {
  * A host that cannot be reached at all (DNS, refused, TLS, no connection within 10 s) ends the run
  * here, before any paid call: every row would only meet the same.
  */
-export async function preflight(client: Transport, items: readonly PlannedSend[], now: number, endpoint?: URL): Promise<Preflight> {
+export async function preflight(
+  client: Transport,
+  items: readonly PlannedSend[],
+  now: number,
+  endpoint?: URL,
+  /** List the accounts even with no row to send (the web page's advertiser picker). */
+  listAccounts = items.length > 0,
+): Promise<Preflight> {
   const usage = await client.call('get_usage_status', {});
   if (usage.kind === 'network' && usage.unreachable === true) {
     return { stop: { reason: 'setup', message: `${endpoint?.host ?? 'the endpoint'}: ${usage.message}; check the network or --endpoint` } };
@@ -31,7 +38,7 @@ export async function preflight(client: Transport, items: readonly PlannedSend[]
     return { stop: { reason: usageVerdict.reason, message: usageVerdict.message } };
   const quota = usage.kind === 'http' && usage.status >= 200 && usage.status < 300 ? quotaOf(usage.json) : undefined;
   const known = quota ? { quota } : { quotaUnknown: quotaUnknownWhy(usage) };
-  if (items.length === 0) return known;
+  if (!listAccounts) return known;
   const answer = await client.call('list_connected_accounts', { platform: 'tiktok_ads' });
   const accounts = answer.kind === 'http' && answer.status === 200 ? connectedAccounts(answer.json) : undefined;
   return {
