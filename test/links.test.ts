@@ -1,9 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpsServer } from 'node:https';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkLinks, linksOf } from '../src/links/check-links.js';
+import { checkLinks, linksOf, type LinkCheckResult } from '../src/links/check-links.js';
+import { LINK_CHECK_DEFAULTS } from '../src/links/defaults.js';
+import { checkLinkTimeout, linksSummary, runLinkStage } from '../src/commands/link-stage.js';
+import { validateFile } from '../src/commands/validate.js';
+import { bufferIo } from '../src/commands/io.js';
 import { asksToSlowDown, HOST_PACE, namedWaitMs, nextPace, startPace } from '../src/links/host-pace.js';
 import { readMediaInfo } from '../src/links/media-info.js';
 import { imageKind, judgeLink, looksLikeMp4, videoAdvice } from '../src/links/verdict.js';
@@ -661,5 +665,132 @@ describe('link verdicts at their edges: kinds, bytes and words (pure)', () => {
     // The length as a person reads it: tenths under 10 s, whole seconds from there.
     const info = (seconds: number) => judgeLink('video_url', answer({ type: 'video/mp4', media: { width: 1080, height: 1920, seconds } }), false).info;
     expect([info(9.94), info(10), info(10.4)]).toEqual(['9.9 s, 1080×1920', '10 s, 1080×1920', '10 s, 1080×1920']);
+  });
+});
+
+describe('the link stage of validate --check-links and of a dry run (in-process)', () => {
+  const rows = () => [
+    ['1780000000000000101', 'Good video', `${server.url}/page`, `${server.url}/ok.mp4`],
+    ['1780000000000000101', 'Missing video', `${server.url}/page`, `${server.url}/missing.mp4`],
+    ['1780000000000000101', 'Share page', `${server.url}/page`, `${server.url}/share.mp4`],
+    ['1780000000000000101', 'Bot wall', `${server.url}/bot-wall`, `${server.url}/ok.mp4`],
+  ];
+  async function sheet(lines: string[][]): Promise<string> {
+    const file = join(await tempDir(), 'links.csv');
+    await writeFile(file, ['adgroup_id,ad_text,landing_page_url,video_url', ...lines.map((r) => r.join(','))].join('\n'));
+    return file;
+  }
+
+  it('validate: a bad link makes its row invalid, a warning rides along; one line says what was found', async () => {
+    const file = await sheet(rows());
+    const io = bufferIo();
+    const heard: [number, string][] = [];
+    const summary = await validateFile(
+      { file, checkLinks: true, linkDispatcher: server.dispatcher, report: join(dirname(file), 'v.csv'), onRow: (r) => heard.push([r.row, r.status]) },
+      io,
+    );
+    expect(summary.counts).toMatchObject({ valid: 2, invalid: 2 });
+    expect(heard).toEqual([
+      [2, 'valid'],
+      [3, 'invalid'],
+      [4, 'invalid'],
+      [5, 'valid'],
+    ]);
+    const err = io.stderr.join('');
+    // Not a terminal: a first line, no redraws, and the closing count.
+    expect(io.stderr[0]).toBe('Checking 5 links before any paid call…\n');
+    expect(err).not.toContain('\r');
+    expect(err).toContain('Links: 5 checked; 2 ads have a bad link, 1 has a warning.\n');
+    const report = await reportRows(join(dirname(file), 'v.csv'));
+    expect(report.map((r) => [r.row, r.status, (r.error ?? '').split(':')[0]])).toEqual([
+      ['2', 'valid', ''],
+      ['3', 'invalid', 'video_url'],
+      ['4', 'invalid', 'video_url'],
+      ['5', 'valid', 'landing_page_url'],
+    ]);
+  });
+
+  it('on a terminal the progress line is redrawn in place and wiped before the closing line', async () => {
+    const file = await sheet(rows().slice(0, 1));
+    const io = { ...bufferIo(), isTTY: true };
+    const stderr: string[] = [];
+    await validateFile({ file, checkLinks: true, linkDispatcher: server.dispatcher }, { ...io, err: (t) => stderr.push(t) });
+    expect(stderr[0]).toBe('\r\x1b[KChecking links: 0/2');
+    expect(stderr).toContain('\r\x1b[KChecking links: 2/2');
+    const wipe = stderr.indexOf('\r\x1b[K');
+    expect(wipe).toBeGreaterThan(0);
+    expect(stderr[wipe + 1]).toBe('Links: 2 checked; 0 ads have a bad link.\n');
+  });
+
+  it('a log gets a line every 5 s of checking, not one per link (clock injected)', async () => {
+    const ads = ['ok.mp4', 'missing.mp4', 'share.mp4', 'photo.jpg'].map((p, id) => ({ id, args: ad({ video_url: `${server.url}/${p}` }) }));
+    const said = async (step: number, isTTY = false) => {
+      let t = 1_000_000;
+      const lines: string[] = [];
+      await runLinkStage(ads, { linkDispatcher: server.dispatcher }, { ...bufferIo(), isTTY }, { say: (s) => lines.push(s), now: () => (t += step) });
+      return lines.filter((l) => !l.startsWith('Links:'));
+    };
+    // Time stands still: the first line only (the last link needs no line: the summary follows).
+    expect(await said(0)).toEqual(['Checking 4 links before any paid call…\n']);
+    // 5 s between two links: every one gets its line, the last excepted.
+    expect(await said(5000)).toEqual(['Checking 4 links before any paid call…\n', 'Checking links: 1/4\n', 'Checking links: 2/4\n', 'Checking links: 3/4\n']);
+    // 4.999 s between two links: the second is the first past 5 s.
+    expect(await said(4999)).toEqual(['Checking 4 links before any paid call…\n', 'Checking links: 2/4\n']);
+    // A terminal redraws every 200 ms, and always draws the end.
+    expect(await said(199, true)).toEqual(['\r\x1b[KChecking links: 0/4', '\r\x1b[KChecking links: 2/4', '\r\x1b[KChecking links: 4/4', '\r\x1b[K']);
+    expect((await said(200, true)).length).toBe(6);
+    // One link is named in the singular; no links, no lines at all.
+    const one = await runLinkStage(ads.slice(0, 1), { linkDispatcher: server.dispatcher }, bufferIo(), {});
+    expect(one.observed.size).toBe(1);
+    const lines: string[] = [];
+    await runLinkStage(ads.slice(0, 1), { linkDispatcher: server.dispatcher }, bufferIo(), { say: (s) => lines.push(s) });
+    expect(lines).toEqual(['Checking 1 link before any paid call…\n', 'Links: 1 checked; 0 ads have a bad link.\n']);
+    const none: string[] = [];
+    const empty = await runLinkStage([{ id: 0, args: ad({}) }], {}, bufferIo(), { say: (s) => none.push(s) });
+    expect([none, empty.observed.size]).toEqual([[], 0]);
+  });
+
+  it('--strict-links and --link-timeout: a link that does not answer in time is a warning, or makes the row invalid', async () => {
+    const file = await sheet([['1780000000000000101', 'Hangs', `${server.url}/page`, `${server.url}/hang.mp4`]]);
+    const lenient = await validateFile({ file, checkLinks: true, linkDispatcher: server.dispatcher, linkTimeoutSeconds: 0.2 });
+    expect(lenient.counts).toMatchObject({ valid: 1, invalid: 0 });
+    expect(lenient.problems!.map((p) => [p.level, p.field])).toEqual([['warning', 'video_url']]);
+    const strict = await validateFile({ file, checkLinks: true, strictLinks: true, linkDispatcher: server.dispatcher, linkTimeoutSeconds: 0.2 });
+    expect(strict.counts).toMatchObject({ valid: 0, invalid: 1 });
+    expect(() => checkLinkTimeout(0)).toThrow(/--link-timeout/);
+    expect(checkLinkTimeout(undefined)).toBe(LINK_CHECK_DEFAULTS.timeoutMs);
+    expect(checkLinkTimeout(2.5)).toBe(2500);
+  });
+
+  it('links an earlier run found usable are counted as reused, and a cut-short stage says so', () => {
+    const observed = new Map([
+      ['a', { kind: 'unchecked' as const, reason: 'x' }],
+      ['b', { kind: 'unchecked' as const, reason: 'x' }],
+    ]) as unknown as LinkCheckResult['observed'];
+    const byAd = (problems: number, warnings: number) => ({ problems: Array(problems).fill({}), warnings: Array(warnings).fill({}), info: [] });
+    const result = (fetched: number, ads: ReturnType<typeof byAd>[]): LinkCheckResult => ({
+      observed,
+      fetched,
+      verdicts: new Map(),
+      byAd: new Map(ads.map((a, i) => [i, a])),
+    });
+    expect(linksSummary(result(2, []), false)).toBe('Links: 2 checked; 0 ads have a bad link.\n');
+    expect(linksSummary(result(1, [byAd(1, 1), byAd(0, 1)]), true)).toBe(
+      'Links: 2 checked (1 from an earlier run) before the batch stopped; 1 ad has a bad link, 1 has a warning.\n',
+    );
+    expect(linksSummary(result(0, [byAd(1, 0), byAd(2, 0), byAd(0, 1), byAd(0, 2), byAd(0, 0)]), false)).toBe(
+      'Links: 2 checked (2 from an earlier run); 2 ads have a bad link, 2 have a warning.\n',
+    );
+  });
+
+  it('a dry run checks every link before it plans: bad rows are counted invalid, and nothing is sent', async () => {
+    const file = await sheet(rows());
+    const sim = await startSim();
+    const { summary, stderr } = await upload(sim, { file, dryRun: true, checkLinks: true, linkDispatcher: server.dispatcher });
+    expect(summary.counts).toMatchObject({ invalid: 2 });
+    expect(sim.stats().created).toBe(0);
+    expect(stderr).toContain('Checking 5 links before any paid call…\n');
+    expect(stderr).toMatch(/Row 3:\n {2}✗ video_url: answered 404 Not Found/);
+    expect(stderr).toContain('Links: 5 checked; 2 ads have a bad link, 1 has a warning.\n');
   });
 });

@@ -3,7 +3,8 @@ import ExcelJS from 'exceljs';
 import { bufferIo } from '../src/commands/io.js';
 import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { templateCsv, templateFields, exampleRow, writeTemplate } from '../src/commands/template.js';
+import { templateCsv, templateFields, templateWorkbook, exampleRow, writeTemplate } from '../src/commands/template.js';
+import { RunError } from '../src/errors.js';
 import { validateFile } from '../src/commands/validate.js';
 import { FIELDS } from '../src/validate/fields.js';
 import { tempDir } from './helpers/tmp.js';
@@ -55,4 +56,113 @@ describe('template', () => {
     for (let r = 2; r <= help.rowCount; r++) described.push(String(help.getRow(r).getCell(1).value));
     expect(described).toEqual(fields.map((f) => f.name));
   });
+
+  it('templates/ad-template.xlsx is what the schema generates, cell by cell: styles, widths, views, dropdowns, hidden sheets', async () => {
+    const generated = new ExcelJS.Workbook();
+    await generated.xlsx.load(await templateWorkbook().xlsx.writeBuffer());
+    const committed = new ExcelJS.Workbook();
+    await committed.xlsx.readFile('templates/ad-template.xlsx');
+    // One assertion over everything a spreadsheet program shows, so a change to the generator that
+    // forgets `npm run templates` (or a generator that lost a style) fails here.
+    const a = workbookPicture(generated);
+    const b = workbookPicture(committed);
+    expect(a.map((s) => s.name)).toEqual(b.map((s) => s.name));
+    for (let i = 0; i < a.length; i++) expect(a[i]).toEqual(b[i]);
+    expect(generated.creator).toBe('tiktok-ads-bulk');
+  });
+
+  it('the workbook a user opens: required headers shaded, IDs as Text, each dropdown drawn from the hidden Lists sheet', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await templateWorkbook().xlsx.writeBuffer());
+    const ads = wb.getWorksheet('Ads')!;
+    const lists = wb.getWorksheet('Lists')!;
+    expect(lists.state).toBe('hidden');
+    expect(ads.state).toBe('visible');
+    expect(wb.getWorksheet('Fields')!.state).toBe('visible');
+    const fields = templateFields();
+    fields.forEach((f, i) => {
+      const head = ads.getRow(1).getCell(i + 1);
+      expect(head.font?.bold, f.name).toBe(true);
+      expect(head.fill, f.name).toEqual(
+        f.required ? { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } } : { type: 'pattern', pattern: 'none' },
+      );
+      const width = ads.getColumn(i + 1).width!;
+      expect(width, f.name).toBeGreaterThanOrEqual(Math.min(50, Math.max(14, f.name.length + 4, f.example.length + 2)));
+      expect(width, f.name).toBeLessThanOrEqual(50);
+    });
+    // Each enum and bool field gets its own column on Lists, headed by its name, in field order.
+    const listed = fields.filter((f) => f.kind === 'enum' || f.kind === 'bool');
+    expect(listed.some((f) => f.kind === 'bool')).toBe(true);
+    listed.forEach((f, n) => {
+      const values = f.kind === 'bool' ? ['TRUE', 'FALSE'] : [...f.values!];
+      const column = lists.getColumn(n + 1);
+      const cells = (column.values as unknown[]).slice(1);
+      expect(cells, f.name).toEqual([f.name, ...values]);
+      const letter = column.letter;
+      const at = ads.getCell(3, fields.indexOf(f) + 1).dataValidation;
+      expect(at, f.name).toEqual({
+        type: 'list',
+        allowBlank: true,
+        formulae: [`Lists!$${letter}$2:$${letter}$${values.length + 1}`],
+        showErrorMessage: true,
+        errorTitle: f.name,
+        error: `Choose one of: ${values.join(', ')}`.slice(0, 255),
+      });
+      expect(at.error!.length, f.name).toBeLessThanOrEqual(255);
+    });
+    // No dropdown on a free-text column, and none on the header.
+    const text = fields.findIndex((f) => f.name === 'ad_text') + 1;
+    expect(ads.getCell(2, text).dataValidation).toBeUndefined();
+    expect(ads.getCell(1, fields.findIndex((f) => f === listed[0]) + 1).dataValidation).toBeUndefined();
+    // The longest list's message is cut at Excel's 255-character limit (ECMA-376 dataValidation@error).
+    expect(listed.some((f) => `Choose one of: ${(f.values ?? []).join(', ')}`.length > 255)).toBe(true);
+
+    const help = wb.getWorksheet('Fields')!;
+    expect(help.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect((help.getRow(1).values as unknown[]).slice(1)).toEqual(['field', 'required', 'type', 'limits', 'example', 'description']);
+    expect(help.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect([1, 2, 3, 4, 5, 6].map((c) => help.getColumn(c).width)).toEqual([30, 10, 40, 50, 45, 70]);
+    const required = fields.map((f, i) => [f.name, help.getRow(i + 2).getCell(2).value]);
+    expect(required).toEqual(fields.map((f) => [f.name, f.required ? 'yes' : 'no']));
+    expect(help.getRow(2).getCell(5).value).toBe(fields[0]!.example);
+    expect(help.getRow(2).getCell(6).value).toBe(fields[0]!.description);
+  });
+
+  it('writeTemplate refuses an unknown format and an existing file (unless forced), and names --out when it cannot write', async () => {
+    const dir = await tempDir();
+    const out = join(dir, 't.csv');
+    await expect(writeTemplate('ods' as 'csv', out)).rejects.toMatchObject({ code: 'USAGE', message: '--format ods: use csv or xlsx.' });
+    expect(await writeTemplate('csv', out)).toBe(out);
+    await writeFile(out, 'filled in');
+    const refused = await writeTemplate('csv', out).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RunError);
+    expect(refused).toMatchObject({ code: 'USAGE' });
+    expect(await readFile(out, 'utf8')).toBe('filled in');
+    await writeTemplate('csv', out, { force: true });
+    expect(await readFile(out, 'utf8')).toBe(templateCsv());
+    const nowhere = join(dir, 'no-such-folder', 't.xlsx');
+    await expect(writeTemplate('xlsx', nowhere)).rejects.toMatchObject({
+      code: 'SETUP',
+      message: `Cannot write the template ${nowhere}: its folder does not exist. Choose another path with --out.`,
+    });
+  });
 });
+
+/** What a spreadsheet program shows of each sheet: its state and views, column widths and formats, every cell's value and style, and its dropdowns. */
+function workbookPicture(wb: ExcelJS.Workbook) {
+  return wb.worksheets.map((ws) => {
+    const cells: unknown[] = [];
+    ws.eachRow((row) => row.eachCell((c) => cells.push([c.address, c.value, c.font, c.fill, c.numFmt])));
+    const columns = [];
+    for (let i = 1; i <= ws.columnCount; i++) columns.push([ws.getColumn(i).width, ws.getColumn(i).numFmt]);
+    // exceljs reads dropdowns back into one entry per cell; told as ranges per rule to stay small.
+    const rules = new Map<string, string[]>();
+    const model = (ws as unknown as { dataValidations: { model: Record<string, unknown> } }).dataValidations.model;
+    for (const [address, rule] of Object.entries(model)) {
+      const k = JSON.stringify(rule);
+      rules.set(k, [...(rules.get(k) ?? []), address]);
+    }
+    const dropdowns = [...rules].map(([rule, at]) => [rule, at.length, at[0], at[at.length - 1]]).sort();
+    return { name: ws.name, state: ws.state, views: ws.views, columns, cells, dropdowns };
+  });
+}

@@ -9,7 +9,10 @@ import { validateSheet, type PlannedAd } from '../src/keys/keyed-sheet.js';
 import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
 import type { Cell } from '../src/read/cell.js';
-import { tempFile } from './helpers/tmp.js';
+import { HEADER, tempDir, tempFile, VALID_ROW } from './helpers/tmp.js';
+import { validateFile } from '../src/commands/validate.js';
+import { bufferIo } from '../src/commands/io.js';
+import ExcelJS from 'exceljs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldTable, limitText } from '../src/validate/field-table.js';
@@ -641,5 +644,90 @@ describe("the schema over a sheet's own fields is the full schema", () => {
       expect(issues(picked)).toEqual(issues(full));
       if (full.success && picked.success) expect(picked.data).toEqual(full.data);
     }
+  });
+});
+
+describe('validate FILE, in-process: the options a user passes and the lines they read', () => {
+  const rounded = '1780000000000000000,Rounded ID,https://example.com/a,https://cdn.example.com/v.mp4';
+
+  it('a repeated row and an ID Excel rounded are invalid; --allow-duplicates and --trust-ids let each through', async () => {
+    const file = await tempFile('opts.csv', [HEADER, VALID_ROW, VALID_ROW, rounded].join('\n'));
+    const by = async (options: { allowDuplicates?: boolean; trustIds?: boolean }) =>
+      (await validateFile({ file, ...options })).problems!.filter((p) => p.level === 'error').map((p) => [p.row, p.field]);
+    expect(await by({})).toEqual([
+      [3, 'row'],
+      [4, 'adgroup_id'],
+    ]);
+    expect(await by({ allowDuplicates: true })).toEqual([[4, 'adgroup_id']]);
+    expect(await by({ trustIds: true })).toEqual([[3, 'row']]);
+    expect(await by({ allowDuplicates: true, trustIds: true })).toEqual([]);
+  });
+
+  it('says how many ads, in the singular too, how many warnings, and where the report is (an .xlsx sheet named Validation)', async () => {
+    const dir = await tempDir();
+    const one = await tempFile('one.csv', [HEADER, VALID_ROW].join('\n'));
+    const io = bufferIo();
+    await validateFile({ file: one }, io);
+    expect(io.stderr.join('')).toBe(`${one}: 1 ad checked, 1 valid, 0 invalid.\n`);
+
+    const zwsp = '\u200b';
+    const invisible = `17800000000000001${zwsp}02,Coffee,https://example.com/b${zwsp},https://cdn.example.com/v.mp4`;
+    const two = await tempFile('two.csv', [HEADER, VALID_ROW, invisible].join('\n'));
+    const report = join(dir, 'two.xlsx');
+    const io2 = bufferIo();
+    const summary = await validateFile({ file: two, report }, io2);
+    expect(summary).toMatchObject({ report, rows: 2, counts: { valid: 2, invalid: 0 }, exit_code: 0, stopped: null });
+    const err = io2.stderr.join('');
+    expect(err).toContain(`${two}: 2 ads checked, 2 valid, 0 invalid, 2 warnings (values corrected or worth a look).\n`);
+    expect(err.endsWith(`Report: ${report}\n`)).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(report);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Validation']);
+
+    const single = await tempFile('single.csv', [HEADER, `17800000000000001${zwsp}03,Coffee,https://example.com/c,https://cdn.example.com/v.mp4`].join('\n'));
+    const io3 = bufferIo();
+    await validateFile({ file: single }, io3);
+    expect(io3.stderr.join('')).toContain(`${single}: 1 ad checked, 1 valid, 0 invalid, 1 warning (values corrected or worth a look).\n`);
+    // No report asked for: no Report line.
+    expect(io3.stderr.join('')).not.toContain('Report:');
+  });
+
+  it('Ctrl-C: it stops at once, says how far it got, and ends 130', async () => {
+    const file = await tempFile('stop.csv', [HEADER, VALID_ROW, VALID_ROW.replace('Fresh', 'Hot')].join('\n'));
+    const controller = new AbortController();
+    const io = bufferIo();
+    const heard: number[] = [];
+    const summary = await validateFile(
+      {
+        file,
+        signal: controller.signal,
+        onRow: (r) => {
+          heard.push(r.row);
+          controller.abort();
+        },
+      },
+      io,
+    );
+    expect(heard).toEqual([2]);
+    expect(summary).toMatchObject({ rows: 1, stopped: 'interrupted', exit_code: 130 });
+    expect(io.stderr.join('')).toContain(`${file}: 1 ad checked before Ctrl-C, 1 valid, 0 invalid.\n`);
+    // Aborted while links would be gathered: none is checked, the run still ends 130.
+    const early = await validateFile({ file, signal: AbortSignal.abort(), checkLinks: true });
+    expect(early).toMatchObject({ rows: 0, stopped: 'interrupted', exit_code: 130 });
+  });
+
+  it('--ad-name names every valid ad: the name is part of what is sent, so of its Idempotency-Key', async () => {
+    const file = await tempFile('named.csv', [HEADER, VALID_ROW].join('\n'));
+    const keys = async (adName?: string) => {
+      const heard: (string | undefined)[] = [];
+      await validateFile({ file, ...(adName ? { adName } : {}), onRow: (r) => heard.push(r.key) });
+      return heard;
+    };
+    const [plain] = await keys();
+    const [named] = await keys('Spring {row}');
+    expect(plain).toMatch(/^[0-9a-f-]{36}$/);
+    expect(named).toMatch(/^[0-9a-f-]{36}$/);
+    expect(named).not.toBe(plain);
+    expect(await keys('Spring {row}')).toEqual([named]);
   });
 });

@@ -31,9 +31,10 @@ export async function runLinkStage(
   ads: readonly LinkedAd[],
   options: LinkOptions,
   io: Io,
-  extra: { known?: ReadonlyMap<string, Observation>; signal?: AbortSignal; say?: (text: string) => void } = {},
+  extra: { known?: ReadonlyMap<string, Observation>; signal?: AbortSignal; say?: (text: string) => void; now?: () => number } = {},
 ): Promise<LinkCheckResult> {
   const say = extra.say ?? ((t: string) => io.err(t));
+  const now = extra.now ?? Date.now;
   const timeoutMs = checkLinkTimeout(options.linkTimeoutSeconds);
   let last = 0;
   let drawn = false;
@@ -47,10 +48,11 @@ export async function runLinkStage(
     ...(extra.signal ? { signal: extra.signal } : {}),
     onProgress: (done, total) => {
       if (total === 0) return;
-      const now = Date.now();
+      const at = now();
+      // A terminal's line is redrawn 5 times a second; a log gets a line every 5 s, not one per link.
       const every = io.isTTY ? 200 : 5000;
-      if (done !== 0 && done !== total && now - last < every) return;
-      last = now;
+      if (done !== 0 && done !== total && at - last < every) return;
+      last = at;
       if (io.isTTY) {
         say(`\r\x1b[KChecking links: ${done}/${total}`);
         drawn = true;

@@ -81,6 +81,8 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   } finally {
     await writer?.close();
   }
+  // Ctrl-C while the rows were read for --check-links ends the run as one during the rows does.
+  if (options.signal?.aborted) interrupted = true;
   printer.finish(writer?.path);
   const where = sheet.sheetName ? `${options.file} (sheet "${sheet.sheetName}")` : options.file;
   io.err(
