@@ -9,6 +9,7 @@ import { registryOptions } from '../src/cli/option-values.js';
 import { checkNumberOption, defaultOf, OPTIONS, optionSpec, pageOptions, parseChoice, parseNumberOption } from '../src/options/registry.js';
 import { libraryWords } from '../src/options/words.js';
 import { RunError } from '../src/errors.js';
+import { parseDefaults, parseMap } from '../src/commands/common-options.js';
 import { uploadFile, UPLOAD_DEFAULTS } from '../src/upload/upload.js';
 
 describe('the CLI', () => {
@@ -293,6 +294,44 @@ describe('--set names a field', () => {
     const far = (await cli(['validate', 'fixtures/campaign.csv', '--set', 'foo=bar'])).stderr;
     expect(far).toMatch(/"foo" is not a field of add_tiktok_ad; the fields are listed in the template/);
     expect(far).not.toMatch(/did you mean/);
+  });
+
+  it('--set, --advertiser-id and --map, parsed in-process: names as headers are, values trimmed, each mistake a usage error naming the pair', () => {
+    const usage = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        expect(err).toBeInstanceOf(RunError);
+        expect((err as RunError).code).toBe('USAGE');
+        return (err as RunError).message;
+      }
+      throw new Error('no error');
+    };
+    expect([...parseDefaults([' Call To Action = SHOP_NOW ', 'ad text=a=b'], ' 7001 ')]).toEqual([
+      ['call_to_action', 'SHOP_NOW'],
+      ['ad_text', 'a=b'],
+      ['advertiser_id', '7001'],
+    ]);
+    expect([...parseDefaults(['ad_text='])]).toEqual([['ad_text', '']]);
+    expect(usage(() => parseDefaults(['=x']))).toBe('--set "=x": write it as FIELD=VALUE, e.g. --set call_to_action=SHOP_NOW.');
+    expect(usage(() => parseDefaults(['ad_text']))).toMatch(/^--set "ad_text": write it as FIELD=VALUE/);
+    for (const id of ['70a1', 'x7001', '7001x', ''])
+      expect(usage(() => parseDefaults([], id))).toBe(`--advertiser-id "${id}": a TikTok advertiser ID is digits only.`);
+    expect(usage(() => parseDefaults(['ad_txet=x']))).toBe('--set ad_txet=x: "ad_txet" is not a field of add_tiktok_ad; did you mean ad_text?');
+    // Three edits away is still a typo; four is another word.
+    expect(usage(() => parseDefaults(['adtxtzz=x']))).toMatch(/did you mean ad_text\?$/);
+    expect(usage(() => parseDefaults(['zzzzzzz=x']))).toMatch(/the fields are listed in the template/);
+
+    const map = parseMap([' Client = advertiser_id ', 'a=b=Ad Text']);
+    expect([...map].map(([k, f]) => [k, f.name])).toEqual([
+      ['client', 'advertiser_id'],
+      ['a=b', 'ad_text'],
+    ]);
+    for (const bad of ['=ad_text', 'Client=', 'Client'])
+      expect(usage(() => parseMap([bad]))).toBe(`--map "${bad}": write it as COLUMN=FIELD, e.g. --map "Client=advertiser_id".`);
+    expect(usage(() => parseMap(['Client=advertiser_idd']))).toBe(
+      '--map Client=advertiser_idd: "advertiser_idd" is not a field of add_tiktok_ad; did you mean advertiser_id?',
+    );
   });
 });
 

@@ -5,6 +5,7 @@ import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { bufferIo } from '../src/commands/io.js';
 import { validateFile } from '../src/commands/validate.js';
+import { localPlace, openInput } from '../src/commands/input-source.js';
 import { uploadFile } from '../src/upload/upload.js';
 import { RunError } from '../src/errors.js';
 import { parseSheetsLink } from '../src/read/sheets-link.js';
@@ -136,6 +137,40 @@ describe('a Google Sheets link as FILE', () => {
     expect(io.stderr.join('')).toContain('(sheet "Summer")');
     const bySheet = await validateFile({ file: `https://docs.google.com/spreadsheets/d/${ID}/edit#gid=777`, sheet: 'spring', dispatcher: agent });
     expect(bySheet.rows).toBe(1);
+  });
+
+  it("the linked tab is known by its first filled row, whatever blank rows and padding Google's CSV export adds", async () => {
+    // Summer has a blank column between its fields; its header row still counts as filled.
+    const gap = (r: string[]) => [...r.slice(0, 2), '', ...r.slice(2)];
+    const summer = [gap(HEADER.slice().reverse()), gap(row(5).slice().reverse()), gap(row(6).slice().reverse())];
+    // Spring has the same header padded with a blank column: not the same first row.
+    const file = await workbook({ Spring: [[...HEADER, '', 'note'], row(1)], Summer: [[], ...summer] });
+    const csv = `,,,,,\r\n${summer[0]!.join(',')},,\r\n${summer[1]!.join(',')},,\r\n`;
+    const { agent } = google(file, (a) =>
+      a
+        .get('https://docs.google.com')
+        .intercept({ path: `/spreadsheets/d/${ID}/export?format=csv&gid=9`, method: 'GET' })
+        .reply(200, csv, { headers: { 'content-type': 'text/csv' } })
+        .persist(),
+    );
+    const io = bufferIo();
+    const found = await validateFile({ file: `https://docs.google.com/spreadsheets/d/${ID}/edit#gid=9`, dispatcher: agent }, io);
+    expect(io.stderr.join('')).toContain('(sheet "Summer")');
+    expect(found.rows).toBe(2);
+    // A link with no #gid: the first sheet whose header names the fields, as for a local workbook.
+    const first = bufferIo();
+    await validateFile({ file: `https://docs.google.com/spreadsheets/d/${ID}/edit`, dispatcher: agent }, first);
+    expect(first.stderr.join('')).toContain('(sheet "Spring")');
+  });
+
+  it("a link's batch files go to the current folder, named after the sheet's title; a local file's beside it", async () => {
+    const { agent } = google(await workbook({ Spring: [HEADER, row(1)] }));
+    const input = await openInput({ file: LINK, dispatcher: agent });
+    expect(input).toMatchObject({ batchName: ID, place: { dir: '.', stem: 'Spring launch – EU', workbook: true } });
+    const dir = await tempDir();
+    expect((await openInput({ file: LINK, dispatcher: agent, cwd: dir })).place.dir).toBe(dir);
+    expect(localPlace('/a/b/Launch.XLSX')).toEqual({ dir: '/a/b', stem: 'Launch', workbook: true });
+    expect(localPlace('launch.csv')).toEqual({ dir: '.', stem: 'launch', workbook: false });
   });
 
   it('a private sheet (a sign-in redirect, a 403, a sign-in page served with 200) is one clear message', async () => {

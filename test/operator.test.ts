@@ -150,5 +150,33 @@ describe('output for people', () => {
     new ProblemPrinter({ out() {}, err: (t) => out.push(t), isTTY: false, color: false }).add(ad);
     expect(out[0]).toContain('\x1b[31m');
     expect(out[1]).toBe('Row 4:\n  ✗ ad_text: is missing\n');
+    const warned = { ...ad, problems: [], warnings: [{ field: 'adgroup_id', code: 'adgroup_id.invisible_removed', message: 'held invisible characters' }] };
+    const coloured: string[] = [];
+    new ProblemPrinter({ out() {}, err: (t) => coloured.push(t), isTTY: true, color: true }).add(warned);
+    expect(coloured).toEqual(['Row 4:\n  \x1b[33m!\x1b[39m adgroup_id: held invisible characters\n']);
+  });
+
+  it('prints a row once (a row that became several ads), skips rows without problems, and the first 200 rows only, saying where the rest are', async () => {
+    const { ProblemPrinter } = await import('../src/commands/problem-printer.js');
+    const problem = { field: 'ad_text', code: 'ad_text.missing', message: 'is missing' };
+    const run = (rows: number[], report?: string) => {
+      const out: string[] = [];
+      const printer = new ProblemPrinter({ out() {}, err: (t) => out.push(t), isTTY: false, color: false });
+      for (const row of rows) printer.add({ row, input: [], problems: row % 7 === 0 ? [] : [problem], warnings: [] });
+      printer.finish(report);
+      return out;
+    };
+    // Row 1 is a row like any other (the first row seen is never taken for the one before it).
+    expect(run([1, 3, 3, 5])).toEqual(['Row 1:\n  ✗ ad_text: is missing\n', 'Row 3:\n  ✗ ad_text: is missing\n', 'Row 5:\n  ✗ ad_text: is missing\n']);
+    expect(run([7, 14])).toEqual([]);
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => 1 + i + Math.floor(i / 6)).filter((r) => r % 7 !== 0);
+    expect(rows(200)).toHaveLength(200);
+    const exactly = run(rows(200));
+    expect(exactly).toHaveLength(200);
+    const over = run(rows(203), 'r.csv');
+    expect(over).toHaveLength(201);
+    expect(over[199]).toMatch(/^Row \d+:/);
+    expect(over[200]).toBe('… and 3 more rows with problems; all are in r.csv.\n');
+    expect(run(rows(201)).at(-1)).toBe('… and 1 more rows with problems; pass --report PATH to list them all.\n');
   });
 });

@@ -161,6 +161,13 @@ describe('exit codes', () => {
     expect(exitCode('interrupted', counts(), false)).toBe(130);
     expect(exitCode(null, counts({ not_sent: 3 }), true)).toBe(0);
     expect(exitCode(null, counts({ invalid: 1 }), true)).toBe(1);
+    // Each count that is not a success makes a finished batch exit 1 on its own.
+    for (const status of ['invalid', 'rejected', 'failed', 'not_sent', 'unknown'] as const)
+      expect(exitCode(null, counts({ [status]: 1 }), false), status).toBe(1);
+    expect(exitCode('throttled', counts({ not_sent: 2 }), false)).toBe(1);
+    expect(exitCode('setup', counts(), false)).toBe(2);
+    // A dry run's rows are not_sent by design: only invalid ones count.
+    expect(exitCode(null, counts({ rejected: 1, failed: 1 }), true)).toBe(0);
   });
 });
 

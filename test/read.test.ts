@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openSheet } from '../src/read/open-sheet.js';
+import { openInput } from '../src/commands/input-source.js';
 import { detectDelimiter, sniffBytes } from '../src/read/sniff.js';
 import { fromExcelValue } from '../src/read/xlsx-cell.js';
 import { RunError } from '../src/errors.js';
@@ -126,6 +127,32 @@ describe('delimited files', () => {
     for await (const r of own.records) expect(r.cells).toEqual(['=SUM(1)', '-5% off']);
     const { rows } = await readAll(path);
     expect(rows[0]!.cells).toEqual(["'=SUM(1)", "'-5% off"]);
+  });
+
+  it("the commands know their own files by the header: a report's result columns (now and earlier), or a retry file's last column, error", async () => {
+    const cells = async (text: string, encoding?: string) => {
+      const { sheet } = await openInput({ file: await tempFile('own.csv', text), ...(encoding ? { encoding } : {}) });
+      const out = [];
+      for await (const r of sheet.records) out.push(r.cells);
+      return out;
+    };
+    const fields = 'adgroup_id,ad_text,landing_page_url';
+    const values = "1780000000000000101,'=SUM(1),https://e.com";
+    expect(await cells(`${fields},error\n${values},x\n`)).toEqual([['1780000000000000101', '=SUM(1)', 'https://e.com', 'x']]);
+    // A report names more fields than result columns, as one of a full sheet does.
+    const more = `${fields},video_url,ad_name,display_name,call_to_action,ad_format`;
+    const blanks = ',,,,,';
+    expect(await cells(`\ufeffrow,status,ad_id,idempotency_key,error,attempts,ad_status,${more}\n2,failed,,k,e,1,,${values}${blanks}\n`)).toEqual([
+      ['2', 'failed', null, 'k', 'e', '1', null, '1780000000000000101', '=SUM(1)', 'https://e.com', null, null, null, null, null],
+    ]);
+    expect(await cells(`row,status,ad_id,idempotency_key,error,attempts,${more}\n2,failed,,k,e,1,${values}${blanks}\n`)).toEqual([
+      ['2', 'failed', null, 'k', 'e', '1', '1780000000000000101', '=SUM(1)', 'https://e.com', null, null, null, null, null],
+    ]);
+    // A user's sheet with an error column that is not its last, or none: the ' is theirs.
+    expect(await cells(`error,${fields}\nx,${values}\n`)).toEqual([['x', '1780000000000000101', "'=SUM(1)", 'https://e.com']]);
+    expect(await cells(`${fields}\n${values}\n`)).toEqual([['1780000000000000101', "'=SUM(1)", 'https://e.com']]);
+    // --encoding reaches the reader: UTF-8 bytes read as Latin-1 are what the user asked for.
+    expect(await cells(`${fields}\n1780000000000000101,Café,https://e.com\n`, 'latin1')).toEqual([['1780000000000000101', 'CafÃ©', 'https://e.com']]);
   });
 
   it('reads a file that is not UTF-8 as Windows-1252 when that explains every byte, with a notice', async () => {
