@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile, stat, truncate } from 'node:fs/promises';
 import { loadResumeState } from '../src/batch/resume-state.js';
 import { decideBatchFiles } from '../src/batch/service.js';
+import { openOrigin, OriginJournal } from '../src/batch/origin.js';
 import { join } from 'node:path';
 import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
@@ -766,5 +767,151 @@ describe('one batch across its retry files', () => {
     const edited = await upload(sim, { file: copy, report: join(dir, 'other.results.csv') });
     expect(edited.summary.counts).toMatchObject({ created: 1 });
     expect(sim.ads()).toHaveLength(2);
+  });
+});
+
+describe('a retry file and its batch of origin (batch/origin.ts, in-process)', () => {
+  const SERVICE = 'https://api.adspirer.example';
+  const journalLines = (service = SERVICE) =>
+    [
+      { journal: 'tiktok-ads-bulk', v: 1, file: 'campaign.csv', date: '2026-12-01', service },
+      { key: 'k1', row: 2, event: 'result', status: 'created', adgroup: 'A', ad_id: 'ad1', attempts: 1 },
+      { key: 'k2', row: 3, event: 'result', status: 'failed', adgroup: 'A', attempts: 3 },
+      { key: 'k3', row: 3, event: 'result', status: 'failed', adgroup: 'B', attempts: 3 },
+      { key: 'k5', row: 3, event: 'result', status: 'created', adgroup: 'A', ad_id: 'ad5', attempts: 1 },
+      { key: 'k4', row: 4, event: 'result', status: 'rejected', attempts: 1 },
+      { event: 'retry-file', file: 'campaign.retry.csv', sha256: 'abc' },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n') + '\n';
+  async function batchDir(service?: string) {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'campaign.results.csv.journal'), journalLines(service));
+    return dir;
+  }
+  const markers = (...pairs: [number, string][]) => new Map(pairs);
+
+  it("names the origin only when every marked row names one report with a journal of this service, not this run's own", async () => {
+    const dir = await batchDir();
+    const file = join(dir, 'campaign.retry.csv');
+    const own = join(dir, 'campaign.retry.results.csv');
+    expect(await openOrigin(file, own, markers(), SERVICE, false)).toEqual({});
+    expect(await openOrigin(file, own, markers([2, 'not a marker'], [3, '../x.csv row 2']), SERVICE, false)).toEqual({});
+    expect(await openOrigin(file, own, markers([2, 'a.results.csv row 2'], [3, 'b.results.csv row 2'], [4, 'a.results.csv row 3']), SERVICE, false)).toEqual({
+      note: 'the retry_of column names 2 batches (a.results.csv, b.results.csv); the rows are sent as a batch of their own.',
+    });
+    expect(await openOrigin(file, join(dir, 'campaign.results.csv'), markers([2, 'campaign.results.csv row 3']), SERVICE, false)).toEqual({});
+    expect(await openOrigin(file, own, markers([2, 'gone.results.csv row 3']), SERVICE, false)).toEqual({
+      note: 'retry_of names gone.results.csv, but its journal is not beside this file; the rows are sent as a batch of their own.',
+    });
+    expect(await openOrigin(file, own, markers([2, 'campaign.results.csv row 3']), 'https://other.example', false)).toEqual({
+      note: `retry_of names campaign.results.csv, a batch sent to ${SERVICE}, not https://other.example; the rows are sent as a batch of their own.`,
+    });
+    // A journal from before the service was recorded belongs to any.
+    const old = await batchDir(undefined);
+    await writeFile(join(old, 'campaign.results.csv.journal'), journalLines().replace(`,"service":"${SERVICE}"`, ''));
+    const { origin } = await openOrigin(
+      join(old, 'r.csv'),
+      join(old, 'r.results.csv'),
+      markers([2, 'campaign.results.csv row 3']),
+      'https://other.example',
+      false,
+    );
+    expect(origin).toBeDefined();
+    await origin!.lock.release();
+  });
+
+  it("maps this file's rows to the origin's, with the origin's states and keys by row and ad group; takes the origin's lock", async () => {
+    const dir = await batchDir();
+    const file = join(dir, 'campaign.retry.csv');
+    const { origin, note } = await openOrigin(
+      file,
+      join(dir, 'campaign.retry.results.csv'),
+      // Rows 2 and 4 both name the origin's row 3: the first one speaks for it.
+      markers([2, 'campaign.results.csv row 3'], [3, 'campaign.results.csv row 4'], [4, 'campaign.results.csv row 3']),
+      SERVICE,
+      false,
+    );
+    expect(note).toBeUndefined();
+    try {
+      expect(origin!.report).toBe(join(dir, 'campaign.results.csv'));
+      expect(origin!.journal).toBe(join(dir, 'campaign.results.csv.journal'));
+      expect([...origin!.rows]).toEqual([
+        [2, 3],
+        [3, 4],
+        [4, 3],
+      ]);
+      expect([...origin!.states].map(([k, s]) => [k, s.row, s.status])).toEqual([
+        ['k2', 2, 'failed'],
+        ['k3', 2, 'failed'],
+        ['k5', 2, 'created'],
+        ['k4', 3, 'rejected'],
+      ]);
+      expect([...origin!.keysByPlace]).toEqual([
+        ['3\u0000A', ['k2', 'k5']],
+        ['3\u0000B', ['k3']],
+        ['4\u0000', ['k4']],
+      ]);
+      expect([...origin!.retryFiles]).toEqual([['campaign.retry.csv', 'abc']]);
+      await expect(stat(join(dir, 'campaign.results.csv.lock'))).resolves.toBeTruthy();
+    } finally {
+      await origin!.lock.release();
+    }
+  });
+
+  it('a run on another host holds the origin: refused, unless --force-unlock; a journal that cannot be read releases the lock it took', async () => {
+    const dir = await batchDir();
+    const lock = join(dir, 'campaign.results.csv.lock');
+    await writeFile(lock, JSON.stringify({ pid: 1, host: 'elsewhere.example', started: '2026-12-07T10:00:00Z' }));
+    const open = (force: boolean) => openOrigin(join(dir, 'r.csv'), join(dir, 'r.results.csv'), markers([2, 'campaign.results.csv row 3']), SERVICE, force);
+    await expect(open(false)).rejects.toMatchObject({ code: 'SETUP' });
+    const { origin } = await open(true);
+    await origin!.lock.release();
+    await writeFile(join(dir, 'campaign.results.csv.journal'), journalLines() + 'not json\n{}\n');
+    await expect(open(false)).rejects.toBeInstanceOf(RunError);
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it("writes the retry file's run into the origin's journal with the origin's rows; a created ad settles the origin's other keys at its place", async () => {
+    const dir = await batchDir();
+    const file = join(dir, 'campaign.retry.csv');
+    const { origin } = await openOrigin(
+      file,
+      join(dir, 'own.csv'),
+      markers([2, 'campaign.results.csv row 3'], [3, 'campaign.results.csv row 4']),
+      SERVICE,
+      false,
+    );
+    const journal = await OriginJournal.open(origin!, file);
+    const before = (await readFile(origin!.journal, 'utf8')).length;
+    await journal.append({ key: 'new', row: 2, event: 'sending', adgroup: 'A' });
+    await journal.append({ key: 'x', row: 9, event: 'result', status: 'created', adgroup: 'A', attempts: 1 }); // a row added by hand
+    await journal.append({
+      event: 'link',
+      link: 'video_url https://e.com/v.mp4',
+      at: '2026-12-07T10:00:00Z',
+      seen: { kind: 'unchecked', reason: 'x' } as never,
+    });
+    await journal.append({ key: 'r3', row: 3, event: 'result', status: 'rejected', attempts: 1 });
+    await journal.append({ key: 'new', row: 2, event: 'result', status: 'created', adgroup: 'A', ad_id: 'ad9', attempts: 1 });
+    await journal.append({ key: 'k3', row: 2, event: 'result', status: 'created', adgroup: 'B', ad_id: 'ad10', attempts: 1 });
+    await journal.retryFile('campaign.retry.csv', 'def');
+    await journal.close();
+    await origin!.lock.release();
+    const added = (await readFile(origin!.journal, 'utf8'))
+      .slice(before)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(added).toEqual([
+      { key: 'new', row: 3, event: 'sending', adgroup: 'A' },
+      { key: 'r3', row: 4, event: 'result', status: 'rejected', attempts: 1 },
+      { key: 'new', row: 3, event: 'result', status: 'created', adgroup: 'A', ad_id: 'ad9', attempts: 1, from_retry: 'campaign.retry.csv' },
+      // k2 (failed there) is settled by the new ad; k5 was created already, and stays as it was.
+      { key: 'k2', row: 3, event: 'result', status: 'created', adgroup: 'A', ad_id: 'ad9', attempts: 1, from_retry: 'campaign.retry.csv' },
+      // The ad created under the origin's own key is written once.
+      { key: 'k3', row: 3, event: 'result', status: 'created', adgroup: 'B', ad_id: 'ad10', attempts: 1, from_retry: 'campaign.retry.csv' },
+      { event: 'retry-file', file: 'campaign.retry.csv', sha256: 'def' },
+    ]);
   });
 });
