@@ -290,6 +290,134 @@ describe('carryOver: a row edited after its ad was created is found by its conte
   });
 });
 
+describe('carryOver at its edges: rows fixed in a retry file, hidden rows, ties between earlier ads', () => {
+  const args = (text: string, extra: Record<string, string> = {}) => ({
+    adgroup_id: 'G',
+    ad_text: text,
+    landing_page_url: 'https://e.com/',
+    video_url: 'https://e.com/v.mp4',
+    ...extra,
+  });
+  const valid = (seq: number, row: number, key: string, a?: ReturnType<typeof args>): BatchAd => ({
+    seq,
+    row,
+    key,
+    occurrence: 1,
+    adgroup: 'G',
+    problems: [],
+    ...(a ? { fields: fieldDigests(a) } : {}),
+  });
+  const broken = (seq: number, row: number): BatchAd => ({ seq, row, problems: [{ field: 'ad_text', code: 'ad_text.missing', message: 'is missing' }] });
+  const created = (row: number, extra: Partial<PriorState> = {}): PriorState => ({ status: 'created', row, adgroup: 'G', adId: `ad-${row}`, ...extra });
+
+  it('an invalid row whose fixed version was created from the retry file is that ad: one, several, one without an ad_id', () => {
+    const states = new Map<string, PriorState>([
+      ['r3', created(3, { fromRetry: 'c.retry.csv' })],
+      ['r5a', created(5, { fromRetry: 'c.retry.csv', adId: 'ad-5a' })],
+      ['r5b', created(5, { fromRetry: 'c.retry.csv', adId: 'ad-5b' })],
+      ['r6', created(6, { fromRetry: 'c.retry.csv' })], // its key is still a row of the file
+      ['r7', created(7)], // made by this file, not its retry file
+      ['r8', { status: 'failed', row: 8, fromRetry: 'c.retry.csv' }],
+      ['r9', { status: 'created', row: 9, fromRetry: 'c.retry.csv' }],
+    ]);
+    const planned = [broken(0, 3), broken(1, 5), valid(2, 6, 'r6'), broken(3, 7), broken(4, 8), broken(5, 9)];
+    const c = carryOver(planned, states, false);
+    const tail = 'as written here it is not valid: ad_text: is missing [ad_text.missing]';
+    expect(c.lines).toHaveLength(6);
+    expect(c.lines[0]).toStrictEqual({
+      row: 3,
+      status: 'created',
+      adId: 'ad-3',
+      error: `the row's fixed version in c.retry.csv was created (ad ad-3); ${tail}`,
+      attempts: 0,
+    });
+    expect(c.lines[1]).toStrictEqual({
+      row: 5,
+      status: 'created',
+      adId: 'ad-5a',
+      error: `the row's fixed version in c.retry.csv was created (2 ads); ${tail}`,
+      attempts: 0,
+    });
+    expect(c.lines[2]).toMatchObject({ row: 6, status: 'created', key: 'r6' });
+    expect(c.lines[3]).toStrictEqual({ row: 7, status: 'invalid', error: 'ad_text: is missing [ad_text.missing]' });
+    expect(c.lines[4]).toMatchObject({ row: 8, status: 'invalid' });
+    expect(c.lines[5]).toStrictEqual({
+      row: 9,
+      status: 'created',
+      error: `the row's fixed version in c.retry.csv was created (ad without an ad_id); ${tail}`,
+      attempts: 0,
+    });
+    expect(c.carried).toEqual({ created: 4, rejected: 0, edited: 0 });
+    expect(c.invalid).toBe(2);
+    // --confirm-edits looks at no earlier version: the row is as invalid as it reads.
+    expect(carryOver(planned, states, false, true).lines[0]).toMatchObject({ status: 'invalid' });
+  });
+
+  it('an ad placed on the invalid row it was fixed from is not also taken for an edit of another row', () => {
+    const a = args('Coffee');
+    const states = new Map<string, PriorState>([['fixed', created(3, { fromRetry: 'c.retry.csv', fields: fieldDigests(a) })]]);
+    const c = carryOver([broken(0, 3), valid(1, 4, 'copy', args('Coffee!'))], states, false);
+    expect(c.lines[0]).toMatchObject({ status: 'created', adId: 'ad-3' });
+    expect(c.toSend.map((s) => s.key)).toEqual(['copy']);
+  });
+
+  it('a hidden row is a draft: not sent unless --include-hidden; a created one stays created', () => {
+    const hidden = { ...valid(0, 2, 'h'), hidden: true as const };
+    const c = carryOver([hidden], new Map(), false);
+    expect(c.lines[0]).toStrictEqual({
+      row: 2,
+      status: 'not_sent',
+      key: 'h',
+      error: 'not sent: the row is hidden in the sheet (a draft?); unhide it, or pass --include-hidden',
+      attempts: 0,
+    });
+    expect(c.toSend).toEqual([]);
+    expect(carryOver([hidden], new Map(), false, false, new Map(), true).toSend.map((s) => s.key)).toEqual(['h']);
+    expect(carryOver([hidden], new Map([['h', created(2)]]), false).lines[0]).toMatchObject({ status: 'created', adId: 'ad-2' });
+  });
+
+  it('sends exactly what is known of an ad: no advertiser or links field when it has none', () => {
+    expect(carryOver([valid(0, 2, 'k')], new Map(), false).toSend).toStrictEqual([{ seq: 0, key: 'k' }]);
+  });
+
+  it('half the fields as they were is still the same ad; of two earlier ads alike, the one at the row, else the first', () => {
+    const a = args('Coffee');
+    const half = args('Tea', { video_url: 'https://e.com/t.mp4' });
+    // On another row (no tie-break bonus): exactly half.
+    const c = carryOver([valid(0, 3, 'half', half)], new Map([['old', created(2, { fields: fieldDigests(a), adStatus: 'DISABLE' })]]), false);
+    expect(c.lines[0]).toStrictEqual({
+      row: 3,
+      status: 'created',
+      key: 'old',
+      adId: 'ad-2',
+      adStatus: 'DISABLE',
+      error:
+        'ad_text, video_url were edited after the ad was created; the edit was not sent (an ad cannot be changed through add_tiktok_ad). To create the edited version as a new ad, run with --confirm-edits',
+      attempts: 0,
+    });
+    const moreThanHalf = args('Tea', { video_url: 'https://e.com/t.mp4', landing_page_url: 'https://e.com/t' });
+    expect(carryOver([valid(0, 2, 'new', moreThanHalf)], new Map([['old', created(2, { fields: fieldDigests(a) })]]), false).toSend).toHaveLength(1);
+
+    const twins = (rows: number[]) => new Map(rows.map((r) => [`o${r}`, created(r, { fields: fieldDigests(a) })]));
+    expect(carryOver([valid(0, 3, 'e', args('Coffee!'))], twins([2, 3, 4]), false).lines[0]).toMatchObject({ key: 'o3' });
+    expect(carryOver([valid(0, 9, 'e', args('Coffee!'))], twins([5, 6]), false).lines[0]).toMatchObject({ key: 'o5' });
+    // The same fields under a new key (a repeated row made unique): the row, not a field, was edited.
+    expect(carryOver([valid(0, 9, 'e', a)], twins([5]), false).lines[0]).toMatchObject({
+      error: expect.stringMatching(/^the row was edited after the ad was created;/),
+    });
+  });
+
+  it('only created ads with fingerprints are earlier versions; a row without fingerprints is never an edit', () => {
+    const a = args('Coffee');
+    const failed = new Map<string, PriorState>([['old', { status: 'failed', row: 2, adgroup: 'G', fields: fieldDigests(a) }]]);
+    expect(carryOver([valid(0, 2, 'e', args('Coffee!'))], failed, false).toSend.map((s) => s.key)).toEqual(['e']);
+    const bare = new Map<string, PriorState>([['old', created(2)]]);
+    expect(carryOver([valid(0, 2, 'e', args('Coffee!'))], bare, false).toSend.map((s) => s.key)).toEqual(['e']);
+    const withFields = new Map<string, PriorState>([['old', created(2, { fields: fieldDigests(a) })]]);
+    expect(carryOver([valid(0, 2, 'e')], withFields, false).toSend.map((s) => s.key)).toEqual(['e']);
+  });
+});
+
 describe('nearestId: a listed ad group the given one is likely a slip of', () => {
   const listed = ['1780000000000000101', '1780000000000000202', '1798765432109876000'];
   it('one digit off, neighbours swapped, or rounded to 15 digits; nothing else', () => {
