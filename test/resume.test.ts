@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile, stat, truncate } from 'node:fs/promises';
 import { loadResumeState } from '../src/batch/resume-state.js';
 import { decideBatchFiles } from '../src/batch/service.js';
 import { openOrigin, OriginJournal } from '../src/batch/origin.js';
+import type { PriorState } from '../src/batch/journal.js';
 import { join } from 'node:path';
 import { reportRows } from './helpers/report.js';
 import { describe, expect, it } from 'vitest';
@@ -452,9 +453,41 @@ describe('loadResumeState, case by case', () => {
     expect(await why('PK\u0003\u0004 not a csv')).toBe(`REPORT: ${report} already exists and cannot be read back as a report${tail}`);
   });
 
+  it("a report's ad_status column (its seventh) keeps the status pause/resume set; a formula escape in its cells is undone", async () => {
+    const { report, journal } = await place();
+    const header = ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', 'ad_status', ...input, ''];
+    await writeFile(
+      report,
+      reportText(
+        [
+          '2,created,1801,k1,,1,DISABLE,178,a,',
+          '3,created,1802,k2,,1,ENABLE,178,b,',
+          '4,created,1803,k3,,1,DELETE,178,c,',
+          '5,created,1804,k4,,1,PAUSED,178,d,',
+          "6,rejected,,k5,'=not a formula,1,,178,e,",
+        ],
+        header,
+      ),
+    );
+    const r = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
+    expect(r.states).toEqual(
+      new Map<string, PriorState>([
+        ['k1', { status: 'created', row: 2, adId: '1801', adStatus: 'DISABLE' }],
+        ['k2', { status: 'created', row: 3, adId: '1802', adStatus: 'ENABLE' }],
+        ['k3', { status: 'created', row: 4, adId: '1803', adStatus: 'DELETE' }],
+        ['k4', { status: 'created', row: 5, adId: '1804' }],
+        ['k5', { status: 'rejected', row: 6, error: '=not a formula' }],
+      ]),
+    );
+    // A report from before ad_status: its seventh column is the input's first, never a status.
+    await writeFile(report, reportText(['2,created,1801,k1,,1,DISABLE,a'], ['row', 'status', 'ad_id', 'idempotency_key', 'error', 'attempts', ...input]));
+    const earlier = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
+    expect(earlier.states).toEqual(new Map([['k1', { status: 'created', row: 2, adId: '1801' }]]));
+  });
+
   it('a report cut off by a crash: in its first bytes it holds nothing; part-way it keeps what it shows', async () => {
     const { report, journal } = await place();
-    for (const start of ['', '\ufeff', '\ufeffrow,stat']) {
+    for (const start of ['', '\ufeff', '\ufeffrow,stat', '\ufeffrow,status,ad_id,idempotency_key,error,attempts,']) {
       await writeFile(report, start);
       const r = await loadResumeState('b.csv', report, journal, input, '2026-12-01');
       expect(r.states.size, JSON.stringify(start)).toBe(0);

@@ -93,7 +93,8 @@ async function statesFromReport(report: string, inputHeader: readonly string[]):
   // A report cut off by a crash right after it was created (empty, or just its first bytes) holds
   // nothing to keep: re-sending is safe because every row keeps its key.
   const head = await readHead(report, 256);
-  const cutInHeader = head.length < REPORT_CSV_START.length && REPORT_CSV_START.startsWith(head);
+  // Cut at the very end of the result columns, too: the input's columns were never written.
+  const cutInHeader = head.length <= REPORT_CSV_START.length && REPORT_CSV_START.startsWith(head);
   if (cutInHeader) return { states: new Map(), cutOff: true };
   let sheet;
   try {
