@@ -1,6 +1,6 @@
-import { mkdir, readFile, writeFile, stat, truncate } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile, stat, truncate } from 'node:fs/promises';
 import { loadResumeState } from '../src/batch/resume-state.js';
-import { decideBatchFiles } from '../src/batch/service.js';
+import { decideBatchFiles, moveRehearsalAside, otherServiceError, recordedService, rehearsalName } from '../src/batch/service.js';
 import { openOrigin, OriginJournal } from '../src/batch/origin.js';
 import type { PriorState } from '../src/batch/journal.js';
 import { join } from 'node:path';
@@ -592,6 +592,67 @@ describe('batch/service.ts decides by the recorded service (pure)', () => {
     expect(decideBatchFiles(real.origin, sim, false)).toEqual({ kind: 'rehearse-apart', from: real.origin });
     expect(decideBatchFiles(real.origin, sim, true)).toEqual({ kind: 'refuse', from: real.origin });
     expect(decideBatchFiles('https://staging.adspirer.ai', real, false)).toEqual({ kind: 'refuse', from: 'https://staging.adspirer.ai' });
+    // A recorded service that is not a URL is no rehearsal: refused, never moved.
+    expect(decideBatchFiles('not a url', real, false)).toEqual({ kind: 'refuse', from: 'not a url' });
+  });
+
+  it('reads the service from a journal of ours only', async () => {
+    const dir = await tempDir();
+    const at = (name: string, text: string) => writeFile(join(dir, name), text).then(() => join(dir, name));
+    expect(await recordedService(join(dir, 'none.journal'))).toBeUndefined();
+    expect(
+      await recordedService(
+        await at('a.journal', `${JSON.stringify({ journal: 'tiktok-ads-bulk', v: 1, file: 'a.csv', date: 'd', service: real.origin })}\n{}\n`),
+      ),
+    ).toBe(real.origin);
+    expect(await recordedService(await at('b.journal', `${JSON.stringify({ journal: 'other-tool', service: real.origin })}\n`))).toBeUndefined();
+    expect(await recordedService(await at('c.journal', `${JSON.stringify({ journal: 'tiktok-ads-bulk', v: 1, file: 'a.csv', date: 'd' })}\n`))).toBeUndefined();
+    expect(await recordedService(await at('d.journal', `${JSON.stringify({ journal: 'tiktok-ads-bulk', service: 7 })}\n`))).toBeUndefined();
+    expect(await recordedService(await at('e.journal', 'not json'))).toBeUndefined();
+  });
+
+  it('names a rehearsal beside the batch: the first name not taken by a report or a journal, one "rehearsal" however often it moves', async () => {
+    const dir = await tempDir();
+    expect(await rehearsalName(join(dir, 'campaign.results.csv'))).toBe(join(dir, 'campaign.rehearsal.results.csv'));
+    expect(await rehearsalName(join(dir, 'campaign'))).toBe(join(dir, 'campaign.rehearsal'));
+    expect(await rehearsalName(join(dir, '.hidden.csv'))).toBe(join(dir, '.rehearsal.hidden.csv'));
+    await writeFile(join(dir, 'campaign.rehearsal.results.csv'), '');
+    expect(await rehearsalName(join(dir, 'campaign.results.csv'))).toBe(join(dir, 'campaign.rehearsal-2.results.csv'));
+    await writeFile(join(dir, 'campaign.rehearsal-2.results.csv.journal'), '');
+    expect(await rehearsalName(join(dir, 'campaign.results.csv'))).toBe(join(dir, 'campaign.rehearsal-3.results.csv'));
+    // Moved aside again: still one "rehearsal", and the next number.
+    expect(await rehearsalName(join(dir, 'campaign.rehearsal-2.results.csv'))).toBe(join(dir, 'campaign.rehearsal-3.results.csv'));
+    expect(await rehearsalName(join(dir, 'campaign.rehearsal-12.results.csv'))).toBe(join(dir, 'campaign.rehearsal-3.results.csv'));
+    // Only a whole "rehearsal" part is one: "rehearsals" is part of the name.
+    expect(await rehearsalName(join(dir, 'campaign.rehearsals.csv'))).toBe(join(dir, 'campaign.rehearsal.rehearsals.csv'));
+    expect(await rehearsalName(join(dir, 'campaign.rehearsal-x.csv'))).toBe(join(dir, 'campaign.rehearsal.rehearsal-x.csv'));
+  });
+
+  it("moves a rehearsal's report, journal and retry file aside and says so; a missing report or retry file is skipped", async () => {
+    const dir = await tempDir();
+    const files = { report: join(dir, 'c.results.csv'), journal: join(dir, 'c.results.csv.journal'), retry: join(dir, 'c.retry.csv') };
+    await writeFile(files.report, 'r');
+    await writeFile(files.journal, 'j');
+    await writeFile(files.retry, 'x');
+    expect(await moveRehearsalAside(files, sim.origin, real)).toBe(
+      `The files at c.results.csv were a rehearsal against ${sim.origin}; they are kept apart as c.rehearsal.results.csv, c.rehearsal.results.csv.journal, c.rehearsal.retry.csv, and this run against ${real.origin} starts afresh: none of the rehearsal's ads counts as created here.`,
+    );
+    expect((await readdir(dir)).sort()).toEqual(['c.rehearsal.results.csv', 'c.rehearsal.results.csv.journal', 'c.rehearsal.retry.csv']);
+    await writeFile(files.journal, 'j2');
+    expect(await moveRehearsalAside(files, sim.origin, real)).toMatch(/kept apart as c\.rehearsal-2\.results\.csv\.journal, and this run/);
+    expect(await readFile(join(dir, 'c.rehearsal-2.results.csv.journal'), 'utf8')).toBe('j2');
+    expect(await moveRehearsalAside({ report: files.report, journal: files.journal }, sim.origin, real).catch((e: NodeJS.ErrnoException) => e.code)).toBe(
+      'ENOENT',
+    );
+  });
+
+  it('the refusal names both services, and a rehearsal as one', () => {
+    const refusal = otherServiceError('/b/c.results.csv', real.origin, sim);
+    expect(refusal).toMatchObject({ code: 'REPORT' });
+    expect(refusal.message).toBe(
+      `/b/c.results.csv belongs to the batch sent to ${real.origin}, and this run goes to ${sim.origin}: its ads are not this service's, and its files are not overwritten. Choose another --report for this run (a rehearsal), or move the old report and c.results.csv.journal away.`,
+    );
+    expect(otherServiceError('/b/c.results.csv', 'https://staging.adspirer.ai', real).message).toMatch(/Choose another --report for this run, or move/);
   });
 });
 
