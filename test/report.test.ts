@@ -279,6 +279,72 @@ describe('journal', () => {
     expect(() => parseJournal('j', `${header}garbage\n{"key":"a"}\n`)).toThrow(/damaged at line 2/);
     expect(() => parseJournal('j', 'row,status\n')).toThrow(/not a tiktok-ads-bulk journal/);
   });
+
+  it('each line adds what it knows to its key, and keeps what earlier lines knew; lines it cannot use are passed over', () => {
+    const lines = [
+      { key: 'k', row: 2, event: 'sending', adgroup: 'G', fields: { ad_text: 'd1' }, at: '2026-12-01T10:00:00Z' },
+      { key: 'k', row: 2, event: 'sending' }, // a re-send: the fields and time of the first stay
+      { key: 'k', row: 2, event: 'result', status: 'failed', error: 'HTTP 503', attempts: 5 },
+      { key: 'k', row: 2, event: 'result', status: 'created', ad_id: 'ad1', advertiser: 'A', from_retry: 'c.retry.csv', attempts: 1 },
+      { key: 'k', row: 2, event: 'sending', fields: { ad_text: 'changed' } }, // created stays created
+      { key: 'k', event: 'ad-status', row: 2, ad_id: 'ad1', status: 'DISABLE', outcome: 'created', attempts: 1, at: 't' },
+      { key: 'k', event: 'ad-status', row: 2, ad_id: 'ad1', status: 'ENABLE', outcome: 'created', attempts: 1, at: 't' },
+      { key: 'k', event: 'ad-status', row: 2, ad_id: 'ad1', status: 'DELETE', outcome: 'failed', attempts: 3, at: 't' },
+      { key: 'k', event: 'ad-status', row: 2, ad_id: 'ad1', status: 'PAUSED', outcome: 'created', attempts: 1, at: 't' },
+      { key: 'nobody', event: 'ad-status', row: 9, ad_id: 'x', status: 'DISABLE', outcome: 'created', attempts: 1, at: 't' },
+      { key: 7, event: 'ad-status', row: 9, ad_id: 'x', status: 'DISABLE', outcome: 'created', attempts: 1, at: 't' },
+      { key: 'm', row: 3, event: 'sending', fields: 'not an object', at: 5 },
+      { key: 'm', row: 3, event: 'result', status: 'unknown', adgroup: 'H', attempts: 1 },
+      { key: 'r1', row: 4, event: 'sending', base: 'r', generation: 2 },
+      { key: 'r2', row: 4, event: 'sending', base: 'r', generation: 1 },
+      { key: 'r3', row: 4, event: 'sending', base: 'r', generation: '3' },
+      { key: 9, row: 5, event: 'sending' },
+      { event: 'retry-file', file: 'c.retry.csv', sha256: 'h1' },
+      { event: 'retry-file', file: 'c.retry.csv', sha256: 7 },
+      { event: 'link', link: 'video_url https://e.com/v.mp4', at: '2026-12-01T10:00:00Z', seen: { kind: 'answer' } },
+      { event: 'link', link: 'video_url https://e.com/w.mp4', at: '2026-12-01T10:00:00Z', seen: null },
+      { event: 'link', link: 'video_url https://e.com/x.mp4', at: 5, seen: { kind: 'answer' } },
+    ];
+    const j = parseJournal('j', `${header}\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    expect(j.truncatedTail).toBe(false);
+    expect(j.states.get('k')).toStrictEqual({
+      status: 'created',
+      row: 2,
+      adId: 'ad1',
+      adgroup: 'G',
+      fields: { ad_text: 'd1' },
+      lastAt: '2026-12-01T10:00:00Z',
+      advertiser: 'A',
+      fromRetry: 'c.retry.csv',
+      adStatus: 'ENABLE',
+      statusChanges: 2,
+    });
+    expect(j.states.get('m')).toStrictEqual({ status: 'unknown', row: 3, adgroup: 'H' });
+    expect([...j.states.keys()]).toEqual(['k', 'm', 'r1', 'r2', 'r3']);
+    expect([...j.generations]).toEqual([['r', 2]]);
+    expect([...j.retryFiles]).toEqual([['c.retry.csv', 'h1']]);
+    expect([...j.links]).toEqual([['video_url https://e.com/v.mp4', { at: '2026-12-01T10:00:00Z', seen: { kind: 'answer' } }]]);
+    // A failure after an ad group was known keeps it, and the advertiser of an earlier answer stays.
+    const kept = parseJournal(
+      'j',
+      `${header}${JSON.stringify({ key: 'a', row: 2, event: 'result', status: 'failed', adgroup: 'G', advertiser: 'A', attempts: 1 })}\n${JSON.stringify({ key: 'a', row: 2, event: 'result', status: 'failed', attempts: 2 })}\n`,
+    );
+    expect(kept.states.get('a')).toStrictEqual({ status: 'failed', row: 2, adgroup: 'G', advertiser: 'A' });
+  });
+
+  it('a journal with only its header cut off is an empty batch; a last line that is whole without its newline is read', () => {
+    const empty = { header: { journal: 'tiktok-ads-bulk', v: 1, file: '', date: '' }, truncatedTail: true };
+    expect(parseJournal('j', '')).toMatchObject(empty);
+    expect(parseJournal('j', '  \n')).toMatchObject(empty);
+    expect(parseJournal('j', '{"journal":"tiktok-ads')).toMatchObject(empty);
+    const whole = parseJournal('j', `${header}{"key":"a","row":2,"event":"sending"}`);
+    expect(whole.truncatedTail).toBe(false);
+    expect(whole.states.get('a')).toMatchObject({ status: 'in_flight' });
+    // A line that is not JSON, anywhere but at a cut-off end, is damage, even when the text starts with a newline.
+    expect(() => parseJournal('j', `\n${header}garbage\n`)).toThrow(/damaged at line 3/);
+    expect(() => parseJournal('j', 'garbage\n{}\n')).toThrow('j is not a tiktok-ads-bulk journal. Move it away or choose another --report.');
+    expect(() => parseJournal('j', '{"journal":"tiktok-ads-bulk","v":2,"file":"c.csv"}\n')).toThrow(/not a tiktok-ads-bulk journal/);
+  });
 });
 
 describe('csvLine', () => {

@@ -158,7 +158,9 @@ export function parseJournal(path: string, text: string): JournalContents {
       const prior = states.get(e.key);
       const fields = e.fields && typeof e.fields === 'object' ? { fields: e.fields } : prior?.fields ? { fields: prior.fields } : {};
       const at = typeof e.at === 'string' ? { lastAt: e.at } : prior?.lastAt ? { lastAt: prior.lastAt } : {};
-      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row, ...(e.adgroup ? { adgroup: e.adgroup } : {}), ...fields, ...at });
+      // A line that does not name the ad group keeps the one an earlier line named, as a result line does.
+      const adgroup = (e.adgroup ?? prior?.adgroup) ? { adgroup: e.adgroup ?? prior?.adgroup } : {};
+      if (prior?.status !== 'created') states.set(e.key, { status: 'in_flight', row: e.row, ...adgroup, ...fields, ...at });
     } else if (e.event === 'result') {
       const prior = states.get(e.key);
       // A created ad stays created: a later not_sent for the same key cannot undo it.
