@@ -41,13 +41,46 @@ describe('batchAd: what upload keeps of an ad between its two reads', () => {
   };
   it('keeps the key, its occurrence, ad group and advertiser; the link fields only when links are checked; never the cells', () => {
     const kept = { seq: 4, row: 6, key: 'k', occurrence: 2, adgroup: '1780000000000000101', advertiser: '7000000000000000001', problems: [] };
-    expect(batchAd(valid, false)).toEqual(kept);
-    expect(batchAd(valid, true)).toEqual({
+    expect(batchAd(valid, false)).toStrictEqual(kept);
+    expect(batchAd(valid, true)).toStrictEqual({
       ...kept,
       links: { video_url: 'https://e.com/v.mp4', image_urls: ['https://e.com/i.jpg'], landing_page_url: 'https://e.com/' },
     });
     const { adgroup_id: _g, advertiser_id: _a, ...bare } = args;
-    expect(batchAd({ ...valid, args: bare, occurrence: undefined } as PlannedAd, false)).toEqual({ seq: 4, row: 6, key: 'k', occurrence: 1, problems: [] });
+    expect(batchAd({ ...valid, args: bare, occurrence: undefined } as PlannedAd, false)).toStrictEqual({
+      seq: 4,
+      row: 6,
+      key: 'k',
+      occurrence: 1,
+      problems: [],
+    });
+  });
+  it('keeps fingerprints, the ad_name and hidden only when asked or so; one copy of each advertiser through `same`', () => {
+    const named = { ...valid, args: { ...args, ad_name: 'Spring 1' }, hidden: true as const };
+    const one = '7000000000000000001';
+    const ad = batchAd(named, false, () => one, true, true);
+    expect(ad).toStrictEqual({
+      seq: 4,
+      row: 6,
+      key: 'k',
+      occurrence: 2,
+      adgroup: '1780000000000000101',
+      advertiser: one,
+      problems: [],
+      fields: fieldDigests(named.args),
+      adName: 'Spring 1',
+      hidden: true,
+    });
+    expect(ad.advertiser).toBe(one);
+    // No ad_name to keep: none kept; not asked: none kept.
+    expect(batchAd(valid, false, undefined, false, true)).not.toHaveProperty('adName');
+    expect(batchAd(named, false, undefined, false, false)).not.toHaveProperty('adName');
+    expect(batchAd(named, false)).not.toHaveProperty('fields');
+    // An ad with arguments but no key (an invalid one) is kept as invalid.
+    expect(batchAd({ ...valid, key: undefined } as PlannedAd, true)).toStrictEqual({ seq: 4, row: 6, problems: [] });
+    // A link field not given is not kept as undefined.
+    const { image_urls: _i, ...noImages } = args;
+    expect(batchAd({ ...valid, args: noImages }, true).links).toStrictEqual({ video_url: 'https://e.com/v.mp4', landing_page_url: 'https://e.com/' });
   });
   it('an invalid ad keeps its problems and nothing else', () => {
     const problems = [{ field: 'ad_text', code: 'ad_text.missing', message: 'is missing' }];
