@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { unlinkSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +189,22 @@ describe('BatchLock, case by case', () => {
       expect(c.notice, damaged).toBe('a damaged lock of an earlier run was taken over.');
       expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(me);
     }
+  });
+
+  it('a stale lock another run removes first is no error; without isAlive, kill(2) decides: a process that exists (pid 1) holds it, one that does not, not', async () => {
+    const path = await at(JSON.stringify({ pid: 77, host: 'here', started: 'x' }));
+    const lock = await BatchLock.acquire(path, { self: me, isAlive: () => (unlinkSync(path), false) });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(me);
+    await lock.release();
+    // Real checks of this host's processes: pid 1 always runs (EPERM for a user, found for root).
+    const host = hostname();
+    const held = await at(JSON.stringify({ pid: 1, host, started: '2026-12-01T10:42:00.000Z' }));
+    expect(await failure(BatchLock.acquire(held))).toMatch(/^SETUP: another run of this batch is in progress \(pid 1 on /);
+    // Above Linux's largest pid (2^22): no such process.
+    const gone = await at(JSON.stringify({ pid: 4_194_400, host, started: '2026-12-01T10:42:00.000Z' }));
+    const taken = await BatchLock.acquire(gone);
+    expect(taken.notice).toMatch(/^an earlier run of this batch \(pid 4194400 on .* since 10:42\) stopped without releasing its lock/);
+    await taken.release();
   });
 
   it('release() removes only its own lock: another pid, host or start time is left alone', async () => {
