@@ -467,6 +467,45 @@ describe('pause, resume and delete against the simulator', () => {
     );
   });
 
+  it('a service that fails every change: the first 20 rows named, the rest counted, each ad heard by onAd in "not changed" words; exit 1', async () => {
+    const sim = await startSim({ faults: ['500'] });
+    const rows = Array.from({ length: 23 }, (_, i) => `1780000000000000101,Coffee ${i},https://e.example.com/${i},https://c.example.com/${i}.mp4`);
+    const file = await uploaded(sim, `adgroup_id,ad_text,landing_page_url,video_url\n${rows.join('\n')}\n`, { created: 23, invalid: 0 });
+    sim.setFailRate(1);
+    const heard: { row: number; status: string; error?: string }[] = [];
+    const r = await status('pause', sim, { file, retries: 0, concurrency: 4, onAd: (ad) => heard.push(ad) });
+    expect(r.summary).toMatchObject({ ads: 23, counts: { done: 0, failed: 23 }, stopped: null, exit_code: 1 });
+    const named = r.stderr.split('\n').filter((l) => l.startsWith('Row '));
+    expect(named).toHaveLength(20);
+    expect(named[0]).toMatch(/^Row \d+ \(ad \d+\): /);
+    expect(r.stderr).toContain('… and 3 more; run the same command again to retry them.\n');
+    expect(r.stderr.endsWith('Done: 0 paused, 23 failed.\n')).toBe(true);
+    expect(heard).toHaveLength(23);
+    expect(heard.every((h) => h.status === 'failed' && h.error !== undefined && !/not created/.test(h.error))).toBe(true);
+    // An API key given as an option wins over the environment's, trimmed.
+    sim.setFailRate(0);
+    const keyed = await changeAdStatus('pause', { file, env: {}, apiKey: `  ${KEY}  `, endpoint: sim.url, rows: '2' }, bufferIo());
+    expect(keyed.counts.done).toBe(1);
+    await expect(changeAdStatus('pause', { file, env: {}, apiKey: '   ', endpoint: sim.url })).rejects.toMatchObject({
+      code: 'SETUP',
+      message: 'No API key: set ADSPIRER_API_KEY (get one at adspirer.ai/keys), or pass --api-key-file PATH.',
+    });
+  });
+
+  it('delete with no way to ask is a usage error before any change', async () => {
+    const sim = await startSim();
+    const file = await uploaded(sim, SIX.split('\n').slice(0, 2).join('\n') + '\n', { created: 1, invalid: 0 });
+    const before = sim.stats().requests;
+    const refused = await status('delete', sim, { file }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      code: 'USAGE',
+      message: 'delete: Delete 1 ad of campaign.csv from TikTok needs a yes: run it on a terminal to be asked, or pass --yes.',
+    });
+    expect(sim.ads().map((a) => a.status)).toEqual(['ENABLE']);
+    // The free calls only: no billed call was made.
+    expect(sim.stats().requests - before).toBeLessThanOrEqual(2);
+  });
+
   it('the CLI: --json prints the summary; delete off a terminal needs --yes (exit 2)', async () => {
     const sim = await startSim();
     const file = await uploaded(sim);
