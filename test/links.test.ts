@@ -10,6 +10,8 @@ import { validateFile } from '../src/commands/validate.js';
 import { bufferIo } from '../src/commands/io.js';
 import { asksToSlowDown, HOST_PACE, namedWaitMs, nextPace, startPace } from '../src/links/host-pace.js';
 import { readMediaInfo } from '../src/links/media-info.js';
+import { observeLink } from '../src/links/observe.js';
+import { MockAgent } from 'undici';
 import { imageKind, judgeLink, looksLikeMp4, videoAdvice } from '../src/links/verdict.js';
 import type { AdArgs } from '../src/validate/args.js';
 import { processIt, spawnCli } from './helpers/cli.js';
@@ -792,5 +794,188 @@ describe('the link stage of validate --check-links and of a dry run (in-process)
     expect(stderr).toContain('Checking 5 links before any paid call…\n');
     expect(stderr).toMatch(/Row 3:\n {2}✗ video_url: answered 404 Not Found/);
     expect(stderr).toContain('Links: 5 checked; 2 ads have a bad link, 1 has a warning.\n');
+  });
+});
+
+describe('observeLink over a mock transport (undici MockAgent): what one link shows, request by request', () => {
+  const ORIGIN = 'https://cdn.example.com';
+  type Seen = { method: string; path: string; range?: string };
+  type Answer = { status: number; headers?: Record<string, string>; body?: Buffer | string };
+  /** A host whose every path answers through `route`; each request is written down. */
+  function host(route: (req: Seen) => Answer) {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const seen: Seen[] = [];
+    agent
+      .get(ORIGIN)
+      .intercept({ path: () => true, method: () => true })
+      .reply((opts) => {
+        const headers = opts.headers as Record<string, string>;
+        const req = { method: opts.method, path: opts.path, ...(headers.range ? { range: headers.range } : {}) };
+        seen.push(req);
+        expect(Object.keys(headers).sort()).toEqual(headers.range ? ['range', 'user-agent'] : ['user-agent']);
+        const r = route(req);
+        return { statusCode: r.status, data: r.body ?? '', responseOptions: { headers: r.headers ?? {} } };
+      })
+      .persist();
+    return { agent, seen };
+  }
+  const look = (
+    url: string,
+    field: 'video_url' | 'landing_page_url' | 'image_urls',
+    agent: MockAgent,
+    extra: { signal?: AbortSignal; probeBytes?: number } = {},
+  ) =>
+    observeLink(url, field, { dispatcher: agent, signal: extra.signal ?? new AbortController().signal, timeoutMs: 2500, probeBytes: extra.probeBytes ?? 16 });
+  /** Serves `file` for ranges as a CDN does. */
+  const ranged =
+    (file: Buffer, type = 'video/mp4') =>
+    (req: Seen): Answer => {
+      if (req.method === 'HEAD') return { status: 200, headers: { 'content-type': type, 'content-length': String(file.length) } };
+      const m = /^bytes=(\d+)-(\d+)$/.exec(req.range ?? '')!;
+      const start = Number(m[1]);
+      const end = Math.min(Number(m[2]), file.length - 1);
+      return { status: 206, headers: { 'content-type': type, 'content-range': `bytes ${start}-${end}/${file.length}` }, body: file.subarray(start, end + 1) };
+    };
+
+  it('a landing page that answers HEAD 2xx needs no GET; a 404, 410 or 429 is the answer for any field', async () => {
+    const { agent, seen } = host(() => ({ status: 200, headers: { 'content-type': 'Text/HTML; charset=UTF-8', 'content-length': '1234' } }));
+    expect(await look(`${ORIGIN}/p`, 'landing_page_url', agent)).toStrictEqual({
+      kind: 'answer',
+      finalUrl: `${ORIGIN}/p`,
+      redirects: 0,
+      status: 200,
+      type: 'text/html',
+      size: 1234,
+    });
+    expect(seen).toEqual([{ method: 'HEAD', path: '/p' }]);
+    for (const status of [404, 410, 429]) {
+      const h = host(() => ({ status, headers: { 'retry-after': '7' } }));
+      const o = await look(`${ORIGIN}/v.mp4`, 'video_url', h.agent);
+      expect(o, String(status)).toMatchObject({ kind: 'answer', status });
+      expect(h.seen.map((s) => s.method)).toEqual(['HEAD']);
+      // Retry-After is kept where it asks to slow down (429, 503) only.
+      expect('retryAfter' in o, String(status)).toBe(status === 429);
+    }
+    // A landing page whose HEAD is refused (405): asked again with GET.
+    const refused = host((req) => (req.method === 'HEAD' ? { status: 405 } : { status: 200, body: '<!doctype html>' }));
+    expect(await look(`${ORIGIN}/p`, 'landing_page_url', refused.agent)).toMatchObject({ status: 200 });
+    expect(refused.seen.map((s) => [s.method, s.range])).toEqual([
+      ['HEAD', undefined],
+      ['GET', 'bytes=0-15'],
+    ]);
+  });
+
+  it('a creative gets a ranged GET for its first bytes; its size from Content-Range, else Content-Length when whole', async () => {
+    const bytes = Buffer.from('GIF89a0123456789abcdef');
+    const r = host(ranged(bytes, 'image/gif'));
+    const o = await look(`${ORIGIN}/i.gif`, 'image_urls', r.agent);
+    expect(o).toStrictEqual({
+      kind: 'answer',
+      finalUrl: `${ORIGIN}/i.gif`,
+      redirects: 0,
+      status: 206,
+      type: 'image/gif',
+      size: bytes.length,
+      head: bytes.subarray(0, 16),
+    });
+    // A server that ignores Range sends the whole file: the first bytes are kept, the rest let go.
+    const whole = host((req) => (req.method === 'HEAD' ? { status: 200 } : { status: 200, headers: { 'content-length': String(bytes.length) }, body: bytes }));
+    expect(await look(`${ORIGIN}/i.gif`, 'image_urls', whole.agent)).toMatchObject({ status: 200, size: bytes.length, head: bytes.subarray(0, 16) });
+    // A 206 without Content-Range says nothing of the whole size; a Content-Length that is not digits neither.
+    const partial = host((req) =>
+      req.method === 'HEAD' ? { status: 200 } : { status: 206, headers: { 'content-length': '16' }, body: bytes.subarray(0, 16) },
+    );
+    expect(await look(`${ORIGIN}/i.gif`, 'image_urls', partial.agent)).not.toHaveProperty('size');
+    const odd = host((req) => (req.method === 'HEAD' ? { status: 200 } : { status: 200, headers: { 'content-length': '16 bytes' }, body: bytes }));
+    expect(await look(`${ORIGIN}/i.gif`, 'image_urls', odd.agent)).not.toHaveProperty('size');
+    // A GET that is not 2xx has no bytes; a 503's Retry-After is kept.
+    const busy = host((req) => (req.method === 'HEAD' ? { status: 405 } : { status: 503, headers: { 'retry-after': '30' }, body: 'busy' }));
+    expect(await look(`${ORIGIN}/i.gif`, 'image_urls', busy.agent)).toStrictEqual({
+      kind: 'answer',
+      finalUrl: `${ORIGIN}/i.gif`,
+      redirects: 0,
+      status: 503,
+      retryAfter: '30',
+    });
+    const low = host((req) => (req.method === 'HEAD' ? { status: 405 } : { status: 199 }));
+    expect(await look(`${ORIGIN}/i.gif`, 'image_urls', low.agent)).not.toHaveProperty('head');
+  });
+
+  it("a video's header is read through more ranges when it sits at the end; without ranges, or without a header, a note says why", async () => {
+    const late = host(ranged(MP4.late));
+    const o = await look(`${ORIGIN}/late.mp4`, 'video_url', late.agent, { probeBytes: 1024 });
+    expect(o).toMatchObject({ kind: 'answer', status: 206, media: { width: expect.any(Number), height: expect.any(Number), seconds: expect.any(Number) } });
+    const parts = late.seen.filter((s) => s.method === 'GET').map((s) => s.range);
+    expect(parts[0]).toBe('bytes=0-1023');
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts.slice(1)) {
+      const [, a, b] = /^bytes=(\d+)-(\d+)$/.exec(p!)!;
+      expect(Number(b) - Number(a) + 1, p).toBeLessThanOrEqual(1024 * 1024);
+      expect(Number(a)).toBeGreaterThan(0);
+    }
+    // The later ranges refused (a 200 instead of a 206): no header, said so.
+    let gets = 0;
+    const stubborn = host((req) => (req.method === 'GET' && ++gets > 1 ? { status: 200, body: MP4.late } : ranged(MP4.late)(req)));
+    expect(await look(`${ORIGIN}/late.mp4`, 'video_url', stubborn.agent, { probeBytes: 1024 })).toMatchObject({
+      mediaNote: 'duration and size not read: no video header found in the first bytes',
+    });
+    // No ranges at all: the first answer is the whole file, and nothing more is asked.
+    const whole = host((req) => (req.method === 'HEAD' ? { status: 200 } : { status: 200, headers: { 'content-type': 'video/mp4' }, body: MP4.late }));
+    expect(await look(`${ORIGIN}/late.mp4`, 'video_url', whole.agent, { probeBytes: 1024 })).toMatchObject({
+      mediaNote: 'duration and size not read: the server does not serve byte ranges',
+    });
+    expect(whole.seen).toHaveLength(2);
+    // An HTML page at a video's address is judged as a page: no header is looked for.
+    const page = host(ranged(Buffer.from('<!doctype html><title>Drive</title>'), 'text/html'));
+    const html = await look(`${ORIGIN}/share.mp4`, 'video_url', page.agent);
+    expect(html).not.toHaveProperty('mediaNote');
+    expect(page.seen).toHaveLength(2);
+    // Other fields never have their header read.
+    const image = host(ranged(MP4.late));
+    expect(await look(`${ORIGIN}/late.mp4`, 'image_urls', image.agent)).not.toHaveProperty('mediaNote');
+  });
+
+  it('redirects: followed to https only, at most 5; each counted; the ranged GET starts where HEAD ended', async () => {
+    const hops = (n: number, to = `${ORIGIN}/end`) =>
+      host((req): Answer => {
+        const m = /^\/hop\/(\d+)$/.exec(req.path);
+        if (m) return { status: 302, headers: { location: Number(m[1]) > 1 ? `/hop/${Number(m[1]) - 1}` : to } };
+        return { status: 200, headers: { 'content-type': 'text/html' } };
+      });
+    const five = hops(5);
+    expect(await look(`${ORIGIN}/hop/4`, 'landing_page_url', five.agent)).toMatchObject({ status: 200, finalUrl: `${ORIGIN}/end`, redirects: 4 });
+    expect(await look(`${ORIGIN}/hop/5`, 'landing_page_url', five.agent)).toMatchObject({ status: 200, redirects: 5 });
+    expect(await look(`${ORIGIN}/hop/6`, 'landing_page_url', five.agent)).toStrictEqual({ kind: 'unchecked', reason: 'more than 5 redirects' });
+    const http = hops(1, 'http://cdn.example.com/end');
+    expect(await look(`${ORIGIN}/hop/1`, 'landing_page_url', http.agent)).toStrictEqual({
+      kind: 'unchecked',
+      reason: 'redirects to http://cdn.example.com, and only https:// redirects are followed',
+    });
+    // HEAD used 3 redirects; the GET starts at the end and may use the 2 left.
+    const video = hops(3);
+    await look(`${ORIGIN}/hop/3`, 'video_url', video.agent);
+    expect(video.seen.filter((s) => s.method === 'GET').map((s) => s.path)).toEqual(['/end']);
+  });
+
+  it('what stops a check is its reason: a timeout, Ctrl-C, a host that cannot be reached', async () => {
+    const hang = new MockAgent();
+    hang.disableNetConnect();
+    hang.get(ORIGIN).intercept({ path: '/v.mp4', method: 'HEAD' }).reply(200, '').delay(5_000);
+    const timeout = AbortSignal.timeout(20);
+    expect(await look(`${ORIGIN}/v.mp4`, 'video_url', hang, { signal: timeout })).toStrictEqual({ kind: 'unchecked', reason: 'no answer within 2.5 s' });
+    const stop = new AbortController();
+    const hang2 = new MockAgent();
+    hang2.disableNetConnect();
+    hang2.get(ORIGIN).intercept({ path: '/v.mp4', method: 'HEAD' }).reply(200, '').delay(5_000);
+    setTimeout(() => stop.abort(), 20);
+    expect(await look(`${ORIGIN}/v.mp4`, 'video_url', hang2, { signal: stop.signal })).toStrictEqual({ kind: 'unchecked', reason: 'the check was stopped' });
+    const refused = new MockAgent();
+    refused.disableNetConnect();
+    refused
+      .get(ORIGIN)
+      .intercept({ path: '/v.mp4', method: 'HEAD' })
+      .replyWithError(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }));
+    expect(await look(`${ORIGIN}/v.mp4`, 'video_url', refused)).toMatchObject({ kind: 'unchecked', unreachable: true });
   });
 });
