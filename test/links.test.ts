@@ -979,3 +979,76 @@ describe('observeLink over a mock transport (undici MockAgent): what one link sh
     expect(await look(`${ORIGIN}/v.mp4`, 'video_url', refused)).toMatchObject({ kind: 'unchecked', unreachable: true });
   });
 });
+
+describe('checkLinks over a mock transport: known links, --strict-links, hosts that ask to slow down', () => {
+  const ORIGIN = 'https://media.example.com';
+  function agentWith(setup: (pool: ReturnType<MockAgent['get']>) => void): MockAgent {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    setup(agent.get(ORIGIN));
+    return agent;
+  }
+  const clock = () => {
+    let t = 1_000_000;
+    const slept: number[] = [];
+    return { now: () => t, sleep: async (ms: number) => void (slept.push(ms), (t += ms)), slept };
+  };
+
+  it('a link that cannot be checked is a warning, or a problem with strict; the same for a known one; onAd hears each ad as its links are judged', async () => {
+    const video = `${ORIGIN}/v.mp4`;
+    const agent = () =>
+      agentWith((pool) =>
+        pool
+          .intercept({ path: '/v.mp4', method: 'HEAD' })
+          .replyWithError(Object.assign(new Error('socket hang up'), { code: 'UND_ERR_SOCKET' }))
+          .persist(),
+      );
+    const known = new Map([[`landing_page_url ${ORIGIN}/p`, { kind: 'unchecked' as const, reason: 'no answer within 10 s' }]]);
+    const ads = [
+      { id: 1, args: ad({ video_url: video }) },
+      { id: 2, args: ad({ landing_page_url: `${ORIGIN}/p` }) },
+    ];
+    for (const strict of [false, true]) {
+      const heard: [number, number, number][] = [];
+      const r = await checkLinks(ads, {
+        dispatcher: agent(),
+        known,
+        strict,
+        onAd: (id, found) => heard.push([id, found?.problems.length ?? 0, found?.warnings.length ?? 0]),
+      });
+      const level = strict ? [1, 0] : [0, 1];
+      // The known link's ad is told at once, before any fetch; the other when its link is judged.
+      expect(heard).toEqual([
+        [2, ...level],
+        [1, ...level],
+      ]);
+      expect(r.fetched).toBe(1);
+      expect([...r.verdicts.values()].map((v) => v.level)).toEqual(strict ? ['invalid', 'invalid'] : ['warning', 'warning']);
+      expect(r.byAd.get(1)![strict ? 'problems' : 'warnings'][0]!.message).toMatch(/^could not be checked: /);
+    }
+  });
+
+  it('a 429 is asked again after its Retry-After, twice at most; a wait over 30 s is not sat out', async () => {
+    const times = (n: number) => {
+      const c = clock();
+      let asked = 0;
+      const agent = agentWith((pool) =>
+        pool
+          .intercept({ path: '/p', method: 'HEAD' })
+          .reply(() => (asked++, { statusCode: 429, data: '', responseOptions: { headers: { 'retry-after': String(n) } } }))
+          .persist(),
+      );
+      return checkLinks([{ id: 0, args: ad({ landing_page_url: `${ORIGIN}/p` }) }], { dispatcher: agent, now: c.now, sleep: c.sleep }).then((r) => ({
+        r,
+        asked,
+        slept: c.slept,
+      }));
+    };
+    const patient = await times(30);
+    expect(patient.asked).toBe(3);
+    expect(patient.slept).toEqual([30_000, 30_000, 30_000]);
+    expect(patient.r.observed.get(`landing_page_url ${ORIGIN}/p`)).toMatchObject({ status: 429, retryAfter: '30' });
+    const impatient = await times(31);
+    expect(impatient.asked).toBe(1);
+  });
+});
