@@ -2,6 +2,8 @@
 /**
  * The process entry: the only module that touches argv, the environment, exit codes and signals.
  */
+// Stryker disable all: this file runs only as a real process (the processIt tests run dist/), which
+// no mutant reaches; everything it calls is tested in-process through runCli.
 // Signal handlers go in before the (slow) imports below, so an early Ctrl-C is never lost.
 
 const soft = new AbortController();
