@@ -15,6 +15,10 @@ import { pageWords } from '../src/options/words.js';
 import { RowPages } from '../src/ui/row-pages.js';
 import type { CheckedRow } from '../src/ui/check-sheet.js';
 import { startUi, type UiServer } from '../src/ui/server.js';
+import type { BatchEvent } from '../src/ui/batches.js';
+import type { PagePlan } from '../src/ui/plan-route.js';
+import type { StatusSummary } from '../src/ad-status/change-status.js';
+import { templateCsv } from '../src/commands/template.js';
 import { cli, processIt } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 import { certificate } from './helpers/link-server.js';
@@ -1018,4 +1022,164 @@ describe.runIf(browserSuiteRuns('Firefox', FIREFOX_FOUND))('the page in headless
       await browser.close();
     }
   }, 60_000);
+});
+
+describe("the page's API over plain HTTP, in-process: plan, launch, events, stop, downloads, status changes", () => {
+  const call = (server: UiServer) => ({
+    get: (path: string) => fetch(`${server.url}${path}`, { headers: { 'x-token': server.token } }),
+    post: (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-token': server.token, 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+  });
+  /** The batch's story as the page hears it: server-sent events until the batch ends. */
+  async function story(server: UiServer, file: string): Promise<BatchEvent[]> {
+    const res = await call(server).get(`/api/events?file=${encodeURIComponent(file)}`);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const text = await res.text();
+    return text
+      .split('\n\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as BatchEvent);
+  }
+
+  it('plans with the free calls, launches, streams the story to its end, and serves the report and retry file', async () => {
+    const dir = await folderWith('campaign-broken.csv', 'campaign.csv');
+    const sim = await startSim({ quota: 10 });
+    const server = await ui(dir, sim.url);
+    const api = call(server);
+    // 20 valid rows and room for 10: ten to send, ten held back by the quota, named by their first rows and last.
+    const plan = (await (await api.post('/api/plan', { file: 'campaign.csv', checkLinks: false })).json()) as PagePlan;
+    expect(sim.stats().created).toBe(0);
+    expect(plan).toMatchObject({ toSend: 10, carried: 0, marks: [], marksLeft: 0, quota: { used: 0, limit: 10 } });
+    expect(plan.held).toHaveLength(1);
+    expect(plan.held[0]!.why).toMatch(/quota/);
+    expect(plan.held[0]!.count).toBe(10);
+    expect(plan.held[0]!.rows).toEqual([12, 13, 14, 15, 16, 17, 21]);
+    expect(plan.messages.join('\n')).not.toMatch(/--[a-z]/); // in the page's words
+    // A sheet with invalid rows: each is marked for the table, with its reason.
+    const broken = (await (await api.post('/api/plan', { file: 'campaign-broken.csv', checkLinks: false })).json()) as PagePlan;
+    expect(broken.marks.length).toBe(broken.summary.counts.invalid);
+    expect(broken.marks.every((m) => m.status === 'invalid' && typeof m.error === 'string')).toBe(true);
+    expect(broken.toSend).toBe(2);
+
+    const started = await api.post('/api/launch', { file: 'campaign-broken.csv', checkLinks: false });
+    expect(await started.json()).toEqual({ started: true });
+    const events = await story(server, 'campaign-broken.csv');
+    const done = events.at(-1)!;
+    expect(done.type).toBe('done');
+    const rows = events.filter((e): e is Extract<BatchEvent, { type: 'row' }> => e.type === 'row');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.line).not.toHaveProperty('input');
+      expect(r.line).not.toHaveProperty('key');
+    }
+    expect(events.some((e) => e.type === 'message')).toBe(true);
+    expect(sim.stats().created).toBe(2);
+    // Once the batch is over, a late page hears its end but not its rows (they are in the report).
+    const late = await story(server, 'campaign-broken.csv');
+    expect(late.some((e) => e.type === 'row')).toBe(false);
+    // …and of its progress only the newest, just before the end.
+    expect(late.filter((e) => e.type === 'progress')).toHaveLength(1);
+    expect(late.at(-2)!.type).toBe('progress');
+    expect(late.at(-1)!.type).toBe('done');
+    // A file nobody launched: an empty story, ended at once.
+    expect(await story(server, 'other.csv')).toEqual([]);
+
+    const files = (await (await api.get('/api/files')).json()) as { files: { name: string }[]; running: string[]; key: boolean };
+    expect(files).toMatchObject({ running: [], key: true });
+    const names = files.files.map((f) => f.name);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['campaign-broken.csv', 'campaign-broken.results.csv', 'campaign.csv']));
+    expect(names.some((n) => n.endsWith('.journal') || n.endsWith('.lock'))).toBe(false);
+    const check = await (await api.get('/api/download?file=campaign-broken.csv&kind=report&check=1')).json();
+    expect(check).toEqual({ file: 'campaign-broken.results.csv', exists: true });
+    const report = await api.get('/api/download?file=campaign-broken.csv&kind=report');
+    expect(report.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = async (r: Response) => Buffer.from(await r.arrayBuffer());
+    expect(await bytes(report)).toEqual(await readFile(join(dir, 'campaign-broken.results.csv')));
+    const retry = await api.get('/api/download?file=campaign-broken.csv&kind=retry');
+    expect(await bytes(retry)).toEqual(await readFile(join(dir, 'campaign-broken.retry.csv')));
+    expect(await (await api.get('/api/download?file=campaign-broken.csv&kind=report&format=xlsx&check=1')).json()).toEqual({
+      file: 'campaign-broken.results.xlsx',
+      exists: false,
+      message: 'campaign-broken.results.xlsx does not exist yet: it is written when a batch runs.',
+    });
+    const missing = await api.get('/api/download?file=campaign-broken.csv&kind=report&format=xlsx');
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: string }).error).toBe('campaign-broken.results.xlsx does not exist yet: it is written when a batch runs.');
+  }, 30_000);
+
+  it('stops a running batch; a second launch or a plan while it runs is refused; pause, resume and delete change its ads', async () => {
+    const dir = await folderWith('campaign.csv');
+    const sim = await startSim({ latencyMs: 60 });
+    const server = await ui(dir, sim.url, { uploadTuning: { ...TUNING, concurrency: 1, rate: 5 } });
+    const api = call(server);
+    expect(await (await api.post('/api/stop', { file: 'campaign.csv' })).json()).toEqual({ stopping: false });
+    await api.post('/api/launch', { file: 'campaign.csv', checkLinks: false });
+    await expect.poll(() => sim.stats().created, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(2);
+    const again = await api.post('/api/launch', { file: 'campaign.csv', checkLinks: false });
+    expect(again.status).toBe(400);
+    expect(((await again.json()) as { error: string }).error).toMatch(
+      /campaign\.csv is already being uploaded from this page; wait for it to finish or press Stop\./,
+    );
+    const planning = await api.post('/api/plan', { file: 'campaign.csv' });
+    expect(((await planning.json()) as { error: string }).error).toBe('campaign.csv is being uploaded; wait for it to finish or press Stop.');
+    expect(((await (await api.get('/api/files')).json()) as { running: string[] }).running).toEqual(['campaign.csv']);
+    expect(await (await api.post('/api/stop', { file: 'campaign.csv' })).json()).toEqual({ stopping: true });
+    const events = await story(server, 'campaign.csv');
+    const done = events.at(-1) as Extract<BatchEvent, { type: 'done' }>;
+    expect(done.summary.stopped).toBe('interrupted');
+    const made = sim.stats().created;
+    expect(made).toBeLessThan(20);
+
+    const pause = (await (await api.post('/api/ad-status', { file: 'campaign.csv', action: 'pause' })).json()) as StatusSummary & { messages: string[] };
+    expect(pause).toMatchObject({ command: 'pause', ads: made, counts: { done: made } });
+    expect(pause.messages[0]).toMatch(new RegExp(`^pause: ${made} ads? of campaign\\.csv to be paused`));
+    expect(sim.ads().every((a) => a.status === 'DISABLE')).toBe(true);
+    const resume = (await (await api.post('/api/ad-status', { file: 'campaign.csv', action: 'resume' })).json()) as StatusSummary;
+    expect(resume.counts.done).toBe(made);
+    const odd = await api.post('/api/ad-status', { file: 'campaign.csv', action: 'archive' });
+    expect(odd.status).toBe(400);
+    expect(((await odd.json()) as { error: string }).error).toBe('Choose pause, resume or delete.');
+    const gone = (await (await api.post('/api/ad-status', { file: 'campaign.csv', action: 'delete' })).json()) as StatusSummary;
+    expect(gone.counts.done).toBe(made);
+    expect(sim.ads().every((a) => a.status === 'DELETE')).toBe(true);
+  }, 30_000);
+
+  it('answers what it cannot do in words: no key, no such action, a body that is not a JSON object, a template in either format', async () => {
+    const dir = await folderWith('campaign.csv');
+    const keyless = await startUi({ dir, port: 0, env: {}, endpoint: 'http://127.0.0.1:1' });
+    servers.push(keyless);
+    const refused = await call(keyless).post('/api/launch', { file: 'campaign.csv' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe('No API key: start the page with ADSPIRER_API_KEY set, or with --api-key-file PATH.');
+    expect(((await (await call(keyless).get('/api/files')).json()) as { key: boolean; endpoint: string }).key).toBe(false);
+    const server = await ui(dir, undefined);
+    const api = call(server);
+    const none = await api.get('/api/nothing');
+    expect(none.status).toBe(404);
+    expect(await none.json()).toEqual({ error: 'GET /api/nothing: no such page or action.' });
+    for (const body of ['[1,2]', 'not json', '"text"', 'null']) {
+      const bad = await api.post('/api/stop', body);
+      expect(bad.status, body).toBe(400);
+      expect(((await bad.json()) as { error: string }).error).toBe('the request body must be a JSON object');
+    }
+    expect((await api.post('/api/stop', '')).status).toBe(400); // {} names no file
+    const csv = await api.get('/api/template');
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(Buffer.from(await csv.arrayBuffer()).toString('utf8')).toBe(templateCsv()); // its BOM too (fetch's text() drops it)
+    const xlsx = await api.get('/api/template?format=xlsx');
+    expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(xlsx.headers.get('content-disposition')).toMatch(/filename="tiktok-ads-template\.xlsx"/);
+    expect(
+      Buffer.from(await xlsx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    const sheets = await api.post('/api/sheets', { file: 'campaign.csv' });
+    expect(await sheets.json()).toEqual({ sheets: [] });
+  });
 });
