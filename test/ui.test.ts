@@ -20,6 +20,8 @@ import type { PagePlan } from '../src/ui/plan-route.js';
 import type { StatusSummary } from '../src/ad-status/change-status.js';
 import { templateCsv } from '../src/commands/template.js';
 import { cli, processIt } from './helpers/cli.js';
+import { runCli } from '../src/cli/run.js';
+import { bufferIo } from '../src/commands/io.js';
 import { tempDir } from './helpers/tmp.js';
 import { certificate } from './helpers/link-server.js';
 import { createServer as createHttpsServer } from 'node:https';
@@ -211,6 +213,32 @@ describe('the ui command', () => {
     expect(page.body).not.toContain(KEY);
     child.kill('SIGINT');
     expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+  });
+
+  it('in-process: prints where to open the page, warns of a key file others can read, serves --dir, and stops through onSimStarted', async () => {
+    const dir = await folderWith('campaign.csv');
+    const keyFile = join(dir, 'key.txt');
+    await writeFile(keyFile, `${KEY}\n`, { mode: 0o644 });
+    const io = bufferIo();
+    let stop: (() => Promise<void>) | undefined;
+    const code = await runCli(['ui', '--port', '0', '--dir', dir, '--endpoint', 'http://127.0.0.1:1', '--api-key-file', keyFile], {
+      env: {},
+      io,
+      onSimStarted: (s) => (stop = s),
+    });
+    expect(code).toBe(0);
+    const open = /^open (http:\/\/127\.0\.0\.1:\d+)\/\?t=([0-9a-f]{32})\n$/.exec(io.stdout.join(''));
+    expect(open).not.toBeNull();
+    expect(io.stderr[0]).toBe(`Warning: ${keyFile} can be read by other users; restrict it with: chmod 600 ${keyFile}\n`);
+    expect(io.stderr[1]).toMatch(/^The page runs on this machine only; the address holds its session key/);
+    const files = (await (await fetch(`${open![1]}/api/files`, { headers: { 'x-token': open![2]! } })).json()) as {
+      dir: string;
+      key: boolean;
+      endpoint: string;
+    };
+    expect(files).toMatchObject({ dir, key: true, endpoint: 'http://127.0.0.1:1' });
+    await stop!();
+    await expect(fetch(`${open![1]}/api/files`)).rejects.toThrow();
   });
 
   it('takes no file, and names its options in --help', async () => {

@@ -3,6 +3,8 @@
  * `npm run demo`: the fixture campaign uploaded to an in-process simulator with a small quota and
  * a few injected faults, in a temporary folder so the repo stays clean. An entry point, like main.ts.
  */
+// Stryker disable all: an entry point run by `npm run demo`, as a process; what it calls (upload,
+// the simulator) is tested in-process.
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { tmpdir } from 'node:os';
