@@ -4,6 +4,8 @@ import { drawFault } from '../src/sim/faults.js';
 import { seededRandom } from '../src/sim/random.js';
 import type { SimOptions } from '../src/sim/options.js';
 import { cli } from './helpers/cli.js';
+import { runCli } from '../src/cli/run.js';
+import { bufferIo } from '../src/commands/io.js';
 import { spawn } from 'node:child_process';
 
 const AD = {
@@ -329,5 +331,99 @@ describe('the simulator', () => {
     const { parseAccount } = await import('../src/sim/server.js');
     expect(parseAccount('7000000000000000002=Client B:needs_reauth', 1)).toEqual({ id: '7000000000000000002', name: 'Client B', status: 'needs_reauth' });
     expect(parseAccount('7000000000000000001', 0)).toEqual({ id: '7000000000000000001', name: 'Advertiser 1', status: 'connected' });
+  });
+});
+
+describe('the sim command in-process (as mutation testing reaches it)', () => {
+  /** Starts `sim ARGS` through runCli; gives its address, its output and its stop. */
+  async function simCli(args: string[]) {
+    const io = bufferIo();
+    let stop: (() => Promise<void>) | undefined;
+    const code = await runCli(['sim', '--port', '0', ...args], { env: {}, io, onSimStarted: (s) => (stop = s) });
+    expect(code, io.stderr.join('')).toBe(0);
+    const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(io.stdout.join(''))![1]!;
+    const s = { url } as Simulator;
+    return { url, io, s, stop: stop! };
+  }
+
+  it('serves with the options given: advertisers, ad groups, quota without data.quota in answers, an accepted key; logs a line per request', async () => {
+    const run = await simCli([
+      '--quota',
+      '5',
+      '--advertisers',
+      ' 7000000000000000001=Client A , 7000000000000000002=Client B:needs_reauth ,',
+      '--adgroups',
+      '7000000000000000001:1780000000000000101 | 1780000000000000102, 7000000000000000001:1780000000000000103',
+      '--quota-in-answers',
+      'no',
+      '--api-key',
+      'sk_test_1',
+    ]);
+    try {
+      expect(run.io.stderr[0]).toBe(`Point an upload at it: ADSPIRER_API_KEY=<the --api-key above> tiktok-ads-bulk upload FILE --endpoint ${run.url}\n`);
+      const accounts = await call(run.s, 'list_connected_accounts', { platform: 'tiktok_ads' });
+      expect(accounts.json.data.structured.accounts.map((a: { account_id: string; status: string }) => [a.account_id, a.status])).toEqual([
+        ['7000000000000000001', 'connected'],
+        ['7000000000000000002', 'needs_reauth'],
+      ]);
+      const groups = await call(run.s, 'list_tiktok_ad_groups', { advertiser_id: '7000000000000000001' });
+      for (const id of ['1780000000000000101', '1780000000000000102', '1780000000000000103']) expect(groups.json.data.text).toContain(`adgroup_id: ${id}`);
+      const made = await call(run.s, 'add_tiktok_ad', { ...AD, advertiser_id: '7000000000000000001' });
+      expect(made.status).toBe(200);
+      expect(made.json.data.quota).toBeUndefined();
+      const usage = await call(run.s, 'get_usage_status', {});
+      expect(usage.json.data.structured ?? usage.json.data).toBeTruthy();
+      expect(usage.text).toMatch(/"limit":5|5/);
+      const wrongKey = await fetch(`${run.url}/api/v1/tools/get_usage_status/execute`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer someone-else', 'content-type': 'application/json' },
+        body: '{"arguments":{}}',
+      });
+      expect(wrongKey.status).toBe(401);
+      const log = run.io.stderr.slice(1);
+      expect(log.length).toBeGreaterThanOrEqual(5);
+      expect(log.every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /.test(l) && l.endsWith('\n'))).toBe(true);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('--quiet logs nothing; without --api-key any key is taken, as the hint says; --throttle N/S slows add_tiktok_ad', async () => {
+    const run = await simCli(['--quiet', '--throttle', '1/0.5']);
+    try {
+      expect(run.io.stderr).toEqual([`Point an upload at it: ADSPIRER_API_KEY=any-key tiktok-ads-bulk upload FILE --endpoint ${run.url}\n`]);
+      expect((await call(run.s, 'add_tiktok_ad', AD)).status).toBe(200);
+      const slowed = await call(run.s, 'add_tiktok_ad', { ...AD, ad_text: 'second' });
+      expect(slowed.status).toBe(429);
+      expect(slowed.headers.get('retry-after')).toBeNull();
+      expect(JSON.parse(slowed.text).error).toMatch(/^Upstream platform rate limit hit \(TikTok ad\/create: 1 per 0\.5 s\)\. Retry after 0\.\d+ seconds\.$/);
+      expect(run.io.stderr).toHaveLength(1);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('refuses what it cannot serve: a port in use, an empty --api-key, a --throttle or --adgroups it cannot read', async () => {
+    const first = await simCli(['--quiet']);
+    try {
+      const port = new URL(first.url).port;
+      const busy = await cli(['sim', '--port', port, '--quiet']);
+      expect(busy).toMatchObject({ code: 2, stderr: `Error: Port ${port} is in use; choose another with --port (0 picks a free one).\n` });
+    } finally {
+      await first.stop();
+    }
+    expect((await cli(['sim', '--port', '0', '--api-key', ''])).stderr).toBe(
+      'Error: --api-key is empty; give the key the simulator should accept, or leave the option out.\n',
+    );
+    for (const bad of ['0/5', '5/0', '5/', '/5', 'a/b', '5/-1'])
+      expect((await cli(['sim', '--port', '0', '--throttle', bad])).stderr, bad).toBe(
+        `Error: --throttle ${bad}: write N/S, e.g. 30/20 for 30 calls per 20 seconds.\n`,
+      );
+    expect((await cli(['sim', '--port', '0', '--adgroups', '7000:1|x'])).stderr).toBe(
+      'Error: --adgroups: "7000:1|x" is not ADVERTISER:ADGROUP|ADGROUP (IDs in digits).\n',
+    );
+    expect((await cli(['sim', '--port', '0', '--advertisers', '7000=A:paused'])).stderr).toBe(
+      'Error: --advertisers: "7000=A:paused" is not a TikTok advertiser: write ID, ID=Name, ID=Name:needs_reauth or ID=Name:inactive.\n',
+    );
   });
 });
