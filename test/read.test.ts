@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openSheet } from '../src/read/open-sheet.js';
+import { xlsxSheetNames } from '../src/read/xlsx.js';
+import ExcelJS from 'exceljs';
+import { stat } from 'node:fs/promises';
 import { openInput } from '../src/commands/input-source.js';
 import { detectDelimiter, sniffBytes } from '../src/read/sniff.js';
 import { fromExcelValue } from '../src/read/xlsx-cell.js';
@@ -378,5 +381,69 @@ describe("the zip guard's size rules (zipBombReason)", () => {
   it('the ratio is the one the limits name', () => {
     expect(zipBombReason(part(20 * MiB, 2 * MiB), { ...ZIP_LIMITS, maxRatio: 5 })).toMatch(/unpacks 10 times larger/);
     expect(zipBombReason(part(20 * MiB, 2 * MiB), { ...ZIP_LIMITS, maxRatio: 10 })).toBeUndefined();
+  });
+});
+
+describe('a workbook that holds no ads where they are looked for: each case its sentence', () => {
+  const isHeader = (cells: readonly unknown[]) => cells.includes('adgroup_id');
+  async function book(sheets: Record<string, unknown[][]>): Promise<string> {
+    const wb = new ExcelJS.Workbook();
+    for (const [name, rows] of Object.entries(sheets)) {
+      const ws = wb.addWorksheet(name);
+      for (const r of rows) ws.addRow(r);
+    }
+    return tempFile('book.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+  }
+  const refusal = async (path: string, options: Parameters<typeof openSheet>[1] = {}) =>
+    openSheet(path, { isHeader, ...options }).then(
+      () => 'opened',
+      (err: RunError) => err.message,
+    );
+
+  it('every sheet empty; no sheet with a header (the fullest named); --sheet on an empty or headerless sheet', async () => {
+    const empty = await book({ A: [], B: [] });
+    expect(await refusal(empty)).toBe(`${empty} has no header row: every sheet is empty. Put the column names in the first row.`);
+    const notes = await book({ Notes: [['todo']], Draft: [['x'], ['y'], ['z']], Empty: [] });
+    expect(await refusal(notes)).toBe(
+      `${notes} has no sheet with a header row naming the columns of add_tiktok_ad (its sheets: "Notes", "Draft", "Empty"). Sheet "Draft" holds the most rows: if the ads are there, put a row of column names such as adgroup_id, ad_text, landing_page_url above them and pass --sheet "Draft".`,
+    );
+    expect(await refusal(notes, { sheet: 'Empty' })).toBe(`${notes}: sheet "Empty" is empty. Put the column names in its first row.`);
+    expect(await refusal(notes, { sheet: 'Draft' })).toBe(
+      `${notes}: sheet "Draft" has no header row: none of its first 3 rows names the columns of add_tiktok_ad. Put a row of column names such as adgroup_id, ad_text, landing_page_url above the ads.`,
+    );
+  });
+
+  it('looks for the header in the first 20 rows only; says which sheets it passed and why', async () => {
+    const filler = Array.from({ length: 20 }, (_, i) => [`note ${i}`]);
+    const late = await book({ Late: [...filler, ['adgroup_id', 'ad_text']], Ads: [['x'], ['adgroup_id', 'ad_text'], ['1', 'a']], Blank: [] });
+    const sheet = await openSheet(late, { isHeader });
+    expect(sheet.sheetName).toBe('Ads');
+    expect(sheet.headerRow).toBe(2);
+    expect(sheet.notices).toEqual([
+      `${late}: sheet "Late" has no header row (no row names the columns of add_tiktok_ad); sheet "Ads" is read. Pass --sheet NAME to read another.`,
+      `${late}, sheet "Ads": the header is row 2; row 1 above it was skipped ("x").`,
+    ]);
+    const blankFirst = await book({ Blank: [], Ads: [['adgroup_id'], ['1']] });
+    expect((await openSheet(blankFirst, { isHeader })).notices[0]).toBe(
+      `${blankFirst}: sheet "Blank" has no header row (it is empty); sheet "Ads" is read. Pass --sheet NAME to read another.`,
+    );
+  });
+
+  it('the limits: header columns, data rows, the workbook size; names with XML entities are read as written', async () => {
+    const wide = await book({ Ads: [['adgroup_id', 'b', 'c', 'd']] });
+    expect(await refusal(wide, { limits: { ...DEFAULT_LIMITS, maxColumns: 3 } })).toBe(
+      `${wide}: sheet "Ads" has 4 columns in its header row; at most 3 are read.`,
+    );
+    const long = await book({ Ads: [['adgroup_id'], ['1'], ['2'], ['3']] });
+    expect(await refusal(long, { limits: { ...DEFAULT_LIMITS, maxRows: 2 } })).toBe(`${long} has more than 2 rows; split it into smaller files.`);
+    expect(await refusal(long, { limits: { ...DEFAULT_LIMITS, maxRows: 3 } })).toBe('opened');
+    const size = (await stat(long)).size;
+    expect(await refusal(long, { limits: { ...DEFAULT_LIMITS, maxXlsxBytes: size - 1 } })).toMatch(
+      /is \d+ MiB; workbooks up to \d+ MiB are read\. Split it, or save the sheet as CSV \(UTF-8\), which has no such limit\.$/,
+    );
+    expect(await refusal(long, { limits: { ...DEFAULT_LIMITS, maxXlsxBytes: size } })).toBe('opened');
+    const named = await book({ 'R&D <Q3> "new"': [['adgroup_id']], "Ben's": [] });
+    expect(await xlsxSheetNames(named)).toEqual(['R&D <Q3> "new"', "Ben's"]);
+    expect((await openSheet(named, { isHeader, sheet: 'R&D <Q3> "new"' })).sheetName).toBe('R&D <Q3> "new"');
   });
 });
