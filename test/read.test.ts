@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { openSheet } from '../src/read/open-sheet.js';
 import { xlsxSheetNames } from '../src/read/xlsx.js';
 import ExcelJS from 'exceljs';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { openInput } from '../src/commands/input-source.js';
 import { detectDelimiter, sniffBytes } from '../src/read/sniff.js';
 import { fromExcelValue } from '../src/read/xlsx-cell.js';
 import { RunError } from '../src/errors.js';
-import { tempFile } from './helpers/tmp.js';
+import { tempDir, tempFile } from './helpers/tmp.js';
 import type { RawRecord } from '../src/read/cell.js';
 import fc from 'fast-check';
 import { parse as parseSync } from 'csv-parse/sync';
@@ -445,5 +446,44 @@ describe('a workbook that holds no ads where they are looked for: each case its 
     const named = await book({ 'R&D <Q3> "new"': [['adgroup_id']], "Ben's": [] });
     expect(await xlsxSheetNames(named)).toEqual(['R&D <Q3> "new"', "Ben's"]);
     expect((await openSheet(named, { isHeader, sheet: 'R&D <Q3> "new"' })).sheetName).toBe('R&D <Q3> "new"');
+  });
+});
+
+describe('a delimited file whose header is not its first row, and files that cannot be opened', () => {
+  const isHeader = (cells: readonly unknown[]) => cells.includes('adgroup_id');
+  const refusal = async (path: string, options: Parameters<typeof openSheet>[1] = {}) =>
+    openSheet(path, { isHeader, ...options }).then(
+      () => 'opened',
+      (err: RunError) => err.message,
+    );
+
+  it('skips up to 19 rows above the header, naming the first three; 20 without one, or a file of them, has no header', async () => {
+    const above = await tempFile('above.csv', 'Campaign export\nMade by,Anna\nDate,2026-12-01\nNote,x\nadgroup_id,ad_text\n1,a\n');
+    const sheet = await openSheet(above, { isHeader });
+    expect(sheet.headerRow).toBe(5);
+    expect(sheet.header).toEqual(['adgroup_id', 'ad_text']);
+    expect(sheet.notices).toEqual([
+      `${above}: the header is row 5; rows 1–4 above it were skipped ("Campaign export", "Made by | Anna", "Date | 2026-12-01").`,
+    ]);
+    const one = await tempFile('one.csv', 'Export\nadgroup_id\n1\n');
+    expect((await openSheet(one, { isHeader })).notices).toEqual([`${one}: the header is row 2; row 1 above it was skipped ("Export").`]);
+    const nineteen = await tempFile('n.csv', `${Array.from({ length: 19 }, (_, i) => `n${i}`).join('\n')}\nadgroup_id\n1\n`);
+    expect((await openSheet(nineteen, { isHeader })).headerRow).toBe(20);
+    const twenty = await tempFile('t.csv', `${Array.from({ length: 20 }, (_, i) => `n${i}`).join('\n')}\nadgroup_id\n1\n`);
+    expect(await refusal(twenty)).toBe(
+      `${twenty} has no header row: none of its first 20 rows names the columns of add_tiktok_ad (row 1 is "n0"). Put a row of column names such as adgroup_id, ad_text, landing_page_url, video_url above the ads (\`tiktok-ads-bulk template\` writes one).`,
+    );
+    const few = await tempFile('few.csv', 'a,b\nc,d\n');
+    expect(await refusal(few)).toMatch(/has no header row: none of its first 2 rows names the columns/);
+    const blank = await tempFile('blank.csv', '\n\n');
+    expect(await refusal(blank)).toBe(`${blank} has no header row: it holds no text. Put the column names in the first row.`);
+  });
+
+  it('a folder, or a path that is neither, is named as such', async () => {
+    const dir = await tempDir();
+    const folder = join(dir, 'sheet.csv');
+    await mkdir(folder);
+    expect(await refusal(folder)).toBe(`${folder} is a folder, not a spreadsheet. Name the .csv or .xlsx file inside it.`);
+    expect(await refusal(join(dir, 'none.csv'))).toMatch(/none\.csv/);
   });
 });
