@@ -16,6 +16,8 @@ import { RowPages } from '../src/ui/row-pages.js';
 import type { CheckedRow } from '../src/ui/check-sheet.js';
 import { startUi, type UiServer } from '../src/ui/server.js';
 import type { BatchEvent } from '../src/ui/batches.js';
+import { serviceState } from '../src/ui/service-check.js';
+import { contentDisposition } from '../src/ui/names.js';
 import type { PagePlan } from '../src/ui/plan-route.js';
 import type { StatusSummary } from '../src/ad-status/change-status.js';
 import { templateCsv } from '../src/commands/template.js';
@@ -1209,5 +1211,47 @@ describe("the page's API over plain HTTP, in-process: plan, launch, events, stop
     ).toBe('PK');
     const sheets = await api.post('/api/sheets', { file: 'campaign.csv' });
     expect(await sheets.json()).toEqual({ sheets: [] });
+  });
+});
+
+describe("what the page's header says of the key (serviceState, in-process)", () => {
+  it('no key, a key that works (with its quota and advertisers), a refused key (never echoed), no answer, no figures', async () => {
+    const base = (url: string) => new URL(url);
+    expect(await serviceState(base('http://127.0.0.1:1'), undefined, Date.now())).toEqual({
+      key: 'none',
+      message: 'No API key: checks only (start the page with ADSPIRER_API_KEY set to plan and create)',
+      accounts: [],
+    });
+    const sim = await startSim({ apiKey: KEY, used: 37, advertisers: ['7000000000000000001=Client A'] });
+    const works = await serviceState(base(sim.url), KEY, Date.now());
+    expect(works.key).toBe('works');
+    expect(works.message).toMatch(/^API key works: 37 of 150 calls used \(plus\), resets \d{4}-\d\d-\d\d$/);
+    expect(works.quota).toMatchObject({ used: 37, limit: 150 });
+    expect(works.accounts.map((a) => [a.id, a.name])).toEqual([['7000000000000000001', 'Client A']]);
+    const wrong = 'sk_live_SOMEONE_ELSE_1234';
+    const refused = await serviceState(base(sim.url), wrong, Date.now());
+    expect(refused.key).toBe('refused');
+    expect(refused.message).toMatch(/^API key refused: /);
+    expect(refused.message).not.toContain(wrong);
+    expect(refused.accounts).toEqual([]);
+    const none = await serviceState(base('http://127.0.0.1:1'), KEY, Date.now());
+    expect(none.key).toBe('unknown');
+    expect(none.message).toMatch(/^API key not checked: /);
+    const blank = await hostile((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ success: true, data: { text: 'Usage: fine' } }));
+    }, true);
+    const unknown = await serviceState(base(blank.url), KEY, Date.now());
+    expect(unknown.key).toBe('unknown');
+    expect(unknown.message).toMatch(new RegExp(`^API key loaded; ${base(blank.url).host.replace('.', '\\.')}: quota unknown \\(.+\\)$`));
+  });
+
+  it('names a download in any script: an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187)', () => {
+    expect(contentDisposition('Kampagne – Q3 "neu" (1)*\'s\\.csv')).toBe(
+      `attachment; filename="Kampagne _ Q3 _neu_ (1)*'s_.csv"; filename*=UTF-8''Kampagne%20%E2%80%93%20Q3%20%22neu%22%20%281%29%2A%27s%5C.csv`,
+    );
+    expect(contentDisposition('キャンペーン.results.csv')).toBe(
+      `attachment; filename="______.results.csv"; filename*=UTF-8''%E3%82%AD%E3%83%A3%E3%83%B3%E3%83%9A%E3%83%BC%E3%83%B3.results.csv`,
+    );
   });
 });
