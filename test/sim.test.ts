@@ -429,3 +429,46 @@ describe('the sim command in-process (as mutation testing reaches it)', () => {
     );
   });
 });
+
+describe('the simulator answers a malformed request as an HTTP service does', () => {
+  it('404 for another path, 405 with Allow for another method, 400 for a body that is not JSON or not {arguments}, 401 without a bearer key', async () => {
+    const s = await sim();
+    const post = (path: string, body: string, headers: Record<string, string> = { authorization: 'Bearer sk_test_1' }) =>
+      fetch(`${s.url}${path}`, { method: 'POST', headers, body }).then(async (r) => ({
+        status: r.status,
+        allow: r.headers.get('allow'),
+        json: (await r.json()) as { error: string },
+      }));
+    expect(await post('/api/v1/tools/add-tiktok-ad/run', '{}')).toMatchObject({ status: 404, json: { error: 'Not found: /api/v1/tools/add-tiktok-ad/run' } });
+    const get = await fetch(`${s.url}/api/v1/tools/get_usage_status/execute`);
+    expect([get.status, get.headers.get('allow'), ((await get.json()) as { error: string }).error]).toEqual([405, 'POST', 'Use POST']);
+    const notJson = await post('/api/v1/tools/get_usage_status/execute', '{"arguments":');
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.error).toMatch(/^Request body is not valid JSON \(.+\)\.$/);
+    for (const body of ['null', '{}', '{"arguments":[1]}', '{"arguments":"x"}'])
+      expect(await post('/api/v1/tools/get_usage_status/execute', body), body).toMatchObject({
+        status: 400,
+        json: { error: 'Body must be {"arguments": {…}}.' },
+      });
+    for (const auth of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer ' }] as Record<string, string>[])
+      expect((await post('/api/v1/tools/get_usage_status/execute', '{"arguments":{}}', auth)).status, JSON.stringify(auth)).toBe(401);
+    // The stats count the POSTs that reach a tool: not the 404, the 405 or the inspection endpoints.
+    const stats = (await (await fetch(`${s.url}/__sim/stats`)).json()) as { requests: number };
+    expect(stats.requests).toBe(1 + 4 + 3);
+  });
+
+  it('a body over 1 MiB is not read into memory: the request is cut off', async () => {
+    const s = await sim();
+    const huge = JSON.stringify({ arguments: { ad_text: 'x'.repeat(1024 * 1024 + 10) } });
+    const outcome = await fetch(`${s.url}/api/v1/tools/add_tiktok_ad/execute`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk_test_1', 'content-type': 'application/json' },
+      body: huge,
+    }).then(
+      (r) => r.status,
+      () => 'cut off',
+    );
+    expect([400, 413, 'cut off']).toContain(outcome);
+    expect(s.ads()).toHaveLength(0);
+  });
+});
