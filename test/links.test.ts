@@ -449,6 +449,25 @@ describe('upload checks links before the first paid call', () => {
     expect([...new Set(server.seen.slice(before).map((r) => r.path))].sort()).toEqual(['/missing.mp4', '/share.mp4']);
   });
 
+  it('a usable link is trusted for a day: a re-run (or a dry run) 23 h later does not fetch it, 25 h later it does', async () => {
+    const dir = await tempDir();
+    const file = await batch(dir);
+    const sim = await startSim();
+    const t0 = Date.now();
+    await upload(sim, { file, checkLinks: true, linkDispatcher: server.dispatcher, now: () => t0 });
+    const fetchedAt = async (hours: number, dryRun: boolean) => {
+      const before = server.seen.length;
+      await upload(sim, { file, checkLinks: true, dryRun, linkDispatcher: server.dispatcher, now: () => t0 + hours * 3600_000 });
+      return [...new Set(server.seen.slice(before).map((r) => r.path))].sort();
+    };
+    const bad = ['/missing.mp4', '/share.mp4'];
+    expect(await fetchedAt(23, true)).toEqual(bad);
+    expect(await fetchedAt(23, false)).toEqual(bad);
+    // The rows left to send are the two with bad links; their landing page is fetched again once a day has passed.
+    expect(await fetchedAt(25, true)).toEqual([...bad, '/page'].sort());
+    expect(await fetchedAt(25, false)).toEqual([...bad, '/page'].sort());
+  });
+
   it('Ctrl-C while links are checked: nothing is sent, no row is made invalid by the cut-short checks', async () => {
     const dir = await tempDir();
     const file = join(dir, 'hang.csv');
