@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sendBatch, type SendItem, type SendResult, type BatchOptions } from '../src/send/batch.js';
 import type { Outcome } from '../src/send/outcome.js';
 import type { Transport } from '../src/send/transport.js';
+import { sleep } from '../src/send/sleep.js';
 
 const items = (n: number): SendItem[] => Array.from({ length: n }, (_, i) => ({ seq: i, key: `key-${i}`, args: { ad_text: `t${i}` } }));
 const ok = (used = 1): Outcome => ({
@@ -428,6 +429,35 @@ describe('sendBatch: what each row says when the batch stops around it', () => {
         'interrupted while in flight; the next run re-sends it with the same key; the service may have created it (an answer was lost), so it is re-sent with its same key on the next run, which the service answers with what happened',
       ],
     ]);
+  });
+});
+
+describe('sendBatch: rows waiting for their turn when the batch is abandoned', () => {
+  const errors = (results: SendResult[]) => results.map((r) => [r.status, r.attempts, r.error ?? r.adId]);
+  it('a row never sent is not_sent and says so, not "interrupted while in flight"; one sent before and waiting for its retry is unknown if its answer was lost', async () => {
+    const hard = new AbortController();
+    // One row at a time: the second Ctrl-C comes while the first row's request is on its way.
+    const { t, calls } = fake(() => {
+      hard.abort();
+      return ok();
+    });
+    const { results } = await run(items(3), t, { hardSignal: hard.signal, rate: 20, concurrency: 1, sleep });
+    expect(calls).toHaveLength(1);
+    expect(errors(results)).toEqual([
+      ['unknown', 1, expect.stringMatching(/^interrupted while in flight; /)],
+      ['not_sent', 0, 'not sent: the batch was interrupted; run the same command again to resume'],
+      ['not_sent', 0, 'not sent: the batch was interrupted; run the same command again to resume'],
+    ]);
+    // A row whose first answer was lost (a timeout) waits for its retry when the batch is abandoned.
+    const hard2 = new AbortController();
+    const lost = fake(() => {
+      setImmediate(() => hard2.abort());
+      return { kind: 'network', code: 'UND_ERR_HEADERS_TIMEOUT', message: 'timeout', timeout: true };
+    });
+    const waiting = await run(items(1), lost.t, { hardSignal: hard2.signal, backoff: { minTimeout: 50, maxTimeout: 50 }, sleep });
+    expect(lost.calls).toHaveLength(1);
+    expect(waiting.results[0]!.status).toBe('unknown');
+    expect(waiting.results[0]!.error).not.toMatch(/in flight/);
   });
 });
 

@@ -20,7 +20,7 @@ class TransientAttempt extends Error {
   }
 }
 
-/** The second Ctrl-C, seen between or during attempts. */
+/** The second Ctrl-C, during a request: its answer is abandoned (the row may exist: unknown). */
 class Abandoned extends Error {}
 
 /** The batch stopped while the row waited for its next attempt to start: nothing more was sent. */
@@ -153,13 +153,14 @@ export async function sendBatch(items: Iterable<SendItem> | AsyncIterable<SendIt
       await options.onSending?.(item);
       await pRetry(
         async () => {
+          // A row still waiting for its turn when the batch stops (either Ctrl-C) sent nothing more: it
+          // says so, and stays `unknown` only if an earlier attempt's answer was lost.
           const epoch = await pacing.slot(anyStop).catch(() => {
-            throw options.hardSignal?.aborted ? new Abandoned() : new StoppedWaiting();
+            throw new StoppedWaiting();
           });
-          if (options.hardSignal?.aborted) throw new Abandoned();
           // No new request once the batch stops (Ctrl-C, quota, auth, --max-wait), even for a row
           // that was already waiting for its turn.
-          if (stopping()) throw new StoppedWaiting();
+          if (stopping() || options.hardSignal?.aborted) throw new StoppedWaiting();
           const startedAt = now();
           attempts++;
           requests++;
