@@ -8,6 +8,7 @@ import { flagsOf } from '../src/cli/flags.js';
 import { registryOptions } from '../src/cli/option-values.js';
 import { checkNumberOption, defaultOf, OPTIONS, optionSpec, pageOptions, parseChoice, parseNumberOption } from '../src/options/registry.js';
 import { libraryWords } from '../src/options/words.js';
+import { runCli } from '../src/cli/run.js';
 import { RunError } from '../src/errors.js';
 import { parseDefaults, parseMap } from '../src/commands/common-options.js';
 import { uploadFile, UPLOAD_DEFAULTS } from '../src/upload/upload.js';
@@ -146,6 +147,50 @@ describe('the CLI', () => {
     expect(await readFile(join(dir, 't.csv'), 'utf8')).toBe('my filled sheet');
     expect((await cli(['template', '--out', join(dir, 't.csv'), '--force'])).code).toBe(0);
     expect(await readFile(join(dir, 't.csv'), 'utf8')).not.toBe('my filled sheet');
+  });
+
+  it('template: the format follows --out, says where it wrote, and refuses a FILE or an --out of the other format', async () => {
+    const dir = await tempDir();
+    const xlsx = join(dir, 'T.XLSX');
+    const wrote = await cli(['template', '--out', xlsx]);
+    expect(wrote).toMatchObject({ code: 0, stderr: `Template written: ${xlsx}\n` });
+    expect((await readFile(xlsx)).subarray(0, 2).toString()).toBe('PK');
+    expect(await cli(['template', 'campaign.csv'])).toMatchObject({ code: 2, stderr: 'Error: template takes no file; use --out campaign.csv.\n' });
+    expect(await cli(['template', '--format', 'xlsx', '--out', join(dir, 't.csv')])).toMatchObject({
+      code: 2,
+      stderr: 'Error: template: --out t.csv does not end in .xlsx; the file would not open as xlsx.\n',
+    });
+    expect((await cli(['template', '--out', join(dir, 'notes.txt')])).stderr).toBe(
+      'Error: template: --out notes.txt does not end in .csv; the file would not open as csv.\n',
+    );
+    expect(await cli(['sim', 'campaign.csv', 'x'])).toMatchObject({ code: 2, stderr: 'Error: sim takes no file; got campaign.csv x.\n' });
+  });
+
+  it('--debug adds the cause of an error; an unexpected error (stdout closed) is exit 2 with a hint, and its stack with --debug', async () => {
+    const dir = await tempDir();
+    const file = await tempFile('c.csv', 'adgroup_id,ad_text,landing_page_url,video_url\n1780000000000000101,a,https://e.com/a,https://e.com/v.mp4\n');
+    const nowhere = join(dir, 'missing', 'r.csv');
+    const plain = await cli(['validate', file, '--report', nowhere]);
+    expect(plain.stderr).toBe(`Error: Cannot write the report ${nowhere}: its folder does not exist. Choose another path with --report.\n`);
+    const debug = await cli(['validate', file, '--report', nowhere, '--debug']);
+    expect(debug.stderr.split('\n')[1]).toMatch(/^Error: ENOENT/);
+    const closed = (argv: string[]) => {
+      const err: string[] = [];
+      const io = {
+        out: () => {
+          throw new Error('write EPIPE');
+        },
+        err: (t: string) => void err.push(t),
+        isTTY: false,
+        color: false,
+      };
+      return runCli(argv, { env: {}, io }).then((code) => ({ code, stderr: err.join('') }));
+    };
+    const broken = await closed(['validate', file, '--json']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr.endsWith('Unexpected error: write EPIPE. Run again with --debug for details, and report it if it persists.\n')).toBe(true);
+    const traced = await closed(['validate', file, '--json', '--debug']);
+    expect(traced.stderr).toMatch(/Unexpected error: write EPIPE\. \nError: write EPIPE\n\s+at /);
   });
 
   processIt('the built binary runs, with exit codes from the process', async () => {
