@@ -17,6 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldTable, limitText } from '../src/validate/field-table.js';
 import { FIELD_BY_NAME, FIELDS } from '../src/validate/fields.js';
+import { clipValue, coerceCell } from '../src/validate/coerce.js';
 import { PROBLEM_KINDS, problemCode, problemKindTable } from '../src/validate/problem-codes.js';
 import { addTiktokAdSchema, schemaFor } from '../src/validate/schema.js';
 
@@ -729,5 +730,68 @@ describe('validate FILE, in-process: the options a user passes and the lines the
     expect(named).toMatch(/^[0-9a-f-]{36}$/);
     expect(named).not.toBe(plain);
     expect(await keys('Spring {row}')).toEqual([named]);
+  });
+});
+
+describe('coerceCell at the edges of IDs and ID lists', () => {
+  const f = (name: string) => FIELD_BY_NAME.get(name)!;
+  const ROUNDED =
+    'which looks rounded by a spreadsheet: Excel keeps 15 significant digits, so an ID typed as a number loses its last 4 digits to zeros. Format the column as Text and re-enter the IDs (a spreadsheet that stores a long ID as a number has already changed its last digits). If the ID really ends in 4 zeros, pass --trust-ids';
+  it("an ID with Excel's text mark keeps the ID and says the mark went; a list of ad groups is judged item by item", () => {
+    expect(coerceCell(f('adgroup_id'), "'1780000000000000101")).toEqual({
+      ok: true,
+      value: '1780000000000000101',
+      warnings: [{ kind: 'text_marker_removed', message: "the leading ' (Excel's mark for text) was removed" }],
+    });
+    expect(coerceCell(f('adgroup_id'), '1780000000000000101|1780000000000000000')).toEqual({
+      ok: false,
+      kind: 'rounded',
+      message: `lists ad group 1780000000000000000: ${ROUNDED}`,
+    });
+    expect(coerceCell(f('adgroup_id'), '1780000000000000101|1780000000000000000', true)).toEqual({
+      ok: true,
+      value: '1780000000000000101|1780000000000000000',
+    });
+    expect(coerceCell(f('adgroup_id'), '1780000000000000101, 1780000000000000102')).toEqual({
+      ok: true,
+      value: '1780000000000000101|1780000000000000102',
+      warnings: [{ kind: 'loose_separators', message: 'was split at commas or semicolons; | or new lines are the separators to use' }],
+    });
+  });
+
+  it('a stray separator around one ad group is that ad group; separators alone are an empty cell', () => {
+    for (const cell of ['1780000000000000101|', '|1780000000000000101||', '1780000000000000101\n|'])
+      expect(coerceCell(f('adgroup_id'), cell), JSON.stringify(cell)).toEqual({ ok: true, value: '1780000000000000101' });
+    expect(coerceCell(f('adgroup_id'), '1780000000000000000|')).toEqual({ ok: false, kind: 'rounded', message: `is 1780000000000000000, ${ROUNDED}` });
+    for (const cell of ['|', ' | \n']) expect(coerceCell(f('adgroup_id'), cell), JSON.stringify(cell)).toEqual({ ok: true, value: undefined });
+    expect(coerceCell(f('adgroup_id'), null)).toEqual({ ok: true, value: undefined });
+  });
+
+  it('image IDs: a number cannot hold one exactly, scientific notation is refused, a rounded item is named; --trust-ids keeps it', () => {
+    const unsafe = coerceCell(f('image_ids'), 1780000000000000000);
+    expect(unsafe).toMatchObject({ ok: false, kind: 'unsafe_number' });
+    expect(coerceCell(f('image_ids'), 12345)).toEqual({ ok: true, value: ['12345'] });
+    expect(coerceCell(f('image_ids'), '1.78E+18|123')).toEqual({
+      ok: false,
+      kind: 'scientific',
+      message:
+        'holds "1.78E+18", an ID in scientific notation: format the column as Text and re-enter the IDs (a spreadsheet that stores a long ID as a number has already changed its last digits)',
+    });
+    expect(coerceCell(f('image_ids'), '1780000000000000000|1780000000000000101')).toEqual({
+      ok: false,
+      kind: 'rounded',
+      message: `holds 1780000000000000000: ${ROUNDED}`,
+    });
+    expect(coerceCell(f('image_ids'), '1780000000000000000|1780000000000000101', true)).toEqual({
+      ok: true,
+      value: ['1780000000000000000', '1780000000000000101'],
+    });
+    expect(coerceCell(f('image_ids'), '|')).toEqual({ ok: true, value: undefined });
+  });
+
+  it('a value in a message is clipped at 60 characters, its invisible characters shown', () => {
+    expect(clipValue('a\u200bb')).toBe('a<U+200B>b');
+    expect(clipValue('x'.repeat(60))).toBe('x'.repeat(60));
+    expect(clipValue('x'.repeat(61))).toBe(`${'x'.repeat(57)}…`);
   });
 });

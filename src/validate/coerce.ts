@@ -221,6 +221,14 @@ function coerceId(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
       }
       return { ok: true, value: list.items.join('|'), ...(list.warning ? { warnings: [list.warning] } : {}) };
     }
+    // Separators and nothing else: an empty cell, missing as one is.
+    if (list.items.length === 0) return { ok: true, value: undefined };
+    // One ad group with a stray separator ("…101|", a list cut down to one): that ad group, not a
+    // second, empty one.
+    if (list.items.length === 1) {
+      const { id, problem } = idFromCell(list.items[0]!, trustIds);
+      return problem !== undefined ? { ok: false, ...problem } : { ok: true, value: id };
+    }
   }
   const { id, problem } = idFromCell(cell, trustIds);
   if (problem !== undefined) return { ok: false, ...problem };
