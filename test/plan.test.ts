@@ -268,14 +268,16 @@ describe('carryOver: rows whose earlier version may already be an ad', () => {
   });
 });
 
+/** An ad's arguments in ad group G, with its text and any other fields. */
+const args = (text: string, extra: Record<string, string> = {}) => ({
+  adgroup_id: 'G',
+  ad_text: text,
+  landing_page_url: 'https://e.com/',
+  video_url: 'https://e.com/v.mp4',
+  ...extra,
+});
+
 describe('carryOver: a row edited after its ad was created is found by its content', () => {
-  const args = (text: string, extra: Record<string, string> = {}) => ({
-    adgroup_id: 'G',
-    ad_text: text,
-    landing_page_url: 'https://e.com/',
-    video_url: 'https://e.com/v.mp4',
-    ...extra,
-  });
   const withFields = (seq: number, row: number, key: string, a: ReturnType<typeof args>): BatchAd => ({
     seq,
     row,
@@ -324,13 +326,6 @@ describe('carryOver: a row edited after its ad was created is found by its conte
 });
 
 describe('carryOver at its edges: rows fixed in a retry file, hidden rows, ties between earlier ads', () => {
-  const args = (text: string, extra: Record<string, string> = {}) => ({
-    adgroup_id: 'G',
-    ad_text: text,
-    landing_page_url: 'https://e.com/',
-    video_url: 'https://e.com/v.mp4',
-    ...extra,
-  });
   const valid = (seq: number, row: number, key: string, a?: ReturnType<typeof args>): BatchAd => ({
     seq,
     row,
