@@ -17,7 +17,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldTable, limitText } from '../src/validate/field-table.js';
 import { FIELD_BY_NAME, FIELDS } from '../src/validate/fields.js';
-import { clipValue, coerceCell } from '../src/validate/coerce.js';
+import { coerceCell } from '../src/validate/coerce.js';
+import { clipValue } from '../src/validate/invisible.js';
 import { PROBLEM_KINDS, problemCode, problemKindTable } from '../src/validate/problem-codes.js';
 import { addTiktokAdSchema, schemaFor } from '../src/validate/schema.js';
 

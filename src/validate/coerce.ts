@@ -3,6 +3,7 @@ import type { Coerced, Finding } from './args.js';
 import { coerceClickables } from './clickables.js';
 import { CTA_SYNONYMS, TRACKING_URLS, type FieldSpec } from './fields.js';
 import { tiktokLength } from './text-length.js';
+import { clipValue, HAS_INVISIBLE, INVISIBLE, INVISIBLE_NAMES } from './invisible.js';
 
 /** A cell turned into its argument's type, or why it cannot be. Pure. */
 export type { Coerced } from './args.js';
@@ -22,18 +23,6 @@ const LOOSE_SEPARATOR = /\s*[,;]\s*/;
 const LINK_LIKE = /^(?:https?:?\/*|www\.)/i;
 /** What Excel, LibreOffice and Google Sheets show in a cell whose formula failed. */
 const SPREADSHEET_ERROR = /^#(?:DIV\/0!|N\/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|GETTING_DATA|ERROR!?)$/i;
-/** Characters a copy from a web page or a PDF leaves in a cell that no one can see. */
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00A0\u00AD]/g;
-const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00A0\u00AD]/;
-const INVISIBLE_NAMES: Record<string, string> = {
-  '\u200B': 'zero-width space',
-  '\u200C': 'zero-width non-joiner',
-  '\u200D': 'zero-width joiner',
-  '\u2060': 'word joiner',
-  '\uFEFF': 'byte-order mark',
-  '\u00A0': 'non-breaking space',
-  '\u00AD': 'soft hyphen',
-};
 
 export function coerceCell(field: FieldSpec, cell: Cell, trustIds = false): Coerced {
   if (cell === null) return { ok: true, value: undefined };
@@ -274,12 +263,6 @@ function splitList(field: FieldSpec, text: string): { items: string[]; warning?:
   return loose
     ? { items, warning: { kind: 'loose_separators', message: 'was split at commas or semicolons; | or new lines are the separators to use' } }
     : { items };
-}
-
-/** A value for a message: clipped, with invisible characters made visible. */
-export function clipValue(value: string): string {
-  const shown = value.replace(INVISIBLE, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`);
-  return shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
 }
 
 function formatNumber(n: number): string {

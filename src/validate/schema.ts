@@ -6,7 +6,7 @@ import type { ProblemKind } from './problem-codes.js';
 import { FIELD_BY_NAME, FIELDS, TRACKING_URLS, type FieldSpec } from './fields.js';
 import { nearest } from './nearest.js';
 import { findEmoji, tiktokLength } from './text-length.js';
-import { clipValue } from './coerce.js';
+import { clipValue } from './invisible.js';
 
 /**
  * The one schema of add_tiktok_ad's arguments, derived from the field catalogue. Messages say what
