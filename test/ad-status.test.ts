@@ -11,6 +11,7 @@ import { RunError } from '../src/errors.js';
 import { statusKey } from '../src/keys/idempotency-key.js';
 import type { Simulator } from '../src/sim/server.js';
 import { cli } from './helpers/cli.js';
+import { runCli } from '../src/cli/run.js';
 import { reportRows } from './helpers/report.js';
 import { tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
@@ -523,5 +524,32 @@ describe('pause, resume and delete against the simulator', () => {
     const bad = await cli(['pause', file, '--rows', 'x', '--endpoint', sim.url], { ADSPIRER_API_KEY: KEY });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--rows x: expected row numbers/);
+  });
+
+  it('the CLI asks before a delete on a terminal: "yes" or "y" deletes, anything else deletes nothing; one FILE only', async () => {
+    const sim = await startSim();
+    const file = await uploaded(sim);
+    const asked: string[] = [];
+    const withAnswer = async (answer: string) => {
+      const io = bufferIo();
+      const code = await runCli(['delete', file, '--endpoint', sim.url, '--rows', '2'], {
+        env: { ADSPIRER_API_KEY: KEY },
+        io,
+        ask: async (q) => (asked.push(q), answer),
+      });
+      return { code, stderr: io.stderr.join('') };
+    };
+    const no = await withAnswer('nope');
+    expect(no.code).toBe(130);
+    expect(no.stderr).toContain('Not confirmed: nothing was deleted.\n');
+    expect(asked[0]).toBe('Delete 1 ad of campaign.csv in rows 2 from TikTok? This cannot be undone. Type yes to go on: ');
+    expect(sim.ads().filter((a) => a.status === 'DELETE')).toHaveLength(0);
+    expect((await withAnswer(' Y ')).code).toBe(0);
+    expect(sim.ads().filter((a) => a.status === 'DELETE')).toHaveLength(1);
+    expect(await cli(['pause'], {})).toMatchObject({
+      code: 2,
+      stderr: 'Error: pause: which batch? Give the FILE you uploaded, e.g. tiktok-ads-bulk pause campaign.xlsx\n',
+    });
+    expect(await cli(['resume', 'a.csv', 'b.csv'], {})).toMatchObject({ code: 2, stderr: 'Error: resume: one batch at a time; got 2 (a.csv, b.csv).\n' });
   });
 });
