@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkLinks, linksOf, type LinkCheckResult } from '../src/links/check-links.js';
 import { LINK_CHECK_DEFAULTS } from '../src/links/defaults.js';
 import { checkLinkTimeout, linksSummary, runLinkStage } from '../src/commands/link-stage.js';
+import { withLinkResults } from '../src/commands/link-results.js';
 import { validateFile } from '../src/commands/validate.js';
 import { bufferIo } from '../src/commands/io.js';
 import { asksToSlowDown, HOST_PACE, namedWaitMs, nextPace, startPace } from '../src/links/host-pace.js';
@@ -1069,5 +1070,32 @@ describe('checkLinks over a mock transport: known links, --strict-links, hosts t
     expect(patient.r.observed.get(`landing_page_url ${ORIGIN}/p`)).toMatchObject({ status: 429, retryAfter: '30' });
     const impatient = await times(31);
     expect(impatient.asked).toBe(1);
+  });
+});
+
+describe("withLinkResults: a row's own findings and its links' (pure)", () => {
+  const own = { field: 'ad_text', code: 'ad_text.invisible_removed', message: 'held invisible characters' };
+  const bad = { field: 'video_url', code: 'video_url.error_status', message: 'answered 404' };
+  const slow = { field: 'landing_page_url', code: 'landing_page_url.unchecked', message: 'could not be checked' };
+  const ad = { seq: 3, row: 5, input: ['x'], key: 'k', args: { ad_text: 'a' } as AdArgs, problems: [], warnings: [own] };
+  it('nothing to say leaves the row as it is; a warning joins its own, after them; a problem makes it invalid, losing its key and arguments', () => {
+    expect(withLinkResults(ad, undefined)).toBe(ad);
+    expect(withLinkResults(ad, { problems: [], warnings: [], info: [] })).toBe(ad);
+    expect(withLinkResults(ad, { problems: [], warnings: [slow], info: [] })).toStrictEqual({ ...ad, warnings: [own, slow], linkWarnings: [slow] });
+    expect(withLinkResults(ad, { problems: [bad], warnings: [slow], info: [] })).toStrictEqual({
+      seq: 3,
+      row: 5,
+      input: ['x'],
+      problems: [bad],
+      warnings: [own, slow],
+    });
+    const invalid = { seq: 4, row: 6, input: [], problems: [own], warnings: [] };
+    expect(withLinkResults(invalid, { problems: [bad], warnings: [], info: [] })).toStrictEqual({
+      seq: 4,
+      row: 6,
+      input: [],
+      problems: [own, bad],
+      warnings: [],
+    });
   });
 });
