@@ -1211,6 +1211,54 @@ describe("the page's API over plain HTTP, in-process: plan, launch, events, stop
     ).toBe('PK');
     const sheets = await api.post('/api/sheets', { file: 'campaign.csv' });
     expect(await sheets.json()).toEqual({ sheets: [] });
+    const huge = await api.post('/api/stop', JSON.stringify({ file: 'x'.repeat(1024 * 1024) }));
+    expect(((await huge.json()) as { error: string }).error).toBe('request too large');
+    // The page's own script and style, with their types; nothing else from its folder.
+    const js = await fetch(`${server.url}/app.js?t=${server.token}`);
+    expect([js.status, js.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+    const css = await fetch(`${server.url}/style.css?t=${server.token}`);
+    expect([css.status, css.headers.get('content-type')]).toEqual([200, 'text/css; charset=utf-8']);
+    expect((await fetch(`${server.url}/index.html?t=${server.token}`)).status).toBe(404);
+    // A second page on a port in use says so.
+    await expect(startUi({ dir, port: Number(new URL(server.url).port), env: {}, endpoint: 'http://127.0.0.1:1' })).rejects.toMatchObject({
+      code: 'SETUP',
+      message: `port ${new URL(server.url).port} is in use; choose another with --port N (0 = any free port).`,
+    });
+  });
+
+  it('a dropped file is saved in the folder under its own name; the same bytes again are no change; a different file asks; x-replace replaces', async () => {
+    const dir = await tempDir();
+    const server = await ui(dir, undefined);
+    const drop = (name: string, body: string, replace = false) =>
+      fetch(`${server.url}/api/file`, {
+        method: 'POST',
+        headers: { 'x-token': server.token, 'x-file-name': encodeURIComponent(name), ...(replace ? { 'x-replace': '1' } : {}) },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    const name = 'Kampagne – Q3.csv';
+    expect(await drop(name, 'adgroup_id,ad_text\n1,a\n')).toEqual({ status: 200, body: { saved: true, file: name } });
+    expect(await readFile(join(dir, name), 'utf8')).toBe('adgroup_id,ad_text\n1,a\n');
+    expect(await drop(name, 'adgroup_id,ad_text\n1,a\n')).toEqual({ status: 200, body: { saved: true, file: name } });
+    const other = await drop(name, 'adgroup_id,ad_text\n2,b\n');
+    expect(other.body).toEqual({
+      saved: false,
+      exists: true,
+      message: `${name} already exists in ${dir} with other contents. Replace it? Its batch files (report, journal) stay, so rows created earlier are still carried over.`,
+    });
+    expect(await readFile(join(dir, name), 'utf8')).toBe('adgroup_id,ad_text\n1,a\n');
+    expect((await drop(name, 'adgroup_id,ad_text\n2,b\n', true)).body).toEqual({ saved: true, file: name });
+    expect(await readFile(join(dir, name), 'utf8')).toBe('adgroup_id,ad_text\n2,b\n');
+    const pdf = await drop('brief.pdf', '%PDF');
+    expect(pdf).toEqual({ status: 400, body: { error: 'brief.pdf: the page takes .csv, .tsv, .txt and .xlsx files.' } });
+    // Files the page lists: sheets only, not hidden ones, not Excel's lock files, not folders.
+    await writeFile(join(dir, '.hidden.csv'), 'x');
+    await writeFile(join(dir, '~$Kampagne.xlsx'), 'x');
+    await writeFile(join(dir, 'notes.md'), 'x');
+    await mkdir(join(dir, 'old.csv'));
+    const listed = (await (await call(server).get('/api/files')).json()) as { files: { name: string; size: number; modified: string }[] };
+    expect(listed.files.map((f) => f.name)).toEqual([name]);
+    expect(listed.files[0]!.size).toBe(Buffer.byteLength('adgroup_id,ad_text\n2,b\n'));
+    expect(listed.files[0]!.modified).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 });
 
