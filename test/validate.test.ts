@@ -796,3 +796,18 @@ describe('coerceCell at the edges of IDs and ID lists', () => {
     expect(clipValue('x'.repeat(61))).toBe(`${'x'.repeat(57)}…`);
   });
 });
+
+describe('the schema at the edges of IDs and the disclaimer', () => {
+  it('an ID with spaces or far too long; image IDs with spaces; TEXT_ONLY without its text', () => {
+    expect(problems({ video_url: null, video_id: 'v 123' })).toEqual(['video_id: is "v 123", which contains spaces; an ID has none']);
+    expect(problems({ video_url: null, video_id: 'v'.repeat(257) })).toEqual([
+      'video_id: is 257 characters long; an ID is much shorter. Is this the right column?',
+    ]);
+    expect(problems({ video_url: null, video_id: 'v'.repeat(256) })).toEqual([]);
+    expect(problems({ video_url: null, image_ids: 'abc|d ef' })).toEqual(['image_ids: holds "d ef", which contains spaces; separate IDs with |']);
+    expect(problems({ disclaimer_type: 'TEXT_ONLY' })).toEqual([
+      'disclaimer_type: is TEXT_ONLY but there is no disclaimer_text; add the text or clear disclaimer_type',
+    ]);
+    expect(problems({ disclaimer_type: 'TEXT_ONLY', disclaimer_text: 'Terms apply' })).toEqual([]);
+  });
+});
