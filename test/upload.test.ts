@@ -402,3 +402,30 @@ describe('files that are not files', () => {
     expect(validated.stderr).toMatch(/it is not a regular file \(a pipe or a device\)/);
   });
 });
+
+describe('Ctrl-C while the rows are checked (in-process)', () => {
+  it('nothing is sent, no report is written, the lock is let go, and it says how far it got; exit 130', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'c.csv');
+    await writeFile(file, csvRows(30));
+    const sim = await startSim();
+    const controller = new AbortController();
+    controller.abort();
+    const { summary, stderr } = await upload(sim, { file, signal: controller.signal });
+    expect(summary).toEqual({
+      command: 'upload',
+      file,
+      report: null,
+      rows: 0,
+      counts: { created: 0, invalid: 0, rejected: 0, failed: 0, not_sent: 0, unknown: 0 },
+      quota: null,
+      stopped: 'interrupted',
+      exit_code: 130,
+    });
+    expect(stderr).toContain('Interrupted while checking rows (0 checked): nothing was sent and no report was written. Run the same command again.\n');
+    expect(sim.stats().requests).toBe(0);
+    expect(await readdir(dir)).toEqual(['c.csv']);
+    // The batch is free: the same command runs at once.
+    expect((await upload(sim, { file })).summary.counts.created).toBe(30);
+  });
+});
