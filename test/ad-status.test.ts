@@ -493,6 +493,36 @@ describe('pause, resume and delete against the simulator', () => {
     });
   });
 
+  it('an ad deleted outside the tool is refused, and said so; what is left alone is listed by why; the service gone is exit 2', async () => {
+    const sim = await startSim();
+    const file = await uploaded(sim);
+    const first = sim.ads()[0]!;
+    // Someone deletes the first ad in TikTok Ads Manager.
+    const outside = await fetch(`${sim.url}/api/v1/tools/pause_tiktok_ad/execute`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': 'outside-1' },
+      body: JSON.stringify({ arguments: { ad_id: first.ad_id, status: 'DELETE' } }),
+    });
+    expect(outside.status).toBe(200);
+    const paused = await status('pause', sim, { file });
+    expect(paused.summary).toMatchObject({ ads: 4, counts: { done: 3, rejected: 1 }, exit_code: 1 });
+    expect(paused.stderr).toContain(`Row 2 (ad ${first.ad_id}): TikTok API error 40002: ad ${first.ad_id} is deleted.\n`);
+    expect(paused.stderr).toMatch(/Done: 3 paused, 1 refused\. .*: ad_status updated on 3 lines\.\n$/);
+    await status('delete', sim, { file, rows: '3', yes: true });
+    const again = await status('pause', sim, { file });
+    expect(again.stderr.split('\n')[0]).toBe(
+      'pause: 1 ad of campaign.csv to be paused, 1 call to pause_tiktok_ad (billed); left alone: 2 already paused by an earlier run; 1 deleted earlier (a deleted ad cannot change).',
+    );
+    // Delete names no "deleted earlier" of its own: those are "already deleted".
+    const del = await status('delete', sim, { file, yes: true });
+    expect(del.stderr.split('\n')[0]).toBe('delete: 3 ads of campaign.csv to be deleted, 3 calls to pause_tiktok_ad (billed); left alone: 1 already deleted.');
+    // The service gone: nothing changed, exit 2, the reason said.
+    const url = sim.url;
+    await sim.close();
+    const gone = await changeAdStatus('resume', { file, env: { ADSPIRER_API_KEY: KEY }, endpoint: url, timeoutSeconds: 1 }, bufferIo());
+    expect(gone).toMatchObject({ ads: 1, counts: { done: 0, not_sent: 1, skipped: 3 }, stopped: null, exit_code: 2 });
+  });
+
   it('delete with no way to ask is a usage error before any change', async () => {
     const sim = await startSim();
     const file = await uploaded(sim, SIX.split('\n').slice(0, 2).join('\n') + '\n', { created: 1, invalid: 0 });

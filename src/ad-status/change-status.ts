@@ -120,7 +120,8 @@ export async function changeAdStatus(action: StatusAction, options: StatusOption
     const scope = rows ? ` in rows ${options.rows}` : '';
     const left = [
       found.already ? `${found.already} ${ACTIONS[action].already}` : '',
-      found.deleted && action !== 'delete' ? `${found.deleted} deleted earlier (a deleted ad cannot change)` : '',
+      // A deleted ad is final: for delete it is done already, for the others it cannot change.
+      found.deleted ? `${found.deleted} ${action === 'delete' ? ACTIONS.delete.already : 'deleted earlier (a deleted ad cannot change)'}` : '',
       found.noAdId.length
         ? `${found.noAdId.length} created without an ad_id in the answer (rows ${summariseRows(found.noAdId)}; find them in TikTok Ads Manager)`
         : '',
