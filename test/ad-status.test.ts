@@ -523,6 +523,15 @@ describe('pause, resume and delete against the simulator', () => {
     expect(gone).toMatchObject({ ads: 1, counts: { done: 0, not_sent: 1, skipped: 3 }, stopped: null, exit_code: 2 });
   });
 
+  it('room for exactly the ads to change is room for all', async () => {
+    const sim = await startSim({ quota: 6 });
+    const content = SIX.split('\n').slice(0, 4).join('\n') + '\n';
+    const file = await uploaded(sim, content, { created: 3, invalid: 0 });
+    const r = await status('pause', sim, { file });
+    expect(r.stderr.split('\n')[1]).toBe('Quota: 3/6 calls used on plus; room for all.');
+    expect(r.summary.counts.done).toBe(3);
+  });
+
   it('delete with no way to ask is a usage error before any change', async () => {
     const sim = await startSim();
     const file = await uploaded(sim, SIX.split('\n').slice(0, 2).join('\n') + '\n', { created: 1, invalid: 0 });
