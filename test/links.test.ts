@@ -176,6 +176,51 @@ describe('mp4 header through byte ranges (mp4box)', () => {
     expect(media).toBeUndefined();
     expect(calls).toBe(1);
   });
+
+  it('reads range after range while the header grows, up to the budget exactly; stops at the end of the file or an empty answer', async () => {
+    const asked: number[] = [];
+    const read = (file: Buffer) => async (start: number, length: number) => (asked.push(start), file.subarray(start, start + length));
+    // moov starts at 28,673 and is about 900 bytes: with 256-byte ranges it takes four after the jump.
+    const need = async (ranges: number) => {
+      asked.length = 0;
+      return readMediaInfo(MP4.late.subarray(0, 4096), MP4.late.length, read(MP4.late), { chunk: 256, ranges });
+    };
+    let enough = 1;
+    while (!(await need(enough)) && enough < 20) enough++;
+    expect(enough).toBeGreaterThan(1);
+    expect(await need(enough)).toEqual({ seconds: 3, width: 640, height: 360 });
+    expect(asked).toHaveLength(enough);
+    expect(asked[0]).toBe(28673);
+    for (let i = 1; i < asked.length; i++) expect(asked[i]! - asked[i - 1]!).toBeGreaterThan(0);
+    expect(await need(enough - 1)).toBeUndefined();
+    expect(asked).toHaveLength(enough - 1);
+    // A file said to end where the header would start: nothing more is asked.
+    asked.length = 0;
+    expect(await readMediaInfo(MP4.late.subarray(0, 4096), 28673, read(MP4.late), { chunk: 1 << 20, ranges: 4 })).toBeUndefined();
+    expect(asked).toEqual([]);
+    // The size unknown: the range is asked for all the same.
+    asked.length = 0;
+    expect(await readMediaInfo(MP4.late.subarray(0, 4096), undefined, read(MP4.late), { chunk: 1 << 20, ranges: 4 })).toEqual({
+      seconds: 3,
+      width: 640,
+      height: 360,
+    });
+    expect(asked).toEqual([28673]);
+    // An empty answer ends the reading.
+    let calls = 0;
+    expect(
+      await readMediaInfo(MP4.late.subarray(0, 4096), MP4.late.length, async () => (calls++, new Uint8Array(0)), { chunk: 256, ranges: 4 }),
+    ).toBeUndefined();
+    expect(calls).toBe(1);
+  });
+
+  it('bytes that are not an MP4 give no figures; a whole MP4 in the first bytes needs no range', async () => {
+    expect(await readMediaInfo(Buffer.from('GIF89a' + 'x'.repeat(100)), 106, async () => undefined, { chunk: 1024, ranges: 2 })).toBeUndefined();
+    expect(await readMediaInfo(MP4.vertical, MP4.vertical.length, async () => undefined, { chunk: 1024, ranges: 1 })).toMatchObject({
+      width: 1080,
+      height: 1920,
+    });
+  });
 });
 
 describe('checkLinks against a local HTTPS server', () => {
