@@ -124,6 +124,24 @@ describe('agency workflows', () => {
     expect(pairs.get('duration')).toMatch(/^\d+s$/);
   });
 
+  it("the Summary sheet's command is quoted as a shell needs it: a word with a space or a quote, and no other", async () => {
+    const sim = await startSim();
+    const dir = await tempDir();
+    const file = join(dir, 'campaign.csv');
+    await copyFile('fixtures/campaign.csv', file);
+    const report = join(dir, 'report.xlsx');
+    await cli(['upload', file, '--endpoint', sim.url, '--report', report, '--ad-name', "Spring's {row}", '--set', 'display_name=Bean There', '--limit', '1'], {
+      ADSPIRER_API_KEY: KEY,
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(report);
+    const pairs = new Map<string, string>();
+    wb.getWorksheet('Summary')!.eachRow((row, n) => n > 1 && pairs.set(String(row.getCell(1).value), String(row.getCell(2).value)));
+    expect(pairs.get('command')).toBe(
+      `tiktok-ads-bulk upload --no-check-links ${file} --endpoint ${sim.url} --report ${report} --ad-name 'Spring'\\''s {row}' --set 'display_name=Bean There' --limit 1`,
+    );
+  });
+
   it("{date} in --ad-name keeps the batch's first date on re-runs, so keys do not change", async () => {
     const sim = await startSim();
     const dir = await tempDir();
