@@ -472,3 +472,76 @@ describe('the simulator answers a malformed request as an HTTP service does', ()
     expect(s.ads()).toHaveLength(0);
   });
 });
+
+describe('the simulated tools at their edges, as the reference documents them', () => {
+  it('list_connected_accounts lists TikTok accounts for tiktok_ads or no platform, none for another platform', async () => {
+    const s = await sim({ advertisers: ['111=A', '222=B:needs_reauth'] });
+    const all = await call(s, 'list_connected_accounts', {});
+    expect(all.json.data.structured.accounts.map((a: { account_id: string; account_tier: string }) => [a.account_id, a.account_tier])).toEqual([
+      ['111', 'primary'],
+      ['222', 'secondary'],
+    ]);
+    expect(all.json.data.text).toBe(
+      '**Connected TikTok Ads accounts (2)**\n- A (advertiser_id="111") — primary, connected\n- B (advertiser_id="222") — secondary, needs reauth',
+    );
+    expect((await call(s, 'list_connected_accounts', { platform: 'tiktok_ads' })).json.data.structured.accounts).toHaveLength(2);
+    const meta = await call(s, 'list_connected_accounts', { platform: 'meta_ads' });
+    expect(meta.json.data.structured.accounts).toEqual([]);
+    expect(meta.json.data.text).toBe('**Connected TikTok Ads accounts (0)**');
+    const other = await call(s, 'list_tiktok_ad_groups', { advertiser_id: '999' });
+    expect(other.status).toBe(400);
+    expect(other.json.error).toBe('TikTok advertiser 999 is not connected to this Adspirer account.');
+    const reauth = await call(s, 'add_tiktok_ad', { ...AD, advertiser_id: '222' });
+    expect(reauth.json.error).toBe('TikTok advertiser 222 (B) needs to be reconnected in Adspirer: its authorization has expired.');
+  });
+
+  it('list_tiktok_ads: by ad group or all, in words; without data.quota when told so', async () => {
+    const s = await sim({ quotaInAnswers: false });
+    expect((await call(s, 'list_tiktok_ads', {})).json.data).toEqual({ text: 'No ads found.' });
+    expect((await call(s, 'list_tiktok_ads', { adgroup_id: '1780000000000000101' })).json.data.text).toBe('No ads found in ad group 1780000000000000101.');
+    await call(s, 'add_tiktok_ad', { ...AD, ad_name: 'One' });
+    await call(s, 'add_tiktok_ad', { ...AD, ad_name: 'Two', adgroup_id: '1780000000000000202' });
+    const all = await call(s, 'list_tiktok_ads', {});
+    expect(all.json.data.text).toMatch(/^\*\*Ads \(2\)\*\*\n- \*\*One\*\* \(ad_id: \d+\) — status: ENABLE\n- \*\*Two\*\*/);
+    expect(all.json.data.quota).toBeUndefined();
+    const one = await call(s, 'list_tiktok_ads', { adgroup_id: '1780000000000000202' });
+    expect(one.json.data.text).toMatch(/^\*\*Ads in ad group 1780000000000000202 \(1\)\*\*\n- \*\*Two\*\*/);
+    const groups = await call(s, 'list_tiktok_ad_groups', {});
+    expect(groups.json.data.quota).toBeUndefined();
+  });
+
+  it('pause/resume: the status in any case, a missing or unknown one refused, an unknown ad refused, a spent quota answered 402', async () => {
+    const s = await sim({ quota: 2 });
+    const made = await call(s, 'add_tiktok_ad', AD);
+    const adId = made.json.data.ad_id as string;
+    expect((await call(s, 'pause_tiktok_ad', { ad_id: adId, status: 'disable' })).json.data.text).toMatch(/status set to DISABLE\.$/);
+    for (const status of [undefined, 'PAUSED', 3])
+      expect((await call(s, 'resume_tiktok_ad', { ad_id: adId, ...(status === undefined ? {} : { status }) })).json.error, String(status)).toBe(
+        `status must be ENABLE, DISABLE or DELETE (got ${JSON.stringify(status ?? null)}).`,
+      );
+    // The quota is spent: the status is checked first, then the 402, before the ad is looked up.
+    const spent = await call(s, 'resume_tiktok_ad', { ad_id: 'nope', status: 'ENABLE' });
+    expect(spent.status).toBe(402);
+    expect(spent.json.error).toMatch(/^\u{1f6a8} Monthly limit reached \(2\/2 tool calls on Plus tier\)\./u);
+    const fresh = await sim();
+    const unknown = await call(fresh, 'resume_tiktok_ad', { ad_id: '1899', status: 'ENABLE' });
+    expect([unknown.status, unknown.json.error]).toEqual([400, 'TikTok API error 40002: ad_id 1899 does not exist.']);
+  });
+
+  it('add_tiktok_ad refuses what the tool page documents: each required field, blank or missing, ad_text over 100, an http landing page', async () => {
+    const s = await sim();
+    for (const field of ['adgroup_id', 'ad_text', 'landing_page_url']) {
+      const { [field]: _gone, ...rest } = AD as Record<string, unknown>;
+      expect((await call(s, 'add_tiktok_ad', rest)).json.error, field).toBe(`TikTok API error 40002: ${field} is required.`);
+      expect((await call(s, 'add_tiktok_ad', { ...AD, [field]: '  ' })).json.error, field).toBe(`TikTok API error 40002: ${field} is required.`);
+    }
+    expect((await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'x'.repeat(101) })).json.error).toBe(
+      'TikTok API error 40002: ad_text must be 1-100 characters (got 101).',
+    );
+    expect((await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'x'.repeat(100) })).status).toBe(200);
+    expect((await call(s, 'add_tiktok_ad', { ...AD, landing_page_url: 'http://e.com/' })).json.error).toBe(
+      'TikTok API error 40002: landing_page_url must be HTTPS.',
+    );
+    expect((await call(s, 'no_such_tool', {})).status).toBe(404);
+  });
+});
