@@ -149,6 +149,19 @@ describe('the CLI', () => {
     expect(await readFile(join(dir, 't.csv'), 'utf8')).not.toBe('my filled sheet');
   });
 
+  it('a flag it does not know, a switch given a value, a flag missing its value: each said in one line with the help to read', async () => {
+    const said = async (argv: string[]) => (await cli(argv)).stderr;
+    expect(await said(['validate', 'f.csv', '--frobnicate'])).toBe(
+      'Error: validate: --frobnicate is not an option of validate. See `tiktok-ads-bulk validate --help`.\n',
+    );
+    expect(await said(['validate', '-x', 'f.csv'])).toBe('Error: validate: -x is not an option of validate. See `tiktok-ads-bulk validate --help`.\n');
+    expect(await said(['validate', 'f.csv', '--json=yes'])).toBe('Error: validate: --json takes no value. See `tiktok-ads-bulk validate --help`.\n');
+    expect(await said(['validate', 'f.csv', '--report'])).toBe(
+      'Error: validate: --report needs a value: --report PATH. See `tiktok-ads-bulk validate --help`.\n',
+    );
+    expect(await said(['upload', 'f.csv', '--rate'])).toBe('Error: upload: --rate needs a value: --rate N. See `tiktok-ads-bulk upload --help`.\n');
+  });
+
   it('template: the format follows --out, says where it wrote, and refuses a FILE or an --out of the other format', async () => {
     const dir = await tempDir();
     const xlsx = join(dir, 'T.XLSX');
