@@ -9,6 +9,7 @@ import { connectedAccounts, describeAccount } from '../src/send/accounts.js';
 import { RunError } from '../src/errors.js';
 import { resolveEndpoint, toolPath } from '../src/send/endpoint.js';
 import type { Outcome } from '../src/send/outcome.js';
+import type { Transport } from '../src/send/transport.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdspirerClient } from '../src/send/client.js';
@@ -16,7 +17,7 @@ import { VERSION } from '../src/version.js';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadApiKey } from '../src/send/api-key.js';
-import { adGroupIdsOf, adsOf } from '../src/send/lists.js';
+import { adGroupIdsOf, adsOf, askList } from '../src/send/lists.js';
 import { callsLeft, planTerms } from '../src/send/plan-terms.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -722,6 +723,51 @@ describe('list_tiktok_ads as the text writes it', () => {
   it('"No ads found" is an empty list; anything else unreadable is not a list', () => {
     expect(adsOf(text('No ads found in ad group 1780000000000000101.'))).toEqual([]);
     expect(adsOf(text('Something went sideways'))).toBeUndefined();
+  });
+  it('structured lists under any key the tool may use, or the list itself; an ID that is not exact is left out; a name only when it is text', () => {
+    const structured = (s: unknown) => ({ success: true, data: { structured: s } });
+    expect(adsOf(structured([{ id: 18, name: 'A' }, { ad_id: '19' }, null, 'x']))).toEqual([{ id: '18', name: 'A' }, { id: '19' }]);
+    expect(adsOf(structured({ items: [{ ad_id: '20', ad_name: 7 }] }))).toEqual([{ id: '20' }]);
+    expect(adsOf(structured({ list: [{ ad_id: Number('1780000000000000101') }] }))).toBeUndefined();
+    expect(adsOf({ success: true, data: { structured: { ads: [] }, text: '- **B** (ad_id: 1800000000000000009)' } })).toEqual([
+      { id: '1800000000000000009', name: 'B' },
+    ]);
+    expect(adsOf({ success: true, data: { structured: 'x' } })).toBeUndefined();
+    expect(adsOf({ success: true, data: null })).toBeUndefined();
+    // An ID of fewer than six digits is not taken for an ad's.
+    expect(adsOf(text('- **C** (ad_id: 12345)'))).toBeUndefined();
+    // A quoted name is whole, commas and all; an unquoted one ends at a comma.
+    expect(adsOf(text('- ad_name: "Spring, V2" — ad_id: 1800000000000000010'))).toEqual([{ id: '1800000000000000010', name: 'Spring, V2' }]);
+    expect(adsOf(text('- ad_id: 1800000000000000011, name: Summer, ENABLE'))).toEqual([{ id: '1800000000000000011', name: 'Summer' }]);
+  });
+});
+
+describe('askList: a list tool asked, never a throw', () => {
+  const answering = (outcome: Outcome): Transport => ({ call: async () => outcome });
+  const read = (json: unknown) => adsOf(json);
+  it('the list read; or why none: the network, an HTTP status, nothing recognisable; a quota named either way', async () => {
+    const quota = { used: 3, limit: 150, tier: 'plus', period_end: '2027-01-01' };
+    const ok = await askList(
+      answering({ kind: 'http', status: 200, json: { success: true, data: { text: '- **A** (ad_id: 1800000000000000001)', quota } }, text: '' }),
+      'list_tiktok_ads',
+      {},
+      read,
+      'ad',
+    );
+    expect(ok).toEqual({ list: [{ id: '1800000000000000001', name: 'A' }], quota });
+    expect(
+      await askList(answering({ kind: 'network', code: 'ECONNRESET', message: 'the connection was reset', timeout: false }), 'list_tiktok_ads', {}, read, 'ad'),
+    ).toEqual({
+      why: 'the connection was reset',
+    });
+    expect(
+      await askList(answering({ kind: 'http', status: 500, json: { success: false, error: 'x', quota }, text: '' }), 'list_tiktok_ads', {}, read, 'ad'),
+    ).toEqual({ why: 'HTTP 500', quota });
+    expect(
+      await askList(answering({ kind: 'http', status: 200, json: { success: true, data: { text: '?' } }, text: '' }), 'list_tiktok_ads', {}, read, 'ad'),
+    ).toEqual({
+      why: 'no ad could be read from the answer',
+    });
   });
 });
 

@@ -51,7 +51,9 @@ export function adsOf(json: unknown): readonly ListedAd[] | undefined {
   for (const line of data.text.split('\n')) {
     const id = namedId(line, 'ad_id|id');
     if (!id) continue;
-    const name = /\*\*([^*]+)\*\*/.exec(line)?.[1] ?? /\b(?:ad_name|name)\s*:\s*"?([^"(,—]+?)"?\s*(?:[(,—]|$)/i.exec(line)?.[1] ?? /"([^"]+)"/.exec(line)?.[1];
+    // A quoted name is taken whole (a name may hold a comma); an unquoted one ends at ( , or —.
+    const named = /\b(?:ad_name|name)\s*:\s*(?:"([^"]+)"|([^"(,—]+?)\s*(?:[(,—]|$))/i.exec(line);
+    const name = /\*\*([^*]+)\*\*/.exec(line)?.[1] ?? named?.[1] ?? named?.[2] ?? /"([^"]+)"/.exec(line)?.[1];
     ads.push({ id, ...(name ? { name: name.trim() } : {}) });
   }
   if (ads.length) return ads;
