@@ -6,6 +6,7 @@ import { inDoubt, settleDoubts } from '../src/upload/doubts.js';
 import { retryKey } from '../src/keys/idempotency-key.js';
 import { planSending } from '../src/upload/send-plan.js';
 import { exitCode } from '../src/commands/exit-code.js';
+import { endText, planText, spentText, summariseRows } from '../src/upload/messages.js';
 import { batchAd, type BatchAd } from '../src/batch/batch-ad.js';
 import { type PlannedAd } from '../src/keys/keyed-sheet.js';
 import type { PriorState } from '../src/batch/journal.js';
@@ -501,5 +502,108 @@ describe('settleDoubts: rows in doubt looked up in their ad group', () => {
     const unread = await settleDoubts(bad.t, items, (seq) => rows.get(seq)!, states, NOW);
     expect(unread.found.size).toBe(0);
     expect(unread.notes[1]).toBe('could not read the ads of ad group G; its 2 rows in doubt are re-sent with the same key.');
+  });
+});
+
+describe("upload's words before and after a batch (pure)", () => {
+  const quota = { used: 140, limit: 150, tier: 'plus', period_end: '2027-01-01' };
+  it('the plan: each part only when it has a count, the quota with what the batch needs, the overage it may use and what it costs', () => {
+    expect(planText('c.csv', 1, 0, { created: 0, rejected: 0 }, 1, undefined, false)).toBe('c.csv: 1 ad, 1 to send.\n');
+    expect(planText('c.csv', 20, 2, { created: 5, rejected: 1, edited: 2 }, 12, { ...quota, period_end: '' }, true)).toBe(
+      'c.csv: 20 ads, 2 invalid (never sent), 5 already created in an earlier run (2 edited since: the edits are not sent), 1 rejected earlier, 12 to send (dry run: nothing will be created).\n' +
+        'Quota: 140/150 calls used on plus, 10 left, resets at the period end; this batch needs 12.\n',
+    );
+    expect(planText('c.csv', 20, 0, { created: 5, rejected: 0 }, 15, quota, false)).toMatch(/5 already created in an earlier run, 15 to send\./);
+    expect(planText('c.csv', 20, 0, { created: 0, rejected: 0 }, 15, quota, false, { overage: 4 })).toBe(
+      "c.csv: 20 ads, 15 to send.\nQuota: 140/150 calls used on plus, 10 left, resets 2027-01-01; this batch needs 15. --allow-overage 4: 4 more calls past the limit at Adspirer's $0.50 a call; this batch may use 4, about $2.00.\n",
+    );
+    expect(planText('c.csv', 20, 0, { created: 0, rejected: 0 }, 11, quota, false, { overage: 1 })).toMatch(
+      /--allow-overage 1: 1 more call past the limit .* this batch may use 1, about \$0\.50\.\n$/,
+    );
+    expect(planText('c.csv', 20, 0, { created: 0, rejected: 0 }, 5, quota, false, { overage: 4 })).toMatch(/this batch may use 0, about \$0\.00\.\n$/);
+    // Used past the limit already: nothing included is left.
+    expect(planText('c.csv', 2, 0, { created: 0, rejected: 0 }, 2, { ...quota, used: 152 }, false)).toMatch(/152\/150 calls used on plus, 0 left/);
+    expect(planText('c.csv', 2, 0, { created: 0, rejected: 0 }, 2, undefined, false, { unknown: 'HTTP 500' })).toBe(
+      'c.csv: 2 ads, 2 to send.\nQuota: unknown (HTTP 500).\n',
+    );
+  });
+
+  it('a spent quota: monthly or yearly, what the plan allows, the overage used up or not asked for', () => {
+    const spent = { used: 150, limit: 150, tier: 'plus', period_end: '2027-01-01' };
+    const head = 'The monthly quota is spent (150/150 calls on plus); it resets 2027-01-01. Nothing was sent.';
+    expect(spentText(spent, { annual: false, overage: false, activeAdvertisers: 1 }, undefined)).toBe(
+      `${head} Upgrade at https://adspirer.ai or run the same command after the reset.`,
+    );
+    expect(
+      spentText({ ...spent, upgrade_url: 'https://adspirer.ai/pricing', period_end: '' }, { annual: true, overage: false, activeAdvertisers: 5 }, undefined),
+    ).toBe(
+      'The yearly quota is spent (150/150 calls on plus); it resets at the period end. Nothing was sent. Upgrade at https://adspirer.ai/pricing or run the same command after the reset.',
+    );
+    const plus = { annual: false, overage: true, activeAdvertisers: 1 };
+    expect(spentText(spent, plus, undefined)).toBe(
+      `${head} Your plan can go past its limit at $0.50 a call (Adspirer's pay-as-you-go, at most $50 a month): run again with --allow-overage N to allow up to N such calls.`,
+    );
+    expect(spentText(spent, plus, 1)).toBe(
+      `${head} The 1 overage call --allow-overage allows are used too; raise it to send more ($0.50 a call, at most $50 a month).`,
+    );
+    expect(spentText(spent, plus, 10)).toMatch(/The 10 overage calls --allow-overage allows/);
+  });
+
+  it('rows named: up to 8 all, more as the first six and the last', () => {
+    expect(summariseRows([2, 3, 4, 5, 6, 7, 8, 9])).toBe('2, 3, 4, 5, 6, 7, 8, 9');
+    expect(summariseRows([2, 3, 4, 5, 6, 7, 8, 9, 10])).toBe('2, 3, 4, 5, 6, 7, … 10');
+    expect(summariseRows([])).toBe('');
+  });
+
+  it('the end: counts, carried-over parts, each way to stop in its words, the quota, the report and the retry file when a row needs one', () => {
+    const counts = { created: 8, invalid: 1, rejected: 1, failed: 0, not_sent: 0, unknown: 0 };
+    const base = {
+      counts,
+      carried: { created: 0, rejected: 0 },
+      report: 'r.csv',
+      retryPath: 'c.retry.csv',
+      elapsed: 65_000,
+      quota: { ...quota, used: 148 },
+      quotaAsked: true,
+      stopped: null,
+      stopMessage: undefined,
+      accounts: undefined,
+    } as const;
+    expect(endText(base)).toBe(
+      'Done in 1m05s: 8 created, 1 invalid, 1 rejected, 0 failed, 0 not sent.\nQuota: 148/150 used on plus, resets 2027-01-01.\nReport: r.csv\nRows to fix or resend: c.retry.csv\n',
+    );
+    const clean = endText({ ...base, counts: { ...counts, invalid: 0, rejected: 0 }, carried: { created: 3, rejected: 0 } });
+    expect(clean).toBe(
+      'Done in 1m05s: 8 created (3 carried over from earlier runs, 5 this run), 0 invalid, 0 rejected, 0 failed, 0 not sent.\nQuota: 148/150 used on plus, resets 2027-01-01.\nReport: r.csv\n',
+    );
+    expect(endText({ ...base, counts: { ...counts, unknown: 1 }, carried: { created: 0, rejected: 1, edited: 1 } })).toMatch(
+      /1 rejected \(1 from earlier runs\), 0 failed, 0 not sent, 1 unknown \(the service may have created it; run the same command again to confirm, with the same keys\)\.\n1 created row was edited after its ad was created; /,
+    );
+    expect(endText({ ...base, counts: { ...counts, unknown: 2 }, carried: { created: 2, rejected: 0, edited: 2 } })).toMatch(
+      /may have created them;[^\n]*\n2 created rows were edited after their ads were created;/,
+    );
+    expect(endText({ ...base, stopped: 'quota', quota: { ...quota, used: 150, upgrade_url: 'https://adspirer.ai/up' } })).toMatch(
+      /\nStopped: the monthly quota is spent \(150\/150 on plus\); it resets 2027-01-01\. Upgrade at https:\/\/adspirer\.ai\/up or run the same command after the reset to send the rest\.\nReport: r\.csv\n/,
+    );
+    expect(endText({ ...base, stopped: 'quota', quota: undefined })).toMatch(
+      /\nStopped: the monthly quota is spent\. Upgrade at https:\/\/adspirer\.ai or run/,
+    );
+    expect(endText({ ...base, stopped: 'auth', stopMessage: 'the API refused the key (HTTP 401)' })).toMatch(
+      /\nStopped: the API refused the key \(HTTP 401\)\. Check ADSPIRER_API_KEY \(adspirer\.ai\/keys\); nothing else was sent\.\n/,
+    );
+    expect(endText({ ...base, stopped: 'account', stopMessage: undefined, accounts: ['111', '222'] })).toMatch(
+      /\nStopped: several advertisers are connected\.\nRun again with one of:\n {2}--advertiser-id 111\n {2}--advertiser-id 222\n/,
+    );
+    expect(endText({ ...base, stopped: 'account', stopMessage: 'pick one', accounts: [] })).not.toMatch(/Run again with one of/);
+    expect(endText({ ...base, stopped: 'throttled', stopMessage: '--max-wait 600 spent' })).toMatch(/\nStopped: --max-wait 600 spent\.\n/);
+    expect(endText({ ...base, stopped: 'interrupted' })).toMatch(/\nInterrupted: run the same command again to resume; created ads are never sent twice\.\n/);
+    const limited = endText({ ...base, stopped: 'limit' });
+    expect(limited).toMatch(/\nStopped at --limit: run again without --limit to send the rest \(or with --limit N for the next N\)\.\nReport/);
+    expect(limited).not.toMatch(/Quota:/);
+    expect(endText({ ...base, quota: undefined })).toMatch(/\nQuota: unknown \(the service reported none\)\.\n/);
+    expect(endText({ ...base, quota: undefined, quotaUnknown: 'HTTP 502' })).toMatch(/\nQuota: unknown \(HTTP 502\)\.\n/);
+    expect(endText({ ...base, quota: undefined, quotaAsked: false })).not.toMatch(/Quota/);
+    for (const status of ['failed', 'not_sent', 'unknown'] as const)
+      expect(endText({ ...base, counts: { ...counts, invalid: 0, rejected: 0, [status]: 1 } }), status).toMatch(/Rows to fix or resend: c\.retry\.csv\n$/);
   });
 });
