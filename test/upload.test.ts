@@ -315,6 +315,34 @@ describe('the second read: upload reads the file again to send and report it', (
     expect((await readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
+  it('a row removed before the sending, in the middle or at the end, stops the batch at the first row that is not where it was', async () => {
+    for (const [cut, row] of [
+      ['middle', 4],
+      ['end', 6],
+    ] as const) {
+      const sim = await startSim();
+      const dir = await tempDir();
+      const file = join(dir, 'c.csv');
+      await writeFile(file, csvRows(5));
+      const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '');
+      // Row 4 (the third ad) taken out, or the last row (row 6).
+      const edited = cut === 'middle' ? [...lines.slice(0, 3), ...lines.slice(4)] : lines.slice(0, -1);
+      let saved = false;
+      const err = await upload(sim, {
+        file,
+        onEvent: (event) => {
+          if (event.type === 'quota' && !saved) writeFileSync(file, `${edited.join('\n')}\n`);
+          saved = true;
+        },
+      }).catch((e: unknown) => e);
+      expect(err, cut).toBeInstanceOf(RunError);
+      expect((err as RunError).message, cut).toMatch(
+        new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} changed while the batch was running \\(row ${row} no longer reads as it did`),
+      );
+      expect(sim.ads(), cut).toHaveLength(row - 2);
+    }
+  });
+
   it('an .xlsx batch is read again from the loaded workbook: every row is sent once and reported with its cells', async () => {
     const sim = await startSim();
     const file = await campaign('campaign.xlsx');
