@@ -117,12 +117,18 @@ describe('overage by choice (Plus: $0.50 a call past the included limit)', () =>
   it('plans without overage (Pro, annual pools) ignore --allow-overage, saying so', async () => {
     const sim = await startSim({ quota: 600, used: 600, tier: 'pro' });
     const { summary, stderr } = await upload(sim, { file: await sheet(1), allowOverage: 5 });
-    expect(stderr).toMatch(/Note: --allow-overage 5 is ignored: this plan never charge overage/);
+    expect(stderr).toMatch(/Note: --allow-overage 5 is ignored: this plan never charges overage \(Adspirer's pricing\); the batch stops at the limit\.\n/);
     expect(stderr).toMatch(
       /The monthly quota is spent \(600\/600 calls on pro\).* Upgrade at https:\/\/adspirer\.ai or run the same command after the reset\./,
     );
     expect(summary.exit_code).toBe(3);
     expect(sim.stats().byStatus['402']).toBeUndefined();
+    const annual = await startSim({ quota: 1800, used: 1800, tier: 'Plus Annual' });
+    const yearly = await upload(annual, { file: await sheet(1), allowOverage: 5 });
+    expect(yearly.stderr).toMatch(
+      /Note: --allow-overage 5 is ignored: annual plans never charge overage \(Adspirer's pricing\); the batch stops at the limit\.\n/,
+    );
+    expect(yearly.stderr).toMatch(/The yearly quota is spent \(1800\/1800 calls on Plus Annual\)/);
   });
 
   it('--allow-overage is a whole number from 0 to 100 (the $50 cap)', async () => {

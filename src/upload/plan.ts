@@ -187,7 +187,7 @@ function overageAllowed(run: UploadRun, terms: PlanTerms | undefined): number {
   if (asked === 0 || !terms) return 0;
   if (terms.overage) return asked;
   run.say(
-    `Note: --allow-overage ${asked} is ignored: ${terms.annual ? 'annual plans' : 'this plan'} never charge overage (Adspirer's pricing); the batch stops at the limit.\n`,
+    `Note: --allow-overage ${asked} is ignored: ${terms.annual ? 'annual plans never charge' : 'this plan never charges'} overage (Adspirer's pricing); the batch stops at the limit.\n`,
   );
   return 0;
 }
