@@ -173,6 +173,48 @@ describe('a Google Sheets link as FILE', () => {
     expect(localPlace('launch.csv')).toEqual({ dir: '.', stem: 'launch', workbook: false });
   });
 
+  it("the batch's name from the download's file name: UTF-8 first, then the plain name, made safe for a file; else the sheet's ID", async () => {
+    const file = await workbook({ Spring: [HEADER, row(1)] });
+    const stemFor = async (disposition: string | undefined) => {
+      const agent = new MockAgent();
+      agent.disableNetConnect();
+      agent
+        .get('https://docs.google.com')
+        .intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' })
+        .reply(200, file, { headers: { 'content-type': XLSX, ...(disposition ? { 'content-disposition': disposition } : {}) } });
+      return (await openInput({ file: `https://docs.google.com/spreadsheets/d/${ID}/edit`, dispatcher: agent })).place.stem;
+    };
+    expect(await stemFor('attachment; filename="Plain.xlsx"')).toBe('Plain');
+    expect(await stemFor(`attachment; filename="x.xlsx"; filename*=UTF-8''Q3%2FQ4%3A%20%22final%22.XLSX`)).toBe('Q3_Q4_ _final_');
+    expect(await stemFor(`attachment; filename*=UTF-8''%E0%A4%A.xlsx`)).toBe(ID); // not valid percent-encoding
+    expect(await stemFor('attachment; filename=".xlsx"')).toBe(ID);
+    expect(await stemFor(undefined)).toBe(ID);
+    expect(await stemFor(`attachment; filename="${'a'.repeat(200)}.xlsx"`)).toBe('a'.repeat(120));
+  });
+
+  it('Google failing (HTTP 500) or redirecting more than 5 times: the download stops with its reason', async () => {
+    const failing = new MockAgent();
+    failing.disableNetConnect();
+    failing
+      .get('https://docs.google.com')
+      .intercept({ path: `/spreadsheets/d/${ID}/export?format=xlsx`, method: 'GET' })
+      .reply(500, 'oops');
+    await expect(openInput({ file: LINK, dispatcher: failing })).rejects.toMatchObject({
+      code: 'FILE',
+      message: `${LINK}: Google answered HTTP 500 to the download. Try again later, or download it as .xlsx and pass the file.`,
+    });
+    const looping = new MockAgent();
+    looping.disableNetConnect();
+    looping
+      .get('https://docs.google.com')
+      .intercept({ path: () => true, method: 'GET' })
+      .reply(302, '', { headers: { location: `https://docs.google.com/spreadsheets/d/${ID}/export?format=xlsx&again=1` } })
+      .persist();
+    await expect(openInput({ file: LINK, dispatcher: looping })).rejects.toMatchObject({
+      message: `${LINK}: the download was redirected more than 5 times; it was stopped.`,
+    });
+  });
+
   it('a private sheet (a sign-in redirect, a 403, a sign-in page served with 200) is one clear message', async () => {
     const msg =
       /is not shared by link, so it cannot be read without signing in\. In Google Sheets choose Share > General access > "Anyone with the link" \(Viewer\), or download it \(File > Download > Microsoft Excel\) and pass the \.xlsx file\./;
