@@ -21,6 +21,7 @@ import { contentDisposition } from '../src/ui/names.js';
 import type { PagePlan } from '../src/ui/plan-route.js';
 import type { StatusSummary } from '../src/ad-status/change-status.js';
 import { templateCsv } from '../src/commands/template.js';
+import ExcelJS from 'exceljs';
 import { cli, processIt } from './helpers/cli.js';
 import { runCli } from '../src/cli/run.js';
 import { bufferIo } from '../src/commands/io.js';
@@ -1224,6 +1225,40 @@ describe("the page's API over plain HTTP, in-process: plan, launch, events, stop
       code: 'SETUP',
       message: `port ${new URL(server.url).port} is in use; choose another with --port N (0 = any free port).`,
     });
+  });
+
+  it('the check takes the sheet, --map, --ad-name and encoding as the page sends them', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'agency.csv'),
+      'adgroup_id,ad_text,landing_page_url,video_url,Client,Notes\n1780000000000000101,Café,https://e.example.com/1,https://c.example.com/1.mp4,7000000000000000002,x\n',
+    );
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Notes').addRow(['todo']);
+    const ads = wb.addWorksheet('Ads');
+    ads.addRow(['adgroup_id', 'ad_text', 'landing_page_url', 'video_url']);
+    ads.addRow(['1780000000000000101', 'Tea', 'https://e.example.com/2', 'https://c.example.com/2.mp4']);
+    await wb.xlsx.writeFile(join(dir, 'two.xlsx'));
+    const server = await ui(dir, undefined);
+    const check = async (body: Record<string, unknown>) => {
+      const res = await call(server).post('/api/check', body);
+      return (await res.text())
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+    const mapped = await check({ file: 'agency.csv', map: ['Client=advertiser_id'], adName: '{row}: {ad_text}', encoding: 'latin1' });
+    expect(mapped[0]).toMatchObject({ type: 'head', ownColumns: [{ name: 'Client', field: 'advertiser_id' }, { name: 'Notes' }] });
+    const rows = mapped.find((l) => l.type === 'rows') as { rows: { cells: unknown[] }[] };
+    // Read as Latin-1, the UTF-8 é is two characters: the option reached the reader.
+    expect(JSON.stringify(rows.rows[0])).toContain('CafÃ©');
+    const plain = await check({ file: 'agency.csv' });
+    expect(plain[0]).toMatchObject({ ownColumns: [{ name: 'Client' }, { name: 'Notes' }] });
+    const sheet = await check({ file: 'two.xlsx', sheet: 'Ads' });
+    expect(sheet[0]).toMatchObject({ type: 'head', sheetName: 'Ads' });
+    const found = await check({ file: 'two.xlsx' });
+    expect(found[0]).toMatchObject({ sheetName: 'Ads' });
+    expect((found.at(-1) as { counts: { valid: number } }).counts.valid).toBe(1);
   });
 
   it('a dropped file is saved in the folder under its own name; the same bytes again are no change; a different file asks; x-replace replaces', async () => {
