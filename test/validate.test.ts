@@ -811,3 +811,152 @@ describe('the schema at the edges of IDs and the disclaimer', () => {
     expect(problems({ disclaimer_type: 'TEXT_ONLY', disclaimer_text: 'Terms apply' })).toEqual([]);
   });
 });
+
+describe('coerceCell, kind by kind: each finding with its code and its words', () => {
+  const f = (name: string) => FIELD_BY_NAME.get(name)!;
+  const cases: [string, string, Cell, unknown][] = [
+    [
+      'a formula that failed',
+      'ad_text',
+      ' #REF! ',
+      { ok: false, kind: 'spreadsheet_error', message: 'is the spreadsheet error #REF!: the formula in this cell failed. Fix the formula, or type the value' },
+    ],
+    [
+      'bytes that are not UTF-8',
+      'ad_text',
+      'bad \uFFFD byte',
+      { ok: false, kind: 'not_utf8', message: 'holds bytes that are not valid UTF-8 text; save the file as "CSV UTF-8" and try again' },
+    ],
+    [
+      'a NUL byte',
+      'ad_text',
+      'nul\u0000byte',
+      { ok: false, kind: 'nul_byte', message: 'holds a NUL byte, so this part of the file is damaged; retype the cell' },
+    ],
+    ['an ID kept as a small number', 'video_id', 12345, { ok: true, value: '12345' }],
+    [
+      'Korean text that fits unless Korean counts two',
+      'ad_text',
+      '안녕하세요'.repeat(15),
+      {
+        ok: true,
+        value: '안녕하세요'.repeat(15),
+        warnings: [
+          {
+            kind: 'korean_count',
+            message:
+              'is 75 characters, or 150 if TikTok counts Korean characters as two (no source says whether it does; the limit is 100); it is sent as it is',
+          },
+        ],
+      },
+    ],
+    ['Korean text at exactly the limit either way', 'ad_text', '안녕하세요'.repeat(10), { ok: true, value: '안녕하세요'.repeat(10) }],
+    [
+      'a Google Drive page',
+      'video_url',
+      'https://drive.google.com/file/d/abc_DEF-1/view?usp=sharing',
+      {
+        ok: true,
+        value: 'https://drive.google.com/uc?export=download&id=abc_DEF-1',
+        warnings: [
+          {
+            kind: 'direct_link',
+            message:
+              'was a Google Drive page, which Adspirer cannot download; its direct link https://drive.google.com/uc?export=download&id=abc_DEF-1 is used',
+          },
+        ],
+      },
+    ],
+    [
+      'a Dropbox page',
+      'image_urls',
+      'https://www.dropbox.com/s/x/a.jpg?dl=0',
+      {
+        ok: true,
+        value: ['https://www.dropbox.com/s/x/a.jpg?dl=1'],
+        warnings: [
+          {
+            kind: 'direct_link',
+            message: 'was a Dropbox page, which Adspirer cannot download; its direct link https://www.dropbox.com/s/x/a.jpg?dl=1 is used',
+          },
+        ],
+      },
+    ],
+    ['a Dropbox download link', 'video_url', 'https://dropbox.com/s/x/v.mp4?dl=1', { ok: true, value: 'https://dropbox.com/s/x/v.mp4?dl=1' }],
+    [
+      'a Drive link on a landing page, left as it is',
+      'landing_page_url',
+      'https://drive.google.com/file/d/abc/view',
+      { ok: true, value: 'https://drive.google.com/file/d/abc/view' },
+    ],
+    ['scheme and host in capitals', 'video_url', 'HTTPS://CDN.Example.COM/V.mp4', { ok: true, value: 'https://cdn.example.com/V.mp4' }],
+    [
+      'an ID with thousands separators',
+      'tracking_pixel_id',
+      '1,234,567,890',
+      {
+        ok: false,
+        kind: 'thousands_separators',
+        message: 'is 1,234,567,890, one ID typed with thousands separators; remove them (format the column as Text) so that it reads 1234567890',
+      },
+    ],
+    ['fewer than 10 digits in groups: not taken for one ID', 'tracking_pixel_id', '123,456', { ok: true, value: '123,456' }],
+    [
+      'a negative number',
+      'adgroup_id',
+      -5,
+      {
+        ok: false,
+        kind: 'unsafe_number',
+        message:
+          'was stored as the number -5, which cannot hold the ID exactly: format the column as Text and re-enter the IDs (a spreadsheet that stores a long ID as a number has already changed its last digits)',
+      },
+    ],
+    [
+      'a 16-digit ID ending in a zero',
+      'adgroup_id',
+      '1780000000000000',
+      {
+        ok: false,
+        kind: 'rounded',
+        message:
+          'is 1780000000000000, which looks rounded by a spreadsheet: Excel keeps 15 significant digits, so an ID typed as a number loses its last digit to a zero. Format the column as Text and re-enter the IDs (a spreadsheet that stores a long ID as a number has already changed its last digits). If the ID really ends in a zero, pass --trust-ids',
+      },
+    ],
+    ['an ID whose last digits are not all zeros', 'adgroup_id', '1780000000000000010', { ok: true, value: '1780000000000000010' }],
+    ['an ID after "id:"', 'adgroup_id', 'id: 1780000000000000101', { ok: true, value: '1780000000000000101' }],
+    [
+      'invisible characters in an ID',
+      'adgroup_id',
+      '\u200b1780000000000000101\u00a0',
+      {
+        ok: true,
+        value: '1780000000000000101',
+        warnings: [{ kind: 'invisible_removed', message: 'held invisible characters (zero-width space, non-breaking space), which were removed' }],
+      },
+    ],
+    [
+      'an invisible character with no name',
+      'identity_id',
+      'abc\u2060',
+      {
+        ok: true,
+        value: 'abc',
+        warnings: [{ kind: 'invisible_removed', message: 'held invisible characters (word joiner), which were removed' }],
+      },
+    ],
+    [
+      'invisible characters around a value that is still wrong',
+      'creative_authorized',
+      '\u200bmaybe',
+      { ok: false, kind: 'not_boolean', message: 'is "maybe"; use TRUE or FALSE (yes/no and 1/0 also work)' },
+    ],
+    ['invisible characters in free text are its own', 'ad_text', 'a\u00a0b', { ok: true, value: 'a\u00a0b' }],
+    ['a call to action in words', 'call_to_action', 'shop now', { ok: true, value: 'SHOP_NOW' }],
+    ['a boolean in words', 'creative_authorized', 'Yes', { ok: true, value: true }],
+    ['a real boolean', 'creative_authorized', true, { ok: true, value: true }],
+  ];
+  it.each(cases)('%s', (_name, field, cell, expected) => {
+    expect(coerceCell(f(field), cell)).toEqual(expected);
+  });
+});

@@ -162,10 +162,11 @@ function idFromCell(cell: Cell, trustIds: boolean): { id?: string; problem?: Fin
 function roundedCheck(id: string, trustIds: boolean): { id?: string; problem?: Finding } {
   if (trustIds || !/^\d{16,19}$/.test(id) || !/^0+$/.test(id.slice(15))) return { id };
   const zeros = id.length - 15;
+  const lost = zeros === 1 ? 'its last digit to a zero' : `its last ${zeros} digits to zeros`;
   return {
     problem: {
       kind: 'rounded',
-      message: `is ${id}, which looks rounded by a spreadsheet: Excel keeps 15 significant digits, so an ID typed as a number loses its last ${zeros} ${zeros === 1 ? 'digit' : 'digits'} to zeros. ${TEXT_ID_HINT[0]!.toUpperCase()}${TEXT_ID_HINT.slice(1)}. If the ID really ends in ${zeros} zeros, pass --trust-ids`,
+      message: `is ${id}, which looks rounded by a spreadsheet: Excel keeps 15 significant digits, so an ID typed as a number loses ${lost}. ${TEXT_ID_HINT[0]!.toUpperCase()}${TEXT_ID_HINT.slice(1)}. If the ID really ends in ${zeros === 1 ? 'a zero' : `${zeros} zeros`}, pass --trust-ids`,
     },
   };
 }
