@@ -960,3 +960,66 @@ describe('coerceCell, kind by kind: each finding with its code and its words', (
     expect(coerceCell(f(field), cell)).toEqual(expected);
   });
 });
+
+describe('validateRow: what a row holds beyond its fields, each with its code', () => {
+  const H = ['adgroup_id', 'ad_text', 'landing_page_url', 'video_url'];
+  const base: Cell[] = ['1780000000000000101', 'Coffee', 'https://e.com/a', 'https://e.com/v.mp4'];
+  const row = (header: string[], cells: Cell[], notes?: Map<number, { shown?: string; link?: string; formula?: string }>) =>
+    validateRow(
+      { row: 7, cells, ...(notes ? { notes } : {}) },
+      { columns: mapColumns('t.csv', header), defaults: new Map(), runDate: '2026-11-29', maxCellChars: 40 },
+    );
+  const found = (v: ReturnType<typeof validateRow>) => [...v.problems, ...v.warnings].map((p) => [p.code, p.field, p.message]);
+
+  it('a value under no column name, past the header, or longer than any field takes', () => {
+    expect(found(row([...H, ''], [...base, 'stray']))).toEqual([
+      ['column.unnamed', 'column E', 'has a value but no column name in the header row; name the column or clear it'],
+    ]);
+    expect(found(row(H, [...base, 'x']))).toEqual([
+      ['column.beyond_header', 'column E', 'has a value but the header has only 4 columns; move it into a named column or delete it'],
+    ]);
+    expect(found(row(H, [...base, null, 'x', 'y', 'z']))).toEqual([
+      [
+        'column.beyond_header',
+        'column F',
+        'and 2 more cells to its right have values but the header has only 4 columns; a stray delimiter or a row pasted one column off?',
+      ],
+    ]);
+    const long = `https://e.com/${'v'.repeat(30)}`;
+    expect(found(row(H, [...base.slice(0, 3), long]))).toEqual([
+      ['video_url.cell_too_long', 'video_url', 'is 44 characters long; no field takes more than 40'],
+    ]);
+    expect(found(row(H, [...base.slice(0, 3), long.slice(0, 40)]))).toEqual([]);
+    expect(found(row([...H, 'Notes'], [...base, 'n'.repeat(41)]))).toEqual([
+      ['column.cell_too_long', 'column E', 'is 41 characters long; no field takes more than 40'],
+    ]);
+  });
+
+  it('a formula never calculated; a link cell whose text is a label; a number typed into a text field, as the sheet shows it', () => {
+    expect(found(row(H, [base[0]!, null, base[2]!, base[3]!], new Map([[1, { formula: 'A1&B1' }]])))).toEqual([
+      [
+        'ad_text.unsaved_formula',
+        'ad_text',
+        'is the formula =A1&B1 with no saved value (the workbook was saved without calculating it). Open it in Excel or LibreOffice, save it again, and re-run',
+      ],
+    ]);
+    const labelled = row(H, [base[0]!, 'Coffee', 'Shop here', base[3]!], new Map([[2, { link: 'https://e.com/shop' }]]));
+    expect(found(labelled)).toEqual([
+      ['landing_page_url.link_label', 'landing_page_url', 'is the link label "Shop here"; its link https://e.com/shop is used'],
+    ]);
+    expect(labelled.ads[0]!.landing_page_url).toBe('https://e.com/shop');
+    // A cell that shows a link itself keeps it, whatever its target says.
+    const shown = row(H, [base[0]!, 'Coffee', 'https://e.com/label', base[3]!], new Map([[2, { link: 'https://e.com/other' }]]));
+    expect([found(shown), shown.ads[0]!.landing_page_url]).toEqual([[], 'https://e.com/label']);
+    // A link note on a text field is not a link to follow.
+    expect(row(H, [base[0]!, 'Coffee', base[2]!, base[3]!], new Map([[1, { link: 'https://e.com/x' }]])).ads[0]!.ad_text).toBe('Coffee');
+    expect(row(H, [base[0]!, 42, base[2]!, base[3]!], new Map([[1, { shown: '042' }]])).ads[0]!.ad_text).toBe('042');
+    expect(row(H, [base[0]!, 'Coffee 42', base[2]!, base[3]!], new Map([[1, { shown: '042' }]])).ads[0]!.ad_text).toBe('Coffee 42');
+  });
+
+  it('no creative is said once, on the creative fields; a row valid in every other way is none', () => {
+    expect(found(row(H, [base[0]!, 'Coffee', base[2]!, null]))).toEqual([
+      ['video_url.no_creative', 'video_url', 'no creative: give one of video_url, video_id, image_urls, image_ids, tiktok_item_id, or card_id with card_type'],
+    ]);
+  });
+});
