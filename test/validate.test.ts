@@ -1023,3 +1023,111 @@ describe('validateRow: what a row holds beyond its fields, each with its code', 
     ]);
   });
 });
+
+describe('the schema across fields and at its limits: each rule with its code and words', () => {
+  const found = (fields: Record<string, Cell>) => {
+    const v = check(fields);
+    return [...v.problems, ...v.warnings].map((p) => [p.code, p.message]);
+  };
+  const link = (n: number) => `t${n}|https://e.com/${n}`;
+  it.each<[string, Record<string, Cell>, string[][]]>([
+    ['card_type without card_id', { card_type: 'IMAGE' }, [['card_type.needs_other', 'is set but there is no card_id; a carousel ad needs both']]],
+    [
+      'a value far from every allowed one gets no guess',
+      { card_type: 'CAROUSEL' },
+      [
+        ['card_type.not_allowed', '"CAROUSEL" is not a value TikTok accepts. Allowed: IMAGE, PRODUCT.'],
+        ['card_type.needs_other', 'is set but there is no card_id; a carousel ad needs both'],
+      ],
+    ],
+    ['no guess and too many values to list', { call_to_action: 'XYZZY' }, [['call_to_action.not_allowed', '"XYZZY" is not a value TikTok accepts']]],
+    [
+      'a near miss gets its guess',
+      { ad_format: 'SINGLEVIDEO' },
+      [
+        [
+          'ad_format.not_allowed',
+          '"SINGLEVIDEO" is not a value TikTok accepts; did you mean SINGLE_VIDEO? Allowed: SINGLE_VIDEO, SINGLE_IMAGE, CAROUSEL_ADS, CATALOG_CAROUSEL, LIVE_CONTENT.',
+        ],
+      ],
+    ],
+    [
+      'the start of a value gets its guess',
+      { ad_format: 'carousel' },
+      [
+        [
+          'ad_format.not_allowed',
+          '"CAROUSEL" is not a value TikTok accepts; did you mean CAROUSEL_ADS? Allowed: SINGLE_VIDEO, SINGLE_IMAGE, CAROUSEL_ADS, CATALOG_CAROUSEL, LIVE_CONTENT.',
+        ],
+      ],
+    ],
+    [
+      'TEXT_ONLY with clickable texts',
+      { disclaimer_type: 'TEXT_ONLY', disclaimer_text: 'T', disclaimer_clickable_texts: link(1) },
+      [['disclaimer_type.conflicts', 'is TEXT_ONLY, which cannot carry the clickable texts; use TEXT_LINK or clear disclaimer_clickable_texts']],
+    ],
+    [
+      'TEXT_LINK without them',
+      { disclaimer_type: 'TEXT_LINK' },
+      [['disclaimer_type.needs_other', 'is TEXT_LINK, which needs disclaimer_clickable_texts; add them or use TEXT_ONLY']],
+    ],
+    ['three links', { disclaimer_type: 'TEXT_LINK', disclaimer_clickable_texts: [1, 2, 3].map(link).join('\n') }, []],
+    [
+      'four links',
+      { disclaimer_type: 'TEXT_LINK', disclaimer_clickable_texts: [1, 2, 3, 4].map(link).join('\n') },
+      [['disclaimer_clickable_texts.too_many', 'has 4 links; TikTok allows at most 3']],
+    ],
+    ['link texts of 40 characters together', { disclaimer_type: 'TEXT_LINK', disclaimer_clickable_texts: `${'x'.repeat(40)}|https://e.com/1` }, []],
+    [
+      'of 41',
+      { disclaimer_type: 'TEXT_LINK', disclaimer_clickable_texts: `${'x'.repeat(41)}|https://e.com/1` },
+      [['disclaimer_clickable_texts.too_long', 'link texts are 41 characters together; TikTok allows at most 40']],
+    ],
+    [
+      'a link with no text',
+      { disclaimer_type: 'TEXT_LINK', disclaimer_clickable_texts: '[{"text":"","url":"https://e.com/1"}]' },
+      [['disclaimer_clickable_texts.no_text', 'a link to https://e.com/1 has no text']],
+    ],
+    [
+      'a clickable link over http',
+      { disclaimer_type: 'TEXT_LINK', disclaimer_clickable_texts: 'Terms|http://e.com/1' },
+      [['disclaimer_clickable_texts.not_https', 'link "Terms": "http://e.com/1" uses http; TikTok needs an https:// URL']],
+    ],
+    [
+      'IAS brand safety without its tag',
+      { brand_safety_postbid_partner: 'IAS' },
+      [['brand_safety_postbid_partner.needs_other', 'is IAS, which needs brand_safety_vast_url (the IAS VAST tag); add it']],
+    ],
+    [
+      'IAS viewability without its tag',
+      { viewability_postbid_partner: 'IAS' },
+      [['viewability_postbid_partner.needs_other', 'is IAS, which needs viewability_vast_url; add it']],
+    ],
+    ['ad_text at 100', { ad_text: 'x'.repeat(100) }, []],
+    ['ad_text at 101', { ad_text: 'x'.repeat(101) }, [['ad_text.too_long', 'is 101 characters long; TikTok allows at most 100. Shorten it by 1']]],
+    ['display_name at 41', { display_name: 'x'.repeat(41) }, [['display_name.too_long', 'is 41 characters long; TikTok allows at most 40. Shorten it by 1']]],
+    ['an app link', { deeplink: 'myapp://open', deeplink_type: 'NORMAL' }, []],
+    [
+      'a javascript: link',
+      { deeplink: 'javascript://alert(1)', deeplink_type: 'NORMAL' },
+      [['deeplink.unsafe_scheme', '"javascript://alert(1)" uses the javascript scheme, which is not an app link']],
+    ],
+    [
+      'words, not a link',
+      { deeplink: 'not a link', deeplink_type: 'NORMAL' },
+      [['deeplink.not_app_link', '"not a link" is not an app link; write it as myapp://path (or an https:// universal link)']],
+    ],
+    [
+      'a retired identity type',
+      { identity_type: 'CUSTOMIZED_USER' },
+      [
+        [
+          'identity_type.retired',
+          'is CUSTOMIZED_USER, which TikTok stopped accepting for new ads in 2026-04; use BC_AUTH_TT, or TT_USER for Spark ads, or leave it empty',
+        ],
+      ],
+    ],
+  ])('%s', (_name, fields, expected) => {
+    expect(found(fields)).toEqual(expected);
+  });
+});
