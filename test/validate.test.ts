@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mapColumns } from '../src/validate/columns.js';
+import { looksLikeHeader, mapColumns } from '../src/validate/columns.js';
 import { validateRow, type RowRules } from '../src/validate/validate-row.js';
 import { parseAdNameTemplate } from '../src/validate/ad-name.js';
 import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
@@ -1129,5 +1129,58 @@ describe('the schema across fields and at its limits: each rule with its code an
     ],
   ])('%s', (_name, fields, expected) => {
     expect(found(fields)).toEqual(expected);
+  });
+});
+
+describe("columns: which header names a field, which is a typo, which is the user's own", () => {
+  const refusal = (header: string[], mapped?: Map<string, (typeof FIELDS)[number]>) => {
+    try {
+      mapColumns('t.csv', header, mapped);
+    } catch (err) {
+      return `${(err as RunError).code}: ${(err as RunError).message}`;
+    }
+    return 'mapped';
+  };
+  it("a typo is refused (one edit for a short name, two from 8 characters, four from 12); anything further, or a name under 3 letters, is the user's own", () => {
+    // ad_text (6 letters once normalised: adtext): one edit is a typo, two are not.
+    expect(refusal(['adgroup_id', 'ad_txt'])).toBe(
+      'COLUMNS: t.csv: column B "ad_txt" is not a field of add_tiktok_ad (did you mean ad_text?). Rename it (see `tiktok-ads-bulk template` for every column).',
+    );
+    expect(refusal(['adgroup_id', 'ad_tx'])).toBe('mapped');
+    // display_name (displayname, 11 letters): two edits are a typo, three are not.
+    expect(refusal(['adgroup_id', 'dispaly_nmae'])).toMatch(/did you mean display_name\?/);
+    expect(refusal(['adgroup_id', 'dsplay_nm'])).toBe('mapped');
+    // landing_page_url (landingpageurl, 14 letters): four edits are a typo, five are not.
+    expect(refusal(['adgroup_id', 'landing_url'])).toMatch(/did you mean landing_page_url\?/);
+    expect(refusal(['adgroup_id', 'landin_ur'])).toBe('mapped');
+    expect(refusal(['adgroup_id', 'ad'])).toBe('mapped');
+    // Two at once: "them"; a field twice.
+    expect(refusal(['adgroup_id', 'ad_txt', 'landing_url'])).toMatch(/\. Rename them \(see/);
+    expect(refusal(['ad_text', 'Ad Text'])).toBe(
+      'COLUMNS: t.csv: columns A "ad_text" and B "Ad Text" both mean ad_text; keep one of them. Rename it (see `tiktok-ads-bulk template` for every column).',
+    );
+  });
+
+  it('--map a column the sheet does not have is a usage error naming its columns, blank ones left out', () => {
+    expect(refusal(['adgroup_id', '', 'Client'], new Map([['owner', FIELD_BY_NAME.get('advertiser_id')!]]))).toBe(
+      'USAGE: --map: t.csv has no column "owner" to read as advertiser_id; its columns: adgroup_id, Client.',
+    );
+  });
+
+  it("roles: a field, a blank column, an ignored result column, the user's own", () => {
+    const { roles, extras, indexOf } = mapColumns('t.csv', ['adgroup_id', '', 'error', 'Client']);
+    expect(roles.map((r) => r.kind)).toEqual(['field', 'blank', 'ignored', 'extra']);
+    expect(extras).toEqual(['Client']);
+    expect([...indexOf]).toEqual([['adgroup_id', 0]]);
+  });
+
+  it('a header row: at least one field (or a near one) and no fewer than the other filled cells', () => {
+    expect(looksLikeHeader(['adgroup_id', 'Notes'])).toBe(true);
+    expect(looksLikeHeader(['adgroup_id', 'Notes', 'Owner'])).toBe(false);
+    expect(looksLikeHeader(['ad_txt', null, ' ', 'Notes'])).toBe(true);
+    expect(looksLikeHeader(['error', 'Notes'])).toBe(true);
+    expect(looksLikeHeader(['Notes'])).toBe(false);
+    expect(looksLikeHeader([null, ''])).toBe(false);
+    expect(looksLikeHeader([' adgroup_id '])).toBe(true);
   });
 });
