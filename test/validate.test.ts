@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fieldTable, limitText } from '../src/validate/field-table.js';
 import { FIELD_BY_NAME, FIELDS } from '../src/validate/fields.js';
 import { coerceCell } from '../src/validate/coerce.js';
+import { coerceClickables } from '../src/validate/clickables.js';
 import { clipValue } from '../src/validate/invisible.js';
 import { PROBLEM_KINDS, problemCode, problemKindTable } from '../src/validate/problem-codes.js';
 import { addTiktokAdSchema, schemaFor } from '../src/validate/schema.js';
@@ -1182,5 +1183,80 @@ describe("columns: which header names a field, which is a typo, which is the use
     expect(looksLikeHeader(['Notes'])).toBe(false);
     expect(looksLikeHeader([null, ''])).toBe(false);
     expect(looksLikeHeader([' adgroup_id '])).toBe(true);
+  });
+});
+
+describe('disclaimer_clickable_texts as people write it (coerceClickables)', () => {
+  it.each<[string, string, unknown]>([
+    ['JSON, trimmed', '[{"text": " Terms ", "url": " https://e.com/t "}]', { ok: true, value: [{ text: 'Terms', url: 'https://e.com/t' }] }],
+    ['one JSON object', '{"text": "Terms", "url": "https://e.com/t"}', { ok: true, value: [{ text: 'Terms', url: 'https://e.com/t' }] }],
+    [
+      'JSON that is not',
+      '[{"text": "Terms"',
+      {
+        ok: false,
+        kind: 'bad_json',
+        message: 'starts like JSON but is not valid JSON; write [{"text": "…", "url": "https://…"}] or one text|url pair per line',
+      },
+    ],
+    ...['[null]', '[1]', '[{"text": "T"}]', '[{"url": "https://e.com"}]', '[{"text": 1, "url": "https://e.com"}]', '[{"text": "T", "url": 2}]'].map(
+      (json): [string, string, unknown] => [
+        `a JSON item without both strings: ${json}`,
+        json,
+        { ok: false, kind: 'bad_json_item', message: 'each JSON item needs a "text" and a "url", both strings' },
+      ],
+    ),
+    [
+      'one pair per line, trimmed, blank lines skipped',
+      ' Terms | https://e.com/t \r\n\n Privacy|https://e.com/p',
+      {
+        ok: true,
+        value: [
+          { text: 'Terms', url: 'https://e.com/t' },
+          { text: 'Privacy', url: 'https://e.com/p' },
+        ],
+      },
+    ],
+    [
+      'pairs joined by ;',
+      'Terms|https://e.com/t; Privacy|https://e.com/p',
+      {
+        ok: true,
+        value: [
+          { text: 'Terms', url: 'https://e.com/t' },
+          { text: 'Privacy', url: 'https://e.com/p' },
+        ],
+      },
+    ],
+    ['a text holding ; is one pair', 'Terms; conditions|https://e.com/t', { ok: true, value: [{ text: 'Terms; conditions', url: 'https://e.com/t' }] }],
+    [
+      'no text before the bar',
+      '|https://e.com/t',
+      {
+        ok: false,
+        kind: 'bad_pair',
+        message: 'line "|https://e.com/t" is not a text|url pair; write one "text|https://…" pair per line, or separate pairs with ";"',
+      },
+    ],
+    [
+      'no bar',
+      'Terms https://e.com/t',
+      {
+        ok: false,
+        kind: 'bad_pair',
+        message: 'line "Terms https://e.com/t" is not a text|url pair; write one "text|https://…" pair per line, or separate pairs with ";"',
+      },
+    ],
+    [
+      'two bars',
+      'a|b|https://e.com/t',
+      {
+        ok: false,
+        kind: 'bad_pair',
+        message: 'line "a|b|https://e.com/t" is not a text|url pair; write one "text|https://…" pair per line, or separate pairs with ";"',
+      },
+    ],
+  ])('%s', (_name, text, expected) => {
+    expect(coerceClickables(text)).toEqual(expected);
   });
 });
