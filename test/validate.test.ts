@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { looksLikeHeader, mapColumns } from '../src/validate/columns.js';
 import { validateRow, type RowRules } from '../src/validate/validate-row.js';
-import { parseAdNameTemplate } from '../src/validate/ad-name.js';
+import { parseAdNameTemplate, renderAdName } from '../src/validate/ad-name.js';
 import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
 import { nearest, typoDistance } from '../src/validate/nearest.js';
 import { validateSheet, type PlannedAd } from '../src/keys/keyed-sheet.js';
@@ -1258,5 +1258,36 @@ describe('disclaimer_clickable_texts as people write it (coerceClickables)', () 
     ],
   ])('%s', (_name, text, expected) => {
     expect(coerceClickables(text)).toEqual(expected);
+  });
+});
+
+describe('--ad-name templates (pure)', () => {
+  it('parts in order: text before, between and after tokens; tokens by field or column name, any case, trimmed', () => {
+    expect(parseAdNameTemplate('A {row}-{ Date }{CTA} z')).toEqual([
+      { text: 'A ' },
+      { token: 'row' },
+      { text: '-' },
+      { token: 'date' },
+      { token: 'call_to_action' },
+      { text: ' z' },
+    ]);
+    expect(parseAdNameTemplate('{row}')).toEqual([{ token: 'row' }]);
+    expect(parseAdNameTemplate('plain')).toEqual([{ text: 'plain' }]);
+    expect(() => parseAdNameTemplate('')).toThrow('--ad-name is empty; give a template such as "{display_name} - {row}".');
+    expect(() => parseAdNameTemplate('x {nope}')).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: '--ad-name: unknown token {nope}; use {row}, {date} or a column such as {display_name}.' }),
+    );
+  });
+  it('renders values, lists and clickable texts as words, nothing for an empty field, and one space between words', () => {
+    const t = parseAdNameTemplate('{display_name}  - {image_urls} - {disclaimer_clickable_texts} - {ad_text} - {row} {date}');
+    expect(
+      renderAdName(
+        t,
+        { display_name: 'Bean', image_urls: ['https://e/a', 'https://e/b'], disclaimer_clickable_texts: [{ text: 'Terms', url: 'https://e/t' }] },
+        7,
+        '2026-12-07',
+      ),
+    ).toBe('Bean - https://e/a https://e/b - Terms - - 7 2026-12-07');
+    expect(renderAdName(parseAdNameTemplate('  {ad_text}\n{creative_authorized} '), { ad_text: 'a\tb', creative_authorized: true }, 2, 'd')).toBe('a b true');
   });
 });
