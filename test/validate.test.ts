@@ -4,7 +4,7 @@ import { looksLikeHeader, mapColumns } from '../src/validate/columns.js';
 import { validateRow, type RowRules } from '../src/validate/validate-row.js';
 import { parseAdNameTemplate, renderAdName } from '../src/validate/ad-name.js';
 import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
-import { nearest, typoDistance } from '../src/validate/nearest.js';
+import { editDistance, nearest, typoDistance } from '../src/validate/nearest.js';
 import { validateSheet, type PlannedAd } from '../src/keys/keyed-sheet.js';
 import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
@@ -1289,5 +1289,37 @@ describe('--ad-name templates (pure)', () => {
       ),
     ).toBe('Bean - https://e/a https://e/b - Terms - - 7 2026-12-07');
     expect(renderAdName(parseAdNameTemplate('  {ad_text}\n{creative_authorized} '), { ad_text: 'a\tb', creative_authorized: true }, 2, 'd')).toBe('a b true');
+  });
+});
+
+describe('distances and lengths at their edges (pure)', () => {
+  it('edit distance and typo distance: empty strings, one swap, a swap at either end', () => {
+    expect([editDistance('', ''), editDistance('', 'abc'), editDistance('abc', ''), editDistance('abc', 'abc')]).toEqual([0, 3, 3, 0]);
+    expect([editDistance('kitten', 'sitting'), editDistance('ab', 'ba')]).toEqual([3, 2]);
+    expect([typoDistance('', 'abc'), typoDistance('abc', ''), typoDistance('abc', 'abc')]).toEqual([3, 3, 0]);
+    expect([typoDistance('ab', 'ba'), typoDistance('bac', 'abc'), typoDistance('acb', 'abc'), typoDistance('dispalynmae', 'displayname')]).toEqual([
+      1, 1, 1, 2,
+    ]);
+    expect([typoDistance('kitten', 'sitting'), typoDistance('ca', 'abc')]).toEqual([3, 3]);
+  });
+  it('the nearest candidate: the smallest distance, the first of equals, a prefix winning ties', () => {
+    expect(nearest('cat', ['bat', 'hat'])).toBe('bat');
+    expect(nearest('LEARN', ['LEARN_MORE', 'LEAN'])).toBe('LEARN_MORE');
+    expect(nearest('x', [])).toBeUndefined();
+  });
+  it('lengths count code points (an emoji of two UTF-16 units is one), CJK as two, Korean as two unless told', () => {
+    expect(tiktokLength('😀')).toBe(1);
+    expect(tiktokLength('a😀b')).toBe(3);
+    expect(tiktokLength('\ud800')).toBe(1); // a lone high surrogate still counts
+    expect(tiktokLength('\udc00x')).toBe(1); // a lone low surrogate continues nothing, and is not counted
+    expect(tiktokLength('한글', false)).toBe(2);
+    expect(tiktokLength('漢字', false)).toBe(4);
+    expect(tiktokLength('')).toBe(0);
+  });
+  it('the emoji shown is the character typed, not a joiner or a variation selector next to it', () => {
+    expect(findEmoji('Love ❤️ it')).toBe('❤');
+    expect(findEmoji('a\u200db')).toBe('\u200d');
+    expect(findEmoji('x👨‍👩‍👧 family')).toBe('👨');
+    expect(findEmoji('no emoji here')).toBeUndefined();
   });
 });
