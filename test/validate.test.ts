@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { looksLikeHeader, mapColumns } from '../src/validate/columns.js';
 import { validateRow, type RowRules } from '../src/validate/validate-row.js';
+import { rowRulesFor } from '../src/validate/validate-sheet.js';
 import { parseAdNameTemplate, renderAdName } from '../src/validate/ad-name.js';
 import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
 import { editDistance, nearest, typoDistance } from '../src/validate/nearest.js';
@@ -16,11 +17,11 @@ import ExcelJS from 'exceljs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldTable, limitText } from '../src/validate/field-table.js';
-import { FIELD_BY_NAME, FIELDS } from '../src/validate/fields.js';
+import { FIELD_BY_NAME, FIELDS, isIdField } from '../src/validate/fields.js';
 import { coerceCell } from '../src/validate/coerce.js';
 import { coerceClickables } from '../src/validate/clickables.js';
 import { clipValue } from '../src/validate/invisible.js';
-import { PROBLEM_KINDS, problemCode, problemKindTable } from '../src/validate/problem-codes.js';
+import { codeSubject, PROBLEM_KINDS, problemCode, problemKindTable } from '../src/validate/problem-codes.js';
 import { addTiktokAdSchema, schemaFor } from '../src/validate/schema.js';
 
 const BASE: Record<string, Cell> = {
@@ -1321,5 +1322,45 @@ describe('distances and lengths at their edges (pure)', () => {
     expect(findEmoji('a\u200db')).toBe('\u200d');
     expect(findEmoji('x👨‍👩‍👧 family')).toBe('👨');
     expect(findEmoji('no emoji here')).toBeUndefined();
+  });
+});
+
+describe("the rules of a sheet: hints for a missing required column, notices of the user's own (rowRulesFor)", () => {
+  it('a missing required field is hinted with the nearest own column; none when given by --set, present, or no own column', () => {
+    const hints = (header: string[], defaults = new Map<string, string>()) => [...(rowRulesFor('t.csv', header, { defaults }).missingHints ?? [])];
+    expect(hints(['adgroup_id', 'landing_page_url', 'video_url', 'Ad Copy', 'Owner'])).toEqual([['ad_text', 'Ad Copy']]);
+    expect(hints(['adgroup_id', 'landing_page_url', 'video_url', 'Owner', 'Ad Copy'])).toEqual([['ad_text', 'Ad Copy']]);
+    expect(hints(['adgroup_id', 'landing_page_url', 'video_url', 'Owner'], new Map([['ad_text', 'x']]))).toEqual([]);
+    expect(hints(['adgroup_id', 'ad_text', 'landing_page_url', 'video_url', 'Owner'])).toEqual([]);
+    expect(hints(['adgroup_id', 'landing_page_url', 'video_url'])).toEqual([]);
+    const rules = rowRulesFor('t.csv', ['adgroup_id'], {});
+    expect(rules.runDate).toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(rules.maxCellChars).toBe(32_768);
+    expect(rules).not.toHaveProperty('trustIds');
+  });
+  it('a hinted missing field says which column may be it', () => {
+    const v = check({ ad_text: null, 'Ad Copy': 'Coffee' }, { missingHints: new Map([['ad_text', 'Ad Copy']]) });
+    expect(v.problems.map((p) => `${p.code}: ${p.message}`)).toEqual([
+      'ad_text.missing: is missing; it is required (ad text shown with the creative). There is no ad_text column; is column "Ad Copy" meant to be ad_text? Rename it',
+    ]);
+  });
+  it("codes name the subject: a field, 'column' for a column, 'row' for what has no field", () => {
+    expect([codeSubject('ad_text'), codeSubject('column C'), codeSubject('row'), codeSubject('Row 3'), codeSubject('')]).toEqual([
+      'ad_text',
+      'column',
+      'row',
+      'row',
+      'row',
+    ]);
+    expect(problemCode('image_urls[2]', 'not_https')).toBe('image_urls.not_https');
+  });
+  it('ID fields are the ones a number would round', () => {
+    expect(
+      FIELDS.filter(isIdField)
+        .map((f) => f.kind)
+        .every((k) => k === 'digits' || k === 'ref' || k === 'refList'),
+    ).toBe(true);
+    expect(['adgroup_id', 'video_id', 'image_ids'].every((n) => isIdField(FIELD_BY_NAME.get(n)!))).toBe(true);
+    expect(['ad_text', 'video_url', 'image_urls', 'call_to_action'].some((n) => isIdField(FIELD_BY_NAME.get(n)!))).toBe(false);
   });
 });
