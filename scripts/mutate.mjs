@@ -26,7 +26,7 @@ const DETECTED = new Set(['Killed', 'Timeout']);
 const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
 /** A folder's Stryker report, told in a few lines: what the README and the next session need. */
-function summary(name, report) {
+function summary(name, report, commit) {
   const counts = {};
   const survivors = [];
   for (const [file, result] of Object.entries(report.files)) {
@@ -46,7 +46,8 @@ function summary(name, report) {
   return {
     folder: name,
     date: new Date().toISOString().slice(0, 10),
-    commit: execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(),
+    // The commit the run started from: Stryker copies the tree then, and a long run outlives HEAD.
+    commit,
     score: counted ? Math.round((1000 * detected) / counted) / 10 : null,
     counts,
     survivors,
@@ -61,7 +62,7 @@ if (args.includes('--summarise')) {
     const kept = `${KEPT}/${name}.json`;
     if (!existsSync(report) || !existsSync(kept)) continue;
     const { date, commit } = JSON.parse(readFileSync(kept, 'utf8'));
-    writeFileSync(kept, `${JSON.stringify({ ...summary(name, JSON.parse(readFileSync(report, 'utf8'))), date, commit }, null, 1)}\n`);
+    writeFileSync(kept, `${JSON.stringify({ ...summary(name, JSON.parse(readFileSync(report, 'utf8')), commit), date }, null, 1)}\n`);
   }
 } else if (!args.includes('--score')) {
   mkdirSync(KEPT, { recursive: true });
@@ -70,9 +71,10 @@ if (args.includes('--summarise')) {
     const mutate = name === 'top' ? 'src/*.ts' : `src/${name}/**/*.ts`;
     console.log(`\n== ${mutate}`);
     const report = `${REPORTS}/${name}.json`;
+    const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
     const run = spawnSync('npx', ['stryker', 'run', '--mutate', mutate, '--incremental', '--incrementalFile', report], { stdio: 'inherit' });
     if (run.status !== 0) process.exit(run.status ?? 1);
-    writeFileSync(`${KEPT}/${name}.json`, `${JSON.stringify(summary(name, JSON.parse(readFileSync(report, 'utf8'))), null, 1)}\n`);
+    writeFileSync(`${KEPT}/${name}.json`, `${JSON.stringify(summary(name, JSON.parse(readFileSync(report, 'utf8')), commit), null, 1)}\n`);
   }
 }
 
