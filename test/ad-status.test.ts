@@ -194,6 +194,18 @@ describe("the report's ad_status column (writeAdStatuses)", () => {
     const summary = book.getWorksheet('Summary')!;
     expect(summary.getRow(1).values).toEqual([undefined, 'item', 'value']);
     expect(summary.getRow(2).values).toEqual([undefined, 'Paused', '1 ad']);
+    // Each line keeps its status colour (created green) through the rewrite.
+    expect(book.getWorksheet('Results')!.getRow(2).getCell(2).fill).toMatchObject({ fgColor: { argb: 'FFC6EFCE' } });
+  });
+
+  it("a report's escaped formula-like cell is written back as it was, not escaped twice", async () => {
+    const dir = await tempDir();
+    const report = join(dir, 'c.results.csv');
+    await writeFile(report, "\ufeffrow,status,ad_id,idempotency_key,error,attempts,ad_status,ad_text\r\n2,created,901,k2,,1,,'=HYPERLINK(1)\r\n");
+    expect(await writeAdStatuses(report, new Map([['k2', 'DISABLE']]), [])).toBe(1);
+    expect(await readFile(report, 'utf8')).toBe(
+      "\ufeffrow,status,ad_id,idempotency_key,error,attempts,ad_status,ad_text\r\n2,created,901,k2,,1,DISABLE,'=HYPERLINK(1)\r\n",
+    );
   });
 });
 
