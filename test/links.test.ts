@@ -1147,3 +1147,46 @@ describe("withLinkResults: a row's own findings and its links' (pure)", () => {
     });
   });
 });
+
+describe('verdicts word for word: a server failing, sizes, the edges of the 2 % and 10 s rules (pure)', () => {
+  const answer = (o: Record<string, unknown>) => ({ kind: 'answer' as const, finalUrl: 'https://x/y', redirects: 0, status: 200, ...o });
+  it('a 5xx on a creative is a warning in words; a 4xx is invalid; a size limit at its edge', () => {
+    expect(judgeLink('video_url', answer({ status: 503 }), false)).toEqual({
+      level: 'warning',
+      kind: 'server_error',
+      message: 'answered 503 Service Unavailable: the server failed, so the file could not be checked; make sure it is reachable before the ad goes live',
+    });
+    expect(judgeLink('image_urls', answer({ status: 500 }), false)).toMatchObject({ level: 'warning', kind: 'server_error' });
+    expect(judgeLink('image_urls', answer({ status: 404 }), false)).toEqual({
+      level: 'invalid',
+      kind: 'error_status',
+      message: 'answered 404 Not Found: Adspirer could not download it',
+    });
+    expect(judgeLink('image_urls', answer({ status: 299, type: 'image/png' }), false)).toEqual({ level: 'ok' });
+    expect(judgeLink('image_urls', answer({ type: 'text/html', size: 1234 }), false)).toEqual({
+      level: 'invalid',
+      kind: 'html_page',
+      message: "answered an HTML page (text/html, 1 KB), not an image: a share or preview link? Use the file's direct download link",
+    });
+    expect(judgeLink('image_urls', answer({ type: 'image/png', size: 10 * 1024 * 1024 }), false)).toEqual({ level: 'ok' });
+    expect(judgeLink('image_urls', answer({ type: 'image/png', size: 10 * 1024 * 1024 + 1 }), false)).toMatchObject({ level: 'invalid', kind: 'too_large' });
+    expect(judgeLink('video_url', answer({ type: 'video/mp4', size: 500 * 1024 * 1024 }), false)).toEqual({ level: 'ok' });
+    expect(judgeLink('video_url', answer({ type: 'video/mp4', size: 500 * 1024 * 1024 + 1 }), false)).toMatchObject({ level: 'invalid', kind: 'too_large' });
+    // A PNG or WEBP sent under its own type, judged by its bytes too.
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(judgeLink('image_urls', answer({ type: 'image/webp', head: png }), false)).toEqual({ level: 'ok' });
+    expect(judgeLink('image_urls', answer({ type: 'image/gif', head: png }), false)).toEqual({ level: 'ok' });
+  });
+  it('the shape within 2 % of 9:16 and no further; the length shown in tenths under 10 s', () => {
+    // 9:16 is 0.5625; 2 % of it either way.
+    expect(videoAdvice({ width: 1000, height: 1744, seconds: 20 })).toBeUndefined(); // 1.9 % off
+    expect(videoAdvice({ width: 1000, height: 1734, seconds: 20 })).toBe(
+      // 2.5 % off
+      'TikTok recommends 9:16, 1:1 or 16:9 for in-feed ads',
+    );
+    expect(videoAdvice({ width: 100, height: 100, seconds: 30 })).toBe('TikTok recommends at least 640×640 for 1:1');
+    expect(videoAdvice({ width: 100, height: 100, seconds: 3 })).toBe('TikTok recommends at least 640×640 for 1:1; TikTok recommends 5–60 s for in-feed ads');
+    const info = (seconds: number) => judgeLink('video_url', answer({ type: 'video/mp4', media: { width: 1080, height: 1920, seconds } }), false).info;
+    expect([info(9.96), info(10), info(59.5)]).toEqual(['10 s, 1080×1920', '10 s, 1080×1920', '60 s, 1080×1920']);
+  });
+});
