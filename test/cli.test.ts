@@ -149,6 +149,24 @@ describe('the CLI', () => {
     expect(await readFile(join(dir, 't.csv'), 'utf8')).not.toBe('my filled sheet');
   });
 
+  it('the tool alone prints its help and exits 2; --help, -h and help exit 0; -v is the version; an unknown command names the commands', async () => {
+    const bare = await cli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toMatch(/validate FILE/);
+    for (const ask of ['--help', '-h', 'help']) expect(await cli([ask]), ask).toMatchObject({ code: 0, stdout: bare.stdout });
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    expect(await cli(['-v'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    expect(await cli(['upload-now'])).toMatchObject({
+      code: 2,
+      stderr: 'Error: unknown command "upload-now"; use validate, upload, pause, resume, delete, template, sim or ui (see --help).\n',
+    });
+    for (const c of ['pause', 'resume', 'delete', 'ui']) {
+      const h = await cli([c, '--help']);
+      expect(h.code, c).toBe(0);
+      expect(h.stdout, c).toMatch(new RegExp(`tiktok-ads-bulk ${c}`));
+    }
+  });
+
   it('a flag it does not know, a switch given a value, a flag missing its value: each said in one line with the help to read', async () => {
     const said = async (argv: string[]) => (await cli(argv)).stderr;
     expect(await said(['validate', 'f.csv', '--frobnicate'])).toBe(
