@@ -545,3 +545,23 @@ describe('the simulated tools at their edges, as the reference documents them', 
     expect((await call(s, 'no_such_tool', {})).status).toBe(404);
   });
 });
+
+describe("the simulator's log and stats", () => {
+  it('one log line per request: method, path, status (or dropped) and its time on the injected clock; stats by status and fault', async () => {
+    const lines: string[] = [];
+    let t = 1_000;
+    const s = await sim({ log: (l) => lines.push(l), now: () => (t += 5), faults: ['drop-before'], failRate: 0, quota: 1 });
+    await call(s, 'get_usage_status', {});
+    await call(s, 'add_tiktok_ad', AD);
+    await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'second' });
+    s.setFailRate(1);
+    await call(s, 'add_tiktok_ad', { ...AD, ad_text: 'third' }).catch(() => undefined);
+    expect(lines[0]).toMatch(/^POST \/api\/v1\/tools\/get_usage_status\/execute 200 \d+ms$/);
+    expect(lines[1]).toMatch(/^POST \/api\/v1\/tools\/add_tiktok_ad\/execute 200 \d+ms$/);
+    expect(lines[2]).toMatch(/^POST \/api\/v1\/tools\/add_tiktok_ad\/execute 402 \d+ms$/);
+    expect(lines[3]).toMatch(/^POST \/api\/v1\/tools\/add_tiktok_ad\/execute dropped \d+ms$/);
+    const stats = s.stats();
+    expect(stats).toMatchObject({ requests: 4, created: 1, replays: 0, byStatus: { '200': 2, '402': 1 } });
+    expect(stats.faults).toEqual({ 'drop-before': 1 });
+  });
+});
