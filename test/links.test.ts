@@ -1096,6 +1096,24 @@ describe('checkLinks over a mock transport: known links, --strict-links, hosts t
     }
   });
 
+  it('an ad with a known link and one to fetch is told once, when the one fetched is judged; an ad with no link at once', async () => {
+    const agent = agentWith((pool) => pool.intercept({ path: '/v.mp4', method: 'HEAD' }).reply(404, '').persist());
+    const known = new Map([[`landing_page_url ${ORIGIN}/p`, { kind: 'answer' as const, finalUrl: `${ORIGIN}/p`, redirects: 0, status: 200 }]]);
+    const heard: [number, number][] = [];
+    const r = await checkLinks(
+      [
+        { id: 1, args: ad({ landing_page_url: `${ORIGIN}/p`, video_url: `${ORIGIN}/v.mp4` }) },
+        { id: 2, args: ad({}) },
+      ],
+      { dispatcher: agent, known, onAd: (id, found) => heard.push([id, found?.problems.length ?? 0]) },
+    );
+    expect(heard).toEqual([
+      [2, 0],
+      [1, 1],
+    ]);
+    expect(r.fetched).toBe(1);
+  });
+
   it('a 429 is asked again after its Retry-After, twice at most; a wait over 30 s is not sat out', async () => {
     const times = (n: number) => {
       const c = clock();
