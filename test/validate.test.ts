@@ -1364,3 +1364,22 @@ describe("the rules of a sheet: hints for a missing required column, notices of 
     expect(['ad_text', 'video_url', 'image_urls', 'call_to_action'].some((n) => isIdField(FIELD_BY_NAME.get(n)!))).toBe(false);
   });
 });
+
+describe('one problem said once: what an unreadable cell already says is not said again', () => {
+  const found = (fields: Record<string, Cell>, extra: Partial<RowRules> = {}) => check(fields, extra).problems.map((p) => p.code);
+  it('an unreadable creative is not also "no creative"; unreadable clickable texts are not also "needs them"; a problem of every ad group is listed once', () => {
+    expect(found({ video_url: '#REF!' })).toEqual(['video_url.spreadsheet_error']);
+    expect(found({ disclaimer_type: 'TEXT_LINK', disclaimer_clickable_texts: 'no bar here' })).toEqual(['disclaimer_clickable_texts.bad_pair']);
+    expect(found({ adgroup_id: '1780000000000000101|1780000000000000102', ad_text: null })).toEqual(['ad_text.missing']);
+    // Without a creative cell at all, "no creative" is the problem.
+    expect(found({ video_url: null })).toEqual(['video_url.no_creative']);
+  });
+  it('--ad-name names each ad of a row of several ad groups by its own ad group; an empty name is no name', () => {
+    const v = check({ adgroup_id: '1780000000000000101|1780000000000000102' }, { adName: parseAdNameTemplate('{adgroup_id}') });
+    expect(v.ads.map((a) => a.ad_name)).toEqual(['1780000000000000101', '1780000000000000102']);
+    const blank = check({}, { adName: parseAdNameTemplate('{display_name}') });
+    expect(blank.ads[0]).not.toHaveProperty('ad_name');
+    // A row's own ad_name is kept.
+    expect(check({ ad_name: 'Mine' }, { adName: parseAdNameTemplate('{row}') }).ads[0]!.ad_name).toBe('Mine');
+  });
+});
