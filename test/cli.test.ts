@@ -4,7 +4,7 @@ import { cli, processIt, spawnCli } from './helpers/cli.js';
 import { tempDir, tempFile } from './helpers/tmp.js';
 import { join } from 'node:path';
 import { openSheet } from '../src/read/open-sheet.js';
-import { flagsOf } from '../src/cli/flags.js';
+import { flagsOf, optionsHelp } from '../src/cli/flags.js';
 import { registryOptions } from '../src/cli/option-values.js';
 import { checkNumberOption, defaultOf, OPTIONS, optionSpec, pageOptions, parseChoice, parseNumberOption } from '../src/options/registry.js';
 import { libraryWords } from '../src/options/words.js';
@@ -165,6 +165,23 @@ describe('the CLI', () => {
       expect(h.code, c).toBe(0);
       expect(h.stdout, c).toMatch(new RegExp(`tiktok-ads-bulk ${c}`));
     }
+  });
+
+  it('help lines: the range and default from the registry, a long flag on a line of its own, a long help continued aligned', () => {
+    const upload = optionsHelp('upload').split('\n');
+    expect(upload).toContain('  --link-timeout SECONDS  per link checked, redirects included (above 0, at most 300; default 10)');
+    expect(upload).toContain('  --concurrency N         requests in flight at once (1–64; default 4)');
+    expect(upload).toContain('  --limit N               send at most N rows in this run; the rest stay not_sent (0 or more)');
+    expect(upload).toContain("  --retry-format csv|xlsx the retry file's format (default: the input's); xlsx keeps long IDs as Text in Excel");
+    const wait = upload.indexOf("  --max-wait SECONDS      most time to wait for TikTok's rate limit (429) in one run;");
+    expect(upload[wait + 1]).toBe('                          then the rows left are not_sent (0–86400; default 900)');
+    expect(upload.some((l) => l.startsWith('  --help'))).toBe(false);
+    const sim = optionsHelp('sim').split('\n');
+    const shape = sim.indexOf('  --accounts-shape structured|text');
+    expect(sim[shape + 1]).toBe('                          list_connected_accounts answers in data.structured or text only (default structured)');
+    expect(sim).toContain('  --rate-limit N          requests per second before 429 with Retry-After (above 0)');
+    expect(sim).toContain('  --fail-rate P           share of requests that meet an injected fault (0–1)');
+    expect(sim).toContain('  --tier NAME             plan name reported (default plus)');
   });
 
   it('a flag it does not know, a switch given a value, a flag missing its value: each said in one line with the help to read', async () => {
