@@ -168,6 +168,11 @@ async function check() {
   state.checkAbort = abort;
   $('check').disabled = true;
   $('launch').disabled = true;
+  // Until the new answer comes, the counts shown are the last check's: they say so.
+  if (state.check?.done) {
+    state.check.done = false;
+    renderCounts();
+  }
   const current = () => seq === state.seq && file === state.file;
   try {
     await readCheck(options(), abort.signal, (m) => {
