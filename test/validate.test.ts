@@ -5,7 +5,7 @@ import { validateRow, type RowRules } from '../src/validate/validate-row.js';
 import { rowRulesFor } from '../src/validate/validate-sheet.js';
 import { parseAdNameTemplate, renderAdName } from '../src/validate/ad-name.js';
 import { tiktokLength, findEmoji } from '../src/validate/text-length.js';
-import { editDistance, nearest, typoDistance } from '../src/validate/nearest.js';
+import { editDistance, nearest, nearMiss, typoDistance } from '../src/validate/nearest.js';
 import { validateSheet, type PlannedAd } from '../src/keys/keyed-sheet.js';
 import { openSheet } from '../src/read/open-sheet.js';
 import { RunError } from '../src/errors.js';
@@ -1307,6 +1307,15 @@ describe('distances and lengths at their edges (pure)', () => {
     expect(nearest('cat', ['bat', 'hat'])).toBe('bat');
     expect(nearest('LEARN', ['LEARN_MORE', 'LEAN'])).toBe('LEARN_MORE');
     expect(nearest('x', [])).toBeUndefined();
+  });
+  it('a near miss: the nearest within three edits, or (when asked) a value it starts; never an unrelated word', () => {
+    expect(nearMiss('ad_txet', ['ad_text', 'ad_name'])).toBe('ad_text');
+    expect(nearMiss('abcd', ['wxyz'])).toBeUndefined();
+    expect(nearMiss('abc', ['abcdef'])).toBe('abcdef'); // three edits
+    expect(nearMiss('ab', ['abcdef'])).toBeUndefined(); // four, and no prefix asked
+    expect(nearMiss('ab', ['abcdef'], { prefix: true })).toBe('abcdef');
+    expect(nearMiss('CAROUSEL', ['IMAGE', 'PRODUCT'], { prefix: true })).toBeUndefined();
+    expect(nearMiss('x', [])).toBeUndefined();
   });
   it('lengths count code points (an emoji of two UTF-16 units is one), CJK as two, Korean as two unless told', () => {
     expect(tiktokLength('😀')).toBe(1);

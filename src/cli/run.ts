@@ -12,7 +12,7 @@ import { VERSION } from '../version.js';
 import type { CliContext, Values } from './context.js';
 
 export type { CliContext, Values } from './context.js';
-import { editDistance, nearest } from '../validate/nearest.js';
+import { nearMiss } from '../validate/nearest.js';
 import { FLAGS, flagsOf, parseOptions, type Command } from './flags.js';
 import { SIM_HELP, STATUS_HELP, TEMPLATE_HELP, TOOL_HELP, UI_HELP, UPLOAD_HELP, VALIDATE_HELP } from './help.js';
 
@@ -32,8 +32,7 @@ function usageProblem(command: Command, args: readonly string[], err: unknown): 
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const given = args.find((a) => a.startsWith('-') && !names.includes(a.split('=')[0]!) && a !== '-h' && a !== '--');
     const flag = given?.split('=')[0] ?? 'that option';
-    const near = flag.startsWith('--') ? nearest(flag, names) : undefined;
-    const guess = near !== undefined && editDistance(flag, near) <= 3 ? near : undefined;
+    const guess = flag.startsWith('--') ? nearMiss(flag, names) : undefined;
     return `${flag} is not an option of ${command}${guess ? `; did you mean ${guess}?` : '.'}`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

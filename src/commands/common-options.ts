@@ -3,7 +3,7 @@ import { parseAdNameTemplate, type AdNameTemplate } from '../validate/ad-name.js
 import { fieldForHeader, normaliseHeader } from '../validate/columns.js';
 import type { Dispatcher } from 'undici';
 import { FIELDS, type FieldSpec } from '../validate/fields.js';
-import { nearest, editDistance } from '../validate/nearest.js';
+import { nearMiss } from '../validate/nearest.js';
 
 /** Options shared by validate and upload (README, "Options"). */
 export interface SheetOptions {
@@ -74,11 +74,11 @@ export function parseMap(map: readonly string[] = []): Map<string, FieldSpec> {
 function namedField(flag: string, pair: string, name: string): FieldSpec {
   const field = fieldForHeader(name);
   if (field) return field;
-  const near = nearest(
+  const near = nearMiss(
     normaliseHeader(name),
     FIELDS.map((f) => normaliseHeader(f.name)),
   );
-  const guess = near !== undefined && editDistance(normaliseHeader(name), near) <= 3 ? FIELDS.find((f) => normaliseHeader(f.name) === near)?.name : undefined;
+  const guess = near !== undefined ? FIELDS.find((f) => normaliseHeader(f.name) === near)?.name : undefined;
   throw new RunError(
     'USAGE',
     `${flag} ${pair}: "${name}" is not a field of add_tiktok_ad${guess ? `; did you mean ${guess}?` : '; the fields are listed in the template (tiktok-ads-bulk template) and the README.'}`,

@@ -36,6 +36,20 @@ export function typoDistance(a: string, b: string): number {
  * The candidate closest to `value`. A candidate that starts with the value wins ties, so "LEARN"
  * suggests LEARN_MORE and "VISIT" suggests VISIT_STORE.
  */
+/** Edits a guess may be from what was typed before it is another word, not a typo of this one. */
+const NEAR_MISS_EDITS = 3;
+
+/**
+ * The candidate `value` is a near miss of, for "did you mean": the nearest, when it is at most three
+ * edits away (or, with `prefix`, when it starts with the value: "LEARN" → LEARN_MORE). Never the
+ * nearest of unrelated words ("CAROUSEL" is no "PRODUCT").
+ */
+export function nearMiss(value: string, candidates: readonly string[], options: { readonly prefix?: boolean } = {}): string | undefined {
+  const near = nearest(value, candidates);
+  if (near === undefined) return undefined;
+  return editDistance(value, near) <= NEAR_MISS_EDITS || (options.prefix === true && near.startsWith(value)) ? near : undefined;
+}
+
 export function nearest(value: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;

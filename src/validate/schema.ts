@@ -4,7 +4,7 @@ import { array, boolean, object, string, type core, type ZodType } from 'zod';
 import type { Clickable, Finding } from './args.js';
 import type { ProblemKind } from './problem-codes.js';
 import { FIELD_BY_NAME, FIELDS, TRACKING_URLS, type FieldSpec } from './fields.js';
-import { editDistance, nearest } from './nearest.js';
+import { nearMiss } from './nearest.js';
 import { findEmoji, tiktokLength } from './text-length.js';
 import { clipValue } from './invisible.js';
 
@@ -79,9 +79,7 @@ function checkEnum(field: FieldSpec, value: string, ctx: Ctx): void {
     );
     return;
   }
-  // A guess only for a near miss (a typo, or the start of a value): "CAROUSEL" is no "PRODUCT".
-  const near = nearest(value, values);
-  const guess = near !== undefined && (near.startsWith(value) || editDistance(value, near) <= 3) ? near : undefined;
+  const guess = nearMiss(value, values, { prefix: true });
   const hint = guess !== undefined ? `; did you mean ${guess}?` : '';
   const list = values.length <= 6 ? `${guess !== undefined ? '' : '.'} Allowed: ${values.join(', ')}.` : '';
   fail(ctx, 'not_allowed', `"${value}" is not a value TikTok accepts${hint}${list}`);
