@@ -43,7 +43,6 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   const counts = { ...emptyCounts(), valid: 0 };
   let lines = 0;
   let warnings = 0;
-  let interrupted = false;
   const printer = new ProblemPrinter(io);
   const problems: RowProblem[] = [];
   const checked = validateSheet(sheet, {
@@ -58,10 +57,7 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
     // --check-links needs every row's links before the first verdict is final; files are a few thousand rows.
     const ads = options.checkLinks ? await linkChecked(checked, options, io) : checked;
     for await (const ad of ads) {
-      if (options.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
+      if (options.signal?.aborted) break;
       lines++;
       const line = toLine(ad);
       if (line.status === 'valid') counts.valid++;
@@ -81,8 +77,8 @@ export async function validateFile(options: ValidateFileOptions, io: Io = silent
   } finally {
     await writer?.close();
   }
-  // Ctrl-C while the rows were read for --check-links ends the run as one during the rows does.
-  if (options.signal?.aborted) interrupted = true;
+  // Ctrl-C ends the run, whenever it came: while the rows were checked, or read for --check-links.
+  const interrupted = options.signal?.aborted === true;
   printer.finish(writer?.path);
   const where = sheet.sheetName ? `${options.file} (sheet "${sheet.sheetName}")` : options.file;
   io.err(

@@ -199,6 +199,9 @@ function coerceId(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
       return { ...rest, warnings: [note, ...(rest.warnings ?? [])] };
     }
   }
+  // The ID read: the cell, or the one ad group it lists with a stray separator ("…101|", a list cut
+  // down to one), not a second, empty one.
+  let source: Cell = cell;
   if (field.name === 'adgroup_id' && typeof cell === 'string' && /[|\n,;]/.test(cell)) {
     const list = splitList(field, cell.trim());
     if ('problem' in list) return { ok: false, ...list.problem };
@@ -213,14 +216,9 @@ function coerceId(field: FieldSpec, cell: Cell, trustIds: boolean): Coerced {
     }
     // Separators and nothing else: an empty cell, missing as one is.
     if (list.items.length === 0) return { ok: true, value: undefined };
-    // One ad group with a stray separator ("…101|", a list cut down to one): that ad group, not a
-    // second, empty one.
-    if (list.items.length === 1) {
-      const { id, problem } = idFromCell(list.items[0]!, trustIds);
-      return problem !== undefined ? { ok: false, ...problem } : { ok: true, value: id };
-    }
+    source = list.items[0]!;
   }
-  const { id, problem } = idFromCell(cell, trustIds);
+  const { id, problem } = idFromCell(source, trustIds);
   if (problem !== undefined) return { ok: false, ...problem };
   return { ok: true, value: id };
 }
