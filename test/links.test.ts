@@ -30,10 +30,10 @@ beforeAll(async () => {
 afterAll(async () => server.close());
 
 const ad = (args: Record<string, unknown>): AdArgs => ({ adgroup_id: '1780000000000000101', ad_text: 'Coffee', ...args }) as AdArgs;
+/** What a link answered, for the verdict rules: a 200 unless told otherwise. */
+const answer = (o: Record<string, unknown>) => ({ kind: 'answer' as const, finalUrl: 'https://x/y', redirects: 0, status: 200, ...o });
 
 describe('verdict rules (pure)', () => {
-  const answer = (o: Record<string, unknown>) => ({ kind: 'answer' as const, finalUrl: 'https://x/y', redirects: 0, status: 200, ...o });
-
   it('a video must answer 2xx; a 4xx is invalid, a 5xx only a warning (the file may be fine a minute later)', () => {
     expect(judgeLink('video_url', answer({ status: 404 }), false)).toEqual({
       level: 'invalid',
@@ -1167,7 +1167,6 @@ describe("withLinkResults: a row's own findings and its links' (pure)", () => {
 });
 
 describe('verdicts word for word: a server failing, sizes, the edges of the 2 % and 10 s rules (pure)', () => {
-  const answer = (o: Record<string, unknown>) => ({ kind: 'answer' as const, finalUrl: 'https://x/y', redirects: 0, status: 200, ...o });
   it('a 5xx on a creative is a warning in words; a 4xx is invalid; a size limit at its edge', () => {
     expect(judgeLink('video_url', answer({ status: 503 }), false)).toEqual({
       level: 'warning',

@@ -8,6 +8,21 @@ import { cli } from './helpers/cli.js';
 import { HEADER, tempDir } from './helpers/tmp.js';
 import { KEY, startSim, upload } from './helpers/upload.js';
 
+/** An upload of a copy of `fixture` to a fresh simulator with an .xlsx report, through the CLI: the report read back. */
+async function xlsxUpload(fixture: string, flags: string[]) {
+  const sim = await startSim();
+  const dir = await tempDir();
+  const file = join(dir, 'campaign.csv');
+  await copyFile(fixture, file);
+  const report = join(dir, 'report.xlsx');
+  const { code } = await cli(['upload', file, '--endpoint', sim.url, '--report', report, ...flags], { ADSPIRER_API_KEY: KEY });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(report);
+  const pairs = new Map<string, string>();
+  wb.getWorksheet('Summary')!.eachRow((row, n) => n > 1 && pairs.set(String(row.getCell(1).value), String(row.getCell(2).value)));
+  return { code, file, report, wb, pairs, endpoint: sim.url };
+}
+
 describe('agency workflows', () => {
   it('one creative into twenty ad groups from one row: one ad, key and report line each', async () => {
     const sim = await startSim();
@@ -96,15 +111,8 @@ describe('agency workflows', () => {
   });
 
   it('the XLSX report: colours, frozen header, autofilter, notes for long errors, a Summary sheet', async () => {
-    const sim = await startSim();
-    const dir = await tempDir();
-    const file = join(dir, 'campaign.csv');
-    await copyFile('fixtures/campaign-broken.csv', file);
-    const report = join(dir, 'report.xlsx');
-    const r = await cli(['upload', file, '--endpoint', sim.url, '--report', report, '--rate', '50'], { ADSPIRER_API_KEY: KEY });
-    expect(r.code).toBe(1);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(report);
+    const { wb, pairs, code } = await xlsxUpload('fixtures/campaign-broken.csv', ['--rate', '50']);
+    expect(code).toBe(1);
     const ws = wb.getWorksheet('Results')!;
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(ws.autoFilter).toBeTruthy();
@@ -113,9 +121,6 @@ describe('agency workflows', () => {
     expect(status.fill).toMatchObject({ type: 'pattern', fgColor: { argb: 'FFFFC7CE' } });
     expect(ws.getRow(2).getCell(2).fill).toMatchObject({ fgColor: { argb: 'FFC6EFCE' } });
     expect(ws.getRow(3).getCell(5).note).toBeTruthy();
-    const summary = wb.getWorksheet('Summary')!;
-    const pairs = new Map<string, string>();
-    summary.eachRow((row, n) => n > 1 && pairs.set(String(row.getCell(1).value), String(row.getCell(2).value)));
     expect(pairs.get('created')).toBe('2');
     expect(pairs.get('invalid')).toBe('17');
     expect(pairs.get('quota before')).toMatch(/^0\/150/);
@@ -125,20 +130,16 @@ describe('agency workflows', () => {
   });
 
   it("the Summary sheet's command is quoted as a shell needs it: a word with a space or a quote, and no other", async () => {
-    const sim = await startSim();
-    const dir = await tempDir();
-    const file = join(dir, 'campaign.csv');
-    await copyFile('fixtures/campaign.csv', file);
-    const report = join(dir, 'report.xlsx');
-    await cli(['upload', file, '--endpoint', sim.url, '--report', report, '--ad-name', "Spring's {row}", '--set', 'display_name=Bean There', '--limit', '1'], {
-      ADSPIRER_API_KEY: KEY,
-    });
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(report);
-    const pairs = new Map<string, string>();
-    wb.getWorksheet('Summary')!.eachRow((row, n) => n > 1 && pairs.set(String(row.getCell(1).value), String(row.getCell(2).value)));
+    const { file, report, pairs, endpoint } = await xlsxUpload('fixtures/campaign.csv', [
+      '--ad-name',
+      "Spring's {row}",
+      '--set',
+      'display_name=Bean There',
+      '--limit',
+      '1',
+    ]);
     expect(pairs.get('command')).toBe(
-      `tiktok-ads-bulk upload --no-check-links ${file} --endpoint ${sim.url} --report ${report} --ad-name 'Spring'\\''s {row}' --set 'display_name=Bean There' --limit 1`,
+      `tiktok-ads-bulk upload --no-check-links ${file} --endpoint ${endpoint} --report ${report} --ad-name 'Spring'\\''s {row}' --set 'display_name=Bean There' --limit 1`,
     );
   });
 
