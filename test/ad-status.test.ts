@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { writeAdStatuses } from '../src/ad-status/report-status.js';
 import { openTableWriter } from '../src/report/open-writer.js';
 import { dirname, join } from 'node:path';
@@ -390,6 +390,21 @@ describe('pause, resume and delete against the simulator', () => {
     expect((err as RunError).exitCode).toBe(2);
     expect((err as RunError).message).toContain(`created on ${new URL(real.url).origin}`);
     expect(other.stats().requests).toBe(0);
+  });
+
+  it('a batch uploaded with --report is found by the same --report (CONTRACT: pause FILE --report PATH), and only there', async () => {
+    const sim = await startSim();
+    const dir = await tempDir();
+    const file = join(dir, 'campaign.csv');
+    await writeFile(file, SIX);
+    const report = join(dir, 'out', 'spring.results.csv');
+    await mkdir(join(dir, 'out'));
+    const { summary } = await upload(sim, { file, report });
+    expect(summary.counts.created).toBe(4);
+    await expect(status('pause', sim, { file })).rejects.toThrow(/No batch of campaign\.csv at .*campaign\.results\.csv .* pass --report/);
+    const paused = await status('pause', sim, { file, report });
+    expect(paused.summary).toMatchObject({ report, counts: { done: 4 } });
+    expect((await reportRows(report)).map((r) => r.ad_status)).toEqual(['DISABLE', 'DISABLE', 'DISABLE', '', 'DISABLE']);
   });
 
   it('no batch at the report: says to upload first; an earlier report without ad_status gains the column', async () => {
